@@ -1,0 +1,40 @@
+/** The reference adapter: ordeal's own durable runtime, the embedded default (no engine process). */
+import { join } from 'node:path';
+import { openRuntime, type Runtime } from './runtime/index.js';
+import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
+import { workerEnv } from '../../harness/run/adapter.js';
+import type { Outcome } from '../../harness/store/types.js';
+import { distRoot } from '../../harness/paths.js';
+import { runtimeOptions } from './options.js';
+
+export function referenceAdapter(): Adapter {
+  let rt: Runtime | undefined;
+  const client = (ctx: AdapterContext): Runtime =>
+    (rt ??= openRuntime({ path: join(ctx.dataDir, 'journal.db'), synchronous: runtimeOptions(ctx.options).synchronous, workerId: 'orchestrator' }));
+  return {
+    name: 'reference',
+    description: "ordeal's own durable runtime on SQLite (journaled steps, leases, signals); no external services",
+    worker: (ctx) => {
+      runtimeOptions(ctx.options); // reject bad options before anything starts
+      return { command: process.execPath, args: [join(distRoot, 'adapters/reference/worker.js')], env: workerEnv(ctx) };
+    },
+    async submit(ctx) {
+      const id = `agent-${ctx.runId}`;
+      client(ctx).start(id, 'agent', { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) });
+      return { id };
+    },
+    async approve(ctx, handle: RunHandle, decision) {
+      client(ctx).signal(handle.id, `approval:${decision.approvalId}`, { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) });
+    },
+    async outcome(ctx, handle): Promise<Outcome> {
+      const s = client(ctx).status(handle.id);
+      if (!s || s.status === 'pending' || s.status === 'running') return { status: 'running' };
+      if (s.status === 'completed') return { status: 'completed', answer: String((s.result as { answer?: unknown })?.answer ?? '') };
+      return { status: 'failed', error: String(s.error ?? 'unknown error') };
+    },
+    async close() {
+      rt?.close();
+      rt = undefined;
+    },
+  };
+}

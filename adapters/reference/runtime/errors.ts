@@ -1,0 +1,55 @@
+// Error classes of the reference runtime; every class has a stable `code` so journals and reports can match on it.
+
+/** Base class: all runtime errors carry a stable code like 'REF-101'. */
+export class RuntimeError extends Error {
+  override name = 'RuntimeError';
+  readonly code: string = 'REF-100';
+}
+
+/** Thrown by a step to say "do not retry": journaled and rethrown on every replay. */
+export class TerminalError extends RuntimeError {
+  override name = 'TerminalError';
+  override readonly code: string = 'REF-101';
+}
+
+/** The workflow asked for a different step at a journaled seq: replay cannot be trusted, the instance fails. */
+export class NonDeterminismError extends RuntimeError {
+  override name = 'NonDeterminismError';
+  override readonly code: string = 'REF-102';
+}
+
+/** One attempt of a step exceeded its `timeoutMs`; counts as a failed (retryable) attempt. */
+export class StepTimeoutError extends RuntimeError {
+  override name = 'StepTimeoutError';
+  override readonly code: string = 'REF-103';
+}
+
+/** `waitForSignal` reached its journaled deadline without a signal. */
+export class SignalTimeoutError extends RuntimeError {
+  override name = 'SignalTimeoutError';
+  override readonly code: string = 'REF-104';
+}
+
+/** Another worker owns the instance now; the loser must stop writing (fencing). */
+export class LeaseLostError extends RuntimeError {
+  override name = 'LeaseLostError';
+  override readonly code: string = 'REF-105';
+}
+
+/** A step failed for good after its retries (or crashed attempts) ran out; `originalName` keeps the thrown error's name. */
+export class StepFailedError extends RuntimeError {
+  override name = 'StepFailedError';
+  override readonly code: string = 'REF-106';
+  constructor(message: string, readonly originalName = 'Error', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** Building blocks for reviving a journaled error with its original class. */
+export const errorClassesByCode: Readonly<Record<string, new (message: string, options?: ErrorOptions) => RuntimeError>> = {
+  'REF-101': TerminalError,
+  'REF-102': NonDeterminismError,
+  'REF-103': StepTimeoutError,
+  'REF-104': SignalTimeoutError,
+  'REF-105': LeaseLostError,
+};

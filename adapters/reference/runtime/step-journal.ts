@@ -1,0 +1,128 @@
+// Step rows and signals: every write is fenced (we must still own the instance) and one transaction.
+import { decodeValue, encodeValue } from './codec.js';
+import { LeaseLostError } from './errors.js';
+import type { Db } from './schema.js';
+import type { JournalEntry, SerializedError, StepKind, SynchronousMode } from './types.js';
+
+interface StepRow {
+  seq: number;
+  name: string;
+  kind: StepKind;
+  state: JournalEntry['state'];
+  attempt: number;
+  value: string | null;
+  error: string | null;
+  wake_at: number | null;
+}
+
+export interface StepWrite {
+  instanceId: string;
+  owner: string;
+  seq: number;
+  name: string;
+  kind: StepKind;
+  attempt: number;
+}
+
+export class StepJournal {
+  private readonly s;
+
+  constructor(
+    private readonly db: Db,
+    private readonly synchronous: SynchronousMode,
+  ) {
+    this.s = {
+      load: db.prepare('SELECT * FROM steps WHERE instance_id = ? ORDER BY seq'),
+      owner: db.prepare('SELECT owner FROM instances WHERE id = ?'),
+      upsert: db.prepare(
+        `INSERT INTO steps (instance_id, seq, name, kind, state, attempt, value, error, wake_at)
+         VALUES (@instanceId, @seq, @name, @kind, @state, @attempt, @value, @error, @wakeAt)
+         ON CONFLICT (instance_id, seq) DO UPDATE SET name = excluded.name, kind = excluded.kind, state = excluded.state,
+           attempt = excluded.attempt, value = excluded.value, error = excluded.error, wake_at = excluded.wake_at`,
+      ),
+      nextSignal: db.prepare(
+        `SELECT id, payload FROM signals WHERE instance_id = ? AND name = ? AND consumed_seq IS NULL ORDER BY id LIMIT 1`,
+      ),
+      consume: db.prepare('UPDATE signals SET consumed_seq = ? WHERE id = ?'),
+      insertSignal: db.prepare('INSERT INTO signals (instance_id, name, payload, created_at) VALUES (?, ?, ?, ?)'),
+      relaxed: db.prepare('PRAGMA synchronous = NORMAL'),
+      strict: db.prepare(`PRAGMA synchronous = ${synchronous}`),
+    };
+  }
+
+  load(instanceId: string): Map<number, JournalEntry> {
+    const entries = new Map<number, JournalEntry>();
+    for (const row of this.s.load.all(instanceId) as StepRow[]) entries.set(row.seq, toEntry(row));
+    return entries;
+  }
+
+  /**
+   * Persists "attempt n started" without an fsync of its own. Safe because in WAL mode the frame reaches the OS
+   * at commit (a SIGKILL cannot lose it) and the next FULL commit fsyncs the whole WAL, this frame included;
+   * only a power loss before that commit can forget the attempt, never a journaled result.
+   */
+  startAttempt(w: StepWrite, wakeAt: number | null = null): void {
+    this.s.relaxed.run();
+    try {
+      this.write(w, 'started', null, null, wakeAt);
+    } finally {
+      this.s.strict.run();
+    }
+  }
+
+  recordResult(w: StepWrite, value: unknown): void {
+    this.write(w, 'done', encodeValue(value), null, null);
+  }
+
+  recordFailure(w: StepWrite, error: SerializedError): void {
+    this.write(w, 'failed', null, JSON.stringify(error), null);
+  }
+
+  /** A durable timer is a done row whose wake_at is the journaled wake-up time. */
+  recordSleep(w: StepWrite, wakeAt: number): void {
+    this.write(w, 'done', null, null, wakeAt);
+  }
+
+  /** Journals a signal wait's deadline (FULL: it must survive a power loss too, like a timer). */
+  recordWaitDeadline(w: StepWrite, deadline: number): void {
+    this.write(w, 'started', null, null, deadline);
+  }
+
+  /** Consumes the oldest pending signal `name` into the step row, atomically; undefined when none is there. */
+  consumeSignal(w: StepWrite): { payload: unknown } | undefined {
+    return this.fenced(w, () => {
+      const signal = this.s.nextSignal.get(w.instanceId, w.name) as { id: number; payload: string | null } | undefined;
+      if (signal === undefined) return undefined;
+      this.s.consume.run(w.seq, signal.id);
+      this.s.upsert.run({ ...w, state: 'done', value: signal.payload, error: null, wakeAt: null });
+      return { payload: decodeValue(signal.payload) };
+    });
+  }
+
+  insertSignal(instanceId: string, name: string, payload: unknown, now: number): void {
+    this.s.insertSignal.run(instanceId, name, encodeValue(payload), now);
+  }
+
+  private write(w: StepWrite, state: JournalEntry['state'], value: string | null, error: string | null, wakeAt: number | null): void {
+    this.fenced(w, () => this.s.upsert.run({ ...w, state, value, error, wakeAt }));
+  }
+
+  /** BEGIN IMMEDIATE, check ownership, write, COMMIT: a worker whose lease was taken can never journal. */
+  private fenced<T>(w: StepWrite, body: () => T): T {
+    return this.db
+      .transaction(() => {
+        const row = this.s.owner.get(w.instanceId) as { owner: string | null } | undefined;
+        if (row?.owner !== w.owner) throw new LeaseLostError(`instance ${w.instanceId} is no longer owned by ${w.owner}`);
+        return body();
+      })
+      .immediate();
+  }
+}
+
+function toEntry(row: StepRow): JournalEntry {
+  const entry: JournalEntry = { seq: row.seq, name: row.name, kind: row.kind, state: row.state, attempt: row.attempt };
+  if (row.value !== null) entry.value = decodeValue(row.value);
+  if (row.error !== null) entry.error = JSON.parse(row.error) as SerializedError;
+  if (row.wake_at !== null) entry.wakeAt = row.wake_at;
+  return entry;
+}

@@ -1,0 +1,112 @@
+// The polling worker: claims runnable instances, runs them, renews their leases, stops gracefully.
+import { ExecutionContext } from './context.js';
+import { runExecution } from './execution.js';
+import type { InstanceStore, ClaimedInstance } from './instance-store.js';
+import type { StepJournal } from './step-journal.js';
+import type { RetryPolicy, RuntimeHooks, Worker, WorkerOptions, WorkflowFn } from './types.js';
+
+export interface WorkerDeps {
+  workerId: string;
+  store: InstanceStore;
+  steps: StepJournal;
+  workflows: ReadonlyMap<string, WorkflowFn>;
+  hooks: RuntimeHooks;
+  retry: RetryPolicy;
+  seed: number;
+  leaseMs: number;
+  onStopped: (worker: PollingWorker) => void;
+}
+
+export class PollingWorker implements Worker {
+  private readonly pollMs: number;
+  private readonly concurrency: number;
+  private readonly active = new Map<string, { ctx: ExecutionContext; done: Promise<void> }>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private kicked = false;
+  private stopping = false;
+
+  constructor(private readonly d: WorkerDeps, options: WorkerOptions = {}) {
+    this.pollMs = options.pollMs ?? 50;
+    this.concurrency = options.concurrency ?? 32;
+  }
+
+  get workerId(): string {
+    return this.d.workerId;
+  }
+
+  start(): this {
+    // A restarted worker need not wait out the leases of a process that is provably gone.
+    this.d.store.expireDeadOwners(this.d.workerId, Date.now());
+    this.renewTimer = setInterval(() => this.renew(), Math.max(1, Math.floor(this.d.leaseMs / 3)));
+    this.tick();
+    return this;
+  }
+
+  /** Looks for work now instead of at the next poll (new instance, signal, a slot freed). */
+  kick(): void {
+    if (this.kicked || this.stopping) return;
+    this.kicked = true;
+    setImmediate(() => {
+      this.kicked = false;
+      this.tick();
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearTimeout(this.pollTimer);
+    for (const { ctx } of this.active.values()) ctx.halt('stop');
+    await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    clearInterval(this.renewTimer);
+    this.d.onStopped(this);
+  }
+
+  private tick(): void {
+    if (this.stopping) return;
+    clearTimeout(this.pollTimer);
+    try {
+      const free = this.concurrency - this.active.size;
+      const claimed = this.d.store.claim(this.d.workerId, [...this.d.workflows.keys()], free, Date.now(), this.d.leaseMs);
+      for (const instance of claimed) this.launch(instance);
+    } catch (error) {
+      // SQLITE_BUSY beyond busy_timeout and the like: try again at the next poll.
+      process.emitWarning(`ordeal reference runtime: poll failed: ${String(error)}`);
+    }
+    this.pollTimer = setTimeout(() => this.tick(), this.pollMs);
+  }
+
+  private launch(instance: ClaimedInstance): void {
+    const fn = this.d.workflows.get(instance.workflow) as WorkflowFn;
+    const ctx = new ExecutionContext({
+      instanceId: instance.id,
+      workflow: instance.workflow,
+      owner: this.d.workerId,
+      steps: this.d.steps,
+      journal: this.d.steps.load(instance.id),
+      hooks: this.d.hooks,
+      retry: this.d.retry,
+      seed: this.d.seed,
+      inlineWaitMs: this.d.leaseMs,
+    });
+    const done = runExecution(ctx, fn, instance.input, this.d.store, this.d.workerId)
+      .catch((error: unknown) => process.emitWarning(`ordeal reference runtime: execution of ${instance.id} failed: ${String(error)}`))
+      .finally(() => {
+        this.active.delete(instance.id);
+        this.kick();
+      });
+    this.active.set(instance.id, { ctx, done });
+  }
+
+  private renew(): void {
+    const ids = [...this.active.keys()];
+    if (ids.length === 0) return;
+    try {
+      const kept = this.d.store.renew(this.d.workerId, ids, Date.now() + this.d.leaseMs);
+      for (const id of ids) if (!kept.has(id)) this.active.get(id)?.ctx.halt('lease-lost');
+    } catch (error) {
+      process.emitWarning(`ordeal reference runtime: lease renewal failed: ${String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/** The agent's tools, shared by every JavaScript worker: real bash, and HTTP to the world. */
+import { spawn } from 'node:child_process';
+import { isEffectTool } from '../scenario/index.js';
+import type { ToolCall } from './world-client.js';
+import { WorldClient } from './world-client.js';
+
+export interface ToolContext {
+  world: WorldClient;
+  workspace: string;
+  /** Sent as `Idempotency-Key` with effects; undefined in `none` mode. */
+  idempotencyKey?: string;
+  /** Step identity for probes. */
+  step?: number | string;
+  attempt?: number;
+  timeoutMs?: number;
+}
+
+export type ToolResult = Record<string, unknown>;
+
+/** Parses a tool call's JSON arguments; a model can send garbage, which is the tool's error, not a crash. */
+export function toolArgs(call: ToolCall): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(call.function.arguments || '{}');
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    throw new Error(`tool ${call.function.name}: arguments are not JSON: ${call.function.arguments}`);
+  }
+}
+
+/** Runs one tool call (all but `request_approval`, which each framework waits for in its own way). */
+export async function runTool(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
+  const name = call.function.name;
+  const args = toolArgs(call);
+  if (name === 'shell') return runShell(String(args.command ?? ''), ctx);
+  if (name === 'read_resource') return ctx.world.readResource(String(args.id));
+  if (name === 'write_resource')
+    return ctx.world.writeResource(String(args.id), args.value, typeof args.version === 'number' ? args.version : undefined);
+  if (name === 'noop') return { ok: true };
+  if (isEffectTool(name)) return ctx.world.effect(name, args, ctx.idempotencyKey, ctx.timeoutMs);
+  throw new Error(`unknown tool '${name}'`);
+}
+
+/** Real bash in the workspace; the world may be told first so that shell faults can fire. */
+export async function runShell(command: string, ctx: ToolContext): Promise<ToolResult> {
+  const plan = (await ctx.world.probe('shell:before', { step: ctx.step, attempt: ctx.attempt, detail: { command } })) as {
+    partial?: { k: number };
+  };
+  const env = { ...process.env, ...(plan?.partial ? { ORDEAL_PARTIAL_SHELL_K: String(plan.partial.k) } : {}) };
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', command], { cwd: ctx.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), ctx.timeoutMs ?? 60_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout: stdout.slice(-4000), stderr: stderr.slice(-4000) });
+    });
+  });
+}
+
+const obj = (properties: Record<string, unknown>, required: string[]) => ({ type: 'object', properties, required });
+const s = { type: 'string' };
+
+/** OpenAI function definitions, for model clients that send tool schemas. */
+export const toolSchemas: unknown[] = [
+  ['shell', 'Run a bash command in the workspace', obj({ command: s }, ['command'])],
+  ['read_resource', 'Read a versioned resource', obj({ id: s }, ['id'])],
+  ['write_resource', 'Write a versioned resource', obj({ id: s, value: {}, version: { type: 'number' } }, ['id', 'value'])],
+  ['request_approval', 'Ask a human to approve', obj({ summary: s, payload: { type: 'object' } }, ['summary'])],
+  ['send_email', 'Send an email', obj({ to: s, subject: s, body: s }, ['to'])],
+  ['charge_card', 'Charge a card', obj({ customer: s, amount: { type: 'number' } }, ['amount'])],
+  ['refund', 'Refund an order', obj({ order: s, amount: { type: 'number' } }, ['order'])],
+  ['open_pr', 'Open a pull request', obj({ repo: s, title: s, branch: s }, ['title'])],
+  ['post_comment', 'Post a comment', obj({ issue: { type: 'number' }, body: s }, ['body'])],
+  ['update_ticket', 'Update a ticket', obj({ ticket: s, status: s }, ['ticket'])],
+  ['noop', 'Do nothing', obj({}, [])],
+].map(([name, description, parameters]) => ({ type: 'function', function: { name, description, parameters } }));

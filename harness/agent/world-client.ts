@@ -1,0 +1,93 @@
+/** A worker's HTTP client for the world: model, effects, resources, approvals, probes. */
+import { HEADERS } from '../world/protocol.js';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | null;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+}
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface ChatReply {
+  message: ChatMessage;
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+/** An HTTP answer that is not 2xx. `retryable` is false for 4xx other than 408/409/429. */
+export class WorldHttpError extends Error {
+  override name = 'WorldHttpError';
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`world answered ${status}: ${JSON.stringify(body)}`);
+  }
+  get retryable(): boolean {
+    return this.status >= 500 || this.status === 408 || this.status === 429;
+  }
+}
+
+export class WorldClient {
+  constructor(
+    readonly url: string,
+    readonly pid = process.pid,
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<T> {
+    const res = await fetch(this.url + path, {
+      method,
+      headers: { 'content-type': 'application/json', [HEADERS.pid]: String(this.pid), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    const parsed: unknown = text ? JSON.parse(text) : {};
+    if (!res.ok) {
+      const ra = res.headers.get('retry-after');
+      throw new WorldHttpError(res.status, parsed, ra ? Number(ra) * 1000 : undefined);
+    }
+    return parsed as T;
+  }
+
+  async chat(messages: ChatMessage[], tools?: unknown[]): Promise<ChatReply> {
+    const r = await this.request<{ choices: { message: ChatMessage }[]; usage: ChatReply['usage'] }>('POST', '/v1/chat/completions', {
+      model: 'ordeal-scripted',
+      messages,
+      ...(tools ? { tools } : {}),
+    });
+    const message = r.choices[0]?.message;
+    if (!message) throw new Error('world: chat completion without choices');
+    return { message, usage: r.usage };
+  }
+
+  effect(type: string, args: Record<string, unknown>, idempotencyKey?: string, timeoutMs?: number): Promise<Record<string, unknown>> {
+    return this.request('POST', `/effects/${type}`, args, idempotencyKey ? { [HEADERS.idempotencyKey]: idempotencyKey } : {}, timeoutMs);
+  }
+
+  readResource(id: string): Promise<{ id: string; version: number; value: unknown }> {
+    return this.request('GET', `/resources/${encodeURIComponent(id)}`);
+  }
+
+  writeResource(id: string, value: unknown, expectedVersion?: number): Promise<{ id: string; version: number; value: unknown }> {
+    return this.request('PUT', `/resources/${encodeURIComponent(id)}`, { value, ...(expectedVersion !== undefined ? { expectedVersion } : {}) });
+  }
+
+  requestApproval(id: string, summary: string, payload: unknown): Promise<{ id: string; status: string }> {
+    return this.request('POST', '/approvals', { id, summary, payload });
+  }
+
+  approvalStatus(id: string): Promise<{ id: string; status: 'pending' | 'approved' | 'rejected'; decision?: Record<string, unknown> }> {
+    return this.request('GET', `/approvals/${encodeURIComponent(id)}`);
+  }
+
+  probe(point: string, data: { step?: number | string; attempt?: number; replayed?: boolean; detail?: Record<string, unknown> } = {}): Promise<unknown> {
+    return this.request('POST', '/probe', { point, ...data });
+  }
+}

@@ -1,0 +1,18 @@
+/** Every checker by name, in the order reports show them. */
+import { completion } from './completion.js';
+import { exactlyOnceEffects } from './exactly-once-effects.js';
+import type { Checker } from './types.js';
+import { wastedWork } from './wasted-work.js';
+import { workspaceIntegrity } from './workspace-integrity.js';
+
+export const checkers: Record<string, Checker> = {
+  'exactly-once-effects': exactlyOnceEffects,
+  completion,
+  'wasted-work': wastedWork(),
+  'workspace-integrity': workspaceIntegrity,
+};
+
+/** The checkers every case runs, in registry order. */
+export function defaultCheckers(): Checker[] {
+  return Object.values(checkers);
+}

@@ -1,0 +1,38 @@
+import type { RunRecord } from '../store/types.js';
+
+/** What proves an anomaly: history ops, ledger entries or spans, by their position. */
+export interface Witnesses {
+  ops?: number[];
+  ledger?: number[];
+  spans?: string[];
+}
+
+export interface Anomaly {
+  /** e.g. `duplicate`, `lost`, `unexpected`, `stuck`, `failed`, `wrong-answer`, `workspace-mismatch`. */
+  kind: string;
+  /** One sentence a newcomer understands. */
+  message: string;
+  witnesses: Witnesses;
+}
+
+export type Validity = true | false | 'unknown';
+
+export interface CheckResult {
+  valid: Validity;
+  anomalies: Anomaly[];
+  metrics: Record<string, number>;
+}
+
+export interface Checker {
+  name: string;
+  /** One line for `ordeal list`. */
+  description: string;
+  check(run: RunRecord): CheckResult;
+}
+
+export interface Verdict {
+  valid: Validity;
+  checks: Record<string, CheckResult>;
+  metrics: Record<string, number>;
+  replay: string;
+}

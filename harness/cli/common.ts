@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { adapters } from '../../adapters/index.js';
+import { UsageError } from '../errors.js';
+import { runCase, type CaseResult } from '../run/run-case.js';
+import type { PlannedCase } from '../run/plan.js';
+import { firstAnomaly, scheduleLabel, summarize, type CaseSummary } from '../run/summary.js';
+import { dim, table, verdictWord } from './table.js';
+
+/** `--opt key=value` pairs. */
+export function parseOpts(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--opt '${kv}': expected key=value, e.g. --opt synchronous=NORMAL`, 'ORD-106');
+    out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}
+
+export interface ExecOptions {
+  idempotency: 'framework' | 'none';
+  seed: number;
+  out: string;
+  timeoutMs: number;
+  options: Record<string, string>;
+  path?: string;
+  onCase?: (s: CaseSummary, i: number, total: number) => void;
+}
+
+/** Runs planned cases one after the other. */
+export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promise<CaseSummary[]> {
+  const out: CaseSummary[] = [];
+  for (const [i, c] of cases.entries()) {
+    const adapter = await adapters[c.adapter]!.load();
+    const r: CaseResult = await runCase({
+      adapter,
+      scenario: c.scenario,
+      schedule: c.schedule,
+      idempotency: o.idempotency,
+      seed: o.seed,
+      ...(o.path ? { path: o.path } : {}),
+      outDir: resolve(o.out),
+      timeoutMs: o.timeoutMs,
+      options: o.options,
+    });
+    const s = summarize(r);
+    out.push(s);
+    o.onCase?.(s, i, cases.length);
+  }
+  return out;
+}
+
+export function verdictTable(cases: CaseSummary[]): string {
+  return table(
+    ['scenario', 'adapter', 'idem', 'fault', 'verdict', 'anomaly', 'run folder'],
+    cases.map((c) => [c.scenario, c.adapter, c.idempotency, scheduleLabel(c.schedule), verdictWord(c.valid), firstAnomaly(c), dim(c.runDir)]),
+    90,
+  );
+}
+
+/** Lines telling how to replay each failing case. */
+export function replayLines(cases: CaseSummary[]): string {
+  return cases
+    .filter((c) => c.valid !== true)
+    .map((c) => `  ${c.scenario} ${scheduleLabel(c.schedule)}: ${firstAnomaly(c) || 'verdict unknown'}\n    replay: ${c.replay}`)
+    .join('\n');
+}

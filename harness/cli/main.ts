@@ -1,0 +1,40 @@
+/** The `ordeal` command line. */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ensureError, ExitCode, OrdealError } from '../errors.js';
+import { killAllGroups } from '../launch/index.js';
+import { listCommand } from './list-command.js';
+import { replayCommandCli } from './replay-command.js';
+import { runCommand } from './run-command.js';
+
+function fail(e: unknown): never {
+  const err = ensureError(e);
+  killAllGroups();
+  if (err instanceof OrdealError) {
+    process.stderr.write(`ordeal: ${err.message} [${err.code}]\n`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`ordeal: internal error: ${err.stack ?? err.message}\n`);
+  process.exit(ExitCode.harness);
+}
+
+let cli = yargs(hideBin(process.argv)).scriptName('ordeal');
+for (const add of [runCommand, listCommand, replayCommandCli]) cli = add(cli) as typeof cli;
+try {
+  await cli
+    .demandCommand(1, 'give a command: run, check, replay, report, bench, engines, gate or list (see --help)')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) fail(err);
+      process.stderr.write(`ordeal: ${msg}\n(see ordeal --help)\n`);
+      process.exit(ExitCode.usage);
+    })
+    .parseAsync();
+} catch (e) {
+  fail(e);
+}

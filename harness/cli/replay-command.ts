@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { ExitCode, InputError } from '../errors.js';
+import { checkAdapterName } from '../run/plan.js';
+import { validateScenario } from '../scenario/index.js';
+import { FILES, isRunFolder, type RunInfo } from '../store/index.js';
+import { validateSchedule } from '../faults/index.js';
+import { executeCases, replayLines, verdictTable } from './common.js';
+
+export function replayCommandCli(y: Argv) {
+  return y.command(
+    'replay <run-folder>',
+    'rerun exactly the case of a run folder: same adapter, scenario, schedule, seed and options',
+    (a) =>
+      a
+        .positional('run-folder', { type: 'string', demandOption: true, describe: 'a folder under runs/' })
+        .option('out', { type: 'string', default: 'runs', describe: 'where the new run folder is written' })
+        .option('timeout', { type: 'number', default: 60_000, describe: 'milliseconds to wait for the run to finish' })
+        .option('json', { type: 'boolean', default: false }),
+    async (argv) => {
+      const dir = argv['run-folder'] as string;
+      if (!isRunFolder(dir)) throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
+      const info = JSON.parse(readFileSync(join(dir, FILES.run), 'utf8')) as RunInfo;
+      checkAdapterName(info.adapter);
+      const scenario = validateScenario(JSON.parse(readFileSync(join(dir, FILES.scenario), 'utf8')), join(dir, FILES.scenario));
+      if (info.scenarioFile) scenario.file = info.scenarioFile;
+      const schedule = validateSchedule(JSON.parse(readFileSync(join(dir, FILES.schedule), 'utf8')), join(dir, FILES.schedule));
+      const results = await executeCases([{ adapter: info.adapter, scenario, schedule }], {
+        idempotency: info.idempotency,
+        seed: info.seed,
+        out: argv.out,
+        timeoutMs: argv.timeout,
+        options: info.options as Record<string, string>,
+        ...(info.path ? { path: info.path } : {}),
+      });
+      const r = results[0]!;
+      if (argv.json) process.stdout.write(JSON.stringify({ valid: r.valid, seed: info.seed, cases: results }, null, 2) + '\n');
+      else process.stdout.write(`${verdictTable(results)}\n${replayLines(results)}\n`);
+      process.exitCode = r.valid === true ? ExitCode.ok : ExitCode.violated;
+    },
+  );
+}

@@ -1,0 +1,63 @@
+import type { Argv } from 'yargs';
+import { planCases } from '../run/plan.js';
+import { overall } from '../run/summary.js';
+import { ExitCode } from '../errors.js';
+import { executeCases, parseOpts, replayLines, verdictTable } from './common.js';
+import { scheduleLabel } from '../run/summary.js';
+import { verdictWord } from './table.js';
+
+export const caseFlags = <T>(y: Argv<T>) =>
+  y
+    .option('idempotency', { choices: ['framework', 'none'] as const, default: 'framework' as const, describe: 'tools send an idempotency key from the framework (framework) or none, as naive code does' })
+    .option('seed', { type: 'number', describe: 'seed of every random choice (retry jitter, generated schedules); recorded in run.json' })
+    .option('out', { type: 'string', default: 'runs', describe: 'where run folders are written' })
+    .option('timeout', { type: 'number', default: 60_000, describe: 'milliseconds to wait for a run to finish before it counts as stuck' })
+    .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable), e.g. synchronous=NORMAL' })
+    .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' });
+
+export function runCommand(y: Argv) {
+  return y.command(
+    'run',
+    'run cases: every scenario under the standard kill points on the reference runtime, unless told otherwise',
+    (a) =>
+      caseFlags(
+        a
+          .option('adapter', { type: 'string', default: 'reference', describe: 'the framework to run on (see ordeal list)' })
+          .option('scenario', { type: 'string', array: true, describe: 'scenario name or path to a scenario .json (repeatable; default: all)' })
+          .option('fault', { type: 'string', array: true, describe: 'FAULT@TRIGGER[,key=value…], e.g. kill-worker@after-effect:1 (repeatable: one schedule)' })
+          .option('schedule', { type: 'string', describe: 'a schedule.json file: [{"fault": …, "at": …}]' }),
+      ).example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
+    async (argv) => {
+      const cases = planCases({
+        adapter: argv.adapter,
+        ...(argv.scenario ? { scenarios: argv.scenario } : {}),
+        ...(argv.fault ? { faults: argv.fault } : {}),
+        ...(argv.schedule ? { scheduleFile: argv.schedule } : {}),
+      });
+      const seed = argv.seed ?? (Date.now() % 2 ** 31);
+      const json = argv.json;
+      const results = await executeCases(cases, {
+        idempotency: argv.idempotency,
+        seed,
+        out: argv.out,
+        timeoutMs: argv.timeout,
+        options: parseOpts(argv.opt),
+        onCase: json
+          ? undefined
+          : (s, i, n) => process.stderr.write(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}\n`),
+      });
+      const valid = overall(results);
+      if (json) process.stdout.write(JSON.stringify({ valid, seed, cases: results }, null, 2) + '\n');
+      else {
+        process.stdout.write(`\n${verdictTable(results)}\n\n`);
+        const failing = replayLines(results);
+        process.stdout.write(
+          valid === true
+            ? `All ${results.length} cases valid (seed ${seed}).\n`
+            : `${results.filter((r) => r.valid !== true).length} of ${results.length} cases not valid (seed ${seed}):\n${failing}\n`,
+        );
+      }
+      process.exitCode = valid === true ? ExitCode.ok : ExitCode.violated;
+    },
+  );
+}

@@ -1,0 +1,2 @@
+export type { ManagedProcess, SpawnOptions, Exit } from './process-group.js';
+export { spawnGroup, killAllGroups, liveGroups, installCleanupHandlers } from './process-group.js';

@@ -1,0 +1,112 @@
+import { spawn, fork, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { HarnessError } from '../errors.js';
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A child process that leads its own process group, so that killing it kills everything it started. */
+export interface ManagedProcess {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+  exited: Promise<Exit>;
+  /** Signals the whole group; a group already gone is not an error. */
+  signal(sig: NodeJS.Signals): void;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the leader is gone. */
+  stop(graceMs?: number): Promise<Exit>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** stdout and stderr go to this file (appended), or are ignored. */
+  logFile?: string;
+  /** Open an IPC channel (the child must be a Node script; `command` is then the script path). */
+  ipc?: boolean;
+}
+
+const live = new Set<ManagedProcess>();
+
+/** Spawns a process as the leader of a new process group and registers it for cleanup. */
+export function spawnGroup(opts: SpawnOptions): ManagedProcess {
+  const fd = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
+  let child: ChildProcess;
+  try {
+    const stdio = ['ignore', fd, fd] as const;
+    child = opts.ipc
+      ? fork(opts.command, opts.args, { detached: true, env: opts.env ?? process.env, cwd: opts.cwd, stdio: [...stdio, 'ipc'] })
+      : spawn(opts.command, opts.args, { detached: true, env: opts.env ?? process.env, cwd: opts.cwd, stdio: [...stdio] });
+  } finally {
+    if (typeof fd === 'number') closeSync(fd);
+  }
+  if (child.pid === undefined) throw new HarnessError(`could not start ${opts.name} (${opts.command}): no pid`, 'ORD-302');
+  const pid = child.pid;
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      live.delete(proc);
+      resolve({ code, signal });
+    });
+    child.once('error', () => {
+      live.delete(proc);
+      resolve({ code: null, signal: null });
+    });
+  });
+  const proc: ManagedProcess = {
+    name: opts.name,
+    pid,
+    child,
+    exited,
+    signal(sig) {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        // the group is already gone
+      }
+    },
+    async stop(graceMs = 2000) {
+      proc.signal('SIGTERM');
+      const timer = setTimeout(() => proc.signal('SIGKILL'), graceMs);
+      const exit = await exited;
+      clearTimeout(timer);
+      proc.signal('SIGKILL'); // children the leader left behind
+      return exit;
+    },
+  };
+  live.add(proc);
+  return proc;
+}
+
+/** SIGKILLs every live group, synchronously: safe in an 'exit' handler. */
+export function killAllGroups(): void {
+  for (const p of live) p.signal('SIGKILL');
+  live.clear();
+}
+
+export function liveGroups(): readonly ManagedProcess[] {
+  return [...live];
+}
+
+let installed = false;
+/** No process outlives the orchestrator: clean up on exit, SIGINT, SIGTERM and crashes. */
+export function installCleanupHandlers(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', killAllGroups);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      killAllGroups();
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+  process.on('uncaughtException', (e) => {
+    killAllGroups();
+    process.stderr.write(`ordeal: internal error: ${e.stack ?? e}\n`);
+    process.exit(3);
+  });
+}

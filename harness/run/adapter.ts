@@ -1,0 +1,86 @@
+/** The adapter contract (DESIGN §5): everything framework-specific lives behind it. */
+import type { Scenario } from '../scenario/index.js';
+import type { Outcome } from '../store/types.js';
+
+/** What every adapter call gets to know about the case. */
+export interface AdapterContext {
+  runId: string;
+  runDir: string;
+  /** Data directory kept across worker and engine restarts. */
+  dataDir: string;
+  /** The agent's shell workspace. */
+  workspace: string;
+  worldUrl: string;
+  idempotency: 'framework' | 'none';
+  scenario: Scenario;
+  /** Adapter-specific options from the command line or config (`--opt key=value`). */
+  options: Record<string, string>;
+  /** Address of the adapter's engine once started. */
+  engine?: EngineHandle;
+}
+
+export interface EngineHandle {
+  /** Where clients and workers reach the engine, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  ports: Record<string, number>;
+}
+
+/** How to start, health-check and restart the adapter's server. */
+export interface EngineSpec {
+  name: string;
+  /** Prepares ports and returns the command; called again on restart with the same data directory. */
+  command(ctx: AdapterContext, ports: Record<string, number> | undefined): Promise<{ command: string; args: string[]; env?: NodeJS.ProcessEnv; handle: EngineHandle }>;
+  /** Resolves once the engine answers; throws with a useful message after `timeoutMs`. */
+  ready(ctx: AdapterContext, handle: EngineHandle, timeoutMs: number): Promise<void>;
+  /** Optional: once after the first start (register a deployment, create a namespace). */
+  setup?(ctx: AdapterContext, handle: EngineHandle): Promise<void>;
+}
+
+export interface WorkerSpec {
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What `submit` returns: enough to approve and observe the run later. */
+export interface RunHandle {
+  id: string;
+  [k: string]: unknown;
+}
+
+export interface ApprovalDecision {
+  /** The approval request's id as the world received it. */
+  approvalId: string;
+  approved: boolean;
+  /** Values the human edited, if any. */
+  values?: Record<string, unknown>;
+}
+
+export interface Adapter {
+  name: string;
+  /** One line for `ordeal list`. */
+  description: string;
+  engine?: EngineSpec;
+  worker(ctx: AdapterContext): WorkerSpec;
+  /** Called once the worker process is ready to be told about the run (optional: e.g. to wait for registration). */
+  workerReady?(ctx: AdapterContext): Promise<void>;
+  submit(ctx: AdapterContext): Promise<RunHandle>;
+  approve(ctx: AdapterContext, handle: RunHandle, decision: ApprovalDecision): Promise<void>;
+  outcome(ctx: AdapterContext, handle: RunHandle): Promise<Outcome>;
+  /** Releases clients the adapter opened in the orchestrator. */
+  close?(): Promise<void>;
+}
+
+/** Environment every worker gets (documented in README "Writing an adapter"). */
+export function workerEnv(ctx: AdapterContext): Record<string, string> {
+  return {
+    ORDEAL_RUN_ID: ctx.runId,
+    ORDEAL_WORLD_URL: ctx.worldUrl,
+    ORDEAL_DATA_DIR: ctx.dataDir,
+    ORDEAL_WORKSPACE: ctx.workspace,
+    ORDEAL_IDEMPOTENCY: ctx.idempotency,
+    ORDEAL_PARENT_PID: String(process.pid),
+    ORDEAL_OPTIONS: JSON.stringify(ctx.options),
+    ...(ctx.engine ? { ORDEAL_ENGINE_URL: ctx.engine.url } : {}),
+  };
+}

@@ -1,0 +1,106 @@
+/** The worker and engine of one case: started, killed and restarted with every step in the history. */
+import { join } from 'node:path';
+import { HarnessError } from '../errors.js';
+import { spawnGroup, type ManagedProcess } from '../launch/index.js';
+import type { HistoryWriter } from '../store/index.js';
+import type { Adapter, AdapterContext, EngineHandle } from './adapter.js';
+
+interface Role {
+  proc?: ManagedProcess;
+  incarnation: number;
+  /** Exits the orchestrator caused, so they are not mistaken for crashes. */
+  expected: Set<number>;
+}
+
+export class CaseProcesses {
+  readonly worker: Role = { incarnation: 0, expected: new Set() };
+  readonly engine: Role = { incarnation: 0, expected: new Set() };
+  /** pid → process name, to name the world's ops. */
+  readonly names = new Map<number, string>();
+  private enginePorts: Record<string, number> | undefined;
+  private crashRestarts = 0;
+  private stopping = false;
+
+  constructor(
+    private readonly adapter: Adapter,
+    private readonly ctx: AdapterContext,
+    private readonly history: HistoryWriter,
+    private readonly maxCrashRestarts = 5,
+  ) {}
+
+  async startEngine(): Promise<void> {
+    const spec = this.adapter.engine;
+    if (!spec) return;
+    const first = this.engine.incarnation === 0;
+    const { command, args, env, handle } = await spec.command(this.ctx, this.enginePorts);
+    this.enginePorts = handle.ports;
+    const proc = this.launch(this.engine, 'engine', command, args, env);
+    await spec.ready(this.ctx, handle, 60_000).catch((e: Error) => {
+      throw new HarnessError(`engine ${spec.name} did not become ready: ${e.message}; see ${join(this.ctx.runDir, 'logs')}`, 'ORD-304');
+    });
+    this.ctx.engine = handle;
+    if (first) await spec.setup?.(this.ctx, handle);
+    void proc;
+  }
+
+  async startWorker(): Promise<void> {
+    const spec = this.adapter.worker(this.ctx);
+    this.launch(this.worker, 'worker', spec.command, spec.args, { ...process.env, ...spec.env });
+    await this.adapter.workerReady?.(this.ctx);
+  }
+
+  killWorker(): Promise<void> {
+    return this.kill(this.worker);
+  }
+
+  killEngine(): Promise<void> {
+    return this.kill(this.engine);
+  }
+
+  signalWorker(sig: NodeJS.Signals): void {
+    this.worker.proc?.signal(sig);
+  }
+
+  get workerName(): string {
+    return `worker#${this.worker.incarnation}`;
+  }
+
+  /** Stops everything at the end of the case: worker first, then engine. */
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    for (const role of [this.worker, this.engine]) {
+      const p = role.proc;
+      if (!p) continue;
+      role.expected.add(p.pid);
+      p.signal('SIGCONT'); // a paused process cannot handle SIGTERM
+      await p.stop(3000);
+    }
+  }
+
+  private async kill(role: Role): Promise<void> {
+    const p = role.proc;
+    if (!p) return;
+    role.expected.add(p.pid);
+    p.signal('SIGKILL');
+    await p.exited;
+  }
+
+  private launch(role: Role, kind: 'worker' | 'engine', command: string, args: string[], env?: NodeJS.ProcessEnv): ManagedProcess {
+    role.incarnation += 1;
+    const name = `${kind}#${role.incarnation}`;
+    const proc = spawnGroup({ name, command, args, env, cwd: this.ctx.runDir, logFile: join(this.ctx.runDir, 'logs', `${kind}.log`) });
+    role.proc = proc;
+    this.names.set(proc.pid, name);
+    this.history.append({ time: now(), process: name, type: 'info', f: 'start', value: { pid: proc.pid, command: [command, ...args].join(' ') }, pid: proc.pid });
+    void proc.exited.then((exit) => {
+      const expected = role.expected.has(proc.pid);
+      this.history.append({ time: now(), process: name, type: 'info', f: 'death', value: { pid: proc.pid, code: exit.code, signal: exit.signal, expected }, pid: proc.pid });
+      if (role.proc === proc) role.proc = undefined;
+      // a supervisor restarts a worker that crashed on its own, as production would
+      if (!expected && !this.stopping && kind === 'worker' && this.crashRestarts++ < this.maxCrashRestarts) void this.startWorker().catch(() => undefined);
+    });
+    return proc;
+  }
+}
+
+export const now = (): number => performance.timeOrigin + performance.now();

@@ -1,0 +1,193 @@
+/** One case: world, engine and worker started, the schedule applied, the run folder written and judged. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRunFolder, FILES, HistoryWriter, readRunFolder, writeJsonAtomic } from '../store/index.js';
+import type { FaultSpec, Outcome, RunInfo, Schedule } from '../store/index.js';
+import type { Scenario } from '../scenario/index.js';
+import { faults, parseTrigger, type FaultContext, type Trigger } from '../faults/index.js';
+import type { FromWorld } from '../world/protocol.js';
+import { defaultCheckers, runCheckers, type Verdict } from '../checks/index.js';
+import { ensureError } from '../errors.js';
+import { installCleanupHandlers } from '../launch/index.js';
+import type { Adapter, AdapterContext, RunHandle } from './adapter.js';
+import { CaseProcesses, now } from './processes.js';
+import { startWorld, type WorldProcess } from './world-process.js';
+import { replayCommand, versions } from './replay.js';
+
+export interface CaseOptions {
+  adapter: Adapter;
+  scenario: Scenario;
+  schedule: Schedule;
+  idempotency: 'framework' | 'none';
+  seed: number;
+  /** fast-check path, when the case came from `ordeal check`. */
+  path?: string;
+  outDir: string;
+  /** How long to wait for the run to finish once started. */
+  timeoutMs: number;
+  options: Record<string, string>;
+}
+
+export interface CaseResult {
+  runDir: string;
+  verdict: Verdict;
+  info: RunInfo;
+}
+
+export async function runCase(o: CaseOptions): Promise<CaseResult> {
+  installCleanupHandlers();
+  const { id, dir } = createRunFolder(o.outDir, o.scenario.name, o.adapter.name);
+  const info: RunInfo = {
+    id,
+    adapter: o.adapter.name,
+    scenario: o.scenario.name,
+    ...(o.scenario.file ? { scenarioFile: o.scenario.file } : {}),
+    schedule: o.schedule,
+    seed: o.seed,
+    ...(o.path ? { path: o.path } : {}),
+    idempotency: o.idempotency,
+    options: o.options,
+    versions: versions(),
+    startedAt: new Date().toISOString(),
+  };
+  writeJsonAtomic(join(dir, FILES.run), info);
+  writeJsonAtomic(join(dir, FILES.schedule), o.schedule);
+  const { file: _file, ...scenarioData } = o.scenario;
+  writeJsonAtomic(join(dir, FILES.scenario), scenarioData);
+  for (const [p, content] of Object.entries(o.scenario.fixture.workspace)) {
+    mkdirSync(dirname(join(dir, FILES.workspace, p)), { recursive: true });
+    writeFileSync(join(dir, FILES.workspace, p), content);
+  }
+  const history = new HistoryWriter(join(dir, FILES.history));
+  const ctx: AdapterContext = {
+    runId: id,
+    runDir: dir,
+    dataDir: join(dir, FILES.data),
+    workspace: join(dir, FILES.workspace),
+    worldUrl: '',
+    idempotency: o.idempotency,
+    scenario: o.scenario,
+    options: o.options,
+  };
+  const procs = new CaseProcesses(o.adapter, ctx, history);
+  let world: WorldProcess | undefined;
+  let outcome: Outcome = { status: 'running' };
+  try {
+    world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, 'logs', 'world.log'));
+    ctx.worldUrl = world.url;
+    outcome = await drive(o, ctx, world, procs, history);
+  } catch (e) {
+    info.error = ensureError(e).message;
+    outcome = { status: 'failed', error: `harness: ${info.error}` };
+    throw e;
+  } finally {
+    await procs.stopAll();
+    await world?.stop();
+    await o.adapter.close?.();
+    history.append({ time: now(), process: 'orchestrator', type: 'info', f: 'outcome', value: outcome as unknown as Record<string, unknown> });
+    history.close();
+    info.finishedAt = new Date().toISOString();
+    writeJsonAtomic(join(dir, FILES.run), info);
+  }
+  const record = readRunFolder(dir);
+  const verdict = runCheckers(record, defaultCheckers(), replayCommand(dir));
+  writeJsonAtomic(join(dir, FILES.verdict), verdict);
+  return { runDir: dir, verdict, info };
+}
+
+async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, procs: CaseProcesses, history: HistoryWriter): Promise<Outcome> {
+  const started = now();
+  const triggers: Trigger[] = o.schedule.map((f) => parseTrigger(f.at));
+  let handle: RunHandle | undefined;
+  let chain = Promise.resolve();
+  let wake: () => void = () => undefined;
+  const pending: Promise<unknown>[] = [];
+
+  const faultCtx: FaultContext = {
+    killWorker: () => procs.killWorker(),
+    startWorker: () => procs.startWorker(),
+    ...(o.adapter.engine ? { killEngine: () => procs.killEngine(), startEngine: () => procs.startEngine() } : {}),
+    pauseWorker: () => procs.signalWorker('SIGSTOP'),
+    resumeWorker: () => procs.signalWorker('SIGCONT'),
+    setResource: (rid, value) => world.send({ kind: 'set-resource', id: rid, value }),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
+
+  /** Fires fault `index`; faults fire one at a time, in the order their triggers came. */
+  const fire = (index: number, holdId: number | undefined) => {
+    chain = chain.then(async () => {
+      const spec = o.schedule[index] as FaultSpec;
+      const opId = `fault-${index}`;
+      history.append({ time: now(), process: 'nemesis', type: 'invoke', f: 'fault', id: opId, value: { ...spec, index } });
+      try {
+        const firing = await faults[spec.fault]!.fire(faultCtx, spec, triggers[index]!);
+        if (holdId !== undefined) world.send({ kind: 'release', holdId, action: firing.release });
+        await firing.after?.();
+        history.append({ time: now(), process: 'nemesis', type: 'ok', f: 'fault', id: opId, value: { ...spec, index } });
+      } catch (e) {
+        if (holdId !== undefined) world.send({ kind: 'release', holdId, action: { type: 'continue' } });
+        history.append({ time: now(), process: 'nemesis', type: 'fail', f: 'fault', id: opId, value: { ...spec, index, error: ensureError(e).message } });
+      }
+      wake();
+    });
+    pending.push(chain);
+  };
+
+  world.onMessage((m: FromWorld) => {
+    if (m.kind === 'op') {
+      const name = m.op.process ?? (m.op.pid !== undefined ? procs.names.get(m.op.pid) : undefined) ?? 'unknown';
+      history.append({ ...m.op, process: name });
+      if (m.op.f === 'probe') wake();
+    } else if (m.kind === 'trigger') fire(m.faultIndex, m.holdId);
+    else if (m.kind === 'approval') pending.push(humanDecides(o, ctx, () => handle, m.id, history));
+  });
+  world.send({
+    kind: 'arm',
+    faults: triggers.flatMap((t, index) => (t.kind === 'time' ? [] : [{ index, trigger: t }])),
+  });
+  const timers = triggers.flatMap((t, index) => (t.kind === 'time' ? [setTimeout(() => fire(index, undefined), t.ms)] : []));
+
+  try {
+    await procs.startEngine();
+    await procs.startWorker();
+    history.append({ time: now(), process: 'orchestrator', type: 'invoke', f: 'submit', id: 'submit', value: {} });
+    handle = await o.adapter.submit(ctx);
+    history.append({ time: now(), process: 'orchestrator', type: 'ok', f: 'submit', id: 'submit', value: { handle: handle.id } });
+    const deadline = started + o.timeoutMs;
+    for (;;) {
+      const out = await o.adapter.outcome(ctx, handle).catch((): Outcome => ({ status: 'running' }));
+      if (out.status !== 'running') {
+        await chain; // let a fault that is firing finish healing before the case ends
+        return out;
+      }
+      if (now() > deadline) return out;
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 50);
+      });
+    }
+  } finally {
+    timers.forEach(clearTimeout);
+    await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 100))]);
+  }
+}
+
+/** The simulated human: answers every approval request after the scenario's delay. */
+async function humanDecides(o: CaseOptions, ctx: AdapterContext, handle: () => RunHandle | undefined, id: string, history: HistoryWriter): Promise<void> {
+  const human = o.scenario.human ?? { decision: 'approve' as const };
+  if (human.delayMs) await new Promise((r) => setTimeout(r, human.delayMs));
+  const approved = human.decision === 'approve';
+  for (let attempt = 1; attempt <= 50; attempt++) {
+    const h = handle();
+    try {
+      if (h) {
+        await o.adapter.approve(ctx, h, { approvalId: id, approved });
+        history.append({ time: now(), process: 'human', type: 'info', f: 'approval', value: { event: 'decided', id, approved } });
+        return;
+      }
+    } catch {
+      // the engine may be down (a fault): try again
+    }
+    await new Promise((r) => setTimeout(r, Math.min(1000, 20 * attempt)));
+  }
+}

@@ -1,0 +1,97 @@
+import { InputError } from '../errors.js';
+import { TOOLS, isEffectTool, type Scenario, type Turn } from './types.js';
+
+/** Checks an untrusted JSON value against the scenario format; every error names the file and field. */
+export function validateScenario(raw: unknown, file: string): Scenario {
+  const fail = (field: string, expected: string): never => {
+    throw new InputError(`${file}: field '${field}' ${expected}`, 'ORD-201');
+  };
+  const obj = (v: unknown, field: string): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(field, 'must be an object');
+  const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'must be a non-empty string'));
+
+  const s = obj(raw, '(root)');
+  const name = str(s.name, 'name');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) fail('name', 'must be kebab-case (a-z, 0-9, -)');
+  const fixture = obj(s.fixture ?? {}, 'fixture');
+  const resources = obj(fixture.resources ?? {}, 'fixture.resources');
+  const workspace = obj(fixture.workspace ?? {}, 'fixture.workspace');
+  for (const [p, c] of Object.entries(workspace)) {
+    if (typeof c !== 'string') fail(`fixture.workspace.${p}`, 'must be the file content as a string');
+    if (p.startsWith('/') || p.split('/').includes('..')) fail(`fixture.workspace.${p}`, 'must be a relative path inside the workspace');
+  }
+  if (!Array.isArray(s.cassette) || s.cassette.length === 0) fail('cassette', 'must be a non-empty array of turns');
+  const cassette = (s.cassette as unknown[]).map((t, i) => validateTurn(t, `cassette[${i}]`, fail, obj, str));
+  const last = cassette[cassette.length - 1]!;
+  if (!('final' in last)) fail(`cassette[${cassette.length - 1}]`, "must be the final answer ({\"final\": \"…\"}): the last turn ends the conversation");
+  const effectIds = new Set<string>();
+  cassette.forEach((t) => 'calls' in t && t.calls.forEach((c) => c.effect && effectIds.add(c.effect)));
+
+  const expect = obj(s.expect ?? {}, 'expect');
+  if (!Array.isArray(expect.effects)) fail('expect.effects', 'must be an array of {id, type, count?}');
+  const effects = (expect.effects as unknown[]).map((e, i) => {
+    const o = obj(e, `expect.effects[${i}]`);
+    const id = str(o.id, `expect.effects[${i}].id`);
+    const type = str(o.type, `expect.effects[${i}].type`);
+    if (!isEffectTool(type)) fail(`expect.effects[${i}].type`, `must be an effect tool (got '${type}')`);
+    if (!effectIds.has(id)) fail(`expect.effects[${i}].id`, `must name an effect of a cassette call (no call has effect '${id}')`);
+    if (o.count !== undefined && (!Number.isInteger(o.count) || (o.count as number) < 0)) fail(`expect.effects[${i}].count`, 'must be a whole number ≥ 0');
+    return { id, type, ...(o.count !== undefined ? { count: o.count as number } : {}) };
+  });
+  let ws: Record<string, string | null> | undefined;
+  if (expect.workspace !== undefined) {
+    ws = {};
+    for (const [p, c] of Object.entries(obj(expect.workspace, 'expect.workspace'))) {
+      if (c !== null && typeof c !== 'string') fail(`expect.workspace.${p}`, 'must be the expected content or null (file absent)');
+      ws[p] = c as string | null;
+    }
+  }
+  if (expect.answer !== undefined) str(expect.answer, 'expect.answer');
+  let human: Scenario['human'];
+  if (s.human !== undefined) {
+    const h = obj(s.human, 'human');
+    if (h.decision !== 'approve' && h.decision !== 'reject') fail('human.decision', "must be 'approve' or 'reject'");
+    if (h.delayMs !== undefined && (typeof h.delayMs !== 'number' || h.delayMs < 0)) fail('human.delayMs', 'must be a number ≥ 0');
+    human = { decision: h.decision as 'approve' | 'reject', ...(h.delayMs !== undefined ? { delayMs: h.delayMs as number } : {}) };
+  }
+  return {
+    name,
+    description: str(s.description, 'description'),
+    task: str(s.task, 'task'),
+    ...(s.system !== undefined ? { system: str(s.system, 'system') } : {}),
+    fixture: { resources, workspace: workspace as Record<string, string> },
+    cassette,
+    expect: { effects, ...(ws ? { workspace: ws } : {}), ...(expect.answer !== undefined ? { answer: expect.answer as string } : {}) },
+    ...(human ? { human } : {}),
+    file,
+  };
+}
+
+function validateTurn(
+  t: unknown,
+  field: string,
+  fail: (f: string, e: string) => never,
+  obj: (v: unknown, f: string) => Record<string, unknown>,
+  str: (v: unknown, f: string) => string,
+): Turn {
+  const o = obj(t, field);
+  const usage = o.usage === undefined ? undefined : validateUsage(obj(o.usage, `${field}.usage`), `${field}.usage`, fail);
+  if ('final' in o) return { final: str(o.final, `${field}.final`), ...(usage ? { usage } : {}) };
+  if (!Array.isArray(o.calls) || o.calls.length === 0) fail(field, 'must have "calls" (a non-empty array of tool calls) or "final" (the answer)');
+  const calls = (o.calls as unknown[]).map((c, j) => {
+    const f = `${field}.calls[${j}]`;
+    const call = obj(c, f);
+    const tool = str(call.tool, `${f}.tool`);
+    if (!(TOOLS as readonly string[]).includes(tool)) fail(`${f}.tool`, `must be one of ${TOOLS.join(', ')} (got '${tool}')`);
+    const args = obj(call.args ?? {}, `${f}.args`);
+    if (isEffectTool(tool) && call.effect === undefined) fail(`${f}.effect`, `must name the logical effect of this ${tool} call`);
+    return { tool, args, ...(call.effect !== undefined ? { effect: str(call.effect, `${f}.effect`) } : {}) };
+  });
+  return { ...(o.say !== undefined ? { say: str(o.say, `${field}.say`) } : {}), calls, ...(usage ? { usage } : {}) };
+}
+
+function validateUsage(u: Record<string, unknown>, field: string, fail: (f: string, e: string) => never) {
+  for (const k of ['promptTokens', 'completionTokens'])
+    if (!Number.isInteger(u[k]) || (u[k] as number) < 0) fail(`${field}.${k}`, 'must be a whole number ≥ 0');
+  return { promptTokens: u.promptTokens as number, completionTokens: u.completionTokens as number };
+}

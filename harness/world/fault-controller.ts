@@ -1,0 +1,118 @@
+/** Armed triggers and held requests: the world stops a request at an exact point until the orchestrator releases it. */
+import type { ArmedFault, FromWorld, ReleaseAction, WorldTrigger } from './protocol.js';
+
+export type TriggerKind = WorldTrigger['kind'];
+
+/** The per-run counters triggers count on (across worker restarts). */
+export interface TriggerCounters {
+  effect: number;
+  llm: number;
+  step: number;
+  shell: number;
+  approval: number;
+}
+
+export function formatTrigger(t: WorldTrigger): string {
+  return t.kind === 'approval' ? `approval:${t.state}` : `${t.kind}:${t.n}`;
+}
+
+/** Parses `after-effect:2`, `llm-call:3`, `step:4`, `shell:1`, `before-effect:1`, `approval:waiting`; null when it is not a world trigger (e.g. `t+500ms`). */
+export function parseWorldTrigger(s: string): WorldTrigger | null {
+  if (s.trim() === 'approval:waiting') return { kind: 'approval', state: 'waiting' };
+  const m = /^(before-effect|after-effect|llm-call|step|shell):([1-9]\d*)$/.exec(s.trim());
+  return m ? ({ kind: m[1], n: Number(m[2]) } as WorldTrigger) : null;
+}
+
+const CONTINUE: ReleaseAction = { type: 'continue' };
+
+export class FaultController {
+  readonly counters: TriggerCounters = { effect: 0, llm: 0, step: 0, shell: 0, approval: 0 };
+  private readonly armed: { fault: ArmedFault; fired: boolean }[] = [];
+  private readonly holds = new Map<number, { faultIndex: number; resolve: (a: ReleaseAction) => void }>();
+  private nextHoldId = 0;
+  private closed = false;
+
+  constructor(private readonly send: (m: FromWorld) => void) {}
+
+  /** Adds faults; each fires at most once. */
+  arm(faults: ArmedFault[]): void {
+    for (const fault of faults) this.armed.push({ fault, fired: false });
+  }
+
+  /** Counts one occurrence and returns its 1-based number. */
+  count(counter: keyof TriggerCounters): number {
+    return ++this.counters[counter];
+  }
+
+  /**
+   * A point where a request may be held: every armed fault matching (kind, n) fires here, in arming order.
+   * `continue` and `delay` go on to the next matching fault; any other action ends the checkpoint and is returned.
+   */
+  async checkpoint(kind: TriggerKind, n: number | null, pid: number | null, detail: Record<string, unknown>): Promise<ReleaseAction> {
+    for (const a of this.armed) {
+      if (a.fired || !matches(a.fault.trigger, kind, n)) continue;
+      a.fired = true;
+      const action = await this.hold(a.fault.index, pid, { trigger: formatTrigger(a.fault.trigger), ...detail });
+      if (action.type === 'delay') await sleep(action.ms);
+      else if (action.type !== 'continue') return action;
+    }
+    return CONTINUE;
+  }
+
+  /** Releases a held request; unknown or already released ids are ignored (returns false). */
+  release(holdId: number, action: ReleaseAction): boolean {
+    const h = this.holds.get(holdId);
+    if (!h) return false;
+    this.holds.delete(holdId);
+    h.resolve(normalize(action));
+    return true;
+  }
+
+  /** On shutdown: every held request is dropped, later holds are not waited for. */
+  close(): void {
+    this.closed = true;
+    for (const id of [...this.holds.keys()]) this.release(id, { type: 'drop' });
+  }
+
+  snapshot(): { armed: { index: number; trigger: string; fired: boolean }[]; held: { holdId: number; faultIndex: number }[] } {
+    return {
+      armed: this.armed.map((a) => ({ index: a.fault.index, trigger: formatTrigger(a.fault.trigger), fired: a.fired })),
+      held: [...this.holds].map(([holdId, h]) => ({ holdId, faultIndex: h.faultIndex })),
+    };
+  }
+
+  private hold(faultIndex: number, pid: number | null, detail: Record<string, unknown>): Promise<ReleaseAction> {
+    if (this.closed) return Promise.resolve({ type: 'drop' });
+    const holdId = ++this.nextHoldId;
+    return new Promise((resolve) => {
+      this.holds.set(holdId, { faultIndex, resolve });
+      this.send({ kind: 'trigger', holdId, faultIndex, pid, detail });
+    });
+  }
+}
+
+function matches(t: WorldTrigger, kind: TriggerKind, n: number | null): boolean {
+  if (t.kind !== kind) return false;
+  return t.kind === 'approval' ? true : t.n === n;
+}
+
+/** A malformed release from the orchestrator must not crash a handler: unknown actions mean continue. */
+function normalize(a: ReleaseAction): ReleaseAction {
+  if (!a || typeof a !== 'object') return CONTINUE;
+  switch (a.type) {
+    case 'continue':
+    case 'drop':
+    case 'reset':
+      return a;
+    case 'delay':
+      return { type: 'delay', ms: Number.isFinite(a.ms) && a.ms > 0 ? a.ms : 0 };
+    case 'error':
+      return Number.isInteger(a.status) && a.status >= 100 && a.status <= 599 ? a : { ...a, status: 500 };
+    default:
+      return CONTINUE;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,10 @@
+/** The world (DESIGN §1, §2): a real HTTP server the agent acts on, run in its own process by the orchestrator. */
+export { startWorld, LEDGER_FILE, SPANS_FILE } from './world.js';
+export type { World, WorldOptions } from './world.js';
+export type { WorldChannel } from './clock.js';
+export { HEADERS } from './protocol.js';
+export type { ArmedFault, FromWorld, ReleaseAction, ToWorld, WorldConfig, WorldOp, WorldTrigger } from './protocol.js';
+export { formatTrigger, parseWorldTrigger } from './fault-controller.js';
+export { unexpectedEffectId } from './effects.js';
+export { flattenOtlp } from './otlp.js';
+export { resolveTemplates } from './templates.js';

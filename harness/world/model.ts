@@ -1,0 +1,120 @@
+/** The cassette player: answers an OpenAI chat conversation with the scenario's scripted turn. */
+import type { Turn } from '../scenario/index.js';
+import { badField } from './http-error.js';
+import { isObject, type Json } from './fields.js';
+import { resolveString, resolveTemplates } from './templates.js';
+
+export interface ChatMessage {
+  role: string;
+  content?: unknown;
+  tool_calls?: unknown;
+  [k: string]: unknown;
+}
+
+/** Checks `messages` of a chat completion request (400 naming the field otherwise). */
+export function validateMessages(v: unknown): ChatMessage[] {
+  if (!Array.isArray(v) || v.length === 0) throw badField('messages', 'must be a non-empty array of {role, content} objects', v);
+  v.forEach((m, i) => {
+    if (!isObject(m)) throw badField(`messages[${i}]`, 'must be an object {role, content}', m);
+    if (typeof m.role !== 'string' || m.role === '') throw badField(`messages[${i}].role`, "must be a string such as 'system', 'user', 'assistant' or 'tool'", m.role);
+    const c = m.content;
+    if (c !== undefined && c !== null && typeof c !== 'string' && !Array.isArray(c))
+      throw badField(`messages[${i}].content`, 'must be a string, an array of content parts, or null', c);
+    if (m.tool_calls !== undefined && m.tool_calls !== null && !Array.isArray(m.tool_calls))
+      throw badField(`messages[${i}].tool_calls`, 'must be an array when present', m.tool_calls);
+  });
+  return v as ChatMessage[];
+}
+
+/** The text of a message's content (string, or the `text` of its content parts). */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content))
+    return content.map((p) => (isObject(p) && typeof p.text === 'string' ? p.text : typeof p === 'string' ? p : '')).join('');
+  return '';
+}
+
+/** The results of the conversation's tool calls, in order: each tool message's content parsed as JSON (the raw text when it is not JSON). */
+export function toolResults(messages: readonly ChatMessage[]): unknown[] {
+  return messages
+    .filter((m) => m.role === 'tool')
+    .map((m) => {
+      const text = contentText(m.content);
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return text;
+      }
+    });
+}
+
+function messageChars(m: ChatMessage): number {
+  let n = contentText(m.content).length;
+  if (Array.isArray(m.tool_calls))
+    for (const c of m.tool_calls)
+      if (isObject(c) && isObject(c.function)) n += String(c.function.name ?? '').length + String(c.function.arguments ?? '').length;
+  return n;
+}
+
+export interface TurnPlan {
+  /** 0-based index of the answered turn in the cassette (past the end: the final turn's index). */
+  index: number;
+  turn: Turn;
+  promptTokens: number;
+}
+
+export interface ChatAnswer {
+  body: Json;
+  completionTokens: number;
+  toolCalls: number;
+}
+
+export class CassettePlayer {
+  constructor(private readonly cassette: readonly Turn[]) {}
+
+  /** The turn = the number of assistant messages so far (a replayed call gets the same turn); past the end, the final turn. */
+  plan(messages: readonly ChatMessage[]): TurnPlan {
+    const asked = messages.filter((m) => m.role === 'assistant').length;
+    let index = asked;
+    if (index >= this.cassette.length) {
+      const finals = this.cassette.map((t, i) => ('final' in t ? i : -1)).filter((i) => i >= 0);
+      index = finals.length > 0 ? finals[finals.length - 1]! : this.cassette.length - 1;
+    }
+    const turn: Turn = this.cassette[index] ?? { final: '' };
+    const chars = messages.reduce((s, m) => s + messageChars(m), 0);
+    return { index: Math.max(index, 0), turn, promptTokens: turn.usage?.promptTokens ?? Math.ceil(chars / 4) };
+  }
+
+  /** Builds the OpenAI chat.completion answer; `callNo` (the run's chat call counter) makes tool call ids fresh. */
+  answer(plan: TurnPlan, messages: readonly ChatMessage[], callNo: number, model: string): ChatAnswer {
+    const results = toolResults(messages);
+    const { turn } = plan;
+    let content: string | null;
+    let toolCalls: { id: string; type: 'function'; function: { name: string; arguments: string } }[] | undefined;
+    if ('calls' in turn) {
+      content = turn.say === undefined ? null : String(resolveString(turn.say, results));
+      toolCalls = turn.calls.map((c, i) => ({
+        id: `call_${callNo}_${i}`,
+        type: 'function' as const,
+        function: { name: c.tool, arguments: JSON.stringify(resolveTemplates(c.args, results)) },
+      }));
+    } else {
+      const v = resolveString(turn.final, results);
+      content = typeof v === 'string' ? v : JSON.stringify(v);
+    }
+    const answerChars = (content?.length ?? 0) + (toolCalls ?? []).reduce((s, c) => s + c.function.name.length + c.function.arguments.length, 0);
+    const completionTokens = turn.usage?.completionTokens ?? Math.ceil(answerChars / 4);
+    const message: Json = { role: 'assistant', content, refusal: null };
+    if (toolCalls) message.tool_calls = toolCalls;
+    const body: Json = {
+      id: `chatcmpl-ordeal-${callNo}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: toolCalls ? 'tool_calls' : 'stop' }],
+      usage: { prompt_tokens: plan.promptTokens, completion_tokens: completionTokens, total_tokens: plan.promptTokens + completionTokens },
+      system_fingerprint: 'ordeal-cassette',
+    };
+    return { body, completionTokens, toolCalls: toolCalls?.length ?? 0 };
+  }
+}

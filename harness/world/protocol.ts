@@ -1,0 +1,70 @@
+/**
+ * The world's contract with the orchestrator (IPC messages over the fork channel) and with
+ * workers (HTTP, documented in README "The world's HTTP API").
+ */
+import type { Op } from '../store/types.js';
+import type { Scenario } from '../scenario/index.js';
+
+/** A trigger the world watches for, parsed from `after-effect:1` and friends. */
+export type WorldTrigger =
+  | { kind: 'before-effect'; n: number }
+  | { kind: 'after-effect'; n: number }
+  | { kind: 'llm-call'; n: number }
+  | { kind: 'step'; n: number }
+  | { kind: 'shell'; n: number }
+  | { kind: 'approval'; state: 'waiting' };
+
+export interface ArmedFault {
+  /** Index of the fault in the schedule. */
+  index: number;
+  trigger: WorldTrigger;
+}
+
+/** What the orchestrator tells the world to do with a held request. */
+export type ReleaseAction =
+  /** Go on as if nothing happened. */
+  | { type: 'continue' }
+  /** Destroy the connection without a response (and, for before-effect, without applying). */
+  | { type: 'drop' }
+  /** Answer only after `ms` (the effect is still applied). */
+  | { type: 'delay'; ms: number }
+  /** Apply the effect, then reset the connection: the caller cannot know it happened. */
+  | { type: 'reset' }
+  /** Answer with an HTTP error instead. */
+  | { type: 'error'; status: number; body?: unknown; headers?: Record<string, string> };
+
+export interface WorldConfig {
+  runId: string;
+  runDir: string;
+  scenario: Scenario;
+  host: string;
+  port: number;
+}
+
+export type ToWorld =
+  | { kind: 'init'; config: WorldConfig }
+  | { kind: 'arm'; faults: ArmedFault[] }
+  | { kind: 'release'; holdId: number; action: ReleaseAction }
+  /** Someone else changes a resource (state drift). */
+  | { kind: 'set-resource'; id: string; value: unknown }
+  | { kind: 'shutdown' };
+
+/** A history op as the world observed it; the orchestrator assigns index and process. */
+export type WorldOp = Omit<Op, 'index' | 'process'> & { process?: string };
+
+export type FromWorld =
+  | { kind: 'ready'; port: number; pid: number }
+  | { kind: 'op'; op: WorldOp }
+  /** A request matched an armed trigger and is held until a `release` with the same holdId. */
+  | { kind: 'trigger'; holdId: number; faultIndex: number; pid: number | null; detail: Record<string, unknown> }
+  /** An approval request was registered for the first time. */
+  | { kind: 'approval'; id: string; request: { summary: string; payload: unknown; pid: number | null } }
+  | { kind: 'error'; message: string };
+
+/** HTTP headers workers send to the world. */
+export const HEADERS = {
+  pid: 'x-ordeal-pid',
+  idempotencyKey: 'idempotency-key',
+  step: 'x-ordeal-step',
+  attempt: 'x-ordeal-attempt',
+} as const;

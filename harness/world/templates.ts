@@ -1,0 +1,68 @@
+/**
+ * `{{result:N.path}}` templates in cassette arguments: replaced by the field `path` (dot path) of the JSON content
+ * of the N-th `role: "tool"` message of the conversation (0-based).
+ */
+import { isObject } from './fields.js';
+
+const TEMPLATE = /\{\{\s*result:(\d+)(?:\.([^}]*?))?\s*\}\}/g;
+const WHOLE = /^\{\{\s*result:(\d+)(?:\.([^}]*?))?\s*\}\}$/;
+
+export function hasTemplate(s: string): boolean {
+  TEMPLATE.lastIndex = 0;
+  return TEMPLATE.test(s);
+}
+
+const MISSING = Symbol('missing');
+
+function lookup(results: readonly unknown[], n: number, path: string | undefined): unknown {
+  if (n >= results.length) return MISSING;
+  let cur: unknown = results[n];
+  if (path === undefined || path === '') return cur;
+  for (const seg of path.split('.')) {
+    if (Array.isArray(cur) && /^\d+$/.test(seg) && Number(seg) < cur.length) cur = cur[Number(seg)];
+    else if (isObject(cur) && Object.prototype.hasOwnProperty.call(cur, seg)) cur = cur[seg];
+    else return MISSING;
+  }
+  return cur;
+}
+
+/** Replaces templates in a string; a string that is exactly one template takes the value with its JSON type. Unresolvable templates stay as written. */
+export function resolveString(s: string, results: readonly unknown[]): unknown {
+  const whole = WHOLE.exec(s);
+  if (whole) {
+    const v = lookup(results, Number(whole[1]), whole[2]);
+    return v === MISSING ? s : v;
+  }
+  return s.replace(TEMPLATE, (m, n: string, path: string | undefined) => {
+    const v = lookup(results, Number(n), path);
+    if (v === MISSING) return m;
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  });
+}
+
+/** Resolves templates anywhere in a JSON value (object values, array items, strings). */
+export function resolveTemplates<T>(value: T, results: readonly unknown[]): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return resolveString(v, results);
+    if (Array.isArray(v)) return v.map(walk);
+    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * Deep-equality of request arguments against a cassette call's arguments, where any string of the cassette
+ * that holds a template matches whatever value is present.
+ */
+export function argsMatch(spec: unknown, actual: unknown): boolean {
+  if (typeof spec === 'string' && hasTemplate(spec)) return actual !== undefined;
+  if (Array.isArray(spec)) return Array.isArray(actual) && spec.length === actual.length && spec.every((s, i) => argsMatch(s, actual[i]));
+  if (isObject(spec)) {
+    if (!isObject(actual)) return false;
+    const keys = Object.keys(spec);
+    if (keys.length !== Object.keys(actual).length) return false;
+    return keys.every((k) => Object.prototype.hasOwnProperty.call(actual, k) && argsMatch(spec[k], actual[k]));
+  }
+  return spec === actual;
+}

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { conversation, withWorld, type TestWorld } from './helpers.js';
+
+describe('world: POST /v1/chat/completions', () => {
+  let w: TestWorld;
+  beforeEach(async () => (w = await withWorld()));
+  afterEach(async () => w.stop());
+
+  const order = { id: 'order-1', version: 1, value: { id: 'o-1', amount: 42 } };
+
+  it('answers the turn given by the number of assistant messages, with fresh tool call ids', async () => {
+    const first = await w.post('/v1/chat/completions', { model: 'gpt-x', temperature: 0, tools: [], messages: conversation([]) });
+    expect(first.status).toBe(200);
+    const choice = first.body.choices[0];
+    expect(choice.finish_reason).toBe('tool_calls');
+    expect(choice.message.content).toBe('Looking it up');
+    expect(choice.message.tool_calls).toHaveLength(1);
+    expect(choice.message.tool_calls[0].type).toBe('function');
+    expect(choice.message.tool_calls[0].function.name).toBe('read_resource');
+    expect(JSON.parse(choice.message.tool_calls[0].function.arguments)).toEqual({ id: 'order-1' });
+    expect(first.body.model).toBe('gpt-x');
+
+    // The same conversation again (a replayed call): the same turn, but new ids.
+    const again = await w.post('/v1/chat/completions', { messages: conversation([]) });
+    expect(again.body.choices[0].message.tool_calls[0].function.name).toBe('read_resource');
+    expect(again.body.choices[0].message.tool_calls[0].id).not.toBe(choice.message.tool_calls[0].id);
+
+    const second = await w.post('/v1/chat/completions', { messages: conversation([[order]]) });
+    const calls = second.body.choices[0].message.tool_calls;
+    expect(calls.map((c: any) => c.function.name)).toEqual(['refund', 'send_email']);
+    expect(new Set(calls.map((c: any) => c.id)).size).toBe(2);
+    expect(second.body.choices[0].message.content).toBeNull();
+  });
+
+  it('replaces {{result:N.path}} templates keeping the JSON type of whole-string templates', async () => {
+    const res = await w.post('/v1/chat/completions', { messages: conversation([[order]]) });
+    const args = JSON.parse(res.body.choices[0].message.tool_calls[0].function.arguments);
+    expect(args).toEqual({ order: 'o-1', amount: 42, note: 'refund of o-1' });
+  });
+
+  it('answers the final turn with stop, its usage, and keeps answering it past the end of the cassette', async () => {
+    const done = await w.post('/v1/chat/completions', { messages: conversation([[order], [{}, {}]]) });
+    expect(done.body.choices[0].finish_reason).toBe('stop');
+    expect(done.body.choices[0].message.content).toBe('Refunded o-1');
+    expect(done.body.choices[0].message.tool_calls).toBeUndefined();
+    expect(done.body.usage).toEqual({ prompt_tokens: 100, completion_tokens: 7, total_tokens: 107 });
+    const past = await w.post('/v1/chat/completions', { messages: conversation([[order], [{}, {}], [{}], [{}]]) });
+    expect(past.body.choices[0].finish_reason).toBe('stop');
+    expect(past.body.choices[0].message.content).toBe('Refunded o-1');
+  });
+
+  it('estimates usage from characters when the turn has none', async () => {
+    const messages = [{ role: 'user', content: 'x'.repeat(40) }];
+    const res = await w.post('/v1/chat/completions', { messages });
+    expect(res.body.usage.prompt_tokens).toBe(10);
+    const answer = res.body.choices[0].message;
+    const chars = answer.content.length + answer.tool_calls.reduce((s: number, c: any) => s + c.function.name.length + c.function.arguments.length, 0);
+    expect(res.body.usage.completion_tokens).toBe(Math.ceil(chars / 4));
+  });
+
+  it('records llm invoke and ok ops paired by id', async () => {
+    await w.post('/v1/chat/completions', { messages: conversation([[order]]) }, { 'x-ordeal-pid': '4242' });
+    const ops = w.channel.ops('llm');
+    expect(ops.map((o) => o.type)).toEqual(['invoke', 'ok']);
+    expect(ops[0]!.id).toBeDefined();
+    expect(ops[1]!.id).toBe(ops[0]!.id);
+    expect(ops[0]!.pid).toBe(4242);
+    expect(ops[0]!.value).toMatchObject({ turn: 1 });
+    expect(ops[1]!.value).toMatchObject({ turn: 1, toolCalls: 2 });
+    expect(typeof ops[1]!.value.completionTokens).toBe('number');
+    expect(ops[1]!.time).toBeGreaterThanOrEqual(ops[0]!.time);
+  });
+
+  it('refuses streaming with a 400 that says so', async () => {
+    const res = await w.post('/v1/chat/completions', { stream: true, messages: conversation([]) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/stream/);
+    expect(w.channel.ops('llm')).toEqual([]);
+  });
+
+  it('answers an injected 429 with retry-after when an llm-call fault is released with error', async () => {
+    w.channel.deliver({ kind: 'arm', faults: [{ index: 0, trigger: { kind: 'llm-call', n: 2 } }] });
+    const ok = await w.post('/v1/chat/completions', { messages: conversation([]) });
+    expect(ok.status).toBe(200);
+    const pending = fetch(w.url + '/v1/chat/completions', { method: 'POST', body: JSON.stringify({ messages: conversation([]) }) });
+    const trig = await w.channel.waitForTrigger();
+    expect(trig.faultIndex).toBe(0);
+    expect(trig.detail.trigger).toBe('llm-call:2');
+    w.channel.deliver({ kind: 'release', holdId: trig.holdId, action: { type: 'error', status: 429, headers: { 'retry-after': '1' } } });
+    const res = await pending;
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(w.channel.ops('llm').at(-1)).toMatchObject({ type: 'fail', value: { status: 429 } });
+    // fired once: the third call goes through
+    expect((await w.post('/v1/chat/completions', { messages: conversation([]) })).status).toBe(200);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { FaultController } from '../../../../harness/world/fault-controller.js';
+import { formatTrigger, parseWorldTrigger, type FromWorld } from '../../../../harness/world/index.js';
+
+describe('world: fault controller', () => {
+  it('parses and formats world triggers', () => {
+    for (const s of ['after-effect:2', 'before-effect:1', 'llm-call:3', 'step:4', 'shell:1', 'approval:waiting'])
+      expect(formatTrigger(parseWorldTrigger(s)!)).toBe(s);
+    expect(parseWorldTrigger('t+500ms')).toBeNull();
+    expect(parseWorldTrigger('step:0')).toBeNull();
+    expect(parseWorldTrigger('step:x')).toBeNull();
+  });
+
+  it('fires each armed fault once, in arming order, and returns the first ending action', async () => {
+    const sent: FromWorld[] = [];
+    const fc = new FaultController((m) => sent.push(m));
+    fc.arm([
+      { index: 0, trigger: { kind: 'after-effect', n: 1 } },
+      { index: 1, trigger: { kind: 'after-effect', n: 1 } },
+    ]);
+    expect(await fc.checkpoint('after-effect', 2, null, {})).toEqual({ type: 'continue' });
+    expect(sent).toEqual([]);
+    const held = fc.checkpoint('after-effect', 1, 7, { x: 1 });
+    await Promise.resolve();
+    const first = sent[0] as Extract<FromWorld, { kind: 'trigger' }>;
+    expect(first).toMatchObject({ kind: 'trigger', faultIndex: 0, pid: 7, detail: { trigger: 'after-effect:1', x: 1 } });
+    fc.release(first.holdId, { type: 'continue' });
+    await new Promise((r) => setImmediate(r));
+    const second = sent[1] as Extract<FromWorld, { kind: 'trigger' }>;
+    expect(second.faultIndex).toBe(1);
+    expect(fc.release(first.holdId, { type: 'drop' })).toBe(false);
+    fc.release(second.holdId, { type: 'drop' });
+    expect(await held).toEqual({ type: 'drop' });
+    expect(await fc.checkpoint('after-effect', 1, null, {})).toEqual({ type: 'continue' });
+    expect(fc.snapshot().armed.every((a) => a.fired)).toBe(true);
+  });
+
+  it('drops held requests on close', async () => {
+    const fc = new FaultController(() => undefined);
+    fc.arm([{ index: 0, trigger: { kind: 'llm-call', n: 1 } }]);
+    const held = fc.checkpoint('llm-call', 1, null, {});
+    fc.close();
+    expect(await held).toEqual({ type: 'drop' });
+  });
+});
