@@ -3,9 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ensureError, ExitCode, OrdealError } from '../errors.js';
 import { killAllGroups } from '../launch/index.js';
-import { listCommand } from './list-command.js';
-import { replayCommandCli } from './replay-command.js';
-import { runCommand } from './run-command.js';
+import { commands } from './commands.js';
 
 function fail(e: unknown): never {
   const err = ensureError(e);
@@ -19,7 +17,7 @@ function fail(e: unknown): never {
 }
 
 let cli = yargs(hideBin(process.argv)).scriptName('ordeal');
-for (const add of [runCommand, listCommand, replayCommandCli]) cli = add(cli) as typeof cli;
+for (const add of commands) cli = add(cli) as typeof cli;
 try {
   await cli
     .demandCommand(1, 'give a command: run, check, replay, report, bench, engines, gate or list (see --help)')
