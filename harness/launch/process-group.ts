@@ -100,8 +100,12 @@ export function installCleanupHandlers(): void {
   process.on('exit', killAllGroups);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      const leaders = [...live];
       killAllGroups();
-      process.exit(sig === 'SIGINT' ? 130 : 143);
+      // reap the leaders before exiting, so none is left even as a zombie
+      const gone = Promise.all(leaders.map((p) => p.exited));
+      const cap = new Promise((r) => setTimeout(r, 3000));
+      void Promise.race([gone, cap]).then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
     });
   }
   process.on('uncaughtException', (e) => {

@@ -75,6 +75,7 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
   try {
     world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, 'logs', 'world.log'));
     ctx.worldUrl = world.url;
+    history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });
     outcome = await drive(o, ctx, world, procs, history);
   } catch (e) {
     info.error = ensureError(e).message;

@@ -4,6 +4,7 @@ import { InputError, UsageError } from '../errors.js';
 import { scenariosDir } from '../paths.js';
 import type { Scenario } from './types.js';
 import { validateScenario } from './validate.js';
+import { jsonErrorOffset } from './json-error.js';
 
 /** Parses JSON and, on a syntax error, names the file, line and column. */
 export function parseJsonFile(file: string): unknown {
@@ -11,19 +12,18 @@ export function parseJsonFile(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, 'ORD-202');
+    throw new InputError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e}); expected a readable JSON file`, 'ORD-202');
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec(String((e as Error).message));
+    const at = jsonErrorOffset(text);
     let where = '';
-    if (m) {
-      const before = text.slice(0, Number(m[1]));
-      const line = before.split('\n').length;
-      where = ` at line ${line}, column ${Number(m[1]) - before.lastIndexOf('\n')}`;
+    if (at >= 0) {
+      const before = text.slice(0, at);
+      where = ` at line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')}`;
     }
-    throw new InputError(`${file}: not valid JSON${where}: ${(e as Error).message}; expected a JSON document`, 'ORD-203');
+    throw new InputError(`${file}: not valid JSON${where} (${(e as Error).message.split('\n')[0]}); expected a JSON document`, 'ORD-203');
   }
 }
 

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ordealBin, root, tempDir } from '../helpers/cli.js';
+import { readRunFolder } from '../../harness/store/index.js';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A refund run whose human takes a minute to answer: the case is surely mid-run when we strike. */
+function slowScenario(dir: string): string {
+  const s = JSON.parse(readFileSync(join(root, 'scenarios/refund-agent.json'), 'utf8')) as Record<string, unknown>;
+  const file = join(dir, 'slow-human.json');
+  writeFileSync(file, JSON.stringify({ ...s, name: 'slow-human', human: { decision: 'approve', delayMs: 60_000 } }));
+  return file;
+}
+
+async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts `ordeal run`, waits until the agent is waiting for approval, and returns the run folder and the pids it started. */
+async function startMidRun() {
+  const out = tempDir();
+  const child = spawn(process.execPath, [ordealBin, 'run', '--scenario', slowScenario(out), '--out', out], { stdio: 'ignore' });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  let runDir = '';
+  const pids = () => {
+    const h = join(runDir, 'history.jsonl');
+    if (!runDir || !existsSync(h)) return [];
+    return readFileSync(h, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"f":"start"'))
+      .map((l) => (JSON.parse(l) as { pid: number }).pid);
+  };
+  await until('the agent waits for approval', () => {
+    const d = readdirSync(out).find((n) => n.includes('slow-human'));
+    if (!d) return false;
+    runDir = join(out, d);
+    return existsSync(join(runDir, 'history.jsonl')) && readFileSync(join(runDir, 'history.jsonl'), 'utf8').includes('approval:waiting');
+  });
+  return { child, exited, runDir, pids: pids() };
+}
+
+describe('no process outlives the orchestrator', () => {
+  it('SIGINT mid-run stops the world and the worker and leaves a readable, incomplete run folder', async () => {
+    const { child, exited, runDir, pids } = await startMidRun();
+    expect(pids.length).toBeGreaterThanOrEqual(2); // the world and the worker
+    expect(pids.every(alive)).toBe(true);
+    child.kill('SIGINT');
+    const exit = await exited;
+    expect(exit.code).toBe(130);
+    expect(pids.filter(alive)).toEqual([]);
+    const record = readRunFolder(runDir);
+    expect(record.complete).toBe(false);
+    expect(record.history.some((o) => o.f === 'approval')).toBe(true);
+  });
+
+  it('SIGTERM mid-run does the same', async () => {
+    const { child, exited, pids } = await startMidRun();
+    child.kill('SIGTERM');
+    expect((await exited).code).toBe(143);
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it('even a SIGKILLed orchestrator leaves nothing behind: the world and the worker notice and exit', async () => {
+    const { child, exited, pids } = await startMidRun();
+    child.kill('SIGKILL');
+    await exited;
+    await until('world and worker exit after the orchestrator died', () => pids.every((p) => !alive(p)));
+    expect(pids.filter(alive)).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ordeal, tempDir } from '../helpers/cli.js';
+
+interface Json {
+  valid: boolean;
+  cases: { scenario: string; valid: boolean; runDir: string; replay: string; checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }> }[];
+}
+
+const ledger = (dir: string) =>
+  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { seq: number; effect: string; outcome: string; key: string | null });
+
+describe('ordeal run on the reference runtime', () => {
+  it('shows the duplicated refund when the worker dies after the effect and tools send no idempotency key', async () => {
+    const out = tempDir();
+    const r = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--json', '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    const res = JSON.parse(r.stdout) as Json;
+    const c = res.cases[0]!;
+    expect(c.valid).toBe(false);
+    const dup = c.checks['exactly-once-effects']!.anomalies.find((a) => a.kind === 'duplicate');
+    expect(dup).toBeDefined();
+    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    expect(dup!.witnesses.ledger).toEqual(refunds.map((e) => e.seq));
+    expect(c.replay).toContain('ordeal replay');
+  });
+
+  it('applies the refund once and deduplicates the retry with framework idempotency', async () => {
+    const out = tempDir();
+    const r = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework', '--json', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const c = (JSON.parse(r.stdout) as Json).cases[0]!;
+    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    expect(refunds[0]!.key).toBe(refunds[1]!.key);
+    const history = readFileSync(join(c.runDir, 'history.jsonl'), 'utf8');
+    expect(history).toContain('"signal":"SIGKILL"');
+    expect(existsSync(join(c.runDir, 'verdict.json'))).toBe(true);
+  });
+
+  it('runs the embedded default with no flags: every scenario, the standard kill points, a verdict table, exit 0', async () => {
+    const out = tempDir();
+    const r = await ordeal(['run', '--out', out]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    for (const s of ['coding-agent', 'refund-agent', 'long-chain']) expect(r.stdout).toContain(s);
+    expect(r.stdout).toContain('kill-worker@after-effect:1');
+    expect(r.stdout).toContain('kill-worker@approval:waiting');
+    expect(r.stdout).toMatch(/All \d+ cases valid/);
+  });
+
+  it('replays a run folder with the same schedule and the same verdict', async () => {
+    const out = tempDir();
+    const first = JSON.parse(
+      (await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--json', '--out', out])).stdout,
+    ) as Json;
+    const r = await ordeal(['replay', first.cases[0]!.runDir, '--json', '--out', out]);
+    expect(r.code).toBe(1);
+    const again = (JSON.parse(r.stdout) as Json).cases[0]!;
+    expect(again.runDir).not.toBe(first.cases[0]!.runDir);
+    expect(again.checks['exactly-once-effects']!.anomalies[0]!.kind).toBe('duplicate');
+  });
+});
+
+describe('bad input exits 2 and says what was expected', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown adapter', ['run', '--adapter', 'nope'], /unknown adapter 'nope': expected one of reference/],
+    ['unknown scenario', ['run', '--scenario', 'nope'], /unknown scenario 'nope': expected one of .*coding-agent/],
+    ['unknown fault', ['run', '--fault', 'melt-cpu@step:1'], /unknown fault 'melt-cpu': expected one of kill-worker/],
+    ['bad trigger', ['run', '--fault', 'kill-worker@nowhere:x'], /trigger 'nowhere:x' is not a trigger: expected before-effect:N/],
+    ['fault without trigger', ['run', '--fault', 'kill-worker'], /expected FAULT@TRIGGER/],
+    ['bad idempotency', ['run', '--idempotency', 'maybe'], /idempotency.*Choices: "framework", "none"/s],
+    ['unknown flag', ['run', '--colour'], /Unknown argument: colour/],
+    ['bad adapter option', ['run', '--scenario', 'refund-agent', '--opt', 'synchronous=SOMETIMES'], /synchronous=SOMETIMES: expected FULL or NORMAL/],
+    ['not a run folder', ['replay', '/tmp'], /not a run folder/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const r = await ordeal([...args, '--out', tempDir()]);
+      expect(r.stderr).toMatch(message);
+      expect(r.code).toBe(2);
+    });
+  }
+
+  it('a malformed scenario file names the file, the field and the expectation', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, JSON.stringify({ name: 'broken', description: 'x', task: 't', cassette: [{ calls: [{ tool: 'refund', args: {} }] }, { final: 'done' }], expect: { effects: [] } }));
+    const r = await ordeal(['run', '--scenario', file, '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}: field 'cassette[0].calls[0].effect' must name the logical effect`);
+  });
+
+  it('a scenario file that is not JSON names the line', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'typo.json');
+    writeFileSync(file, '{\n  "name": "typo",\n  "task": oops\n}\n');
+    const r = await ordeal(['run', '--scenario', file, '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/typo\.json: not valid JSON at line 3/);
+  });
+});
