@@ -1,0 +1,89 @@
+/** The table of engines, where they live, and installing / checking / requiring them. */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { packageRoot } from '../paths.js';
+import { durabletask } from './durabletask.js';
+import { EngineMissingError } from './engine-missing-error.js';
+import { restate } from './restate.js';
+import { isExecutable, readStamp } from './stamp.js';
+import { temporal } from './temporal.js';
+import { toxiproxy } from './toxiproxy.js';
+import type { EngineInstall, EngineStatusRow, InstallOptions, InstallResult } from './types.js';
+
+export const engines: Record<string, EngineInstall> = { restate, temporal, toxiproxy, durabletask };
+
+/** `<ordeal's package root>/.engines`, or `$ORDEAL_ENGINES_DIR` when set: the same cache wherever ordeal is run from. */
+export function enginesRoot(projectRoot: string = packageRoot): string {
+  const override = process.env.ORDEAL_ENGINES_DIR;
+  if (override && override.trim() !== '') return resolve(override);
+  return join(resolve(projectRoot), '.engines');
+}
+
+function lookup(name: string): EngineInstall {
+  const engine = Object.prototype.hasOwnProperty.call(engines, name) ? engines[name] : undefined;
+  if (!engine) {
+    throw new UsageError(`unknown engine "${name}"; known: ${Object.keys(engines).join(', ')}`, 'ORD-101');
+  }
+  return engine;
+}
+
+/** Installs the named engines one after the other (the machine has 2 cores); skips pinned ones already there. */
+export async function installEngines(
+  names: string[] | 'all',
+  opts: InstallOptions = {},
+): Promise<InstallResult[]> {
+  const root = opts.root ?? enginesRoot();
+  const log = opts.log ?? (() => undefined);
+  const list = (names === 'all' ? Object.keys(engines) : names).map(lookup);
+  mkdirSync(root, { recursive: true });
+  const results: InstallResult[] = [];
+  for (const engine of list) {
+    const base = { name: engine.name, version: engine.version, path: engine.binary(root) };
+    if (!opts.force && engine.installed(root)) {
+      log(`${engine.name} ${engine.version}: already installed`);
+      results.push({ ...base, status: 'skipped', ms: 0 });
+      continue;
+    }
+    log(`${engine.name} ${engine.version}: installing`);
+    const t0 = performance.now();
+    try {
+      await engine.install(root, (line) => log(`[${engine.name}] ${line}`));
+      const ms = Math.round(performance.now() - t0);
+      log(`${engine.name} ${engine.version}: installed in ${(ms / 1000).toFixed(1)} s`);
+      results.push({ ...base, status: 'installed', ms });
+    } catch (e) {
+      const ms = Math.round(performance.now() - t0);
+      const error = e instanceof Error ? e.message : String(e);
+      log(`${engine.name} ${engine.version}: FAILED: ${error}`);
+      results.push({ ...base, status: 'failed', ms, error });
+    }
+  }
+  return results;
+}
+
+/** One row per engine: pinned version, whether it is installed, its binary and the install command. */
+export function engineStatus(root: string = enginesRoot()): EngineStatusRow[] {
+  return Object.values(engines).map((engine) => ({
+    name: engine.name,
+    version: engine.version,
+    installed: engine.installed(root),
+    path: engine.binary(root),
+    hint: `ordeal engines install ${engine.name}`,
+  }));
+}
+
+/** The binary of an installed engine, or an EngineMissingError (ORD-301) saying how to install it. */
+export function requireEngine(name: string, root: string = enginesRoot()): string {
+  const engine = lookup(name);
+  const path = engine.binary(root);
+  if (engine.installed(root)) return path;
+  const stamp = readStamp(root, name);
+  let detail = `no ${path}`;
+  if (isExecutable(path) && stamp && stamp.version !== engine.version) {
+    detail = `found ${stamp.version}, pinned ${engine.version}`;
+  } else if (isExecutable(path)) {
+    detail = 'binary present but never stamped';
+  }
+  throw new EngineMissingError(name, root, detail);
+}
