@@ -14,4 +14,24 @@ export const adapters: Record<string, AdapterEntry> = {
     hasEngine: false,
     load: async () => (await import('./reference/adapter.js')).referenceAdapter(),
   },
+  langgraph: {
+    description: 'a LangGraph.js agent (ToolNode, interrupt(), Command resume) on SqliteSaver, or PostgresSaver with --opt store=postgres',
+    hasEngine: false,
+    load: async () => (await import('./langgraph/adapter.js')).langgraphAdapter(),
+  },
+  restate: {
+    description: 'a Restate workflow on the real restate-server (ctx.run steps, an awakeable for approval)',
+    hasEngine: true,
+    load: async () => (await import('./restate/adapter.js')).restateAdapter(),
+  },
+  temporal: {
+    description: 'a Temporal workflow on the real Temporal dev server (activities with heartbeats, a signal for approval)',
+    hasEngine: true,
+    load: async () => (await import('./temporal/adapter.js')).temporalAdapter(),
+  },
+  dapr: {
+    description: 'a Dapr workflow on the Durable Task sidecar with SQLite (activities, an external event for approval)',
+    hasEngine: true,
+    load: async () => (await import('./dapr/adapter.js')).daprAdapter(),
+  },
 };

@@ -1,6 +1,9 @@
 /** The agent loop on the reference runtime: every model call and tool call is a durable step. */
+import type { Span } from '@opentelemetry/api';
 import type { WorkflowContext } from './runtime/index.js';
-import { runTool, toolArgs, toolSchemas, WorldClient, type ChatMessage, type ToolResult } from '../../harness/agent/index.js';
+import { runTool, toolArgs, toolSchemas, WorldClient, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
+import { isEffectTool } from '../../harness/scenario/index.js';
+import { agentSpan, chatSpan, toolSpan, ATTR } from '../../harness/telemetry/index.js';
 
 export interface AgentInput {
   task: string;
@@ -16,53 +19,70 @@ export interface AgentDeps {
 
 const retry = { maxAttempts: 6, initialMs: 50, maxMs: 2000, factor: 2 };
 
+/** The model the world's scripted model answers as (`gen_ai.request.model`). */
+export const MODEL = 'ordeal-scripted';
+
 export function agentWorkflow(deps: AgentDeps) {
-  return async (ctx: WorkflowContext, input: AgentInput): Promise<{ answer: string }> => {
-    const messages: ChatMessage[] = [
-      { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
-      { role: 'user', content: input.task },
-    ];
-    for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
-      const reply = await ctx.step('llm', () => deps.world.chat(messages, toolSchemas), { retry, timeoutMs: 30_000 });
-      messages.push(reply.message);
-      const calls = reply.message.tool_calls ?? [];
-      if (calls.length === 0) return { answer: reply.message.content ?? '' };
-      for (const call of calls) {
-        let result: ToolResult;
-        if (call.function.name === 'request_approval') {
-          result = await approval(ctx, deps, toolArgs(call));
-        } else {
-          result = await ctx.step(
-            `tool:${call.function.name}`,
-            (info) =>
-              runTool(call, {
-                world: deps.world,
-                workspace: deps.workspace,
-                step: info.seq,
-                attempt: info.attempt,
-                ...(deps.idempotency === 'framework' ? { idempotencyKey: info.key } : {}),
-              }),
-            { retry, timeoutMs: 60_000 },
-          );
-        }
-        messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
+  return (ctx: WorkflowContext, input: AgentInput): Promise<{ answer: string }> =>
+    // one invoke_agent span per execution: a recovery replays from the top in a new one
+    agentSpan('ordeal-agent', (span) => loop(ctx, deps, input, span), { [ATTR.replayed]: ctx.replaying });
+}
+
+async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentInput, span: Span): Promise<{ answer: string }> {
+  const messages: ChatMessage[] = [
+    { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
+    { role: 'user', content: input.task },
+  ];
+  for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
+    const reply = await ctx.step(
+      'llm',
+      (info) => chatSpan(MODEL, { step: info.seq, attempt: info.attempt }, () => deps.world.chat(messages, toolSchemas)),
+      { retry, timeoutMs: 30_000 },
+    );
+    messages.push(reply.message);
+    const calls = reply.message.tool_calls ?? [];
+    if (calls.length === 0) return { answer: reply.message.content ?? '' };
+    for (const call of calls) {
+      let result: ToolResult;
+      if (call.function.name === 'request_approval') {
+        result = await approval(ctx, deps, call, span);
+      } else {
+        result = await ctx.step(
+          `tool:${call.function.name}`,
+          (info) => {
+            const key = deps.idempotency === 'framework' ? info.key : undefined;
+            const sent = key && isEffectTool(call.function.name) ? { idempotencyKey: key } : {}; // only effects send the key
+            return toolSpan(call.function.name, call.id, { step: info.seq, attempt: info.attempt, ...sent }, () =>
+              runTool(call, { world: deps.world, workspace: deps.workspace, step: info.seq, attempt: info.attempt, ...(key ? { idempotencyKey: key } : {}) }),
+            );
+          },
+          { retry, timeoutMs: 60_000 },
+        );
       }
+      messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
     }
-    throw new Error('agent: too many turns');
-  };
+  }
+  throw new Error('agent: too many turns');
 }
 
 /** Posts the request to the world's inbox once (durably), then waits for the human's signal. */
-async function approval(ctx: WorkflowContext, deps: AgentDeps, args: Record<string, unknown>): Promise<ToolResult> {
+async function approval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall, span: Span): Promise<ToolResult> {
+  const args = toolArgs(call);
   const id = await ctx.step(
     'approval:request',
-    async (info) => {
-      await deps.world.requestApproval(info.key, String(args.summary ?? ''), args.payload ?? null);
-      return info.key;
-    },
+    (info) =>
+      toolSpan('request_approval', call.id, { step: info.seq, attempt: info.attempt }, async () => {
+        await deps.world.requestApproval(info.key, String(args.summary ?? ''), args.payload ?? null);
+        return info.key;
+      }),
     { retry },
   );
-  if (!ctx.replaying) await deps.world.probe('approval:waiting', { detail: { id } });
+  if (!ctx.replaying) {
+    await deps.world.probe('approval:waiting', { detail: { id } });
+    // the execution gives the instance back while it waits: this stretch of the agent ends here
+    span.setAttribute('ordeal.waiting_for', 'approval');
+    span.end();
+  }
   const decision = (await ctx.waitForSignal(`approval:${id}`)) as { approved: boolean; values?: Record<string, unknown> };
   return { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
 }

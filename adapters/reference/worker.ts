@@ -2,13 +2,23 @@
 import { join } from 'node:path';
 import { openRuntime } from './runtime/index.js';
 import { readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
-import { agentWorkflow } from './agent-loop.js';
+import { ATTR, OPERATION, replayedStepSpan, startWorkerTracing } from '../../harness/telemetry/index.js';
+import { agentWorkflow, MODEL } from './agent-loop.js';
 import { runtimeOptions } from './options.js';
 
+const tracing = startWorkerTracing('ordeal-worker-reference');
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 const world = new WorldClient(env.worldUrl);
 const opts = runtimeOptions(env.options);
+
+/** The span a journaled step would have had, for its replay marker. */
+function replayName(name: string): [string, Record<string, string>] {
+  if (name === 'llm') return [`${OPERATION.chat} ${MODEL}`, { [ATTR.operation]: OPERATION.chat, [ATTR.model]: MODEL }];
+  const tool = name.startsWith('tool:') ? name.slice(5) : name === 'approval:request' ? 'request_approval' : undefined;
+  if (tool) return [`${OPERATION.tool} ${tool}`, { [ATTR.operation]: OPERATION.tool, [ATTR.toolName]: tool }];
+  return [`ordeal.step ${name}`, {}];
+}
 
 const rt = openRuntime({
   path: join(env.dataDir, 'journal.db'),
@@ -18,6 +28,11 @@ const rt = openRuntime({
     onStepStart: ({ seq, name, attempt }) =>
       world.probe(name === 'llm' ? 'llm:before' : 'tool:before', { step: seq, attempt, detail: { name } }).then(() => undefined),
     onStepJournaled: ({ seq, name, attempt }) => world.probe('step:journaled', { step: seq, attempt, detail: { name } }).then(() => undefined),
+    onReplay: ({ seq, name, attempt, kind }) => {
+      if (kind !== 'step') return;
+      const [spanName, attributes] = replayName(name);
+      replayedStepSpan(spanName, { step: seq, attempt }, attributes);
+    },
   },
 });
 rt.register('agent', agentWorkflow({ world, workspace: env.workspace, idempotency: env.idempotency }));
@@ -27,6 +42,7 @@ await world.probe('worker:ready');
 const shutdown = async () => {
   await worker.stop();
   rt.close();
+  await tracing.shutdown(1000); // spans ended so far reach the world before exit
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown());

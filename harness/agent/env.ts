@@ -8,6 +8,10 @@ export interface WorkerEnv {
   engineUrl?: string;
   options: Record<string, string>;
   parentPid?: number;
+  /** W3C traceparent of the case (`TRACEPARENT`): pass to `startTracing` (harness/telemetry). */
+  traceparent?: string;
+  /** A user's OTLP/HTTP collector (`ORDEAL_OTLP_ENDPOINT`, from `--otlp-endpoint`). */
+  otlpEndpoint?: string;
 }
 
 export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
@@ -27,6 +31,8 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     ...(env.ORDEAL_ENGINE_URL ? { engineUrl: env.ORDEAL_ENGINE_URL } : {}),
     options: env.ORDEAL_OPTIONS ? (JSON.parse(env.ORDEAL_OPTIONS) as Record<string, string>) : {},
     ...(env.ORDEAL_PARENT_PID ? { parentPid: Number(env.ORDEAL_PARENT_PID) } : {}),
+    ...(env.TRACEPARENT ? { traceparent: env.TRACEPARENT } : {}),
+    ...(env.ORDEAL_OTLP_ENDPOINT ? { otlpEndpoint: env.ORDEAL_OTLP_ENDPOINT } : {}),
   };
 }
 

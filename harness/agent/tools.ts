@@ -31,14 +31,34 @@ export function toolArgs(call: ToolCall): Record<string, unknown> {
 export async function runTool(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
   const name = call.function.name;
   const args = toolArgs(call);
-  if (name === 'shell') return runShell(String(args.command ?? ''), ctx);
+  if (name === 'shell') {
+    const r = await runShell(String(args.command ?? ''), ctx);
+    // `check: true` makes a failed command a failed tool call (retried by the framework), like subprocess.run(check=True)
+    if (args.check === true && r.exitCode !== 0) throw new Error(`shell command exited ${String(r.exitCode)}: ${String(r.stderr).slice(-300)}`);
+    return r;
+  }
   if (name === 'read_resource') return ctx.world.readResource(String(args.id));
   if (name === 'write_resource')
     return ctx.world.writeResource(String(args.id), args.value, typeof args.version === 'number' ? args.version : undefined);
   if (name === 'noop') return { ok: true };
-  if (isEffectTool(name)) return ctx.world.effect(name, args, ctx.idempotencyKey, ctx.timeoutMs);
+  if (isEffectTool(name)) return ctx.world.effect(name, args, ctx.idempotencyKey, ctx.timeoutMs ?? toolTimeoutMs());
   throw new Error(`unknown tool '${name}'`);
 }
+
+/** How long an effect call may take (`ORDEAL_TOOL_TIMEOUT_MS`, set by the orchestrator for tool-timeout faults). */
+export function toolTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.ORDEAL_TOOL_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : 30_000;
+}
+
+/**
+ * partial-shell: a DEBUG trap runs before every simple command of the script; once k of them ran, the
+ * shell exits 97 instead of running the next one. So `a && b && c` with k=2 runs a and b, never c.
+ */
+export const PARTIAL_EXIT = 97;
+const PARTIAL_PRELUDE =
+  `__ordeal_ops=0; trap '__ordeal_ops=$((__ordeal_ops+1)); if [ "$__ordeal_ops" -gt "$ORDEAL_PARTIAL_SHELL_K" ]; then ` +
+  `echo "ordeal partial-shell: stopped after $ORDEAL_PARTIAL_SHELL_K sub-operation(s)" >&2; exit ${PARTIAL_EXIT}; fi' DEBUG`;
 
 /** Real bash in the workspace; the world may be told first so that shell faults can fire. */
 export async function runShell(command: string, ctx: ToolContext): Promise<ToolResult> {
@@ -46,8 +66,9 @@ export async function runShell(command: string, ctx: ToolContext): Promise<ToolR
     partial?: { k: number };
   };
   const env = { ...process.env, ...(plan?.partial ? { ORDEAL_PARTIAL_SHELL_K: String(plan.partial.k) } : {}) };
+  const script = plan?.partial ? `${PARTIAL_PRELUDE}\n${command}` : command;
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], { cwd: ctx.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', script], { cwd: ctx.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -69,7 +90,7 @@ const s = { type: 'string' };
 
 /** OpenAI function definitions, for model clients that send tool schemas. */
 export const toolSchemas: unknown[] = [
-  ['shell', 'Run a bash command in the workspace', obj({ command: s }, ['command'])],
+  ['shell', 'Run a bash command in the workspace (check: a non-zero exit fails the call)', obj({ command: s, check: { type: 'boolean' } }, ['command'])],
   ['read_resource', 'Read a versioned resource', obj({ id: s }, ['id'])],
   ['write_resource', 'Write a versioned resource', obj({ id: s, value: {}, version: { type: 'number' } }, ['id', 'value'])],
   ['request_approval', 'Ask a human to approve', obj({ summary: s, payload: { type: 'object' } }, ['summary'])],

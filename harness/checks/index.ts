@@ -5,4 +5,8 @@ export { exactlyOnceEffects } from './exactly-once-effects.js';
 export { completion } from './completion.js';
 export { wastedWork } from './wasted-work.js';
 export { workspaceIntegrity, firstDifference } from './workspace-integrity.js';
+export type { RecoveryThresholds } from './recovery.js';
+export { approvalIntegrity, gatedEffects } from './approval-integrity.js';
+export { driftSafety } from './drift-safety.js';
+export { recovery } from './recovery.js';
 export { checkers, defaultCheckers } from './registry.js';

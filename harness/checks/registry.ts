@@ -1,5 +1,8 @@
 /** Every checker by name, in the order reports show them. */
+import { approvalIntegrity } from './approval-integrity.js';
 import { completion } from './completion.js';
+import { driftSafety } from './drift-safety.js';
+import { recovery } from './recovery.js';
 import { exactlyOnceEffects } from './exactly-once-effects.js';
 import type { Checker } from './types.js';
 import { wastedWork } from './wasted-work.js';
@@ -10,6 +13,9 @@ export const checkers: Record<string, Checker> = {
   completion,
   'wasted-work': wastedWork(),
   'workspace-integrity': workspaceIntegrity,
+  'approval-integrity': approvalIntegrity,
+  'drift-safety': driftSafety,
+  recovery: recovery(),
 };
 
 /** The checkers every case runs, in registry order. */

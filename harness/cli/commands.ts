@@ -1,11 +1,17 @@
 /** Every `ordeal` command, in the order `--help` lists them: one import and one entry each. */
 import type { Argv } from 'yargs';
+import { checkCommand } from './check-command.js';
+import { enginesCommand } from './engines-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommandCli } from './replay-command.js';
 import { runCommand } from './run-command.js';
+import { traceCommand } from './trace-command.js';
 
 export const commands: ((y: Argv) => Argv)[] = [
   runCommand,
+  checkCommand,
   replayCommandCli,
+  traceCommand,
   listCommand,
+  enginesCommand,
 ];

@@ -24,6 +24,8 @@ export interface ExecOptions {
   timeoutMs: number;
   options: Record<string, string>;
   path?: string;
+  /** An OTLP/HTTP collector that also gets every span; default ORDEAL_OTLP_ENDPOINT. */
+  otlpEndpoint?: string;
   onCase?: (s: CaseSummary, i: number, total: number) => void;
 }
 
@@ -42,12 +44,31 @@ export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promis
       outDir: resolve(o.out),
       timeoutMs: o.timeoutMs,
       options: o.options,
+      ...otlpEndpointOf(o),
     });
     const s = summarize(r);
     out.push(s);
     o.onCase?.(s, i, cases.length);
   }
   return out;
+}
+
+/** `--otlp-endpoint`: an http(s) URL, else a usage error naming what is expected. */
+export function checkOtlpEndpoint(v: unknown): string {
+  const s = Array.isArray(v) ? v[v.length - 1] : v;
+  let ok = false;
+  try {
+    ok = ['http:', 'https:'].includes(new URL(String(s)).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`--otlp-endpoint '${String(s)}': expected an http(s) URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318`, 'ORD-150');
+  return String(s);
+}
+
+function otlpEndpointOf(o: ExecOptions): { otlpEndpoint?: string } {
+  const v = o.otlpEndpoint ?? process.env.ORDEAL_OTLP_ENDPOINT;
+  return v ? { otlpEndpoint: checkOtlpEndpoint(v) } : {};
 }
 
 export function verdictTable(cases: CaseSummary[]): string {

@@ -1,25 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode, InputError } from '../errors.js';
+import { ExitCode, InputError, UsageError } from '../errors.js';
 import { checkAdapterName } from '../run/plan.js';
 import { validateScenario } from '../scenario/index.js';
 import { FILES, isRunFolder, type RunInfo } from '../store/index.js';
 import { validateSchedule } from '../faults/index.js';
 import { executeCases, replayLines, verdictTable } from './common.js';
+import { otlpEndpointFlag } from './run-command.js';
+import { replayFromSeed, replaySeedFlags } from './replay-seed.js';
 
 export function replayCommandCli(y: Argv) {
   return y.command(
-    'replay <run-folder>',
-    'rerun exactly the case of a run folder: same adapter, scenario, schedule, seed and options',
+    'replay [run-folder]',
+    'rerun exactly the case of a run folder (same adapter, scenario, schedule, seed and options), or the case of ordeal check at --seed and --path',
     (a) =>
-      a
-        .positional('run-folder', { type: 'string', demandOption: true, describe: 'a folder under runs/' })
+      replaySeedFlags(a)
+        .positional('run-folder', { type: 'string', describe: 'a folder under runs/' })
         .option('out', { type: 'string', default: 'runs', describe: 'where the new run folder is written' })
         .option('timeout', { type: 'number', default: 60_000, describe: 'milliseconds to wait for the run to finish' })
-        .option('json', { type: 'boolean', default: false }),
+        .option('json', { type: 'boolean', default: false })
+        .option('otlp-endpoint', otlpEndpointFlag),
     async (argv) => {
+      if (argv.seed !== undefined || argv.path !== undefined) return replayFromSeed(argv as never);
       const dir = argv['run-folder'] as string;
+      if (!dir) throw new UsageError('replay: give a run folder, or --seed and --path as printed by ordeal check', 'ORD-126');
       if (!isRunFolder(dir)) throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
       const info = JSON.parse(readFileSync(join(dir, FILES.run), 'utf8')) as RunInfo;
       checkAdapterName(info.adapter);

@@ -5,6 +5,7 @@ import { ExitCode } from '../errors.js';
 import { executeCases, parseOpts, replayLines, verdictTable } from './common.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
+import { checkOtlpEndpoint } from './common.js';
 
 export const caseFlags = <T>(y: Argv<T>) =>
   y
@@ -13,7 +14,15 @@ export const caseFlags = <T>(y: Argv<T>) =>
     .option('out', { type: 'string', default: 'runs', describe: 'where run folders are written' })
     .option('timeout', { type: 'number', default: 60_000, describe: 'milliseconds to wait for a run to finish before it counts as stuck' })
     .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable), e.g. synchronous=NORMAL' })
-    .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' });
+    .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' })
+    .option('otlp-endpoint', otlpEndpointFlag);
+
+/** `--otlp-endpoint URL`: also send every span to this OTLP/HTTP collector; it becomes ORDEAL_OTLP_ENDPOINT, which every case reads. */
+export const otlpEndpointFlag = {
+  type: 'string',
+  describe: 'also send every span (orchestrator and workers) to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (same as ORDEAL_OTLP_ENDPOINT)',
+  coerce: (v: unknown) => (process.env.ORDEAL_OTLP_ENDPOINT = checkOtlpEndpoint(v)),
+} as const;
 
 export function runCommand(y: Argv) {
   return y.command(

@@ -1,4 +1,6 @@
-export type { Fault, FaultContext, Firing } from './types.js';
+export type { Fault, FaultContext, FaultParam, Firing, HumanPlan, NetControl } from './types.js';
+export { startNetProxy, type NetProxy } from './net-proxy.js';
+export { humanPlan } from './human-plan.js';
 export type { Trigger } from './trigger.js';
 export { parseTrigger, formatTrigger, TRIGGER_GRAMMAR, TRIGGER_HELP } from './trigger.js';
 export { standardSchedules } from './standard.js';

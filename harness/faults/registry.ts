@@ -2,6 +2,14 @@ import { InputError, UsageError } from '../errors.js';
 import type { FaultSpec, Schedule } from '../store/types.js';
 import { killEngine } from './kill-engine.js';
 import { killWorker } from './kill-worker.js';
+import { ackLoss } from './ack-loss.js';
+import { humanEdit, humanLate, humanReject, humanTwice } from './human.js';
+import { llmError } from './llm-error.js';
+import { netLatency, netPartition, netReset } from './net.js';
+import { partialShell } from './partial-shell.js';
+import { pauseWorker } from './pause-worker.js';
+import { stateDrift } from './state-drift.js';
+import { toolTimeout } from './tool-timeout.js';
 import { parseTrigger, TRIGGER_GRAMMAR } from './trigger.js';
 import type { Fault } from './types.js';
 
@@ -9,6 +17,9 @@ import type { Fault } from './types.js';
 export const faults: Record<string, Fault> = {
   [killWorker.name]: killWorker,
   [killEngine.name]: killEngine,
+  ...Object.fromEntries(
+    [pauseWorker, toolTimeout, ackLoss, partialShell, stateDrift, llmError, humanLate, humanReject, humanTwice, humanEdit, netLatency, netReset, netPartition].map((f) => [f.name, f]),
+  ),
 };
 
 /** Parses `kill-worker@after-effect:1` or `kill-worker@after-effect:1,restartAfterMs=200`. */

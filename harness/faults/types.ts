@@ -1,6 +1,7 @@
 import type { FaultSpec } from '../store/types.js';
 import type { ReleaseAction } from '../world/protocol.js';
 import type { Trigger } from './trigger.js';
+import type { Scenario } from '../scenario/index.js';
 
 /** What a fault may do to the case while it fires. */
 export interface FaultContext {
@@ -14,6 +15,27 @@ export interface FaultContext {
   resumeWorker(): void;
   setResource(id: string, value: unknown): void;
   sleep(ms: number): Promise<void>;
+  /** The case's scenario (fixture values for drift, for example). */
+  scenario?: Scenario;
+  /** Present when the schedule has network faults: the Toxiproxy proxy between worker and world. */
+  net?: NetControl;
+}
+
+/** Toxics on the Toxiproxy proxy in front of the world. */
+export interface NetControl {
+  /** Adds a toxic to both directions; returns the names to remove. */
+  addToxic(type: 'latency' | 'reset_peer' | 'timeout', attributes: Record<string, number>): Promise<string[]>;
+  removeToxics(names: string[]): Promise<void>;
+}
+
+/** How the simulated human answers approval requests; human-* faults change it. */
+export interface HumanPlan {
+  approved: boolean;
+  delayMs: number;
+  /** How many times the decision is delivered. */
+  times: number;
+  /** Values the human edits in the request's payload before approving. */
+  edits?: Record<string, unknown>;
 }
 
 /** How a fault fires: what the held request becomes, and what happens once it is released. */
@@ -22,6 +44,19 @@ export interface Firing {
   /** Runs after the release; the fault heals when it resolves. */
   after?: () => Promise<void>;
 }
+
+/** A parameter a fault takes, described as data so `ordeal check` can generate and shrink it. */
+export type FaultParam = (
+  /** An integer in [min, max]; shrinks toward min. */
+  | { type: 'integer'; min: number; max: number }
+  /** One of the values; shrinks toward the first. */
+  | { type: 'choice'; values: readonly (string | number | boolean)[] }
+  /** The id of one of the scenario's fixture resources. */
+  | { type: 'resource' }
+) & {
+  /** Always present in a generated schedule; otherwise it may be left out (and shrinks to left out). */
+  required?: boolean;
+};
 
 /** One kind of trouble (a nemesis). */
 export interface Fault {
@@ -32,6 +67,14 @@ export interface Fault {
   needsEngine?: boolean;
   /** Trigger kinds this fault can fire on; undefined means any. */
   triggers?: Trigger['kind'][];
+  /** Parameters `ordeal check` may generate (each optional in a generated schedule); undefined means none. */
+  params?: Record<string, FaultParam>;
+  /** Needs the Toxiproxy server between worker and world (network faults). */
+  needsProxy?: boolean;
+  /** Environment the worker gets when the schedule has this fault. */
+  workerEnv?(spec: FaultSpec): Record<string, string>;
+  /** How this fault changes the simulated human. */
+  human?(spec: FaultSpec, plan: HumanPlan): HumanPlan;
   /** Checks the fault's parameters; throws an InputError naming the bad one. */
   validate?(spec: FaultSpec): void;
   fire(ctx: FaultContext, spec: FaultSpec, trigger: Trigger): Promise<Firing>;

@@ -17,6 +17,8 @@ export class CaseProcesses {
   readonly engine: Role = { incarnation: 0, expected: new Set() };
   /** pid → process name, to name the world's ops. */
   readonly names = new Map<number, string>();
+  /** Added to every worker's environment (the case's trace context). */
+  extraEnv: Record<string, string> = {};
   private enginePorts: Record<string, number> | undefined;
   private crashRestarts = 0;
   private stopping = false;
@@ -45,7 +47,7 @@ export class CaseProcesses {
 
   async startWorker(): Promise<void> {
     const spec = this.adapter.worker(this.ctx);
-    this.launch(this.worker, 'worker', spec.command, spec.args, { ...process.env, ...spec.env });
+    this.launch(this.worker, 'worker', spec.command, spec.args, { ...process.env, ...this.extraEnv, ...spec.env });
     await this.adapter.workerReady?.(this.ctx);
   }
 

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { createRunFolder, FILES, HistoryWriter, readRunFolder, writeJsonAtomic } from '../store/index.js';
 import type { FaultSpec, Outcome, RunInfo, Schedule } from '../store/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { faults, parseTrigger, type FaultContext, type Trigger } from '../faults/index.js';
+import { faults, humanPlan, parseTrigger, startNetProxy, type FaultContext, type NetProxy, type Trigger } from '../faults/index.js';
+import { packageRoot } from '../paths.js';
 import type { FromWorld } from '../world/protocol.js';
 import { defaultCheckers, runCheckers, type Verdict } from '../checks/index.js';
 import { ensureError } from '../errors.js';
@@ -13,6 +14,7 @@ import type { Adapter, AdapterContext, RunHandle } from './adapter.js';
 import { CaseProcesses, now } from './processes.js';
 import { startWorld, type WorldProcess } from './world-process.js';
 import { replayCommand, versions } from './replay.js';
+import { CaseTelemetry, telemetryMetrics } from '../telemetry/index.js';
 
 export interface CaseOptions {
   adapter: Adapter;
@@ -26,6 +28,8 @@ export interface CaseOptions {
   /** How long to wait for the run to finish once started. */
   timeoutMs: number;
   options: Record<string, string>;
+  /** Also send every span to this OTLP/HTTP collector (`--otlp-endpoint`). */
+  otlpEndpoint?: string;
 }
 
 export interface CaseResult {
@@ -59,6 +63,8 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
     writeFileSync(join(dir, FILES.workspace, p), content);
   }
   const history = new HistoryWriter(join(dir, FILES.history));
+  const telemetry = new CaseTelemetry({ runId: id, scenario: o.scenario.name, adapter: o.adapter.name, idempotency: o.idempotency, seed: o.seed, ...(o.otlpEndpoint ? { otlpEndpoint: o.otlpEndpoint } : {}) });
+  telemetry.watch(history);
   const ctx: AdapterContext = {
     runId: id,
     runDir: dir,
@@ -70,19 +76,30 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
     options: o.options,
   };
   const procs = new CaseProcesses(o.adapter, ctx, history);
+  procs.extraEnv = telemetry.processEnv();
   let world: WorldProcess | undefined;
+  let net: NetProxy | undefined;
   let outcome: Outcome = { status: 'running' };
   try {
     world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, 'logs', 'world.log'));
     ctx.worldUrl = world.url;
+    telemetry.connect(world.url);
     history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });
-    outcome = await drive(o, ctx, world, procs, history);
+    for (const spec of o.schedule) Object.assign(procs.extraEnv, faults[spec.fault]?.workerEnv?.(spec));
+    // network faults: the worker reaches the world only through a real Toxiproxy
+    if (o.schedule.some((f) => faults[f.fault]?.needsProxy)) {
+      net = await startNetProxy(world.url, dir, packageRoot);
+      ctx.worldUrl = net.url;
+    }
+    outcome = await drive(o, ctx, world, procs, history, net);
   } catch (e) {
     info.error = ensureError(e).message;
     outcome = { status: 'failed', error: `harness: ${info.error}` };
     throw e;
   } finally {
     await procs.stopAll();
+    await telemetry.finish(outcome); // before the world stops: it receives the spans
+    await net?.stop();
     await world?.stop();
     await o.adapter.close?.();
     history.append({ time: now(), process: 'orchestrator', type: 'info', f: 'outcome', value: outcome as unknown as Record<string, unknown> });
@@ -92,11 +109,12 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
   }
   const record = readRunFolder(dir);
   const verdict = runCheckers(record, defaultCheckers(), replayCommand(dir));
+  Object.assign(verdict.metrics, telemetryMetrics(record));
   writeJsonAtomic(join(dir, FILES.verdict), verdict);
   return { runDir: dir, verdict, info };
 }
 
-async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, procs: CaseProcesses, history: HistoryWriter): Promise<Outcome> {
+async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, procs: CaseProcesses, history: HistoryWriter, net?: NetProxy): Promise<Outcome> {
   const started = now();
   const triggers: Trigger[] = o.schedule.map((f) => parseTrigger(f.at));
   let handle: RunHandle | undefined;
@@ -112,6 +130,8 @@ async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, p
     resumeWorker: () => procs.signalWorker('SIGCONT'),
     setResource: (rid, value) => world.send({ kind: 'set-resource', id: rid, value }),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    scenario: o.scenario,
+    ...(net ? { net } : {}),
   };
 
   /** Fires fault `index`; faults fire one at a time, in the order their triggers came. */
@@ -140,7 +160,7 @@ async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, p
       history.append({ ...m.op, process: name });
       if (m.op.f === 'probe') wake();
     } else if (m.kind === 'trigger') fire(m.faultIndex, m.holdId);
-    else if (m.kind === 'approval') pending.push(humanDecides(o, ctx, () => handle, m.id, history));
+    else if (m.kind === 'approval') pending.push(humanDecides(o, ctx, () => handle, m.id, m.request.payload, history));
   });
   world.send({
     kind: 'arm',
@@ -173,22 +193,29 @@ async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, p
   }
 }
 
-/** The simulated human: answers every approval request after the scenario's delay. */
-async function humanDecides(o: CaseOptions, ctx: AdapterContext, handle: () => RunHandle | undefined, id: string, history: HistoryWriter): Promise<void> {
-  const human = o.scenario.human ?? { decision: 'approve' as const };
-  if (human.delayMs) await new Promise((r) => setTimeout(r, human.delayMs));
-  const approved = human.decision === 'approve';
-  for (let attempt = 1; attempt <= 50; attempt++) {
-    const h = handle();
-    try {
-      if (h) {
-        await o.adapter.approve(ctx, h, { approvalId: id, approved });
-        history.append({ time: now(), process: 'human', type: 'info', f: 'approval', value: { event: 'decided', id, approved } });
-        return;
+/** The simulated human: answers every approval request as the scenario and the schedule's human-* faults say. */
+async function humanDecides(o: CaseOptions, ctx: AdapterContext, handle: () => RunHandle | undefined, id: string, payload: unknown, history: HistoryWriter): Promise<void> {
+  const plan = humanPlan(o.scenario, o.schedule);
+  if (plan.delayMs) await new Promise((r) => setTimeout(r, plan.delayMs));
+  const { approved } = plan;
+  // the human approves the request's values, with their edits: the agent should act on exactly these
+  const base = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+  const values = approved && (plan.edits || Object.keys(base).length > 0) ? { ...base, ...plan.edits } : undefined;
+  for (let delivery = 1; delivery <= plan.times; delivery++) {
+    if (delivery > 1) await new Promise((r) => setTimeout(r, 200));
+    for (let attempt = 1; attempt <= 50; attempt++) {
+      const h = handle();
+      try {
+        if (h) {
+          await o.adapter.approve(ctx, h, { approvalId: id, approved, ...(values ? { values } : {}) });
+          const extra = { ...(values ? { values } : {}), ...(plan.edits ? { edited: Object.keys(plan.edits) } : {}), ...(delivery > 1 ? { delivery } : {}) };
+          history.append({ time: now(), process: 'human', type: 'info', f: 'approval', value: { event: 'decided', id, approved, ...extra } });
+          break;
+        }
+      } catch {
+        // the engine may be down (a fault): try again
       }
-    } catch {
-      // the engine may be down (a fault): try again
+      await new Promise((r) => setTimeout(r, Math.min(1000, 20 * attempt)));
     }
-    await new Promise((r) => setTimeout(r, Math.min(1000, 20 * attempt)));
   }
 }

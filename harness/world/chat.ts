@@ -8,6 +8,9 @@ import { delivered, sendJson, type Exchange, type Route } from './server.js';
 
 export function chatRoutes(ctx: WorldContext): Route[] {
   const player = new CassettePlayer(ctx.config.scenario.cassette);
+  /** Turns whose answer a `replan` fault lost: repeated calls for them get a different plan (the final answer). */
+  const replanned = new Set<number>();
+  const finalTurn = ctx.config.scenario.cassette.map((t, i) => ('final' in t ? i : -1)).filter((i) => i >= 0).pop();
 
   async function complete(ex: Exchange): Promise<void> {
     const body = objectBody(await ex.json(), 'an OpenAI chat completion request {model, messages, …}');
@@ -19,12 +22,14 @@ export function chatRoutes(ctx: WorldContext): Route[] {
     const model = typeof body.model === 'string' && body.model !== '' ? body.model : 'ordeal-cassette';
 
     const n = ctx.faults.count('llm');
-    const plan = player.plan(messages);
+    let plan = player.plan(messages);
+    if (replanned.has(plan.index) && finalTurn !== undefined) plan = { ...plan, index: finalTurn, turn: ctx.config.scenario.cassette[finalTurn]! };
     const id = ctx.ops.id('llm');
     const who = { pid: ex.pid, id };
     ctx.ops.emit('invoke', 'llm', { turn: plan.index, promptTokens: plan.promptTokens }, who);
 
     const action = await ctx.faults.checkpoint('llm-call', n, ex.pid, { call: n, turn: plan.index });
+    if (action.type === 'replan') replanned.add(plan.index);
     if (isEnding(action)) {
       const end = await endWithFault(ex, action);
       if (end.reason === 'error' && end.answered) ctx.ops.emit('fail', 'llm', { turn: plan.index, status: end.status, reason: 'injected-error' }, who);

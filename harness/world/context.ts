@@ -14,11 +14,11 @@ export interface WorldContext {
 }
 
 /** A release action that ends the request instead of letting it proceed. */
-export type EndingAction = Exclude<ReleaseAction, { type: 'continue' } | { type: 'delay' }>;
+export type EndingAction = Exclude<ReleaseAction, { type: 'continue' } | { type: 'delay' } | { type: 'partial' }>;
 
 export interface FaultEnding {
-  /** `dropped`, `reset` or `error`. */
-  reason: 'dropped' | 'reset' | 'error';
+  /** `dropped`, `reset`, `broken` or `error`. */
+  reason: 'dropped' | 'reset' | 'broken' | 'error';
   status?: number;
   /** True only when an injected error answer was fully handed to the client. */
   answered: boolean;
@@ -30,7 +30,11 @@ export async function endWithFault(ex: Exchange, action: EndingAction): Promise<
     destroyConnection(ex, false);
     return { reason: 'dropped', answered: false };
   }
-  if (action.type === 'reset') {
+  if (action.type === 'break') {
+    breakAnswer(ex);
+    return { reason: 'broken', answered: false };
+  }
+  if (action.type === 'reset' || action.type === 'replan') {
     destroyConnection(ex, true);
     return { reason: 'reset', answered: false };
   }
@@ -40,5 +44,12 @@ export async function endWithFault(ex: Exchange, action: EndingAction): Promise<
 }
 
 export function isEnding(action: ReleaseAction): action is EndingAction {
-  return action.type !== 'continue' && action.type !== 'delay';
+  return action.type !== 'continue' && action.type !== 'delay' && action.type !== 'partial';
+}
+
+/** Promises a 200 JSON body, sends half of it, then cuts the connection: a model answer broken off mid-stream. */
+function breakAnswer(ex: Exchange): void {
+  const text = JSON.stringify({ id: 'chatcmpl-ordeal-broken', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'this answer is cut off here' } }] });
+  ex.res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  ex.res.write(text.slice(0, Math.floor(text.length / 2)), () => destroyConnection(ex, false));
 }

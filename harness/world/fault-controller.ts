@@ -103,7 +103,11 @@ function normalize(a: ReleaseAction): ReleaseAction {
     case 'continue':
     case 'drop':
     case 'reset':
+    case 'break':
+    case 'replan':
       return a;
+    case 'partial':
+      return { type: 'partial', k: Number.isInteger(a.k) && a.k >= 0 ? a.k : 0 };
     case 'delay':
       return { type: 'delay', ms: Number.isFinite(a.ms) && a.ms > 0 ? a.ms : 0 };
     case 'error':

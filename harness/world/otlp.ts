@@ -1,6 +1,7 @@
-/** `POST /v1/traces`: an OTLP/HTTP JSON receiver that flattens spans into `spans.jsonl`. */
+/** `POST /v1/traces`: an OTLP/HTTP (JSON or protobuf) receiver that flattens spans into `spans.jsonl`. */
 import type { SpanRecord } from '../store/types.js';
 import { HttpError, badField } from './http-error.js';
+import { decodeOtlpProtobuf } from './otlp-protobuf.js';
 import { isObject, type Json } from './fields.js';
 import type { JsonlWriter } from './jsonl.js';
 import { sendJson, type Exchange, type Route } from './server.js';
@@ -117,13 +118,16 @@ export function flattenOtlp(body: unknown): SpanRecord[] {
 export function otlpRoutes(spans: JsonlWriter): Route[] {
   async function traces(ex: Exchange): Promise<void> {
     const type = (ex.header('content-type') ?? 'application/json').toLowerCase();
-    if (type.includes('protobuf'))
-      throw new HttpError(415, 'unsupported-media-type', "OTLP protobuf is not supported yet: send OTLP/HTTP JSON with 'content-type: application/json'");
-    if (!type.includes('json'))
-      throw new HttpError(415, 'unsupported-media-type', `header 'content-type' must be application/json (OTLP/HTTP JSON), got '${type}'`);
-    const body = await ex.json(OTLP_BODY_LIMIT);
-    if (body === undefined) throw badField('(body)', 'must be an OTLP ExportTraceServiceRequest JSON object');
-    const records = flattenOtlp(body);
+    let records: SpanRecord[];
+    if (type.includes('protobuf')) {
+      records = flattenOtlp(decodeOtlpProtobuf(await ex.body(OTLP_BODY_LIMIT)));
+    } else if (type.includes('json')) {
+      const body = await ex.json(OTLP_BODY_LIMIT);
+      if (body === undefined) throw badField('(body)', 'must be an OTLP ExportTraceServiceRequest JSON object');
+      records = flattenOtlp(body);
+    } else {
+      throw new HttpError(415, 'unsupported-media-type', `header 'content-type' must be application/json or application/x-protobuf (OTLP/HTTP), got '${type}'`);
+    }
     spans.append(...records);
     sendJson(ex, 200, { partialSuccess: {} });
   }

@@ -32,6 +32,7 @@ export function probeRoutes(ctx: WorldContext): Route[] {
         await endWithFault(ex, action);
         return;
       }
+      if (action.type === 'partial') return sendJson(ex, 200, { partial: { k: action.k } });
     }
     sendJson(ex, 200, {});
   }

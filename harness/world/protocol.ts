@@ -31,7 +31,13 @@ export type ReleaseAction =
   /** Apply the effect, then reset the connection: the caller cannot know it happened. */
   | { type: 'reset' }
   /** Answer with an HTTP error instead. */
-  | { type: 'error'; status: number; body?: unknown; headers?: Record<string, string> };
+  | { type: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
+  /** Go on; a `shell:before` probe answers `{partial: {k}}` so the shell stops after k sub-operations. */
+  | { type: 'partial'; k: number }
+  /** Start a 200 answer and cut the connection halfway through its body. */
+  | { type: 'break' }
+  /** Model calls: the answer is lost (reset) and every repeated call for the same turn answers a different plan. */
+  | { type: 'replan' };
 
 export interface WorldConfig {
   runId: string;

@@ -70,9 +70,9 @@ describe('world: POST /v1/traces (OTLP/HTTP JSON)', () => {
     expect(w.lines('spans.jsonl')).toEqual([]);
   });
 
-  it('answers 415 for protobuf, saying it is not supported yet', async () => {
+  it('answers 400 for bytes that are not an OTLP protobuf message, naming the format', async () => {
     const res = await fetch(w.url + '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([1, 2, 3]) });
-    expect(res.status).toBe(415);
+    expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.message).toMatch(/protobuf/);
   });
 

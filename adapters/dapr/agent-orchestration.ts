@@ -1,0 +1,106 @@
+/**
+ * The agent loop as a Dapr (Durable Task) orchestration: model and tool calls are activities, the
+ * approval is an external event. Shared by both modes: daprd serves the same Durable Task protocol.
+ */
+import type { ActivityContext, OrchestrationContext } from '@dapr/durabletask-js';
+import type { Task } from '@dapr/durabletask-js/task/task.js';
+import { runTool, toolArgs, toolSchemas, WorldClient, type ChatMessage, type ChatReply, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
+
+export const ORCHESTRATOR = 'agent';
+export const ACTIVITY = { llm: 'llm', tool: 'tool', approvalRequest: 'approval-request' } as const;
+
+export interface AgentInput {
+  task: string;
+  system?: string;
+}
+
+/** Every activity gets its durable identity from the orchestration, never from the model's output. */
+interface StepInput {
+  /** The orchestration's deterministic step counter: the same on every replay and every retry of the step. */
+  step: number;
+  attempt: number;
+  /** `<instance id>:<step>`: the idempotency key (framework mode) and the approval id. */
+  key: string;
+}
+
+export interface AgentDeps {
+  world: WorldClient;
+  workspace: string;
+  idempotency: 'framework' | 'none';
+  maxTurns?: number;
+}
+
+/** The SDK (1.0.0) has no activity retry policy yet, so the orchestration retries with durable timers. */
+const retry = { maxAttempts: 6, initialMs: 50, maxMs: 2000, factor: 2 };
+
+/** The approval's external event name (the SDK lower-cases event names). */
+export const approvalEvent = (approvalId: string): string => `approval:${approvalId}`.toLowerCase();
+
+type Steps<T> = AsyncGenerator<Task<unknown>, T, unknown>;
+
+export function agentOrchestrator(deps: AgentDeps) {
+  return async function* agent(ctx: OrchestrationContext, input: AgentInput): Steps<{ answer: string }> {
+    const messages: ChatMessage[] = [
+      { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
+      { role: 'user', content: input.task },
+    ];
+    let step = 0;
+    for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
+      const reply = yield* activity<ChatReply>(ctx, deps, ACTIVITY.llm, ++step, { messages });
+      messages.push(reply.message);
+      const calls = reply.message.tool_calls ?? [];
+      if (calls.length === 0) return { answer: reply.message.content ?? '' };
+      for (const call of calls) {
+        let result: ToolResult;
+        if (call.function.name === 'request_approval') {
+          const { id } = yield* activity<{ id: string }>(ctx, deps, ACTIVITY.approvalRequest, ++step, { args: toolArgs(call) });
+          if (!ctx.isReplaying) await deps.world.probe('approval:waiting', { step, detail: { id } });
+          const decision = (yield ctx.waitForExternalEvent(approvalEvent(id))) as { approved: boolean; values?: Record<string, unknown> };
+          result = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
+        } else {
+          result = yield* activity<ToolResult>(ctx, deps, ACTIVITY.tool, ++step, { call });
+        }
+        messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
+      }
+    }
+    throw new Error('agent: too many turns');
+  };
+}
+
+/** One durable step: the activity, retried after failures, and the `step:journaled` probe once its result is in the history. */
+async function* activity<T>(ctx: OrchestrationContext, deps: AgentDeps, name: string, step: number, payload: Record<string, unknown>): Steps<T> {
+  const key = `${ctx.instanceId}:${step}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = (yield ctx.callActivity(name, { ...payload, step, attempt, key })) as { value: T };
+      if (!ctx.isReplaying) await deps.world.probe('step:journaled', { step, attempt, detail: { name } });
+      return out.value;
+    } catch (e) {
+      if (attempt >= retry.maxAttempts) throw e;
+      const delay = Math.min(retry.maxMs, retry.initialMs * retry.factor ** (attempt - 1));
+      yield ctx.createTimer(new Date(ctx.currentUtcDateTime.getTime() + delay));
+    }
+  }
+}
+
+/** The activities, wrapped in `{ value }` because the SDK drops falsy results. */
+export function agentActivities(deps: AgentDeps): Record<string, (ctx: ActivityContext, input: StepInput & Record<string, unknown>) => Promise<{ value: unknown }>> {
+  return {
+    [ACTIVITY.llm]: async (_ctx, input) => {
+      await deps.world.probe('llm:before', { step: input.step, attempt: input.attempt, detail: { name: ACTIVITY.llm } });
+      return { value: await deps.world.chat(input.messages as ChatMessage[], toolSchemas) };
+    },
+    [ACTIVITY.tool]: async (_ctx, input) => {
+      const call = input.call as ToolCall;
+      await deps.world.probe('tool:before', { step: input.step, attempt: input.attempt, detail: { name: `tool:${call.function.name}` } });
+      const ctx = { world: deps.world, workspace: deps.workspace, step: input.step, attempt: input.attempt };
+      return { value: await runTool(call, deps.idempotency === 'framework' ? { ...ctx, idempotencyKey: input.key } : ctx) };
+    },
+    [ACTIVITY.approvalRequest]: async (_ctx, input) => {
+      const args = input.args as Record<string, unknown>;
+      // the approval id is the step's durable key in both modes: the world's inbox is not an effect
+      await deps.world.requestApproval(input.key, String(args.summary ?? ''), args.payload ?? null);
+      return { value: { id: input.key } };
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/** ordeal's tools as LangChain tools, keyed by LangGraph's durable identity of the step. */
+import { tool, type StructuredToolInterface } from '@langchain/core/tools';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { interrupt } from '@langchain/langgraph';
+import { runTool, toolSchemas, type WorldClient } from '../../harness/agent/index.js';
+
+export interface ToolDeps {
+  world: WorldClient;
+  workspace: string;
+  idempotency: 'framework' | 'none';
+}
+
+interface Schema {
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}
+
+type ToolConfig = LangGraphRunnableConfig & { toolCall?: { id?: string }; toolCallId?: string };
+
+/** thread + the task's checkpoint namespace (node name and task id, derived from the checkpoint) + the journaled tool call id. */
+export function stepKey(config: ToolConfig): string {
+  const c = config.configurable ?? {};
+  const callId = config.toolCall?.id ?? config.toolCallId;
+  if (!c.thread_id || !c.checkpoint_ns || !callId) throw new Error(`langgraph: no durable step identity (thread ${c.thread_id}, ns ${c.checkpoint_ns}, call ${callId})`);
+  return `lg:${c.thread_id}:${c.checkpoint_ns}:${callId}`;
+}
+
+/** What the approval tool returns once the human has decided. */
+export interface Decision {
+  approved: boolean;
+  values?: Record<string, unknown>;
+}
+
+/** What `interrupt()` surfaces to the worker: the approval to wait for. */
+export interface ApprovalWait {
+  approvalId: string;
+  summary: string;
+}
+
+export function agentTools(deps: ToolDeps): StructuredToolInterface[] {
+  return (toolSchemas as Schema[]).map(({ function: f }) =>
+    tool(
+      async (args: Record<string, unknown>, runtime: unknown) => {
+        const config = runtime as ToolConfig;
+        const key = stepKey(config);
+        const step = config.metadata?.langgraph_step as number | undefined;
+        if (f.name === 'request_approval') return approval(deps, key, args);
+        await deps.world.probe('tool:before', { ...(step !== undefined ? { step } : {}), detail: { name: f.name, key } });
+        const call = { id: config.toolCall?.id ?? '', type: 'function' as const, function: { name: f.name, arguments: JSON.stringify(args) } };
+        return runTool(call, {
+          world: deps.world,
+          workspace: deps.workspace,
+          ...(step !== undefined ? { step } : {}),
+          ...(deps.idempotency === 'framework' ? { idempotencyKey: key } : {}),
+        });
+      },
+      { name: f.name, description: f.description, schema: f.parameters },
+    ),
+  );
+}
+
+/** Posts the request (idempotent by id), then pauses the thread with `interrupt()` until the worker resumes it. */
+async function approval(deps: ToolDeps, key: string, args: Record<string, unknown>): Promise<Decision> {
+  const approvalId = `approval:${key}`;
+  const summary = String(args.summary ?? '');
+  const a = await deps.world.requestApproval(approvalId, summary, args.payload ?? null);
+  if (a.status === 'pending') await deps.world.probe('approval:waiting', { detail: { id: approvalId } });
+  const wait: ApprovalWait = { approvalId, summary };
+  return interrupt<ApprovalWait, Decision>(wait);
+}

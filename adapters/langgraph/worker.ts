@@ -1,0 +1,80 @@
+/** The LangGraph worker: picks up the submitted thread, resumes it after a restart, and waits on approvals. */
+import { Command } from '@langchain/langgraph';
+import { readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
+import { ensureError } from '../../harness/errors.js';
+import { buildApp, finalAnswer, initialInput, threadConfig, type AgentApp } from './app.js';
+import { openSaver, reportWrites } from './checkpointer.js';
+import { readRunRequest, writeFailure, type RunRequest } from './handoff.js';
+import { chatModel } from './model.js';
+import { langgraphOptions, type LangGraphOptions } from './options.js';
+import { agentTools, type ApprovalWait, type Decision } from './tools.js';
+
+const env = readWorkerEnv();
+exitWithParent(env.parentPid);
+const opts = langgraphOptions(env.options);
+const world = new WorldClient(env.worldUrl);
+const store = await openSaver(opts, env.dataDir);
+reportWrites(store.saver, async ({ kind, step, detail }) => {
+  // a graph journals a superstep with `put`; the functional API journals each task's result with `putWrites`
+  const counts = opts.api === 'functional' ? kind === 'putWrites' && (detail.channels as string[]).includes('__return__') : kind === 'put';
+  if (counts) await world.probe('step:journaled', { ...(step !== undefined ? { step } : {}), detail: { kind, ...detail } });
+});
+const app = buildApp(opts.api, {
+  model: chatModel(env.worldUrl),
+  tools: agentTools({ world, workspace: env.workspace, idempotency: env.idempotency }),
+  world,
+  checkpointer: store.saver,
+});
+
+let stopping = false;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
+async function shutdown(): Promise<void> {
+  stopping = true;
+  await store.close().catch(() => undefined);
+  process.exit(0);
+}
+
+await world.probe('worker:ready');
+let req: RunRequest | undefined;
+while (!(req = readRunRequest(env.dataDir))) await sleep(20);
+try {
+  await drive(app, opts, req);
+} catch (e) {
+  if (!stopping) writeFailure(env.dataDir, req.threadId, ensureError(e).message);
+}
+// stay up, as a deployed worker would, until the orchestrator stops it
+setInterval(() => undefined, 1 << 30);
+
+/** LangGraph's documented resume: the thread's last checkpoint tells whether to start, continue with null, or resume an interrupt. */
+async function drive(agent: AgentApp, o: LangGraphOptions, r: RunRequest): Promise<void> {
+  const config = threadConfig(r.threadId);
+  for (;;) {
+    const snap = await agent.getState(config);
+    let input: unknown;
+    if (!snap.createdAt) input = initialInput(o.api, r);
+    else if (snap.next.length === 0) {
+      if (finalAnswer(o.api, snap) !== undefined) return;
+      throw new Error(`langgraph: thread ${r.threadId} has nothing left to run but no final answer`);
+    }
+    else {
+      const wait = snap.tasks.flatMap((t) => t.interrupts).map((i) => i.value as ApprovalWait | undefined).find((v) => v?.approvalId);
+      input = wait ? new Command({ resume: await decision(wait.approvalId) }) : null;
+    }
+    await agent.invoke(input, { ...config, durability: o.durability, recursionLimit: o.recursionLimit });
+  }
+}
+
+/** LangGraph has no server to deliver the human's answer: poll the world's approval inbox. */
+async function decision(id: string): Promise<Decision> {
+  for (;;) {
+    const a = await world.approvalStatus(id).catch(() => undefined);
+    if (a && a.status !== 'pending') {
+      const values = a.decision?.values as Record<string, unknown> | undefined;
+      return { approved: a.status === 'approved', ...(values ? { values } : {}) };
+    }
+    await sleep(50);
+  }
+}

@@ -1,0 +1,84 @@
+/** The restate adapter: the agent workflow on a real restate-server, driven through its ingress and admin API. */
+import { connect as netConnect } from 'node:net';
+import { join } from 'node:path';
+import * as clients from '@restatedev/restate-sdk-clients';
+import { waitFor } from '../../harness/launch/index.js';
+import { distRoot } from '../../harness/paths.js';
+import { workerEnv, type Adapter, type AdapterContext, type EngineHandle, type RunHandle } from '../../harness/run/adapter.js';
+import { HarnessError } from '../../harness/errors.js';
+import type { Outcome } from '../../harness/store/types.js';
+import { AGENT, type AgentInput, type AgentWorkflow, type ApprovalPayload } from './agent-workflow.js';
+import { adminUrl, restateEngine, workerUrl } from './engine.js';
+import { invocationFailure } from './admin.js';
+
+const engineOf = (ctx: AdapterContext): EngineHandle => {
+  if (!ctx.engine) throw new HarnessError('restate: the server is not started', 'ORD-304');
+  return ctx.engine;
+};
+
+const portOpen = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const s = netConnect({ port, host: '127.0.0.1' });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+/** Registers the worker's endpoint as a deployment; the admin API runs discovery against it. */
+async function register(h: EngineHandle): Promise<void> {
+  const res = await fetch(`${adminUrl(h)}/deployments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ uri: workerUrl(h) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`admin answered ${res.status}: ${await res.text()}`);
+}
+
+export function restateAdapter(): Adapter {
+  const registered = new Set<string>();
+  const ingress = (ctx: AdapterContext) => clients.connect({ url: engineOf(ctx).url });
+  const workflow = (ctx: AdapterContext, key: string) => ingress(ctx).workflowClient<AgentWorkflow>({ name: AGENT } as AgentWorkflow, key);
+
+  return {
+    name: 'restate',
+    description: 'a Restate workflow on the real restate-server: ctx.run steps, an awakeable for approval, retries by Restate',
+    engine: restateEngine,
+    worker: (ctx) => ({
+      command: process.execPath,
+      args: [join(distRoot, 'adapters/restate/worker.js')],
+      env: { ...workerEnv(ctx), ORDEAL_RESTATE_WORKER_PORT: String(engineOf(ctx).ports.worker) },
+    }),
+    async workerReady(ctx) {
+      const h = engineOf(ctx);
+      await waitFor('restate worker endpoint', () => portOpen(h.ports.worker!), 30_000, 50);
+      // Registered once per case: the server keeps the deployment, and a restarted worker listens on the same address.
+      if (registered.has(ctx.runId)) return;
+      await waitFor('deployment registration', async () => (await register(h), true), 30_000, 200).catch((e: Error) => {
+        throw new HarnessError(`restate: could not register the worker at ${workerUrl(h)}: ${e.message}`, 'ORD-304');
+      });
+      registered.add(ctx.runId);
+    },
+    async submit(ctx) {
+      const input: AgentInput = { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) };
+      // The workflow key is the run id: submitting twice attaches to the same run.
+      const sub = await workflow(ctx, ctx.runId).workflowSubmit(input);
+      return { id: ctx.runId, invocationId: sub.invocationId };
+    },
+    async approve(ctx, _handle: RunHandle, decision) {
+      const payload: ApprovalPayload = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
+      await ingress(ctx).resolveAwakeable(decision.approvalId, payload);
+    },
+    async outcome(ctx, handle): Promise<Outcome> {
+      try {
+        const out = await workflow(ctx, handle.id).workflowOutput();
+        return out.ready ? { status: 'completed', answer: String(out.result.answer ?? '') } : { status: 'running' };
+      } catch (e) {
+        // Only a failure the server recorded counts; an ingress that is restarting is still "running".
+        const failure = await invocationFailure(adminUrl(engineOf(ctx)), AGENT, handle.id).catch(() => undefined);
+        if (failure !== undefined) return { status: 'failed', error: failure };
+        if (e instanceof clients.HttpCallError) return { status: 'running' };
+        throw e;
+      }
+    },
+  };
+}

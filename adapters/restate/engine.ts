@@ -1,0 +1,66 @@
+/** The real restate-server: its own base dir, node name and loopback ports, kept across restarts. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { enginesRoot, requireEngine } from '../../harness/engines/index.js';
+import { freePorts, waitFor } from '../../harness/launch/index.js';
+import { packageRoot } from '../../harness/paths.js';
+import type { AdapterContext, EngineHandle, EngineSpec } from '../../harness/run/adapter.js';
+
+/** Ports one case uses: the server's three, and the worker's endpoint (fixed so the deployment address never changes). */
+export type RestatePorts = { ingress: number; admin: number; node: number; worker: number };
+
+export const adminUrl = (h: EngineHandle): string => `http://127.0.0.1:${h.ports.admin}`;
+export const workerUrl = (h: EngineHandle): string => `http://127.0.0.1:${h.ports.worker}`;
+
+/** A small single-node config: one partition and a modest memory budget suit a 2-core machine running one agent. */
+function config(p: RestatePorts): string {
+  return [
+    'cluster-name = "ordeal"',
+    'default-num-partitions = 1',
+    'disable-telemetry = true',
+    'rocksdb-total-memory-size = "256 MiB"',
+    'log-format = "compact"',
+    'log-disable-ansi-codes = true',
+    `bind-address = "127.0.0.1:${p.node}"`,
+    `advertised-address = "http://127.0.0.1:${p.node}/"`,
+    '',
+    '[admin]',
+    `bind-address = "127.0.0.1:${p.admin}"`,
+    'disable-web-ui = true',
+    '',
+    '[ingress]',
+    `bind-address = "127.0.0.1:${p.ingress}"`,
+    '',
+  ].join('\n');
+}
+
+export const restateEngine: EngineSpec = {
+  name: 'restate',
+  async command(ctx: AdapterContext, previous) {
+    const bin = requireEngine('restate', enginesRoot(packageRoot));
+    const [ingress, admin, node, worker] = previous
+      ? [previous.ingress!, previous.admin!, previous.node!, previous.worker!]
+      : ((await freePorts(4)) as [number, number, number, number]);
+    const ports: RestatePorts = { ingress, admin, node, worker };
+    const baseDir = join(ctx.dataDir, 'restate');
+    mkdirSync(baseDir, { recursive: true });
+    const configFile = join(ctx.dataDir, 'restate.toml');
+    writeFileSync(configFile, config(ports));
+    return {
+      command: bin,
+      args: ['--config-file', configFile, '--base-dir', baseDir, '--node-name', 'ordeal-node', '--listen-mode', 'tcp', '--no-logo'],
+      // The server only exports OTLP over gRPC; the world receives OTLP/HTTP JSON, so no tracing endpoint is set.
+      env: { ...process.env, RESTATE_LOG_FILTER: process.env.RESTATE_LOG_FILTER ?? 'warn,restate=info' },
+      handle: { url: `http://127.0.0.1:${ingress}`, ports },
+    };
+  },
+  async ready(_ctx, handle, timeoutMs) {
+    const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
+    await waitFor(
+      'restate admin and ingress',
+      async () => (await ok(`${adminUrl(handle)}/health`)) && (await ok(`${handle.url}/restate/health`)),
+      timeoutMs,
+      100,
+    );
+  },
+};

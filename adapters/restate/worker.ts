@@ -1,0 +1,28 @@
+/** The restate adapter's worker: serves the agent workflow on the SDK's HTTP/2 endpoint, on the port the adapter picked. */
+import './node20-shim.js';
+import { createServer } from 'node:http2';
+import * as restate from '@restatedev/restate-sdk';
+import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
+import { agentWorkflow } from './agent-workflow.js';
+
+const env = readWorkerEnv();
+exitWithParent(env.parentPid);
+const port = Number(process.env.ORDEAL_RESTATE_WORKER_PORT);
+if (!Number.isInteger(port) || port <= 0) throw new Error('worker: ORDEAL_RESTATE_WORKER_PORT is not set (the restate adapter sets it)');
+
+const world = new WorldClient(env.worldUrl);
+const handler = restate.createEndpointHandler({
+  services: [agentWorkflow({ world, workspace: env.workspace, idempotency: env.idempotency })],
+});
+// Bound to loopback explicitly (restate.serve listens on every interface).
+const server = createServer(handler);
+await new Promise<void>((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(port, '127.0.0.1', resolve);
+});
+await world.probe('worker:ready');
+
+// Restate keeps every invocation: nothing to drain, the server retries on the next worker.
+const shutdown = () => process.exit(0);
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

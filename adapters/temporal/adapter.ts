@@ -1,0 +1,66 @@
+/** The Temporal adapter: the agent loop as a workflow on a real Temporal dev server. */
+import { join } from 'node:path';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
+import { workerEnv } from '../../harness/run/adapter.js';
+import { HarnessError } from '../../harness/errors.js';
+import type { Outcome } from '../../harness/store/types.js';
+import { distRoot } from '../../harness/paths.js';
+import { temporalEngine } from './engine.js';
+import { temporalOptions } from './options.js';
+import { APPROVAL_SIGNAL, NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE, type AgentInput, type ApprovalDecisionSignal } from './shared.js';
+
+export function temporalAdapter(): Adapter {
+  let conn: Promise<Connection> | undefined;
+  const client = async (ctx: AdapterContext): Promise<Client> => {
+    const url = ctx.engine?.url;
+    if (!url) throw new HarnessError('temporal: the dev server has not been started', 'ORD-304');
+    conn ??= Connection.connect({ address: url }).catch((e: unknown) => {
+      conn = undefined; // the server may be down for a fault: connect again next time
+      throw e;
+    });
+    return new Client({ connection: await conn, namespace: NAMESPACE });
+  };
+  return {
+    name: 'temporal',
+    description: 'Temporal CLI dev server (SQLite) + @temporalio/worker: workflow, activities with heartbeats, approval as a signal',
+    engine: temporalEngine,
+    worker: (ctx) => {
+      temporalOptions(ctx.options); // reject bad options before anything starts
+      return { command: process.execPath, args: [join(distRoot, 'adapters/temporal/worker.js')], env: workerEnv(ctx) };
+    },
+    async submit(ctx) {
+      const o = temporalOptions(ctx.options);
+      const { stickyMs: _s, workflowTaskMs, ...timeouts } = o;
+      const input: AgentInput = { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}), timeouts };
+      const c = await client(ctx);
+      // The run id is the workflow id: Temporal refuses a second start of the same id, so a retried submit is harmless.
+      await c.workflow.start(WORKFLOW_TYPE, { workflowId: ctx.runId, taskQueue: TASK_QUEUE, args: [input], workflowTaskTimeout: workflowTaskMs });
+      return { id: ctx.runId };
+    },
+    async approve(ctx, handle: RunHandle, decision) {
+      const d: ApprovalDecisionSignal = { approvalId: decision.approvalId, approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
+      await (await client(ctx)).workflow.getHandle(handle.id).signal(APPROVAL_SIGNAL, d);
+    },
+    async outcome(ctx, handle): Promise<Outcome> {
+      const h = (await client(ctx)).workflow.getHandle(handle.id);
+      let status: string;
+      try {
+        status = (await h.describe()).status.name;
+      } catch (e) {
+        if (e instanceof WorkflowNotFoundError) return { status: 'running' };
+        throw e;
+      }
+      if (status === 'RUNNING') return { status: 'running' };
+      if (status === 'COMPLETED') return { status: 'completed', answer: String(((await h.result()) as { answer?: unknown })?.answer ?? '') };
+      let error = `workflow ${status.toLowerCase()}`;
+      await h.result().catch((e: Error) => (error += `: ${e.cause instanceof Error ? e.cause.message : e.message}`));
+      return { status: 'failed', error };
+    },
+    async close() {
+      const c = conn;
+      conn = undefined;
+      await (await c?.catch(() => undefined))?.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/** The Temporal CLI dev server as the adapter's engine: SQLite file in the data dir, same ports on restart. */
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { enginesRoot, requireEngine } from '../../harness/engines/index.js';
+import { packageRoot } from '../../harness/paths.js';
+import type { EngineSpec } from '../../harness/run/adapter.js';
+import { NAMESPACE } from './shared.js';
+
+export const temporalEngine: EngineSpec = {
+  name: 'temporal',
+  async command(ctx, ports) {
+    const binary = requireEngine('temporal', enginesRoot(packageRoot));
+    const p = ports ?? { grpc: await freePort(), http: await freePort(), metrics: await freePort() };
+    mkdirSync(ctx.dataDir, { recursive: true });
+    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(p.grpc), '--http-port', String(p.http)];
+    args.push('--metrics-port', String(p.metrics), '--db-filename', join(ctx.dataDir, 'temporal.db'));
+    return { command: binary, args, handle: { url: `127.0.0.1:${p.grpc}`, ports: p } };
+  },
+  async ready(_ctx, handle, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      try {
+        const conn = await Connection.connect({ address: handle.url, connectTimeout: 1000 });
+        try {
+          await conn.workflowService.describeNamespace({ namespace: NAMESPACE });
+          return;
+        } finally {
+          await conn.close();
+        }
+      } catch (e) {
+        last = e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`no answer from the Temporal frontend at ${handle.url} in ${timeoutMs} ms (${String((last as Error)?.message ?? last)})`);
+  },
+};
+
+/** An ephemeral port the kernel just handed out; kept for every restart so clients and workers need not re-resolve. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}

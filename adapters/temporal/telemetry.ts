@@ -1,0 +1,53 @@
+/** Temporal's OpenTelemetry interceptors in the worker, exporting OTLP/HTTP JSON to the world's `/v1/traces`. */
+import { createRequire } from 'node:module';
+import { trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  type OpenTelemetryWorkflowExporter,
+} from '@temporalio/interceptors-opentelemetry';
+import type { ActivityInterceptorsFactory, InjectedSink } from '@temporalio/worker';
+
+/** The workflow-side interceptors module, bundled with the workflow code. */
+export const workflowInterceptorModule = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+
+export interface WorkerTelemetry {
+  activity: ActivityInterceptorsFactory[];
+  exporterSink: InjectedSink<OpenTelemetryWorkflowExporter>;
+  shutdown(): Promise<void>;
+}
+
+export function workerTelemetry(worldUrl: string, runId: string): WorkerTelemetry {
+  const resource = resourceFromAttributes({ 'service.name': 'ordeal-temporal-worker', 'ordeal.run_id': runId });
+  // Simple (not batched): a SIGKILLed worker must not take a buffer of finished spans with it.
+  const exporter = new OTLPTraceExporter({ url: `${worldUrl}/v1/traces` });
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  trace.setGlobalTracerProvider(provider);
+  const upgrading: SpanExporter = {
+    export: (spans, done) => exporter.export(spans.map(fromWorkflowIsolate), done),
+    shutdown: () => exporter.shutdown(),
+  };
+  return {
+    activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+    exporterSink: makeWorkflowExporter(upgrading as never, resource as never),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/** Workflow spans are made by the interceptor's bundled SDK 1.x: give them the 2.x fields the exporter reads. */
+function fromWorkflowIsolate(s: ReadableSpan): ReadableSpan {
+  const old = s as ReadableSpan & { parentSpanId?: string; instrumentationLibrary?: { name: string; version?: string } };
+  const ctx = s.spanContext();
+  return Object.assign(Object.create(null) as object, old, {
+    spanContext: () => ctx,
+    parentSpanContext: old.parentSpanContext ?? (old.parentSpanId ? { traceId: ctx.traceId, spanId: old.parentSpanId, traceFlags: ctx.traceFlags } : undefined),
+    instrumentationScope: old.instrumentationScope ?? old.instrumentationLibrary ?? { name: '@temporalio/interceptors-opentelemetry' },
+    droppedAttributesCount: old.droppedAttributesCount ?? 0,
+    droppedEventsCount: old.droppedEventsCount ?? 0,
+    droppedLinksCount: old.droppedLinksCount ?? 0,
+  }) as ReadableSpan;
+}

@@ -1,0 +1,47 @@
+/** The Temporal worker process: polls the dev server, runs the agent workflow and its activities. */
+import { NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
+import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
+import { createActivities } from './activities.js';
+import { workflowBundlePath } from './bundle.js';
+import { temporalOptions } from './options.js';
+import { workerTelemetry, workflowInterceptorModule } from './telemetry.js';
+import { NAMESPACE, TASK_QUEUE, type JournalSinks } from './shared.js';
+
+const env = readWorkerEnv();
+exitWithParent(env.parentPid);
+if (!env.engineUrl) throw new Error('temporal worker: ORDEAL_ENGINE_URL (the dev server address) is not set');
+const world = new WorldClient(env.worldUrl);
+const opts = temporalOptions(env.options);
+
+const telemetry = workerTelemetry(env.worldUrl, env.runId);
+const t0 = performance.now();
+const codePath = await workflowBundlePath([workflowInterceptorModule]);
+const bundleMs = Math.round(performance.now() - t0);
+
+// Probes are fire-and-forget for the workflow; a held probe is the world's way to kill us at that point.
+const sinks: InjectedSinks<JournalSinks & { exporter: OpenTelemetryWorkflowExporter }> = {
+  exporter: telemetry.exporterSink,
+  journal: {
+    stepJournaled: { fn: (_info, step, name) => void world.probe('step:journaled', { step, detail: { name } }).catch(() => undefined), callDuringReplay: false },
+    approvalWaiting: { fn: (_info, id) => void world.probe('approval:waiting', { detail: { id } }).catch(() => undefined), callDuringReplay: false },
+  },
+};
+
+const connection = await NativeConnection.connect({ address: env.engineUrl });
+const worker = await Worker.create({
+  connection,
+  namespace: NAMESPACE,
+  taskQueue: TASK_QUEUE,
+  workflowBundle: { codePath },
+  activities: createActivities({ world, workspace: env.workspace, idempotency: env.idempotency }),
+  sinks,
+  interceptors: { activity: telemetry.activity },
+  stickyQueueScheduleToStartTimeout: opts.stickyMs,
+  shutdownGraceTime: '1s',
+});
+await world.probe('worker:ready', { detail: { bundleMs, startMs: Math.round(performance.now() - t0) } });
+await worker.run(); // returns after SIGTERM/SIGINT: the SDK installs those handlers and shuts down gracefully
+await connection.close();
+await telemetry.shutdown();
+process.exit(0);

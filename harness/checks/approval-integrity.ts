@@ -1,0 +1,103 @@
+/** Effects gated by an approval happened only after it, once, and with the approved values (DESIGN §7). */
+import type { Op, RunRecord } from '../store/types.js';
+import type { Anomaly, Checker, CheckResult } from './types.js';
+import { entriesOf, indexOf, isRecord, listRefs, num, opsOf, times, valueOf } from './util.js';
+
+/** Effects of the cassette's calls that come after its first request_approval: those need the human's yes. */
+export function gatedEffects(run: RunRecord): Set<string> {
+  const gated = new Set<string>();
+  const cassette: unknown = run?.scenario?.cassette;
+  if (!Array.isArray(cassette)) return gated;
+  let asked = false;
+  for (const turn of cassette) {
+    const calls: unknown = isRecord(turn) ? turn.calls : undefined;
+    if (!Array.isArray(calls)) continue;
+    for (const c of calls) {
+      if (!isRecord(c)) continue;
+      if (asked && typeof c.effect === 'string') gated.add(c.effect);
+      if (c.tool === 'request_approval') asked = true;
+    }
+  }
+  return gated;
+}
+
+/** JSON with sorted keys, so equal values compare equal. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'undefined';
+}
+
+interface Decision {
+  op: number;
+  position: number;
+  approved: boolean;
+  values?: Record<string, unknown>;
+}
+
+function check(run: RunRecord): CheckResult {
+  const history = opsOf(run?.history);
+  const gated = gatedEffects(run);
+  const ledger = entriesOf(run?.ledger);
+  const decisions: Decision[] = [];
+  const invokes = new Map<string, { effect: string; attempt?: number; op: number; position: number }>();
+  const appliedOps = new Map<string, number[]>();
+  const anomalies: Anomaly[] = [];
+
+  history.forEach((op: Op, position) => {
+    const v = valueOf(op);
+    if (op.f === 'approval' && v.event === 'decided' && typeof v.approved === 'boolean') {
+      decisions.push({ op: indexOf(op, position), position, approved: v.approved, ...(isRecord(v.values) ? { values: v.values } : {}) });
+      return;
+    }
+    if (op.f !== 'effect' || typeof op.id !== 'string') return;
+    if (op.type === 'invoke') {
+      if (typeof v.effect === 'string') invokes.set(op.id, { effect: v.effect, attempt: num(v.attempt), op: indexOf(op, position), position });
+      return;
+    }
+    const inv = invokes.get(op.id);
+    if (v.outcome !== 'applied' || !inv || !gated.has(inv.effect)) return;
+    appliedOps.set(inv.effect, [...(appliedOps.get(inv.effect) ?? []), inv.op]);
+    const before = decisions.filter((d) => d.position < inv.position);
+    const yes = before.find((d) => d.approved);
+    if (!yes) {
+      const no = before.find((d) => !d.approved);
+      anomalies.push(
+        no
+          ? { kind: 'acted-despite-rejection', message: `${inv.effect} was applied (op #${inv.op}) although the human rejected the request at op #${no.op}.`, witnesses: { ops: [no.op, inv.op] } }
+          : { kind: 'acted-before-approval', message: `${inv.effect} was applied (op #${inv.op}) before the human approved anything.`, witnesses: { ops: [inv.op] } },
+      );
+      return;
+    }
+    const entry = ledger.find((e) => e.effect === inv.effect && e.attempt === inv.attempt);
+    const args = isRecord(entry?.args) ? entry.args : {};
+    const differing = Object.entries(yes.values ?? {}).filter(([k, want]) => k in args && canonical(args[k]) !== canonical(want));
+    if (differing.length > 0) {
+      const what = differing.map(([k, want]) => `${k} = ${canonical(args[k])} instead of the approved ${canonical(want)}`).join(', ');
+      anomalies.push({
+        kind: 'approved-values-ignored',
+        message: `${inv.effect} was applied with ${what} (approved at op #${yes.op}).`,
+        witnesses: { ops: [yes.op, inv.op], ...(entry ? { ledger: [entry.seq] } : {}) },
+      });
+    }
+  });
+  for (const [effect, ops] of appliedOps) {
+    if (ops.length <= 1) continue;
+    anomalies.push({
+      kind: 'acted-more-than-once',
+      message: `${effect} was approved once but applied ${times(ops.length)}: ops ${listRefs(ops)}.`,
+      witnesses: { ops },
+    });
+  }
+  return {
+    valid: anomalies.length === 0,
+    anomalies,
+    metrics: { gatedEffects: gated.size, decisions: decisions.length, rejections: decisions.filter((d) => !d.approved).length },
+  };
+}
+
+export const approvalIntegrity: Checker = {
+  name: 'approval-integrity',
+  description: 'Effects gated by a human approval happened only after it, once, and with the approved (possibly edited) values.',
+  check,
+};

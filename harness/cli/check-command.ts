@@ -1,0 +1,160 @@
+/** `ordeal check`: a fast-check search over fault schedules where every case is a real run, or `--exhaustive` over every single-fault point. */
+import { readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Argv } from 'yargs';
+import { ExitCode, UsageError } from '../errors.js';
+import { scheduleArbitrary, searchSchedules, singleFaultPoints, scenarioShape, scenarioTriggers } from '../schedule/index.js';
+import { FILES, writeJsonAtomic, type RunInfo, type Schedule } from '../store/index.js';
+import { firstAnomaly, overall, scheduleLabel, type CaseSummary } from '../run/summary.js';
+import { checkContext, DEFAULT_MAX_FAULTS, seedReplayCommand, type CheckArgs, type CheckContext } from './check-context.js';
+import { executeCases, parseOpts, type ExecOptions } from './common.js';
+import { ProgressLine } from './progress.js';
+import { caseFlags } from './run-command.js';
+import { dim, table, verdictWord } from './table.js';
+
+interface Args extends CheckArgs {
+  runs: number;
+  seed?: number;
+  'shrink-budget': number;
+  exhaustive: boolean;
+  'keep-runs': boolean;
+  out: string;
+  timeout: number;
+  json: boolean;
+}
+
+const show = (dir: string) => (relative(process.cwd(), dir).startsWith('..') ? dir : relative(process.cwd(), dir));
+const anomalyOf = (s: CaseSummary) => firstAnomaly(s) || (s.valid === true ? '' : 'the verdict could not be decided (unknown)');
+
+export function checkCommand(y: Argv) {
+  return y.command(
+    'check',
+    'search fault schedules with fast-check (every case a real run), shrink a failure and print the command that replays it; or --exhaustive',
+    (a) =>
+      caseFlags(
+        a
+          .option('adapter', { type: 'string', default: 'reference', describe: 'the framework to run on (see ordeal list)' })
+          .option('scenario', { type: 'string', describe: 'one scenario: a name (see ordeal list) or a path to a scenario .json' })
+          .option('faults', { type: 'string', array: true, describe: 'faults to draw from, comma-separated (default kill-worker, and kill-engine when the adapter has an engine)' })
+          .option('runs', { type: 'number', default: 100, describe: 'schedules to try before declaring the property holds' })
+          .option('max-faults', { type: 'number', default: DEFAULT_MAX_FAULTS, describe: 'at most this many faults per schedule' })
+          .option('shrink-budget', { type: 'number', default: 60, describe: 'at most this many real runs spent shrinking a failure' })
+          .option('exhaustive', { type: 'boolean', default: false, describe: 'run every single-fault point (each trigger × each fault) instead of a random search' })
+          .option('keep-runs', { type: 'boolean', default: false, describe: 'keep the run folder of every case, not only the minimal failing one' }),
+      )
+        .example('$0 check --scenario refund-agent --idempotency none --runs 30 --seed 42', 'find, shrink and print the duplicated refund')
+        .example('$0 check --exhaustive --scenario coding-agent', 'the map of crash points → verdicts'),
+    async (argv) => {
+      const a = argv as unknown as Args;
+      const ctx = checkContext(a);
+      const seed = a.seed ?? Date.now() % 2 ** 31;
+      const exec: ExecOptions = { idempotency: a.idempotency, seed, out: a.out, timeoutMs: a.timeout, options: parseOpts(a.opt) };
+      const valid = a.exhaustive ? await exhaustive(ctx, a, exec) : await property(ctx, a, exec);
+      process.exitCode = valid ? ExitCode.ok : ExitCode.violated;
+    },
+  );
+}
+
+const runOne = async (ctx: CheckContext, schedule: Schedule, exec: ExecOptions): Promise<CaseSummary> =>
+  (await executeCases([{ adapter: ctx.adapter, scenario: ctx.space.scenario, schedule }], exec))[0]!;
+
+async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<boolean> {
+  if (!Number.isInteger(a.runs) || a.runs < 1) throw new UsageError(`--runs ${a.runs}: expected an integer ≥ 1`, 'ORD-125');
+  if (!Number.isInteger(a['shrink-budget']) || a['shrink-budget'] < 0) throw new UsageError(`--shrink-budget ${a['shrink-budget']}: expected an integer ≥ 0`, 'ORD-125');
+  const name = ctx.space.scenario.name;
+  const progress = new ProgressLine();
+  const dirs: string[] = [];
+  let searched = 0;
+  let shrunk = 0;
+  let failures = 0;
+  const res = await searchSchedules<CaseSummary>({
+    arbitrary: scheduleArbitrary(ctx.space),
+    seed: exec.seed,
+    runs: a.runs,
+    shrinkBudget: a['shrink-budget'],
+    judge: async (schedule) => {
+      progress.set(`check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${searched + 1}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`);
+      const s = await runOne(ctx, schedule, exec);
+      dirs.push(s.runDir);
+      return s;
+    },
+    passed: (s) => s.valid === true,
+    onCase: (_s, _schedule, p) => {
+      if (p.phase === 'search') searched++;
+      else shrunk++;
+      failures = p.failures;
+    },
+  });
+  progress.stop();
+  const head = `ordeal check ${name} on ${ctx.adapter} (idempotency ${a.idempotency}, faults ${ctx.space.faults.join(',')}, seed ${exec.seed})`;
+  if (res.status === 'passed') {
+    if (!a['keep-runs']) dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+    const points = scenarioTriggers(scenarioShape(ctx.space.scenario)).length;
+    if (a.json) process.stdout.write(JSON.stringify({ valid: true, runs: res.runs, seed: exec.seed, failure: null }, null, 2) + '\n');
+    else process.stdout.write(`${head}\nOK: ${res.runs} cases, every verdict valid (schedules of 0–${ctx.space.maxFaults} faults over ${points} trigger points).\n`);
+    return true;
+  }
+  const s = res.result;
+  // the minimal case's run folder is the evidence: record how to regenerate it, drop the others
+  const info = JSON.parse(readFileSync(join(s.runDir, FILES.run), 'utf8')) as RunInfo;
+  writeJsonAtomic(join(s.runDir, FILES.run), { ...info, path: res.path });
+  if (!a['keep-runs']) dirs.filter((d) => d !== s.runDir).forEach((d) => rmSync(d, { recursive: true, force: true }));
+  const replay = seedReplayCommand(ctx, a, exec.seed, res.path);
+  const anomaly = anomalyOf(s);
+  if (a.json) {
+    const failure = { schedule: res.schedule, seed: exec.seed, path: res.path, replay, runDir: s.runDir, anomaly, firstSchedule: res.firstSchedule, shrinkCases: res.shrinkCases };
+    process.stdout.write(JSON.stringify({ valid: false, runs: res.runs, seed: exec.seed, cases: res.cases, failure }, null, 2) + '\n');
+    return false;
+  }
+  const n = res.schedule.length;
+  const shrinkNote = res.budgetExhausted
+    ? `shrinking stopped after ${res.shrinkCases} cases (--shrink-budget ${a['shrink-budget']}), so the schedule may not be minimal`
+    : `shrinking ran ${res.shrinkCases} more cases`;
+  process.stdout.write(
+    [
+      head,
+      `Case ${res.runs} of ${a.runs} failed with ${scheduleLabel(res.firstSchedule)}; ${shrinkNote} and reached ${n} fault${n === 1 ? '' : 's'}.`,
+      '',
+      `${verdictWord(s.valid)}  ${scheduleLabel(res.schedule)}`,
+      `  anomaly:  ${anomaly}`,
+      `  evidence: ${show(s.runDir)}${a['keep-runs'] ? '' : dim(`  (the other ${dirs.length - 1} case folders were removed; --keep-runs keeps them)`)}`,
+      `  replay:   ${replay}`,
+      '',
+    ].join('\n'),
+  );
+  return false;
+}
+
+async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<boolean> {
+  const points = singleFaultPoints(ctx.space);
+  const progress = new ProgressLine();
+  const results: CaseSummary[] = [];
+  for (const [i, schedule] of points.entries()) {
+    const bad = results.filter((r) => r.valid !== true).length;
+    progress.set(`exhaustive ${ctx.space.scenario.name}: point ${i + 1}/${points.length} · ${bad} not valid · ${scheduleLabel(schedule)}`);
+    results.push(await runOne(ctx, schedule, exec));
+  }
+  progress.stop();
+  const valid = overall(results) === true;
+  if (a.json) {
+    const out = results.map((r) => ({ schedule: r.schedule, valid: r.valid, runDir: r.runDir, anomaly: anomalyOf(r) || null }));
+    process.stdout.write(JSON.stringify({ valid, seed: exec.seed, points: out }, null, 2) + '\n');
+    return valid;
+  }
+  const bad = results.filter((r) => r.valid !== true);
+  process.stdout.write(
+    [
+      `ordeal check --exhaustive ${ctx.space.scenario.name} on ${ctx.adapter} (idempotency ${a.idempotency}, faults ${ctx.space.faults.join(',')}, seed ${exec.seed})`,
+      '',
+      table(
+        ['crash point', 'verdict', 'anomaly', 'run folder'],
+        results.map((r) => [scheduleLabel(r.schedule), verdictWord(r.valid), anomalyOf(r), dim(show(r.runDir))]),
+        90,
+      ),
+      '',
+      valid ? `All ${results.length} crash points valid.` : `${bad.length} of ${results.length} crash points not valid; replay one with: ${bad[0]!.replay}`,
+      '',
+    ].join('\n'),
+  );
+  return valid;
+}

@@ -1,0 +1,56 @@
+/** What `ordeal check` and `ordeal replay --seed` share: the schedule space a seed draws from, and the command that replays a case. */
+import { isAbsolute, resolve } from 'node:path';
+import { adapters } from '../../adapters/index.js';
+import { UsageError } from '../errors.js';
+import { checkAdapterName } from '../run/plan.js';
+import { resolveScenario } from '../scenario/index.js';
+import { resolveCheckFaults, type ScheduleSpace } from '../schedule/index.js';
+
+export const DEFAULT_MAX_FAULTS = 3;
+
+export interface CheckArgs {
+  adapter: string;
+  scenario?: string;
+  faults?: string[];
+  'max-faults': number;
+  idempotency: 'framework' | 'none';
+  opt?: string[];
+}
+
+export interface CheckContext {
+  adapter: string;
+  /** The scenario as the user named it: a built-in name, or an absolute path to its file. */
+  scenarioArg: string;
+  space: ScheduleSpace;
+}
+
+export function checkContext(a: CheckArgs): CheckContext {
+  checkAdapterName(a.adapter);
+  if (!a.scenario) throw new UsageError('--scenario is required: name one scenario (see ordeal list) or a path to a scenario .json file', 'ORD-122');
+  if (!Number.isInteger(a['max-faults']) || a['max-faults'] < 1)
+    throw new UsageError(`--max-faults ${a['max-faults']}: expected an integer ≥ 1 (faults per generated schedule)`, 'ORD-123');
+  const scenario = resolveScenario(a.scenario);
+  const isFile = a.scenario.endsWith('.json') || a.scenario.includes('/');
+  const hasEngine = adapters[a.adapter]!.hasEngine;
+  return {
+    adapter: a.adapter,
+    scenarioArg: isFile ? (isAbsolute(a.scenario) ? a.scenario : resolve(a.scenario)) : a.scenario,
+    space: { scenario, faults: resolveCheckFaults(a.faults, hasEngine, a.adapter), hasEngine, maxFaults: a['max-faults'] },
+  };
+}
+
+const quote = (s: string) => (/^[A-Za-z0-9_./:=,@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The one command that regenerates the schedule at (seed, path) and runs it again. */
+export function seedReplayCommand(c: CheckContext, a: CheckArgs, seed: number, path: string): string {
+  const args = ['ordeal', 'replay', '--seed', String(seed), '--path', path, '--adapter', c.adapter, '--scenario', c.scenarioArg];
+  args.push('--faults', c.space.faults.join(','), '--idempotency', a.idempotency);
+  if (c.space.maxFaults !== DEFAULT_MAX_FAULTS) args.push('--max-faults', String(c.space.maxFaults));
+  for (const o of a.opt ?? []) args.push('--opt', o);
+  return args.map(quote).join(' ');
+}
+
+export function checkPath(path: string): string {
+  if (!/^[0-9]+(:[0-9]+)*$/.test(path)) throw new UsageError(`--path '${path}': expected fast-check's path, numbers joined by ':', e.g. 12:0:3`, 'ORD-124');
+  return path;
+}

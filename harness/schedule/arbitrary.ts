@@ -1,0 +1,93 @@
+/** fast-check arbitraries of fault schedules that fit a scenario, built from the fault registry's data. */
+import fc from 'fast-check';
+import { faults as registry, type Fault, type FaultParam } from '../faults/index.js';
+import type { FaultSpec, Schedule } from '../store/index.js';
+import { UsageError } from '../errors.js';
+import { scenarioShape, triggersFor, type ScenarioShape } from './points.js';
+import type { Scenario } from '../scenario/index.js';
+
+export interface ScheduleSpace {
+  scenario: Scenario;
+  /** Fault names, in the order given (the order is part of what the seed reproduces). */
+  faults: string[];
+  hasEngine: boolean;
+  /** At most this many faults per schedule (0..maxFaults). */
+  maxFaults: number;
+}
+
+/** The faults `ordeal check` uses when none are named: kill-worker, and kill-engine when there is an engine. */
+export function defaultCheckFaults(hasEngine: boolean): string[] {
+  return hasEngine ? ['kill-worker', 'kill-engine'] : ['kill-worker'];
+}
+
+/** Parses `--faults a,b` (or repeated) against the registry and the adapter. */
+export function resolveCheckFaults(given: string[] | undefined, hasEngine: boolean, adapter: string): string[] {
+  const names = given?.flatMap((g) => g.split(',')).map((s) => s.trim()).filter(Boolean) ?? [];
+  if (names.length === 0) return defaultCheckFaults(hasEngine);
+  for (const n of names) {
+    const f = registry[n];
+    if (!f) throw new UsageError(`--faults: unknown fault '${n}': expected one of ${Object.keys(registry).join(', ')}`, 'ORD-120');
+    if (f.needsEngine && !hasEngine) throw new UsageError(`--faults: '${n}' needs an adapter with an engine process; '${adapter}' has none`, 'ORD-120');
+  }
+  return [...new Set(names)];
+}
+
+/** Each fault with the trigger points it can fire on in this scenario; faults with none are left out. */
+export function applicable(space: ScheduleSpace, shape: ScenarioShape = scenarioShape(space.scenario)): { fault: Fault; triggers: string[] }[] {
+  return space.faults
+    .map((n) => registry[n])
+    .filter((f): f is Fault => !!f && (!f.needsEngine || space.hasEngine))
+    .map((fault) => ({ fault, triggers: triggersFor(fault, shape) }))
+    .filter((a) => a.triggers.length > 0);
+}
+
+function paramArbitrary(p: FaultParam, shape: ScenarioShape): fc.Arbitrary<unknown> | undefined {
+  if (p.type === 'integer') return fc.integer({ min: p.min, max: p.max });
+  if (p.type === 'choice') return p.values.length ? fc.constantFrom(...p.values) : undefined;
+  return shape.resources.length ? fc.constantFrom(...shape.resources) : undefined;
+}
+
+/** One fault at one of its triggers, with some of its parameters; shrinks toward the first trigger and no parameters. */
+function faultSpecArbitrary(fault: Fault, triggers: string[], shape: ScenarioShape): fc.Arbitrary<FaultSpec> {
+  const params: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const [name, p] of Object.entries(fault.params ?? {})) {
+    const arb = paramArbitrary(p, shape);
+    if (arb) params[name] = p.required ? arb : fc.option(arb, { nil: undefined });
+  }
+  return fc.record({ at: fc.constantFrom(...triggers), params: fc.record(params) }).map(({ at, params: ps }) => {
+    const spec: FaultSpec = { fault: fault.name, at };
+    for (const [k, v] of Object.entries(ps)) if (v !== undefined) spec[k] = v;
+    return spec;
+  });
+}
+
+/** Schedules of 0..maxFaults faults, at most one per trigger point, that can all occur in the scenario. */
+export function scheduleArbitrary(space: ScheduleSpace): fc.Arbitrary<Schedule> {
+  const shape = scenarioShape(space.scenario);
+  const options = applicable(space, shape);
+  if (options.length === 0)
+    throw new UsageError(`none of the faults ${space.faults.join(', ')} can fire in scenario '${space.scenario.name}' on this adapter`, 'ORD-121');
+  const one = fc.oneof(...options.map((o) => faultSpecArbitrary(o.fault, o.triggers, shape)));
+  const points = new Set(options.flatMap((o) => o.triggers)).size;
+  return fc.uniqueArray(one, { minLength: 0, maxLength: Math.min(space.maxFaults, points), selector: (f) => f.at });
+}
+
+/** The smallest value of each required parameter (what shrinking would reach). */
+function requiredParams(fault: Fault, shape: ScenarioShape): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(fault.params ?? {})) {
+    if (!p.required) continue;
+    out[name] = p.type === 'integer' ? p.min : p.type === 'choice' ? p.values[0] : shape.resources[0];
+  }
+  return out;
+}
+
+/** Every single-fault point of the scenario: each trigger × each applicable fault, without parameters. */
+export function singleFaultPoints(space: ScheduleSpace): Schedule[] {
+  const shape = scenarioShape(space.scenario);
+  const options = applicable(space, shape);
+  const triggers = [...new Set(options.flatMap((o) => o.triggers))];
+  return triggers.flatMap((at) =>
+    options.filter((o) => o.triggers.includes(at)).map((o): Schedule => [{ fault: o.fault.name, at, ...requiredParams(o.fault, shape) }]),
+  );
+}

@@ -1,0 +1,54 @@
+/** Where a fault can fire in a scenario: the trigger points a calm run of it passes through. */
+import type { Fault, Trigger } from '../faults/index.js';
+import { isEffectTool, type Scenario } from '../scenario/index.js';
+
+/** What a calm run of the scenario does, counted the way the world counts triggers. */
+export interface ScenarioShape {
+  /** Model calls: one per cassette turn. */
+  llmCalls: number;
+  effects: number;
+  shells: number;
+  /** Journaled steps on the reference runtime: one per model call, one per tool call. */
+  steps: number;
+  approval: boolean;
+  resources: string[];
+}
+
+export function scenarioShape(scenario: Scenario): ScenarioShape {
+  const calls = scenario.cassette.flatMap((t) => ('calls' in t ? t.calls : []));
+  return {
+    llmCalls: scenario.cassette.length,
+    effects: calls.filter((c) => isEffectTool(c.tool)).length,
+    shells: calls.filter((c) => c.tool === 'shell').length,
+    steps: scenario.cassette.length + calls.length,
+    approval: calls.some((c) => c.tool === 'request_approval'),
+    resources: Object.keys(scenario.fixture.resources),
+  };
+}
+
+/** Times used only by faults that ask for `t+Nms` triggers explicitly (wall-clock points are not reproducible). */
+export const TIME_POINTS_MS = [100, 250, 500, 1000, 2000] as const;
+
+const range = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i + 1));
+
+/** Every trigger of the scenario, in the order shrinking prefers (earliest, simplest first). */
+export function scenarioTriggers(shape: ScenarioShape): string[] {
+  return [
+    ...range(shape.effects, (n) => `before-effect:${n}`),
+    ...range(shape.effects, (n) => `after-effect:${n}`),
+    ...range(shape.llmCalls, (n) => `llm-call:${n}`),
+    ...range(shape.steps, (n) => `step:${n}`),
+    ...range(shape.shells, (n) => `shell:${n}`),
+    ...(shape.approval ? ['approval:waiting'] : []),
+  ];
+}
+
+const kindOf = (at: string): Trigger['kind'] => (at.startsWith('t+') ? 'time' : at === 'approval:waiting' ? 'approval' : (at.slice(0, at.indexOf(':')) as Trigger['kind']));
+
+/** The triggers a fault may fire on in this scenario; empty when it cannot apply (e.g. a resource parameter and no resources). */
+export function triggersFor(fault: Fault, shape: ScenarioShape): string[] {
+  if (Object.values(fault.params ?? {}).some((p) => p.type === 'resource' && p.required) && shape.resources.length === 0) return [];
+  const world = scenarioTriggers(shape).filter((at) => !fault.triggers || fault.triggers.includes(kindOf(at)));
+  const time = fault.triggers?.includes('time') ? TIME_POINTS_MS.map((ms) => `t+${ms}ms`) : [];
+  return [...world, ...time];
+}

@@ -1,0 +1,106 @@
+/** The property search of `ordeal check`: fast-check draws schedules, each one is judged, a failure is shrunk. */
+import fc from 'fast-check';
+import { ensureError } from '../errors.js';
+import type { Schedule } from '../store/index.js';
+
+export interface SearchProgress {
+  phase: 'search' | 'shrink';
+  /** Cases judged so far (search and shrink). */
+  cases: number;
+  /** Failing cases seen so far (the first one and every smaller one that still failed). */
+  failures: number;
+}
+
+export interface SearchOptions<R> {
+  arbitrary: fc.Arbitrary<Schedule>;
+  seed: number;
+  runs: number;
+  /** At most this many cases are run while shrinking; the rest of the shrink candidates are not run. */
+  shrinkBudget: number;
+  /** Runs one case; throwing aborts the whole search (a harness failure, not a verdict). */
+  judge(schedule: Schedule): Promise<R>;
+  passed(result: R): boolean;
+  onCase?(result: R, schedule: Schedule, progress: SearchProgress): void;
+}
+
+export type SearchResult<R> =
+  | { status: 'passed'; seed: number; runs: number; cases: number }
+  | {
+      status: 'failed';
+      seed: number;
+      /** Cases drawn before the first failure, that one included. */
+      runs: number;
+      cases: number;
+      /** fast-check's path of the minimal failing case: with the seed, it regenerates the schedule. */
+      path: string;
+      schedule: Schedule;
+      result: R;
+      firstSchedule: Schedule;
+      shrinkCases: number;
+      /** True when the shrink budget ran out before fast-check had tried every smaller candidate. */
+      budgetExhausted: boolean;
+    };
+
+const key = (s: Schedule) => JSON.stringify(s);
+
+export async function searchSchedules<R>(o: SearchOptions<R>): Promise<SearchResult<R>> {
+  const results = new Map<string, R>();
+  let aborted: Error | undefined;
+  let firstSchedule: Schedule | undefined;
+  let cases = 0;
+  let shrinkCases = 0;
+  let failures = 0;
+  let budgetExhausted = false;
+
+  const property = fc.asyncProperty(o.arbitrary, async (schedule) => {
+    if (aborted) return true;
+    const phase = firstSchedule ? 'shrink' : 'search';
+    if (phase === 'shrink' && shrinkCases >= o.shrinkBudget) {
+      budgetExhausted = true;
+      return true; // not run: the current counterexample stays the smallest known failure
+    }
+    let result: R;
+    try {
+      result = await o.judge(schedule);
+    } catch (e) {
+      aborted = ensureError(e);
+      return true;
+    }
+    cases++;
+    if (phase === 'shrink') shrinkCases++;
+    const ok = o.passed(result);
+    if (!ok) {
+      failures++;
+      firstSchedule ??= schedule;
+      results.set(key(schedule), result);
+    }
+    o.onCase?.(result, schedule, { phase, cases, failures });
+    return ok;
+  });
+
+  const details = await fc.check(property, { seed: o.seed, numRuns: o.runs });
+  if (aborted) throw aborted;
+  if (!details.failed || !details.counterexample || details.counterexamplePath === null) return { status: 'passed', seed: o.seed, runs: details.numRuns, cases };
+  const [schedule] = details.counterexample;
+  const result = results.get(key(schedule));
+  if (result === undefined) throw new Error(`check: no judged case for the counterexample ${key(schedule)}`);
+  return {
+    status: 'failed',
+    seed: o.seed,
+    runs: details.numRuns,
+    cases,
+    path: details.counterexamplePath,
+    schedule,
+    result,
+    firstSchedule: firstSchedule ?? schedule,
+    shrinkCases,
+    budgetExhausted,
+  };
+}
+
+/** Regenerates the schedule fast-check drew at `path` for `seed`, without running anything. */
+export function scheduleAt(arbitrary: fc.Arbitrary<Schedule>, seed: number, path: string): Schedule {
+  const [schedule] = fc.sample(arbitrary, { seed, path, numRuns: 1 });
+  if (!schedule) throw new Error(`no schedule at seed ${seed} path ${path}`);
+  return schedule;
+}

@@ -1,0 +1,12 @@
+export type { StepIdentity } from './attributes.js';
+export { ATTR, OPERATION, stepAttributes } from './attributes.js';
+export type { Tracing, TracingOptions } from './tracing.js';
+export { startTracing, startWorkerTracing, currentTracing, tracesUrl, contextFromTraceparent, traceparentOf } from './tracing.js';
+export { withSpan, startSpan, agentSpan, chatSpan, toolSpan, replayedStepSpan } from './spans.js';
+export type { CaseTelemetryOptions } from './case-telemetry.js';
+export { CaseTelemetry } from './case-telemetry.js';
+export type { Recovery } from './metrics.js';
+export { deriveMetrics, telemetryMetrics, recoveries, quantile } from './metrics.js';
+export type { Timeline, Lane, TimelineEvent, EventKind } from './timeline.js';
+export { buildTimeline } from './timeline.js';
+export { renderTimeline } from './render-timeline.js';

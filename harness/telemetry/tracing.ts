@@ -1,0 +1,123 @@
+/** `startTracing`: OpenTelemetry for a JavaScript worker, exporting to the world's `/v1/traces` (and a user's collector). */
+import { propagation, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { core, NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR } from './attributes.js';
+
+export interface TracingOptions {
+  /** `service.name` of the resource, e.g. `ordeal-worker-reference`. */
+  serviceName: string;
+  /** The world's base URL (`ORDEAL_WORLD_URL`); spans go to `<worldUrl>/v1/traces`. */
+  worldUrl: string;
+  /** Also export to this OTLP/HTTP collector (`ORDEAL_OTLP_ENDPOINT`, from `--otlp-endpoint`). */
+  otlpEndpoint?: string;
+  runId?: string;
+  /** W3C `traceparent` of the case (`TRACEPARENT`); the worker's spans join the case's trace. */
+  traceparent?: string;
+  /**
+   * `simple` (default) exports each span as it ends, so a SIGKILL loses only spans still open;
+   * `batch` sends every 100 ms (fewer requests, loses up to 100 ms of ended spans on a kill).
+   */
+  processor?: 'simple' | 'batch';
+  /** Extra resource attributes. */
+  resource?: Record<string, string | number | boolean>;
+}
+
+export interface Tracing {
+  tracer: Tracer;
+  /** The case's context (from `traceparent`): the parent of spans started outside any other span. */
+  caseContext: Context;
+  runId?: string;
+  /** Flushes what was ended and stops exporting; bounded by `timeoutMs` so exit never hangs. */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+/** OTLP/HTTP endpoint for traces: a base URL gets `/v1/traces`, a full path is kept. */
+export function tracesUrl(endpoint: string): string {
+  const u = new URL(endpoint);
+  if (u.pathname === '' || u.pathname === '/') u.pathname = '/v1/traces';
+  return u.toString();
+}
+
+export function otlpExporters(worldUrl: string | undefined, otlpEndpoint: string | undefined, pid = process.pid): SpanExporter[] {
+  const out: SpanExporter[] = [];
+  // the pid header lets the world name the sender, as with every other request
+  if (worldUrl) out.push(new OTLPTraceExporter({ url: `${worldUrl}/v1/traces`, headers: { 'x-ordeal-pid': String(pid) }, timeoutMillis: 3000 }));
+  if (otlpEndpoint) out.push(new OTLPTraceExporter({ url: tracesUrl(otlpEndpoint), timeoutMillis: 3000 }));
+  return out;
+}
+
+export function processorFor(exporter: SpanExporter, kind: 'simple' | 'batch'): SpanProcessor {
+  return kind === 'batch'
+    ? new BatchSpanProcessor(exporter, { scheduledDelayMillis: 100, maxExportBatchSize: 256, maxQueueSize: 4096 })
+    : new SimpleSpanProcessor(exporter);
+}
+
+/** W3C trace-context propagation, set explicitly so OTEL_PROPAGATORS cannot break the case's one trace. */
+export const w3c = new core.W3CTraceContextPropagator();
+
+export function contextFromTraceparent(traceparent: string | undefined): Context {
+  if (!traceparent) return ROOT_CONTEXT;
+  return w3c.extract(ROOT_CONTEXT, { traceparent }, { get: (c, k) => (c as Record<string, string>)[k], keys: (c) => Object.keys(c as object) });
+}
+
+export function traceparentOf(ctx: Context): string | undefined {
+  const carrier: Record<string, string> = {};
+  w3c.inject(ctx, carrier, { set: (c, k, v) => ((c as Record<string, string>)[k] = v) });
+  return carrier.traceparent;
+}
+
+let active: Tracing | undefined;
+
+/** The tracing started in this process, if any (span helpers use it for the case context and run id). */
+export function currentTracing(): Tracing | undefined {
+  return active;
+}
+
+/** Starts the OpenTelemetry Node SDK for this process; call once, first thing in the worker. */
+export function startTracing(o: TracingOptions): Tracing {
+  if (active) return active;
+  const exporters = otlpExporters(o.worldUrl, o.otlpEndpoint);
+  const processors = exporters.map((e) => processorFor(e, o.processor ?? 'simple'));
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      'service.name': o.serviceName,
+      'process.pid': process.pid,
+      ...(o.runId ? { [ATTR.runId]: o.runId } : {}),
+      ...o.resource,
+    }),
+    autoDetectResources: false,
+    spanProcessors: processors,
+    // traces only: no metric readers or log exporters pointing at a default collector
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [],
+  });
+  sdk.start();
+  propagation.setGlobalPropagator(w3c);
+  const traceparent = o.traceparent ?? process.env.TRACEPARENT;
+  let down: Promise<void> | undefined;
+  active = {
+    tracer: trace.getTracer('ordeal'),
+    caseContext: contextFromTraceparent(traceparent),
+    ...(o.runId ? { runId: o.runId } : {}),
+    shutdown(timeoutMs = 2000) {
+      down ??= Promise.race([sdk.shutdown().catch(() => undefined), new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
+      return down;
+    },
+  };
+  return active;
+}
+
+/** `startTracing` from the environment ordeal gives every worker (ORDEAL_WORLD_URL, ORDEAL_RUN_ID, TRACEPARENT, ORDEAL_OTLP_ENDPOINT). */
+export function startWorkerTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing {
+  return startTracing({
+    serviceName,
+    worldUrl: env.ORDEAL_WORLD_URL ?? '',
+    ...(env.ORDEAL_RUN_ID ? { runId: env.ORDEAL_RUN_ID } : {}),
+    ...(env.ORDEAL_OTLP_ENDPOINT ? { otlpEndpoint: env.ORDEAL_OTLP_ENDPOINT } : {}),
+    ...(env.TRACEPARENT ? { traceparent: env.TRACEPARENT } : {}),
+  });
+}

@@ -1,0 +1,79 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { engines, enginesRoot } from '../../harness/engines/index.js';
+import { ordeal, root, tempDir } from '../helpers/cli.js';
+
+interface Case {
+  valid: boolean;
+  runDir: string;
+  checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }>;
+}
+
+const installed = engines.durabletask!.installed(enginesRoot(root));
+const skipReason = `durabletask-go ${engines.durabletask!.version} is not installed in ${enginesRoot(root)} (run \`ordeal engines install durabletask\`)`;
+
+const ledger = (dir: string) =>
+  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { seq: number; effect: string; outcome: string; key: string | null });
+
+const history = (dir: string) =>
+  readFileSync(join(dir, 'history.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { process: string; f: string; value: Record<string, unknown> });
+
+async function run(args: string[]): Promise<{ code: number | null; stderr: string; c: Case }> {
+  const r = await ordeal(['run', '--adapter', 'dapr', '--json', '--out', tempDir(), ...args]);
+  const c = (JSON.parse(r.stdout || '{"cases":[{}]}') as { cases: Case[] }).cases[0]!;
+  return { code: r.code, stderr: r.stderr, c };
+}
+
+describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task sidecar${installed ? '' : ` — skipped: ${skipReason}`}`, () => {
+  it('repeats the refund when the worker dies after the effect and tools send no idempotency key', async () => {
+    const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none']);
+    expect(code, stderr).toBe(1);
+    const dup = c.checks['exactly-once-effects']!.anomalies.find((a) => a.kind === 'duplicate');
+    expect(dup).toBeDefined();
+    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    expect(refunds.map((e) => e.key)).toEqual([null, null]);
+  });
+
+  it('deduplicates the re-dispatched refund with the instance id and step as key', async () => {
+    const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
+    expect(code, stderr).toBe(0);
+    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    expect(refunds[0]!.key).toBe(refunds[1]!.key);
+    expect(refunds[0]!.key).toMatch(/-dapr-[0-9a-f]+:\d+$/);
+  });
+
+  // The sidecar's SQLite backend keeps the lock of the activity it was running for 2 minutes after a crash
+  // (not settable by flag), so this case takes about that long to resume: hence the longer timeouts.
+  it('resumes the orchestration from its SQLite store after the sidecar is SIGKILLed while the approval is pending', { timeout: 300_000 }, async () => {
+    const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-engine@approval:waiting', '--timeout', '240000']);
+    expect(code, stderr).toBe(0);
+    const h = history(c.runDir);
+    const engineStarts = h.filter((o) => o.process.startsWith('engine#') && o.f === 'start').map((o) => String(o.value.command));
+    expect(engineStarts).toHaveLength(2);
+    expect(engineStarts[1]).toBe(engineStarts[0]); // same port, same database file
+    expect(h.some((o) => o.process === 'engine#1' && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+    expect(h.find((o) => o.f === 'outcome')!.value.status).toBe('completed');
+    expect(ledger(c.runDir).filter((e) => e.outcome === 'applied').map((e) => e.effect)).toEqual(['refund:order-1042', 'email:refund-1042']);
+  });
+
+  it('runs coding-agent without faults: real shell edits in the workspace, the PR and the comment once', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'calm.json'), '[]');
+    const { code, stderr, c } = await run(['--scenario', 'coding-agent', '--schedule', join(dir, 'calm.json')]);
+    expect(code, stderr).toBe(0);
+    expect(readFileSync(join(c.runDir, 'workspace', 'src/math.sh'), 'utf8')).toBe('add() { echo $(( $1 + $2 )); }\n');
+    expect(ledger(c.runDir).map((e) => [e.effect, e.outcome])).toEqual([
+      ['pr:fix-add', 'applied'],
+      ['comment:issue-17', 'applied'],
+    ]);
+  });
+});

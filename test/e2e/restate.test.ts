@@ -1,0 +1,85 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { engines, enginesRoot } from '../../harness/engines/index.js';
+import { ordeal, root, tempDir } from '../helpers/cli.js';
+
+interface Case {
+  valid: boolean;
+  runDir: string;
+  checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }>;
+}
+
+const installed = engines.restate!.installed(enginesRoot(root));
+const skipReason = `restate-server ${engines.restate!.version} is not installed in ${enginesRoot(root)} (run \`ordeal engines install restate\`)`;
+
+const ledger = (dir: string) =>
+  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { seq: number; effect: string; outcome: string; key: string | null });
+
+const history = (dir: string) =>
+  readFileSync(join(dir, 'history.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { process: string; f: string; value: Record<string, unknown> });
+
+async function run(args: string[]): Promise<{ code: number | null; stderr: string; c: Case }> {
+  const r = await ordeal(['run', '--adapter', 'restate', '--json', '--out', tempDir(), ...args]);
+  const c = (JSON.parse(r.stdout || '{"cases":[{}]}') as { cases: Case[] }).cases[0]!;
+  return { code: r.code, stderr: r.stderr, c };
+}
+
+describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-server${installed ? '' : ` — skipped: ${skipReason}`}`, () => {
+  it('repeats the refund when the worker dies after the effect and tools send no idempotency key', async () => {
+    const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none']);
+    expect(code, stderr).toBe(1);
+    const dup = c.checks['exactly-once-effects']!.anomalies.find((a) => a.kind === 'duplicate');
+    expect(dup).toBeDefined();
+    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    expect(refunds.map((e) => e.key)).toEqual([null, null]);
+  });
+
+  it('deduplicates the re-run step with a key from Restate’s invocation id and journal position', async () => {
+    const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
+    expect(code, stderr).toBe(0);
+    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    expect(refunds[0]!.key).toBe(refunds[1]!.key);
+    expect(refunds[0]!.key).toMatch(/^inv_\w+:\d+$/);
+    expect(history(c.runDir).some((o) => o.process === 'worker#1' && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+  });
+
+  it('finishes coding-agent after the server is SIGKILLed while the agent waits for approval, every effect once', async () => {
+    const { code, stderr, c } = await run(['--scenario', 'coding-agent', '--fault', 'kill-engine@approval:waiting']);
+    expect(code, stderr).toBe(0);
+    const h = history(c.runDir);
+    expect(h.some((o) => o.process === 'engine#1' && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+    expect(h.some((o) => o.process === 'engine#2' && o.f === 'start')).toBe(true);
+    expect(ledger(c.runDir).map((e) => [e.effect, e.outcome])).toEqual([
+      ['pr:fix-add', 'applied'],
+      ['comment:issue-17', 'applied'],
+    ]);
+    const outcome = h.find((o) => o.f === 'outcome')!.value;
+    expect(outcome.status).toBe('completed');
+  });
+
+  it('runs coding-agent without faults: the real shell edit lands and the answer comes back', async () => {
+    const calm = join(tempDir(), 'calm.json');
+    writeFileSync(calm, '[]');
+    const { code, stderr, c } = await run(['--scenario', 'coding-agent', '--schedule', calm]);
+    expect(code, stderr).toBe(0);
+    expect(readFileSync(join(c.runDir, 'workspace', 'src/math.sh'), 'utf8')).toBe('add() { echo $(( $1 + $2 )); }\n');
+    expect(String(history(c.runDir).find((o) => o.f === 'outcome')!.value.answer)).toContain('tests pass');
+  });
+});
+
+describe('ordeal run --adapter restate without the engine', () => {
+  it('exits 3 and names the install command', async () => {
+    const r = await ordeal(['run', '--adapter', 'restate', '--scenario', 'refund-agent', '--out', tempDir()], { env: { ORDEAL_ENGINES_DIR: tempDir('no-engines-') } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('ordeal engines install restate');
+  });
+});

@@ -1,0 +1,77 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installEngines, enginesRoot } from '../../harness/engines/index.js';
+import { ordeal, root, tempDir } from '../helpers/cli.js';
+
+interface Case {
+  scenario: string;
+  schedule: { fault: string; at: string }[];
+  valid: boolean;
+  runDir: string;
+  checks: Record<string, { valid: boolean; anomalies: { kind: string }[] }>;
+}
+
+const lines = <T>(dir: string, file: string): T[] =>
+  readFileSync(join(dir, file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as T);
+const refunds = (dir: string) =>
+  lines<{ effect: string; outcome: string; key: string | null }>(dir, 'ledger.jsonl').filter((e) => e.effect === 'refund:order-1042');
+const history = (dir: string) => lines<{ process: string; f: string; value: Record<string, unknown> }>(dir, 'history.jsonl');
+
+// A 2 s heartbeat timeout keeps each kill-worker case to seconds instead of the default's ~11 s (README: "Temporal").
+const fast = ['--adapter', 'temporal', '--opt', 'heartbeatMs=2000', '--json'];
+
+describe('ordeal run --adapter temporal on the real Temporal dev server', () => {
+  beforeAll(async () => {
+    // cached in .engines/: a no-op once the pinned version is there
+    const [res] = await installEngines(['temporal'], { root: enginesRoot(root) });
+    expect(res?.status, res?.error).not.toBe('failed');
+  }, 300_000);
+
+  it('duplicates the refund when the worker dies after the effect and tools send no idempotency key', async () => {
+    const r = await ordeal([...fast, '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--out', tempDir()]);
+    expect(r.code, r.stderr).toBe(1);
+    const c = (JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!;
+    expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');
+    expect(refunds(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    // Temporal itself retried the activity: the second attempt came from the restarted worker.
+    const retry = history(c.runDir).find((o) => o.f === 'probe' && o.value.point === 'tool:before' && o.value.attempt === 2);
+    expect(retry?.process).toBe('worker#2');
+  });
+
+  it('survives every standard fault on refund-agent, deduplicating the retried refund with the activity identity as key', async () => {
+    const r = await ordeal([...fast, '--scenario', 'refund-agent', '--out', tempDir()]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const cases = (JSON.parse(r.stdout) as { cases: Case[] }).cases;
+    const label = (c: Case) => c.schedule.map((f) => `${f.fault}@${f.at}`).join('+');
+    expect(cases.map(label)).toEqual(expect.arrayContaining(['kill-worker@after-effect:1', 'kill-engine@approval:waiting']));
+
+    const afterEffect = cases.find((c) => label(c) === 'kill-worker@after-effect:1')!;
+    const rf = refunds(afterEffect.runDir);
+    expect(rf.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    expect(rf[0]!.key).toBe(rf[1]!.key);
+    expect(rf[0]!.key).toContain(JSON.parse(readFileSync(join(afterEffect.runDir, 'run.json'), 'utf8')).id); // workflow id = run id
+
+    // The server was SIGKILLed while the agent waited for the human, restarted on its SQLite file, and the run finished.
+    const engine = cases.find((c) => label(c) === 'kill-engine@approval:waiting')!;
+    const ops = history(engine.runDir);
+    expect(ops.some((o) => o.process === 'engine#1' && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+    expect(ops.some((o) => o.process === 'engine#2' && o.f === 'start')).toBe(true);
+    expect(ops.find((o) => o.f === 'outcome')?.value.status).toBe('completed');
+    expect(refunds(engine.runDir).map((e) => e.outcome)).toEqual(['applied']);
+  });
+
+  it('runs coding-agent without faults: real shell edits in the workspace, the PR and the comment once', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'calm.json'), '[]');
+    const r = await ordeal([...fast, '--scenario', 'coding-agent', '--schedule', join(dir, 'calm.json'), '--out', dir]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const c = (JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!;
+    expect(readFileSync(join(c.runDir, 'workspace', 'src/math.sh'), 'utf8')).toBe('add() { echo $(( $1 + $2 )); }\n');
+    const effects = lines<{ effect: string; outcome: string }>(c.runDir, 'ledger.jsonl').filter((e) => e.outcome === 'applied');
+    expect(effects.map((e) => e.effect).sort()).toEqual(['comment:issue-17', 'pr:fix-add']);
+  });
+});

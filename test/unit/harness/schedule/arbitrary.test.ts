@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faults, validateSchedule, type Fault } from '../../../../harness/faults/index.js';
+import { builtinScenarioNames, resolveScenario, type Scenario } from '../../../../harness/scenario/index.js';
+import { scenarioShape, scheduleArbitrary, singleFaultPoints, type ScheduleSpace } from '../../../../harness/schedule/index.js';
+import type { FaultSpec } from '../../../../harness/store/index.js';
+
+/** A fault with parameters, standing in for the catalogue's: only model calls and times, needs a resource. */
+const probe: Fault = {
+  name: 'test-drift',
+  description: 'test only',
+  triggers: ['llm-call', 'time'],
+  params: { delayMs: { type: 'integer', min: 10, max: 20 }, mode: { type: 'choice', values: ['a', 'b'] }, id: { type: 'resource', required: true } },
+  validate(spec) {
+    if (spec.delayMs !== undefined && (typeof spec.delayMs !== 'number' || spec.delayMs < 10 || spec.delayMs > 20)) throw new Error('delayMs out of range');
+  },
+  fire: async () => ({ release: { type: 'continue' } }),
+};
+beforeAll(() => void (faults[probe.name] = probe));
+afterAll(() => void delete faults[probe.name]);
+
+const scenarios = builtinScenarioNames().map((n) => resolveScenario(n));
+
+/** The trigger can happen in a calm run of the scenario. */
+function fits(spec: FaultSpec, s: Scenario, hasEngine: boolean): boolean {
+  const shape = scenarioShape(s);
+  const f = faults[spec.fault]!;
+  if (f.needsEngine && !hasEngine) return false;
+  const m = /^([a-z-]+):([0-9]+)$/.exec(spec.at);
+  const t = /^t\+([0-9]+)ms$/.exec(spec.at);
+  if (spec.at === 'approval:waiting') return shape.approval && (!f.triggers || f.triggers.includes('approval'));
+  if (t) return f.triggers?.includes('time') === true;
+  if (!m) return false;
+  const [kind, n] = [m[1]!, Number(m[2])];
+  if (f.triggers && !f.triggers.includes(kind as never)) return false;
+  const max: Record<string, number> = { 'before-effect': shape.effects, 'after-effect': shape.effects, 'llm-call': shape.llmCalls, step: shape.steps, shell: shape.shells };
+  return n >= 1 && n <= (max[kind] ?? 0);
+}
+
+describe('scheduleArbitrary', () => {
+  it('generates only valid schedules whose triggers can occur in the scenario', () => {
+    const spaces = fc.record({
+      scenario: fc.constantFrom(...scenarios),
+      hasEngine: fc.boolean(),
+      maxFaults: fc.integer({ min: 1, max: 5 }),
+      faults: fc.subarray(['kill-worker', 'kill-engine', probe.name], { minLength: 1 }),
+    });
+    fc.assert(
+      fc.property(spaces, fc.integer(), (sp, seed) => {
+        const space: ScheduleSpace = { ...sp, faults: sp.faults.filter((f) => sp.hasEngine || !faults[f]!.needsEngine) };
+        fc.pre(space.faults.includes('kill-worker'));
+        for (const schedule of fc.sample(scheduleArbitrary(space), { seed, numRuns: 20 })) {
+          expect(validateSchedule(JSON.parse(JSON.stringify(schedule)), 'generated')).toEqual(schedule);
+          expect(schedule.length).toBeLessThanOrEqual(space.maxFaults);
+          expect(new Set(schedule.map((f) => f.at)).size).toBe(schedule.length);
+          for (const f of schedule) {
+            expect(space.faults).toContain(f.fault);
+            expect(fits(f, space.scenario, space.hasEngine), `${f.fault}@${f.at} in ${space.scenario.name}`).toBe(true);
+            if (f.fault === probe.name) expect(Object.keys(space.scenario.fixture.resources)).toContain(f.id);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('gives the same schedules for the same seed, and others for another seed', () => {
+    const space: ScheduleSpace = { scenario: resolveScenario('coding-agent'), faults: ['kill-worker', 'kill-engine'], hasEngine: true, maxFaults: 3 };
+    const a = fc.sample(scheduleArbitrary(space), { seed: 42, numRuns: 50 });
+    expect(fc.sample(scheduleArbitrary(space), { seed: 42, numRuns: 50 })).toEqual(a);
+    expect(fc.sample(scheduleArbitrary(space), { seed: 43, numRuns: 50 })).not.toEqual(a);
+  });
+
+  it('draws parameters inside their declared ranges and leaves a fault out where it cannot fire', () => {
+    const refund: ScheduleSpace = { scenario: resolveScenario('refund-agent'), faults: [probe.name], hasEngine: false, maxFaults: 3 };
+    const specs = fc.sample(scheduleArbitrary(refund), { seed: 1, numRuns: 200 }).flat();
+    expect(specs.some((f) => typeof f.delayMs === 'number')).toBe(true);
+    expect(specs.some((f) => f.at.startsWith('t+'))).toBe(true);
+    for (const f of specs) {
+      if (f.delayMs !== undefined) expect(f.delayMs).toBeGreaterThanOrEqual(10);
+      if (f.mode !== undefined) expect(['a', 'b']).toContain(f.mode);
+      expect(f.id).toBe('order/1042');
+    }
+    // coding-agent has no resources, so a fault that needs one has nowhere to fire
+    expect(() => scheduleArbitrary({ ...refund, scenario: resolveScenario('coding-agent') })).toThrow(/can fire/);
+  });
+});
+
+describe('singleFaultPoints', () => {
+  it('lists each trigger of the scenario once per applicable fault', () => {
+    const s = resolveScenario('refund-agent');
+    const points = singleFaultPoints({ scenario: s, faults: ['kill-worker', 'kill-engine'], hasEngine: true, maxFaults: 1 });
+    const labels = points.map((p) => `${p[0]!.fault}@${p[0]!.at}`);
+    // 2 effects × (before, after) + 5 model calls + 9 steps + approval = 19 triggers, × 2 faults
+    expect(points).toHaveLength(38);
+    expect(new Set(labels).size).toBe(38);
+    expect(labels).toContain('kill-worker@after-effect:2');
+    expect(labels).toContain('kill-engine@approval:waiting');
+    expect(labels).not.toContain('kill-worker@after-effect:3');
+    expect(singleFaultPoints({ scenario: s, faults: ['kill-worker', 'kill-engine'], hasEngine: false, maxFaults: 1 })).toHaveLength(19);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { resolveScenario } from '../../../../harness/scenario/index.js';
+import { scheduleArbitrary, scheduleAt, searchSchedules, type ScheduleSpace } from '../../../../harness/schedule/index.js';
+import type { Schedule } from '../../../../harness/store/index.js';
+
+const refund: ScheduleSpace = { scenario: resolveScenario('refund-agent'), faults: ['kill-worker'], hasEngine: false, maxFaults: 3 };
+
+/** Stands in for a real run: the refund is duplicated iff the worker dies right after the first effect. */
+const duplicates = (s: Schedule) => s.some((f) => f.fault === 'kill-worker' && f.at === 'after-effect:1');
+
+describe('searchSchedules', () => {
+  it('shrinks a failing property to the one fault that causes it', async () => {
+    const r = await searchSchedules({
+      arbitrary: scheduleArbitrary(refund),
+      seed: 42,
+      runs: 100,
+      shrinkBudget: 1000,
+      judge: async (s) => !duplicates(s),
+      passed: (ok) => ok,
+    });
+    expect(r.status).toBe('failed');
+    if (r.status !== 'failed') return;
+    expect(r.schedule).toEqual([{ fault: 'kill-worker', at: 'after-effect:1' }]);
+    expect(r.firstSchedule.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('regenerates the minimal failing schedule from its seed and path alone', async () => {
+    for (const seed of [1, 42, 7777]) {
+      const arbitrary = scheduleArbitrary(refund);
+      const r = await searchSchedules({ arbitrary, seed, runs: 100, shrinkBudget: 1000, judge: async (s) => !duplicates(s), passed: (ok) => ok });
+      if (r.status !== 'failed') throw new Error(`seed ${seed}: expected a failure`);
+      expect(scheduleAt(scheduleArbitrary(refund), seed, r.path)).toEqual(r.schedule);
+    }
+  });
+
+  it('stops running cases once the shrink budget is spent and still reports a failing schedule', async () => {
+    let shrinkRuns = 0;
+    let failed = false;
+    const r = await searchSchedules({
+      arbitrary: scheduleArbitrary(refund),
+      seed: 42,
+      runs: 100,
+      shrinkBudget: 1,
+      judge: async (s) => {
+        if (failed) shrinkRuns++;
+        const ok = !duplicates(s);
+        failed ||= !ok;
+        return ok;
+      },
+      passed: (ok) => ok,
+    });
+    expect(r.status).toBe('failed');
+    if (r.status !== 'failed') return;
+    expect(shrinkRuns).toBe(1);
+    expect(duplicates(r.schedule)).toBe(true);
+    expect(scheduleAt(scheduleArbitrary(refund), 42, r.path)).toEqual(r.schedule);
+  });
+
+  it('passes when no schedule fails, after the requested number of cases', async () => {
+    let n = 0;
+    const r = await searchSchedules({ arbitrary: scheduleArbitrary(refund), seed: 3, runs: 25, shrinkBudget: 10, judge: async () => (n++, true), passed: (ok) => ok });
+    expect(r).toMatchObject({ status: 'passed', runs: 25, cases: 25 });
+    expect(n).toBe(25);
+  });
+});
