@@ -35,3 +35,8 @@ export const adapters: Record<string, AdapterEntry> = {
     load: async () => (await import('./dapr/adapter.js')).daprAdapter(),
   },
 };
+
+/** Registers an adapter loaded at run time (e.g. a user's module named by `ordeal gate`'s config). */
+export function registerAdapter(adapter: Adapter): void {
+  adapters[adapter.name] = { description: adapter.description, hasEngine: adapter.engine !== undefined, load: async () => adapter };
+}

@@ -44,6 +44,7 @@ export function timelineSvg(t: Timeline): string {
     const x0 = x(w.start);
     const width = Math.max(3, x(w.end) - x0);
     out.push(`<rect class="fault-window" x="${fmt(x0)}" y="${TOP - 4}" width="${fmt(width)}" height="${height - TOP - 4}" fill="#f5a623" fill-opacity="0.22" stroke="#d4860b" stroke-dasharray="3 2"><title>fault ${e(w.label)}</title></rect>`);
+    if (t.lanes.includes('nemesis')) out.push(`<text x="${fmt(x0 + width + 3)}" y="${fmt(laneY('nemesis') + 4)}" font-size="10" fill="#9a6700">${e(w.label)}</text>`);
   }
   t.lanes.forEach((l, i) => {
     const y = TOP + i * LANE;

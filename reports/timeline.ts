@@ -102,5 +102,9 @@ export function buildTimeline(history: Op[], ledger: LedgerEntry[]): Timeline {
     const kind: MarkKind = e.outcome === 'applied' ? (dups.has(e.seq) ? 'duplicate' : 'effect') : e.outcome;
     marks.push({ lane: where, time: e.time, kind, label: `ledger #${e.seq}: ${e.effect} ${e.outcome} (attempt ${e.attempt}${e.key ? `, key ${e.key}` : ', no key'})` });
   }
-  return { t0, t1: Math.max(t1, t0 + 1), lanes, bars, marks, windows };
+  // workers, then engines, then the world, the nemesis and the human; lanes with nothing to show are left out
+  const used = new Set([...bars.map((b) => b.lane), ...marks.map((m) => m.lane), ...(windows.length ? ['nemesis'] : [])]);
+  const rank = (l: string) => ['worker', 'engine', 'world', 'nemesis', 'human'].findIndex((r) => l.startsWith(r)) >>> 0;
+  const shown = lanes.filter((l) => used.has(l)).sort((a, b) => rank(a) - rank(b) || lanes.indexOf(a) - lanes.indexOf(b));
+  return { t0, t1: Math.max(t1, t0 + 1), lanes: shown, bars, marks, windows };
 }

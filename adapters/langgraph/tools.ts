@@ -53,9 +53,15 @@ export function agentTools(deps: ToolDeps): StructuredToolInterface[] {
           ...(deps.idempotency === 'framework' ? { idempotencyKey: key } : {}),
         });
       },
-      { name: f.name, description: f.description, schema: f.parameters },
+      { name: f.name, description: f.description, schema: permissive(f.parameters) },
     ),
   );
+}
+
+/** The model is scripted and the world validates effects, so LangChain's own argument check must not refuse a scenario's extra fields. */
+function permissive(parameters: Record<string, unknown>): Record<string, unknown> {
+  const props = (parameters.properties ?? {}) as Record<string, unknown>;
+  return { type: 'object', properties: Object.fromEntries(Object.keys(props).map((k) => [k, {}])), additionalProperties: true };
 }
 
 /** Posts the request (idempotent by id), then pauses the thread with `interrupt()` until the worker resumes it. */

@@ -1,6 +1,6 @@
 /** Temporal's OpenTelemetry interceptors in the worker, exporting OTLP/HTTP JSON to the world's `/v1/traces`. */
 import { createRequire } from 'node:module';
-import { trace } from '@opentelemetry/api';
+import { propagation, trace, type Context, type TextMapPropagator } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -27,6 +27,7 @@ export function workerTelemetry(worldUrl: string, runId: string): WorkerTelemetr
   const exporter = new OTLPTraceExporter({ url: `${worldUrl}/v1/traces` });
   const provider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
   trace.setGlobalTracerProvider(provider);
+  propagation.setGlobalPropagator(traceparent); // so an activity's span joins the workflow's trace through the activity headers
   const upgrading: SpanExporter = {
     export: (spans, done) => exporter.export(spans.map(fromWorkflowIsolate), done),
     shutdown: () => exporter.shutdown(),
@@ -51,3 +52,17 @@ function fromWorkflowIsolate(s: ReadableSpan): ReadableSpan {
     droppedLinksCount: old.droppedLinksCount ?? 0,
   }) as ReadableSpan;
 }
+
+/** W3C `traceparent`, the format the workflow-side interceptor writes into activity headers. */
+const traceparent: TextMapPropagator = {
+  inject(ctx: Context, carrier, setter) {
+    const sc = trace.getSpanContext(ctx);
+    if (sc && trace.isSpanContextValid(sc)) setter.set(carrier, 'traceparent', `00-${sc.traceId}-${sc.spanId}-0${sc.traceFlags & 1}`);
+  },
+  extract(ctx: Context, carrier, getter) {
+    const raw = getter.get(carrier, 'traceparent');
+    const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(String(Array.isArray(raw) ? raw[0] : (raw ?? '')).trim());
+    return m ? trace.setSpanContext(ctx, { traceId: m[1]!, spanId: m[2]!, traceFlags: parseInt(m[3]!, 16), isRemote: true }) : ctx;
+  },
+  fields: () => ['traceparent'],
+};

@@ -2,8 +2,10 @@
 import type { Argv } from 'yargs';
 import { checkCommand } from './check-command.js';
 import { enginesCommand } from './engines-command.js';
+import { gateCommand } from './gate-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommandCli } from './replay-command.js';
+import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { traceCommand } from './trace-command.js';
 
@@ -12,6 +14,8 @@ export const commands: ((y: Argv) => Argv)[] = [
   checkCommand,
   replayCommandCli,
   traceCommand,
+  reportCommand,
+  gateCommand,
   listCommand,
   enginesCommand,
 ];

@@ -5,7 +5,6 @@ import { ExitCode } from '../errors.js';
 import { executeCases, parseOpts, replayLines, verdictTable } from './common.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
-import { checkOtlpEndpoint } from './common.js';
 
 export const caseFlags = <T>(y: Argv<T>) =>
   y
@@ -21,7 +20,8 @@ export const caseFlags = <T>(y: Argv<T>) =>
 export const otlpEndpointFlag = {
   type: 'string',
   describe: 'also send every span (orchestrator and workers) to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (same as ORDEAL_OTLP_ENDPOINT)',
-  coerce: (v: unknown) => (process.env.ORDEAL_OTLP_ENDPOINT = checkOtlpEndpoint(v)),
+  // checked when cases run (checkOtlpEndpoint): a throw inside coerce would surface as an internal error
+  coerce: (v: unknown) => (process.env.ORDEAL_OTLP_ENDPOINT = String(Array.isArray(v) ? v[v.length - 1] : v)),
 } as const;
 
 export function runCommand(y: Argv) {

@@ -94,9 +94,23 @@ describe('langgraph variants', () => {
     expect(r.stderr).toContain('postgresql://postgres@127.0.0.1:1/nowhere');
   });
 
-  it('FUNCTIONAL_PLACEHOLDER', async () => {});
+  it('functional API: the restarted entrypoint replays cached task results, so the re-sent refund carries the same key', async () => {
+    const { code, c } = await run([...refundKill, '--opt', 'api=functional']);
+    expect(code).toBe(0);
+    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    expect(refunds[0]!.key).toMatch(/\|callTool:[0-9a-f-]{36}:call_/);
+    expect(history(c.runDir)).toContain('"channels":["__return__"]');
+  });
 
-  it('DURABILITY_EXIT_PLACEHOLDER', async () => {});
+  it('durability=exit: nothing after the approval was checkpointed, so the model is asked again and the refund goes out twice under new keys', async () => {
+    const { code, c } = await run([...refundKill, '--opt', 'durability=exit']);
+    expect(code).toBe(1);
+    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    expect(refunds[0]!.key).not.toBe(refunds[1]!.key);
+    expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');
+  });
 
   it('rejects an unknown option value with exit 2, naming the option and the allowed values', async () => {
     const r = await ordeal(['run', '--adapter', 'langgraph', '--scenario', 'refund-agent', '--opt', 'durability=never', '--out', tempDir()]);

@@ -95,6 +95,7 @@ class ReferenceRuntime implements Runtime {
 
   close(): void {
     if (this.workers.size > 0) throw new Error('stop every worker (await worker.stop()) before close()');
+    this.steps.close();
     this.db.close();
   }
 

@@ -1,4 +1,5 @@
 // Opens the journal database: WAL, configured synchronous, busy timeout, and the three tables.
+import { closeSync, existsSync, fdatasyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { SynchronousMode } from './types.js';
 
@@ -56,4 +57,31 @@ export function openDatabase(path: string, synchronous: SynchronousMode, busyTim
   db.pragma(`synchronous = ${synchronous}`);
   db.transaction(() => db.exec(DDL)).immediate();
   return db;
+}
+
+/** The WAL file of an open WAL-mode database, for an explicit fdatasync after a commit. */
+export class WalSync {
+  private fd: number | undefined;
+
+  private constructor(private readonly path: string) {}
+
+  /** undefined for an in-memory database (no WAL file): its writes then keep SQLite's own FULL sync. */
+  static open(db: Db): WalSync | undefined {
+    return db.memory || !db.name ? undefined : new WalSync(`${db.name}-wal`);
+  }
+
+  /** fdatasync acts on the file, not the descriptor: any open fd of the WAL flushes every connection's frames. */
+  sync(): void {
+    // The WAL exists while this connection is open (SQLite deletes it only when the last connection closes).
+    if (this.fd === undefined) {
+      if (!existsSync(this.path)) throw new Error(`reference runtime: WAL file ${this.path} is missing; cannot make the commit durable`);
+      this.fd = openSync(this.path, 'r');
+    }
+    fdatasyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
 }

@@ -1,0 +1,39 @@
+// An ordeal adapter for the Python worker beside it: the orchestrator side talks to the worker through files in the data directory.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dir = (ctx) => (mkdirSync(join(ctx.dataDir, 'custom'), { recursive: true }), join(ctx.dataDir, 'custom'));
+const writeAtomic = (file, value) => (writeFileSync(`${file}.tmp`, JSON.stringify(value)), renameSync(`${file}.tmp`, file));
+
+/** @type {import('../../harness/run/adapter.js').Adapter} */
+export default {
+  name: 'python-journal',
+  description: 'a plain-Python agent loop with its own fsynced JSON-lines journal (examples/custom-adapter)',
+  // the worker gets ORDEAL_WORLD_URL, ORDEAL_RUN_ID, ORDEAL_DATA_DIR, ORDEAL_WORKSPACE, ORDEAL_IDEMPOTENCY, ORDEAL_PARENT_PID
+  worker: (ctx) => ({
+    command: 'python3',
+    args: ['-u', join(here, 'worker.py')],
+    env: {
+      ORDEAL_RUN_ID: ctx.runId,
+      ORDEAL_WORLD_URL: ctx.worldUrl,
+      ORDEAL_DATA_DIR: ctx.dataDir,
+      ORDEAL_WORKSPACE: ctx.workspace,
+      ORDEAL_IDEMPOTENCY: ctx.idempotency,
+      ORDEAL_PARENT_PID: String(process.pid),
+    },
+  }),
+  async submit(ctx) {
+    writeAtomic(join(dir(ctx), 'task.json'), { task: ctx.scenario.task, system: ctx.scenario.system ?? null });
+    return { id: ctx.runId };
+  },
+  async approve(ctx, _handle, decision) {
+    const { approved, values } = decision;
+    writeAtomic(join(dir(ctx), `approval-${decision.approvalId.replace(/:/g, '_')}.json`), { approved, ...(values ? { values } : {}) });
+  },
+  async outcome(ctx) {
+    const file = join(dir(ctx), 'outcome.json');
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { status: 'running' };
+  },
+};

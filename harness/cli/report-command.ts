@@ -1,0 +1,29 @@
+/** `ordeal report`: reads run folders and writes a comparison as HTML, Markdown, JSON or JUnit XML. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { renderReport, renderers, type ReportFormat } from '../../reports/index.js';
+
+export function reportCommand(y: Argv) {
+  return y.command(
+    'report <runs..>',
+    'read run folders (or a runs/ directory) and write a comparison: matrix, timelines, metrics, anomalies with replay commands',
+    (a) =>
+      a
+        .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'run folders, or directories that hold run folders' })
+        .option('format', { choices: Object.keys(renderers) as ReportFormat[], default: 'html' as ReportFormat, describe: 'html (self-contained), md (PR comments, CI summaries), json (everything), junit (CI test results)' })
+        .option('out', { type: 'string', describe: 'write to this file instead of stdout' })
+        .example('$0 report runs/ --format html --out report.html', 'the side-by-side report of every run in runs/'),
+    (argv) => {
+      const text = renderReport(argv.runs as string[], argv.format);
+      if (!argv.out) {
+        process.stdout.write(text);
+        return;
+      }
+      const file = resolve(argv.out);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      process.stderr.write(`ordeal report: wrote ${argv.out}\n`);
+    },
+  );
+}

@@ -1,0 +1,134 @@
+/** The gate's configuration: the matrix a team commits to, validated by hand so every error names its field. */
+import { InputError, OrdealError } from '../errors.js';
+import { parseFaultFlag, validateFaultSpec } from '../faults/index.js';
+import { checkers } from '../checks/index.js';
+import type { FaultSpec, Schedule } from '../store/index.js';
+
+export interface GateAdapter {
+  /** A registered adapter name, or (for a module) the adapter's own name once loaded. */
+  name?: string;
+  /** Path to a JS module default-exporting an `Adapter`, relative to the config file. */
+  module?: string;
+  /** Adapter options (`--opt key=value`). */
+  options: Record<string, string>;
+}
+
+export interface GateConfig {
+  file: string;
+  adapters: GateAdapter[];
+  scenarios: string[];
+  /** Explicit fault schedules, or the standard fault set of each scenario. */
+  schedules: Schedule[] | 'standard';
+  /** Also (or instead) every single-fault point of each scenario, as `ordeal check --exhaustive` runs them. */
+  check?: { exhaustive: true; faults?: string[] };
+  idempotency: ('framework' | 'none')[];
+  /** Checkers whose guarantee must hold on every case. */
+  require: string[];
+  /** Metric name → maximum allowed value. */
+  thresholds: Record<string, number>;
+  timeoutMs: number;
+  seed: number;
+}
+
+/** Short names for the thresholds teams ask for most; any other key must be a metric name (`checker.metric`). */
+export const THRESHOLD_ALIASES: Record<string, string> = {
+  maxRecoveryMs: 'recovery.maxRecoveryMs',
+  maxReexecutedSteps: 'wasted-work.reexecutedSteps',
+  maxRepeatedLlmCalls: 'wasted-work.repeatedLlmCalls',
+  maxRespentTokens: 'wasted-work.respentTokens',
+  maxWorkerRestarts: 'wasted-work.workerRestarts',
+  maxDurationMs: 'completion.durationMs',
+};
+
+const KNOWN = ['adapters', 'scenarios', 'schedules', 'check', 'idempotency', 'require', 'thresholds', 'timeoutMs', 'seed', '$schema', 'description'];
+
+export function validateGateConfig(raw: unknown, file: string): GateConfig {
+  const fail = (field: string, expected: string): never => {
+    throw new InputError(`${file}: field '${field}' ${expected}`, 'ORD-240');
+  };
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'must be a non-empty string'));
+  const strList = (v: unknown, field: string): string[] =>
+    Array.isArray(v) && v.length > 0 ? v.map((x, i) => str(x, `${field}[${i}]`)) : fail(field, 'must be a non-empty array of strings');
+  if (!isObj(raw)) fail('(root)', 'must be an object (the gate configuration)');
+  const c = raw as Record<string, unknown>;
+  for (const k of Object.keys(c)) if (!KNOWN.includes(k)) fail(k, `is not a gate setting: expected one of ${KNOWN.filter((x) => x !== '$schema').join(', ')}`);
+
+  if (!Array.isArray(c.adapters) || c.adapters.length === 0) fail('adapters', 'must be a non-empty array of adapter names or {name|module, options?}');
+  const adapters = (c.adapters as unknown[]).map((a, i): GateAdapter => {
+    if (typeof a === 'string') return { name: str(a, `adapters[${i}]`), options: {} };
+    if (!isObj(a)) return fail(`adapters[${i}]`, 'must be an adapter name or {name|module, options?}');
+    if (a.name === undefined && a.module === undefined) fail(`adapters[${i}]`, "must have 'name' (a registered adapter) or 'module' (a path to your adapter module)");
+    const options: Record<string, string> = {};
+    if (a.options !== undefined) {
+      if (!isObj(a.options)) fail(`adapters[${i}].options`, 'must be an object of option: value');
+      for (const [k, v] of Object.entries(a.options as Record<string, unknown>)) {
+        if (!['string', 'number', 'boolean'].includes(typeof v)) fail(`adapters[${i}].options.${k}`, 'must be a string, number or boolean');
+        options[k] = String(v);
+      }
+    }
+    return { ...(a.name !== undefined ? { name: str(a.name, `adapters[${i}].name`) } : {}), ...(a.module !== undefined ? { module: str(a.module, `adapters[${i}].module`) } : {}), options };
+  });
+
+  const scenarios = strList(c.scenarios, 'scenarios');
+
+  let schedules: Schedule[] | 'standard' = 'standard';
+  if (c.schedules !== undefined && c.schedules !== 'standard') {
+    if (!Array.isArray(c.schedules)) fail('schedules', `must be "standard" or an array of schedules (each "FAULT@TRIGGER" or an array of those or of {fault, at})`);
+    schedules = (c.schedules as unknown[]).map((s, i) => {
+      const one = (f: unknown, field: string): FaultSpec => {
+        try {
+          if (typeof f === 'string') return parseFaultFlag(f);
+          if (!isObj(f)) return fail(field, 'must be "FAULT@TRIGGER" or {fault, at, …params}');
+          validateFaultSpec(f as FaultSpec, `${file}: field '${field}'`);
+          return f as FaultSpec;
+        } catch (e) {
+          if (e instanceof OrdealError && !(e.message.startsWith(file))) fail(field, `is not a valid fault: ${e.message.replace(/^--fault /, '')}`);
+          throw e;
+        }
+      };
+      if (typeof s === 'string') return s === 'none' ? [] : [one(s, `schedules[${i}]`)];
+      if (!Array.isArray(s)) return fail(`schedules[${i}]`, 'must be "FAULT@TRIGGER", "none", or an array of faults');
+      return s.map((f, j) => one(f, `schedules[${i}][${j}]`));
+    });
+  }
+
+  let check: GateConfig['check'];
+  if (c.check !== undefined) {
+    if (!isObj(c.check) || c.check.exhaustive !== true) fail('check', 'must be {"exhaustive": true, "faults"?: [names]} (every single-fault point of each scenario)');
+    const ch = c.check as Record<string, unknown>;
+    check = { exhaustive: true, ...(ch.faults !== undefined ? { faults: strList(ch.faults, 'check.faults') } : {}) };
+  }
+
+  const idempotency = (c.idempotency === undefined ? ['framework'] : strList(c.idempotency, 'idempotency')).map((v, i) =>
+    v === 'framework' || v === 'none' ? v : fail(`idempotency[${i}]`, `must be "framework" or "none" (got '${v}')`),
+  );
+
+  const require = c.require === undefined ? Object.keys(checkers) : strList(c.require, 'require');
+  require.forEach((r, i) => checkers[r] || fail(`require[${i}]`, `names no checker ('${r}'): expected one of ${Object.keys(checkers).join(', ')}`));
+
+  const thresholds: Record<string, number> = {};
+  if (c.thresholds !== undefined) {
+    if (!isObj(c.thresholds)) fail('thresholds', 'must be an object of name: maximum');
+    for (const [k, v] of Object.entries(c.thresholds as Record<string, unknown>)) {
+      const metric = THRESHOLD_ALIASES[k] ?? (k.includes('.') ? k : fail(`thresholds.${k}`, `is not a threshold: expected one of ${Object.keys(THRESHOLD_ALIASES).join(', ')} or a metric name like recovery.maxRecoveryMs`));
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`thresholds.${k}`, 'must be a number ≥ 0 (the maximum allowed)');
+      thresholds[metric] = v as number;
+    }
+  }
+  const int = (v: unknown, field: string, dflt: number, min: number): number =>
+    v === undefined ? dflt : Number.isInteger(v) && (v as number) >= min ? (v as number) : fail(field, `must be an integer ≥ ${min}`);
+
+  return {
+    file,
+    adapters,
+    scenarios,
+    schedules,
+    ...(check ? { check } : {}),
+    idempotency,
+    require,
+    thresholds,
+    timeoutMs: int(c.timeoutMs, 'timeoutMs', 60_000, 1000),
+    seed: int(c.seed, 'seed', 1, 0),
+  };
+}

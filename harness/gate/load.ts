@@ -1,0 +1,83 @@
+/** Loading a gate config (.json, or .ts/.mjs/.js through a module) and the user's adapter modules. */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError, UsageError } from '../errors.js';
+import type { Adapter } from '../run/adapter.js';
+import { validateGateConfig, type GateConfig } from './config.js';
+
+export const DEFAULT_CONFIGS = ['ordeal.config.ts', 'ordeal.config.mjs', 'ordeal.config.js', 'ordeal.config.json'];
+
+/** The config file: the one given, else the first default that exists in the working directory. */
+export function findConfig(given?: string): string {
+  if (given) {
+    const file = resolve(given);
+    if (!existsSync(file)) throw new UsageError(`--config ${given}: no such file`, 'ORD-140');
+    return file;
+  }
+  const found = DEFAULT_CONFIGS.map((n) => resolve(n)).find(existsSync);
+  if (!found) throw new UsageError(`no gate config: give --config FILE or add one of ${DEFAULT_CONFIGS.join(', ')} to ${process.cwd()}`, 'ORD-140');
+  return found;
+}
+
+/**
+ * A `.ts` config is compiled with the installed TypeScript's `transpileModule` (types stripped, no type
+ * check) into a temporary `.mjs` beside it, so its relative imports resolve, then imported and removed.
+ */
+async function importTs(file: string): Promise<unknown> {
+  const ts = (await import('typescript')).default;
+  const out = ts.transpileModule(readFileSync(file, 'utf8'), {
+    fileName: file,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+  });
+  const tmp = join(dirname(file), `.${basename(file, extname(file))}.${process.pid}.mjs`);
+  writeFileSync(tmp, out.outputText);
+  try {
+    return await import(pathToFileURL(tmp).href);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+async function rawConfig(file: string): Promise<unknown> {
+  const ext = extname(file);
+  if (ext === '.json') {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, 'ORD-241');
+    }
+  }
+  if (!['.ts', '.mts', '.mjs', '.js'].includes(ext)) throw new InputError(`${file}: expected a .json, .ts, .mjs or .js gate config`, 'ORD-241');
+  let mod: Record<string, unknown>;
+  try {
+    mod = (ext === '.ts' || ext === '.mts' ? await importTs(file) : await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new InputError(`${file}: could not load the config module (${(e as Error).message})`, 'ORD-241');
+  }
+  if (mod.default === undefined) throw new InputError(`${file}: the module must default-export the config object (export default { adapters: … })`, 'ORD-241');
+  return mod.default;
+}
+
+export async function loadGateConfig(file: string): Promise<GateConfig> {
+  return validateGateConfig(await rawConfig(file), file);
+}
+
+/** Imports a user's adapter module (path relative to the config) and checks it has the `Adapter` shape. */
+export async function loadAdapterModule(path: string, configFile: string, field: string): Promise<Adapter> {
+  const file = isAbsolute(path) ? path : resolve(dirname(configFile), path);
+  const where = `${configFile}: field '${field}'`;
+  if (!existsSync(file)) throw new InputError(`${where}: no such file ${file}`, 'ORD-242');
+  let mod: Record<string, unknown>;
+  try {
+    mod = (extname(file) === '.ts' ? await importTs(file) : await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new InputError(`${where}: could not import ${file} (${(e as Error).message})`, 'ORD-242');
+  }
+  const a = (mod.default ?? mod.adapter) as Record<string, unknown> | undefined;
+  if (!a || typeof a !== 'object') throw new InputError(`${where}: ${file} must default-export an Adapter object {name, description, worker, submit, approve, outcome}`, 'ORD-242');
+  if (typeof a.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(a.name)) throw new InputError(`${where}: the adapter's 'name' must be a kebab-case string`, 'ORD-242');
+  for (const fn of ['worker', 'submit', 'approve', 'outcome'])
+    if (typeof a[fn] !== 'function') throw new InputError(`${where}: the adapter's '${fn}' must be a function (see harness/run/adapter.ts)`, 'ORD-242');
+  return { description: `${a.name} (from ${path})`, ...a } as unknown as Adapter;
+}

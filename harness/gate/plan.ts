@@ -1,0 +1,59 @@
+/** The gate's cases: adapters × scenarios × (schedules, or every single-fault point) × idempotency modes. */
+import { adapters, registerAdapter } from '../../adapters/index.js';
+import { UsageError } from '../errors.js';
+import { standardSchedules } from '../faults/index.js';
+import { checkAdapterName, type PlannedCase } from '../run/plan.js';
+import { resolveScenario } from '../scenario/index.js';
+import { resolveCheckFaults, singleFaultPoints } from '../schedule/index.js';
+import type { Schedule } from '../store/index.js';
+import type { GateConfig } from './config.js';
+import { loadAdapterModule } from './load.js';
+
+export interface GatePlanItem {
+  idempotency: 'framework' | 'none';
+  options: Record<string, string>;
+  cases: PlannedCase[];
+}
+
+export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
+  const names: { name: string; options: Record<string, string> }[] = [];
+  for (const [i, a] of config.adapters.entries()) {
+    if (a.module) {
+      const adapter = await loadAdapterModule(a.module, config.file, `adapters[${i}].module`);
+      registerAdapter(adapter);
+      names.push({ name: adapter.name, options: a.options });
+    } else {
+      try {
+        checkAdapterName(a.name!);
+      } catch (e) {
+        throw new UsageError(`${config.file}: field 'adapters[${i}]': ${(e as Error).message}`, 'ORD-240');
+      }
+      names.push({ name: a.name!, options: a.options });
+    }
+  }
+  const scenarios = config.scenarios.map((s, i) => {
+    try {
+      return resolveScenario(s);
+    } catch (e) {
+      throw new UsageError(`${config.file}: field 'scenarios[${i}]': ${(e as Error).message}`, 'ORD-240');
+    }
+  });
+  const items: GatePlanItem[] = [];
+  for (const { name, options } of names) {
+    const hasEngine = adapters[name]!.hasEngine;
+    const cases: PlannedCase[] = [];
+    for (const scenario of scenarios) {
+      const schedules: Schedule[] = config.schedules === 'standard' ? standardSchedules(scenario, hasEngine) : config.schedules;
+      if (!hasEngine && schedules.some((s) => s.some((f) => f.fault === 'kill-engine')) && config.schedules !== 'standard')
+        throw new UsageError(`${config.file}: field 'schedules': kill-engine needs an adapter with an engine process; '${name}' has none`, 'ORD-240');
+      const points = config.check ? singleFaultPoints({ scenario, faults: resolveCheckFaults(config.check.faults, hasEngine, name), hasEngine, maxFaults: 1 }) : [];
+      const seen = new Set<string>();
+      for (const schedule of [...schedules, ...points]) {
+        const key = JSON.stringify(schedule);
+        if (!seen.has(key)) seen.add(key), cases.push({ adapter: name, scenario, schedule });
+      }
+    }
+    for (const idempotency of config.idempotency) items.push({ idempotency, options, cases });
+  }
+  return items;
+}

@@ -1,0 +1,44 @@
+/** Runs `ordeal run --json` for the fault end-to-end tests and reads what a user would look at. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ordeal, tempDir } from '../helpers/cli.js';
+
+export interface CaseJson {
+  scenario: string;
+  idempotency: string;
+  valid: boolean | 'unknown';
+  runDir: string;
+  checks: Record<string, { valid: boolean | 'unknown'; anomalies: { kind: string; message: string }[] }>;
+}
+
+/** One `ordeal run` with one schedule over the given scenarios; returns its exit code and cases. */
+export async function runFault(scenarios: string[], faults: string[], idempotency: 'framework' | 'none' = 'framework') {
+  const out = tempDir('ordeal-faults-');
+  const args = ['run', ...scenarios.flatMap((s) => ['--scenario', s]), ...faults.flatMap((f) => ['--fault', f]), '--idempotency', idempotency, '--out', out, '--json', '--seed', '7'];
+  const r = await ordeal(args);
+  let cases: CaseJson[] = [];
+  try {
+    cases = (JSON.parse(r.stdout) as { cases: CaseJson[] }).cases;
+  } catch {
+    throw new Error(`ordeal ${args.join(' ')} printed no JSON (exit ${r.code}): ${r.stderr}`);
+  }
+  return { code: r.code, cases, byScenario: (name: string) => cases.find((c) => c.scenario === name)! };
+}
+
+/** The failing checkers of a case with their anomaly kinds, e.g. {"exactly-once-effects": ["duplicate"]}. */
+export function failures(c: CaseJson): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(c.checks).filter(([, r]) => r.valid !== true).map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]));
+}
+
+/** The history's ops of the case's run folder. */
+export function history(c: CaseJson): { f: string; type: string; process: string; value: Record<string, unknown> }[] {
+  return readFileSync(join(c.runDir, 'history.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { f: string; type: string; process: string; value: Record<string, unknown> });
+}
+
+/** How the nemesis's fault ops ended: ['ok'] when the fault fired and healed. */
+export function faultEnds(c: CaseJson): string[] {
+  return history(c).filter((o) => o.f === 'fault' && o.type !== 'invoke').map((o) => o.type);
+}

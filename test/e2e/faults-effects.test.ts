@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { failures, faultEnds, history, runFault } from './fault-cases.js';
+
+describe('faults on effects and the model (reference runtime)', () => {
+  it('ack-loss: the lost acknowledgement duplicates the refund with --idempotency none, not with framework', async () => {
+    const none = await runFault(['refund-agent'], ['ack-loss@after-effect:1'], 'none');
+    expect(none.code).toBe(1);
+    expect(failures(none.cases[0]!)).toEqual({ 'exactly-once-effects': ['duplicate'] });
+    expect(history(none.cases[0]!).some((o) => o.f === 'effect' && o.type === 'info' && o.value.reason === 'reset-after-apply')).toBe(true);
+    const fw = await runFault(['refund-agent'], ['ack-loss@after-effect:1'], 'framework');
+    expect(fw.code).toBe(0);
+    expect(fw.cases[0]!.valid).toBe(true);
+  });
+
+  it('tool-timeout: the worker gives up on a late effect and retries; the late request is still applied', async () => {
+    const none = await runFault(['refund-agent'], ['tool-timeout@before-effect:1,timeoutMs=300,ms=900'], 'none');
+    expect(failures(none.cases[0]!)).toEqual({ 'exactly-once-effects': ['duplicate'] });
+    const fw = await runFault(['refund-agent'], ['tool-timeout@before-effect:1,timeoutMs=300,ms=900'], 'framework');
+    expect(fw.cases[0]!.valid).toBe(true);
+    // the late first request reached the ledger after the retry, deduplicated by its key
+    const late = history(fw.cases[0]!).filter((o) => o.f === 'effect' && o.type !== 'invoke' && o.value.outcome === 'deduplicated');
+    expect(late.length).toBeGreaterThan(0);
+  });
+
+  it('pause-worker: a frozen worker resumes and finishes, in both idempotency modes, without a restart', async () => {
+    for (const mode of ['none', 'framework'] as const) {
+      const r = await runFault(['refund-agent'], ['pause-worker@llm-call:2,ms=800'], mode);
+      expect(r.cases[0]!.valid).toBe(true);
+      expect(faultEnds(r.cases[0]!)).toEqual(['ok']);
+      expect(history(r.cases[0]!).filter((o) => o.f === 'start' && o.process.startsWith('worker'))).toHaveLength(1);
+    }
+  });
+
+  it('llm-error: 429, 500, a hang and a broken answer are retried to a valid run; a different plan on the repeated call loses the refund', async () => {
+    const cases: [string, 'none' | 'framework'][] = [
+      ['mode=429,retryAfter=0', 'framework'],
+      ['mode=500', 'none'],
+      ['mode=hang,ms=400', 'framework'],
+      ['mode=broken', 'none'],
+    ];
+    for (const [params, mode] of cases) {
+      const r = await runFault(['refund-agent'], [`llm-error@llm-call:2,${params}`], mode);
+      expect([params, r.cases[0]!.valid]).toEqual([params, true]);
+      expect(history(r.cases[0]!).filter((o) => o.f === 'llm' && o.value.turn === 1 && o.type === 'ok')).toHaveLength(1);
+    }
+    for (const mode of ['framework', 'none'] as const) {
+      const r = await runFault(['refund-agent'], ['llm-error@llm-call:3,mode=different-plan'], mode);
+      expect(r.code).toBe(1);
+      expect(failures(r.cases[0]!)).toMatchObject({ 'exactly-once-effects': ['lost', 'lost'], completion: ['wrong-answer'] });
+    }
+  });
+});
