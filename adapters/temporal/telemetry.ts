@@ -1,6 +1,7 @@
 /** Temporal's OpenTelemetry interceptors in the worker, exporting OTLP/HTTP JSON to the world's `/v1/traces`. */
 import { createRequire } from 'node:module';
-import { propagation, trace, type Context, type TextMapPropagator } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { context, propagation, ROOT_CONTEXT, trace, type Context, type ContextManager, type TextMapPropagator } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -27,6 +28,7 @@ export function workerTelemetry(worldUrl: string, runId: string): WorkerTelemetr
   const exporter = new OTLPTraceExporter({ url: `${worldUrl}/v1/traces` });
   const provider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
   trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncContext());
   propagation.setGlobalPropagator(traceparent); // so an activity's span joins the workflow's trace through the activity headers
   const upgrading: SpanExporter = {
     export: (spans, done) => exporter.export(spans.map(fromWorkflowIsolate), done),
@@ -66,3 +68,17 @@ const traceparent: TextMapPropagator = {
   },
   fields: () => ['traceparent'],
 };
+
+/** The active OpenTelemetry context on AsyncLocalStorage: the activity interceptor starts its span inside `context.with`. */
+class AsyncContext implements ContextManager {
+  private readonly als = new AsyncLocalStorage<Context>();
+  active = (): Context => this.als.getStore() ?? ROOT_CONTEXT;
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    return this.als.run(ctx, () => fn.call(thisArg, ...args));
+  }
+  bind<T>(ctx: Context, target: T): T {
+    return typeof target === 'function' ? ((((...a: unknown[]) => this.with(ctx, () => (target as (...x: unknown[]) => unknown)(...a))) as unknown) as T) : target;
+  }
+  enable = (): this => this;
+  disable = (): this => (this.als.disable(), this);
+}

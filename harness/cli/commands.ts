@@ -1,5 +1,6 @@
 /** Every `ordeal` command, in the order `--help` lists them: one import and one entry each. */
 import type { Argv } from 'yargs';
+import { benchCommand } from './bench-command.js';
 import { checkCommand } from './check-command.js';
 import { enginesCommand } from './engines-command.js';
 import { gateCommand } from './gate-command.js';
@@ -16,6 +17,7 @@ export const commands: ((y: Argv) => Argv)[] = [
   traceCommand,
   reportCommand,
   gateCommand,
+  benchCommand,
   listCommand,
   enginesCommand,
 ];

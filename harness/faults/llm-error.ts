@@ -14,6 +14,7 @@ export const llmError: Fault = {
   description:
     'the model call answers mode=429 (retry-after, retryAfter=S), 500, hang (ms, then drop), broken (cut mid-answer) or different-plan (answer lost, the repeated call gets the final answer)',
   triggers: ['llm-call'],
+  params: { mode: { type: 'choice', values: MODES } },
   validate(spec) {
     onlyParams(spec, ['mode', 'retryAfter', 'ms']);
     modeOf(spec);

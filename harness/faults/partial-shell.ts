@@ -6,6 +6,7 @@ export const partialShell: Fault = {
   name: 'partial-shell',
   description: 'the shell command runs only its first k simple commands (default 1), then exits non-zero: a half-done edit',
   triggers: ['shell'],
+  params: { k: { type: 'integer', min: 0, max: 3 } },
   validate(spec) {
     onlyParams(spec, ['k']);
     intParam(spec, 'k', 1, 0);

@@ -5,6 +5,7 @@ import type { Fault } from './types.js';
 export const pauseWorker: Fault = {
   name: 'pause-worker',
   description: 'SIGSTOP the worker at the trigger, SIGCONT it after ms (default 1000): a frozen process, not a dead one',
+  params: { ms: { type: 'integer', min: 100, max: 2000 } },
   validate(spec) {
     onlyParams(spec, ['ms']);
     intParam(spec, 'ms', 1000, 1);

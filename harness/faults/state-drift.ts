@@ -15,6 +15,7 @@ function drifted(spec: FaultSpec, fixture: unknown): unknown {
 export const stateDrift: Fault = {
   name: 'state-drift',
   description: 'someone else changes a resource at the trigger (resource=ID, field=F, value=V; default the first fixture resource)',
+  params: { resource: { type: 'resource' } },
   validate(spec) {
     onlyParams(spec, ['resource', 'field', 'value']);
     strParam(spec, 'resource');

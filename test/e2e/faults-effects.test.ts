@@ -5,7 +5,7 @@ describe('faults on effects and the model (reference runtime)', () => {
   it('ack-loss: the lost acknowledgement duplicates the refund with --idempotency none, not with framework', async () => {
     const none = await runFault(['refund-agent'], ['ack-loss@after-effect:1'], 'none');
     expect(none.code).toBe(1);
-    expect(failures(none.cases[0]!)).toEqual({ 'exactly-once-effects': ['duplicate'] });
+    expect(failures(none.cases[0]!)).toEqual({ 'exactly-once-effects': ['duplicate'], 'approval-integrity': ['acted-more-than-once'] });
     expect(history(none.cases[0]!).some((o) => o.f === 'effect' && o.type === 'info' && o.value.reason === 'reset-after-apply')).toBe(true);
     const fw = await runFault(['refund-agent'], ['ack-loss@after-effect:1'], 'framework');
     expect(fw.code).toBe(0);
@@ -14,7 +14,7 @@ describe('faults on effects and the model (reference runtime)', () => {
 
   it('tool-timeout: the worker gives up on a late effect and retries; the late request is still applied', async () => {
     const none = await runFault(['refund-agent'], ['tool-timeout@before-effect:1,timeoutMs=300,ms=900'], 'none');
-    expect(failures(none.cases[0]!)).toEqual({ 'exactly-once-effects': ['duplicate'] });
+    expect(failures(none.cases[0]!)).toEqual({ 'exactly-once-effects': ['duplicate'], 'approval-integrity': ['acted-more-than-once'] });
     const fw = await runFault(['refund-agent'], ['tool-timeout@before-effect:1,timeoutMs=300,ms=900'], 'framework');
     expect(fw.cases[0]!.valid).toBe(true);
     // the late first request reached the ledger after the retry, deduplicated by its key
@@ -46,7 +46,7 @@ describe('faults on effects and the model (reference runtime)', () => {
     for (const mode of ['framework', 'none'] as const) {
       const r = await runFault(['refund-agent'], ['llm-error@llm-call:3,mode=different-plan'], mode);
       expect(r.code).toBe(1);
-      expect(failures(r.cases[0]!)).toMatchObject({ 'exactly-once-effects': ['lost', 'lost'], completion: ['wrong-answer'] });
+      expect(failures(r.cases[0]!)).toEqual({ 'exactly-once-effects': ['lost', 'lost'] });
     }
   });
 });

@@ -22,7 +22,7 @@ const refunds = (dir: string) =>
 const history = (dir: string) => lines<{ process: string; f: string; value: Record<string, unknown> }>(dir, 'history.jsonl');
 
 // A 2 s heartbeat timeout keeps each kill-worker case to seconds instead of the default's ~11 s (README: "Temporal").
-const fast = ['--adapter', 'temporal', '--opt', 'heartbeatMs=2000', '--json'];
+const fast = ['run', '--adapter', 'temporal', '--opt', 'heartbeatMs=2000', '--json'];
 
 describe('ordeal run --adapter temporal on the real Temporal dev server', () => {
   beforeAll(async () => {
@@ -62,7 +62,7 @@ describe('ordeal run --adapter temporal on the real Temporal dev server', () => 
     expect(ops.some((o) => o.process === 'engine#2' && o.f === 'start')).toBe(true);
     expect(ops.find((o) => o.f === 'outcome')?.value.status).toBe('completed');
     expect(refunds(engine.runDir).map((e) => e.outcome)).toEqual(['applied']);
-  });
+  }, 600_000); // seven cases, each with its own dev server and worker
 
   it('runs coding-agent without faults: real shell edits in the workspace, the PR and the comment once', async () => {
     const dir = tempDir();

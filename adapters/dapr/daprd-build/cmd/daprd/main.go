@@ -1,14 +1,9 @@
-// daprd with only the components ordeal uses (SQLite state store), so the build stays small.
+// daprd of the pinned dapr module; build with -tags stablecomponents (it includes state.sqlite).
 package main
 
-import (
-	"github.com/dapr/components-contrib/state/sqlite"
-	"github.com/dapr/dapr/cmd/daprd/app"
-	stateLoader "github.com/dapr/dapr/pkg/components/state"
-)
+import "github.com/dapr/dapr/cmd/daprd/app"
 
 func main() {
-	// Registered here instead of through the stablecomponents build tag, which compiles every component.
-	stateLoader.DefaultRegistry.RegisterComponent(sqlite.NewSQLiteStateStore, "sqlite", "sqlite3")
+	// dapr's components package panics at start unless built with stablecomponents or allcomponents
 	app.Run()
 }

@@ -1,0 +1,61 @@
+/** Runs one bench case through the real orchestrator and reads its timings from the history the world recorded. */
+import { join } from 'node:path';
+import { runCase } from '../harness/run/run-case.js';
+import type { Adapter } from '../harness/run/adapter.js';
+import type { Schedule } from '../harness/store/index.js';
+import { FILES, readJsonl, type Op } from '../harness/store/index.js';
+import type { Scenario } from '../harness/scenario/index.js';
+
+export interface CaseTiming {
+  runDir: string;
+  /** First model call's invoke to the last model call's ok, on the world's clock (ms). */
+  agentMs: number;
+  firstLlm: number;
+  lastLlm: number;
+  ops: Op[];
+  workerPids: number[];
+}
+
+export interface BenchCaseOptions {
+  adapter: Adapter;
+  scenario: Scenario;
+  outDir: string;
+  schedule?: Schedule;
+  /** ORDEAL_PROBES=off for the workers of this case (they inherit the orchestrator's environment). */
+  probes: boolean;
+}
+
+export async function benchCase(o: BenchCaseOptions): Promise<CaseTiming> {
+  if (o.probes) delete process.env.ORDEAL_PROBES;
+  else process.env.ORDEAL_PROBES = 'off';
+  const r = await runCase({
+    adapter: o.adapter,
+    scenario: o.scenario,
+    schedule: o.schedule ?? [],
+    idempotency: 'framework',
+    seed: 1,
+    outDir: o.outDir,
+    timeoutMs: 180_000,
+    options: {},
+  });
+  const ops = readJsonl<Op>(join(r.runDir, FILES.history));
+  const outcome = ops.find((op) => op.f === 'outcome')?.value as { status?: string; error?: string } | undefined;
+  if (outcome?.status !== 'completed') throw new Error(`bench case ${o.scenario.name} did not complete (${outcome?.status ?? 'no outcome'}${outcome?.error ? `: ${outcome.error}` : ''}); see ${r.runDir}`);
+  const llm = ops.filter((op) => op.f === 'llm');
+  const first = llm.find((op) => op.type === 'invoke');
+  const last = [...llm].reverse().find((op) => op.type === 'ok');
+  if (!first || !last) throw new Error(`bench case ${o.scenario.name}: no model calls in ${r.runDir}`);
+  const workerPids = ops.filter((op) => op.f === 'start' && op.process.startsWith('worker') && op.pid !== undefined).map((op) => op.pid as number);
+  return { runDir: r.runDir, agentMs: last.time - first.time, firstLlm: first.time, lastLlm: last.time, ops, workerPids };
+}
+
+/** Death of the killed worker → the first progress of its successor (a model call, a tool or a step probe). */
+export function recoveryMs(ops: Op[]): number | undefined {
+  const death = ops.find((op) => op.f === 'death' && op.process.startsWith('worker'));
+  if (!death) return undefined;
+  const next = ops.find(
+    (op) => op.time > death.time && op.process.startsWith('worker') && op.process !== death.process &&
+      !['start', 'death'].includes(op.f) && !(op.f === 'probe' && op.value.point === 'worker:ready'),
+  );
+  return next ? next.time - death.time : undefined;
+}

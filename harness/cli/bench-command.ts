@@ -1,0 +1,42 @@
+import type { Argv } from 'yargs';
+import { adapters } from '../../adapters/index.js';
+import { UsageError } from '../errors.js';
+import { benchTable, runBench } from '../../bench/index.js';
+
+/** `--steps 1,10,100` → [1, 10, 100]: positive integers, or a usage error naming the value. */
+export function parseSteps(text: string): number[] {
+  const steps = text.split(',').map((s) => Number(s.trim()));
+  if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n <= 0 || n > 10_000))
+    throw new UsageError(`--steps ${text}: expected comma-separated positive integers up to 10000, e.g. 1,10,100`, 'ORD-111');
+  return [...new Set(steps)].sort((a, b) => a - b);
+}
+
+export function parseAdapters(text: string | undefined): string[] {
+  if (!text) return Object.keys(adapters);
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !adapters[n]);
+  if (names.length === 0 || unknown.length > 0)
+    throw new UsageError(`--adapter ${text}: unknown adapter ${unknown.map((n) => `'${n}'`).join(', ') || '(none given)'}; expected some of ${Object.keys(adapters).join(', ')}`, 'ORD-112');
+  return names;
+}
+
+export function benchCommand(y: Argv) {
+  return y.command(
+    'bench',
+    'per-step durable overhead, throughput, recovery time and peak RSS per adapter, beside the disk floor measured in the same run',
+    (a) =>
+      a
+        .option('adapter', { type: 'string', describe: 'comma-separated adapters (default: every registered one)' })
+        .option('steps', { type: 'string', default: '1,10,100', describe: 'numbers of no-op steps per run, comma-separated' })
+        .option('quick', { type: 'boolean', default: false, describe: 'fewer repetitions and concurrency 2 (a smoke run, not a measurement)' })
+        .option('out', { type: 'string', default: 'bench-results', describe: 'directory for bench.json (and, while running, the bench runs)' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON instead of the table' })
+        .example('$0 bench --adapter reference,restate --steps 1,10,100', 'compare two adapters against the disk floor'),
+    async (argv) => {
+      const names = parseAdapters(argv.adapter);
+      const steps = parseSteps(argv.steps);
+      const result = await runBench({ adapters: names, steps, quick: argv.quick, out: argv.out, log: (l) => process.stderr.write(`bench: ${l}\n`) });
+      process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : `\n${benchTable(result)}\n`);
+    },
+  );
+}
