@@ -1,0 +1,65 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ordeal, root, tempDir } from '../helpers/cli.js';
+import { parseXml } from '../helpers/xml.js';
+
+const config = (value: unknown, name = 'ordeal.config.json') => {
+  const file = join(tempDir('ordeal-gate-'), name);
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+};
+
+describe('ordeal gate', () => {
+  it('passes (exit 0) with the example config on the reference runtime with framework idempotency, writing HTML, Markdown and JUnit', async () => {
+    const out = tempDir();
+    const summary = join(out, 'step-summary.md');
+    const r = await ordeal(['gate', '--config', join(root, 'ordeal.config.json'), '--out', out], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/ordeal gate: PASSED — 2 case\(s\)/);
+    expect(r.stderr).toMatch(/\[2\/2\] reference · refund-agent · kill-worker@llm-call:2 · framework → valid/);
+    for (const f of ['report.html', 'report.md', 'junit.xml']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(parseXml(readFileSync(join(out, 'junit.xml'), 'utf8')).attrs).toMatchObject({ tests: '2', failures: '0' });
+    expect(readFileSync(summary, 'utf8')).toMatch(/\*\*Gate passed\*\*/);
+  });
+
+  it('fails (exit 1) when exactly-once is required under --idempotency none with kill-worker@after-effect:1, naming the violation and its replay', async () => {
+    const out = tempDir();
+    const summary = join(out, 'step-summary.md');
+    const file = config({ adapters: ['reference'], scenarios: ['refund-agent'], schedules: ['kill-worker@after-effect:1'], idempotency: ['none'], require: ['exactly-once-effects'] });
+    const r = await ordeal(['gate', '--config', file, '--out', out], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/FAILED — 1 violation/);
+    expect(r.stdout).toMatch(/required guarantee exactly-once-effects violated: refund:order-1042 was applied 2 times/);
+    expect(r.stdout).toMatch(/replay: ordeal replay .*refund-agent-reference/);
+    expect(readFileSync(summary, 'utf8')).toMatch(/\*\*Gate failed\*\*: 1 violation/);
+    const junit = parseXml(readFileSync(join(out, 'junit.xml'), 'utf8'));
+    expect(junit.attrs).toMatchObject({ tests: '1', failures: '1' });
+  });
+
+  it('a malformed config exits 2 naming the field, for .json and for a .ts config', async () => {
+    const json = await ordeal(['gate', '--config', config({ adapters: ['reference'], scenarios: ['refund-agent'], thresholds: { maxRecoveryMs: 'fast' } })]);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/field 'thresholds\.maxRecoveryMs' must be a number/);
+    const ts = `type Idem = 'framework' | 'none' | 'sometimes';\nconst idempotency: Idem[] = ['sometimes'];\nexport default { adapters: ['reference'], scenarios: ['refund-agent'], idempotency };\n`;
+    const r = await ordeal(['gate', '--config', config(ts, 'ordeal.config.ts')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ordeal\.config\.ts: field 'idempotency\[0\]' must be "framework" or "none" \(got 'sometimes'\)/);
+    const adapter = await ordeal(['gate', '--config', config({ adapters: ['nosuch'], scenarios: ['refund-agent'] })]);
+    expect(adapter.code).toBe(2);
+    expect(adapter.stderr).toMatch(/field 'adapters\[0\]': unknown adapter 'nosuch'/);
+  });
+
+  it("gates a team's own agent: the Python worker of examples/custom-adapter passes kill-worker@after-effect:1 through its own journal", async () => {
+    const out = tempDir();
+    const r = await ordeal(['gate', '--config', join(root, 'examples/custom-adapter/ordeal.config.json'), '--out', out]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stderr).toMatch(/python-journal · refund-agent · kill-worker@after-effect:1 · framework → valid/);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('| scenario | fault | idempotency | python-journal |');
+    // the restarted worker's refund was deduplicated by the key from its journal, not applied again
+    const [dir] = readdirSync(join(out, 'runs'));
+    const ledger = readFileSync(join(out, 'runs', dir!, 'ledger.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { effect: string; outcome: string });
+    expect(ledger.map((e) => `${e.effect} ${e.outcome}`)).toEqual(['refund:order-1042 applied', 'refund:order-1042 deduplicated', 'email:refund-1042 applied']);
+  });
+});
