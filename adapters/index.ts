@@ -5,6 +5,8 @@ export interface AdapterEntry {
   description: string;
   /** Whether it has an engine process (so `kill-engine` applies). */
   hasEngine: boolean;
+  /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`). */
+  caseTimeoutMs?: number;
   load(): Promise<Adapter>;
 }
 
@@ -32,6 +34,8 @@ export const adapters: Record<string, AdapterEntry> = {
   dapr: {
     description: 'a Dapr workflow on the Durable Task sidecar with SQLite (activities, an external event for approval)',
     hasEngine: true,
+    // the sidecar keeps work a killed process had claimed locked for 2 minutes (fixed in durabletask-go)
+    caseTimeoutMs: 240_000,
     load: async () => (await import('./dapr/adapter.js')).daprAdapter(),
   },
 };

@@ -21,7 +21,8 @@ export interface ExecOptions {
   idempotency: 'framework' | 'none';
   seed: number;
   out: string;
-  timeoutMs: number;
+  /** Undefined: the adapter's own bound (`caseTimeoutMs`), else 60 s. */
+  timeoutMs?: number;
   options: Record<string, string>;
   path?: string;
   /** An OTLP/HTTP collector that also gets every span; default ORDEAL_OTLP_ENDPOINT. */
@@ -42,7 +43,7 @@ export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promis
       seed: o.seed,
       ...(o.path ? { path: o.path } : {}),
       outDir: resolve(o.out),
-      timeoutMs: o.timeoutMs,
+      timeoutMs: o.timeoutMs ?? adapters[c.adapter]!.caseTimeoutMs ?? 60_000,
       options: o.options,
       ...otlpEndpointOf(o),
     });

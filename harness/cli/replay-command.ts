@@ -18,7 +18,7 @@ export function replayCommandCli(y: Argv) {
       replaySeedFlags(a)
         .positional('run-folder', { type: 'string', describe: 'a folder under runs/' })
         .option('out', { type: 'string', default: 'runs', describe: 'where the new run folder is written' })
-        .option('timeout', { type: 'number', default: 60_000, describe: 'milliseconds to wait for the run to finish' })
+        .option('timeout', { type: 'number', describe: 'milliseconds to wait for the run to finish (default: the adapter\'s)' })
         .option('json', { type: 'boolean', default: false })
         .option('otlp-endpoint', otlpEndpointFlag),
     async (argv) => {
