@@ -81,7 +81,7 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
     passed: (s) => s.valid === true,
     onCase: (_s, _schedule, p) => {
       if (p.phase === 'search') searched++;
-      else shrunk++;
+      else if (!p.reused) shrunk++;
       failures = p.failures;
     },
   });
@@ -91,7 +91,10 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
     if (!a['keep-runs']) dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
     const points = scenarioTriggers(scenarioShape(ctx.space.scenario)).length;
     if (a.json) process.stdout.write(JSON.stringify({ valid: true, runs: res.runs, seed: exec.seed, failure: null }, null, 2) + '\n');
-    else process.stdout.write(`${head}\nOK: ${res.runs} cases, every verdict valid (schedules of 0–${ctx.space.maxFaults} faults over ${points} trigger points).\n`);
+    else
+      process.stdout.write(
+        `${head}\nOK: ${res.runs} cases, every verdict valid (${res.cases} distinct schedules of 0–${ctx.space.maxFaults} faults over ${points} trigger points were run).\n`,
+      );
     return true;
   }
   const s = res.result;

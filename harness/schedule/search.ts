@@ -9,6 +9,8 @@ export interface SearchProgress {
   cases: number;
   /** Failing cases seen so far (the first one and every smaller one that still failed). */
   failures: number;
+  /** The schedule had been judged already: its verdict was reused, nothing ran. */
+  reused: boolean;
 }
 
 export interface SearchOptions<R> {
@@ -17,13 +19,14 @@ export interface SearchOptions<R> {
   runs: number;
   /** At most this many cases are run while shrinking; the rest of the shrink candidates are not run. */
   shrinkBudget: number;
-  /** Runs one case; throwing aborts the whole search (a harness failure, not a verdict). */
+  /** Runs one case; throwing aborts the whole search (a harness failure, not a verdict). A schedule drawn again reuses its verdict. */
   judge(schedule: Schedule): Promise<R>;
   passed(result: R): boolean;
   onCase?(result: R, schedule: Schedule, progress: SearchProgress): void;
 }
 
 export type SearchResult<R> =
+  /** `runs` counts schedules drawn; `cases` counts those actually run (a schedule drawn twice runs once). */
   | { status: 'passed'; seed: number; runs: number; cases: number }
   | {
       status: 'failed';
@@ -45,6 +48,8 @@ const key = (s: Schedule) => JSON.stringify(s);
 
 export async function searchSchedules<R>(o: SearchOptions<R>): Promise<SearchResult<R>> {
   const results = new Map<string, R>();
+  // triggers fire at exact points, so a schedule drawn again (the empty one often is) would only repeat its verdict
+  const memo = new Map<string, R>();
   let aborted: Error | undefined;
   let firstSchedule: Schedule | undefined;
   let cases = 0;
@@ -55,6 +60,13 @@ export async function searchSchedules<R>(o: SearchOptions<R>): Promise<SearchRes
   const property = fc.asyncProperty(o.arbitrary, async (schedule) => {
     if (aborted) return true;
     const phase = firstSchedule ? 'shrink' : 'search';
+    const seen = memo.get(key(schedule));
+    if (seen !== undefined) {
+      const ok = o.passed(seen);
+      if (!ok) results.set(key(schedule), seen);
+      o.onCase?.(seen, schedule, { phase, cases, failures, reused: true });
+      return ok;
+    }
     if (phase === 'shrink' && shrinkCases >= o.shrinkBudget) {
       budgetExhausted = true;
       return true; // not run: the current counterexample stays the smallest known failure
@@ -67,6 +79,7 @@ export async function searchSchedules<R>(o: SearchOptions<R>): Promise<SearchRes
       return true;
     }
     cases++;
+    memo.set(key(schedule), result);
     if (phase === 'shrink') shrinkCases++;
     const ok = o.passed(result);
     if (!ok) {
@@ -74,7 +87,7 @@ export async function searchSchedules<R>(o: SearchOptions<R>): Promise<SearchRes
       firstSchedule ??= schedule;
       results.set(key(schedule), result);
     }
-    o.onCase?.(result, schedule, { phase, cases, failures });
+    o.onCase?.(result, schedule, { phase, cases, failures, reused: false });
     return ok;
   });
 
