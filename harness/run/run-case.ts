@@ -76,6 +76,8 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
     options: o.options,
   };
   const procs = new CaseProcesses(o.adapter, ctx, history);
+  // requests the orchestrator itself sends to the world are an adapter delivering the human's decision
+  procs.names.set(process.pid, 'human');
   procs.extraEnv = telemetry.processEnv();
   let world: WorldProcess | undefined;
   let net: NetProxy | undefined;
