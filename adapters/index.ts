@@ -29,6 +29,8 @@ export const adapters: Record<string, AdapterEntry> = {
   temporal: {
     description: 'a Temporal workflow on the real Temporal dev server (activities with heartbeats, a signal for approval)',
     hasEngine: true,
+    // recovery after a worker kill waits for the heartbeat timeout; long chains need room
+    caseTimeoutMs: 120_000,
     load: async () => (await import('./temporal/adapter.js')).temporalAdapter(),
   },
   dapr: {

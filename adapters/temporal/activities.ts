@@ -24,7 +24,8 @@ export function createActivities(deps: ActivityDeps) {
       const info = Context.current().info;
       const step = Number(info.activityId);
       await world.probe('tool:before', { step, attempt: info.attempt, detail: { name: `tool:${call.function.name}` } });
-      const { workflowId, runId } = info.workflowExecution ?? { workflowId: info.workflowType ?? '', runId: '' };
+      if (!info.workflowExecution) throw ApplicationFailure.nonRetryable('runToolCall runs only inside the agent workflow', 'NonRetryable');
+      const { workflowId, runId } = info.workflowExecution;
       return heartbeating(() =>
         runTool(call, {
           world,

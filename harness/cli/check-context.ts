@@ -4,7 +4,7 @@ import { adapters } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { checkAdapterName } from '../run/plan.js';
 import { resolveScenario } from '../scenario/index.js';
-import { resolveCheckFaults, type ScheduleSpace } from '../schedule/index.js';
+import { applicable, resolveCheckFaults, type ScheduleSpace } from '../schedule/index.js';
 
 export const DEFAULT_MAX_FAULTS = 3;
 
@@ -32,11 +32,15 @@ export function checkContext(a: CheckArgs): CheckContext {
   const scenario = resolveScenario(a.scenario);
   const isFile = a.scenario.endsWith('.json') || a.scenario.includes('/');
   const hasEngine = adapters[a.adapter]!.hasEngine;
-  return {
-    adapter: a.adapter,
-    scenarioArg: isFile ? (isAbsolute(a.scenario) ? a.scenario : resolve(a.scenario)) : a.scenario,
-    space: { scenario, faults: resolveCheckFaults(a.faults, hasEngine, a.adapter), hasEngine, maxFaults: a['max-faults'] },
-  };
+  const space: ScheduleSpace = { scenario, faults: resolveCheckFaults(a.faults, hasEngine, a.adapter), hasEngine, maxFaults: a['max-faults'] };
+  const usable = new Set(applicable(space).map((o) => o.fault.name));
+  const unusable = space.faults.filter((f) => !usable.has(f));
+  if (unusable.length)
+    throw new UsageError(
+      `--faults: ${unusable.join(', ')} cannot be drawn in scenario '${scenario.name}': none of its triggers occur there, or it needs parameters it does not declare in its 'params'`,
+      'ORD-121',
+    );
+  return { adapter: a.adapter, scenarioArg: isFile ? (isAbsolute(a.scenario) ? a.scenario : resolve(a.scenario)) : a.scenario, space };
 }
 
 const quote = (s: string) => (/^[A-Za-z0-9_./:=,@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

@@ -38,7 +38,17 @@ export function applicable(space: ScheduleSpace, shape: ScenarioShape = scenario
     .map((n) => registry[n])
     .filter((f): f is Fault => !!f && (!f.needsEngine || space.hasEngine))
     .map((fault) => ({ fault, triggers: triggersFor(fault, shape) }))
-    .filter((a) => a.triggers.length > 0);
+    .filter((a) => a.triggers.length > 0 && drawable(a.fault, a.triggers[0]!, shape));
+}
+
+/** A fault whose validate() rejects it without parameters it does not declare cannot be drawn. */
+function drawable(fault: Fault, at: string, shape: ScenarioShape): boolean {
+  try {
+    fault.validate?.({ fault: fault.name, at, ...requiredParams(fault, shape) });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function paramArbitrary(p: FaultParam, shape: ScenarioShape): fc.Arbitrary<unknown> | undefined {

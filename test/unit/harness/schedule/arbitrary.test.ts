@@ -43,12 +43,13 @@ describe('scheduleArbitrary', () => {
       scenario: fc.constantFrom(...scenarios),
       hasEngine: fc.boolean(),
       maxFaults: fc.integer({ min: 1, max: 5 }),
-      faults: fc.subarray(['kill-worker', 'kill-engine', probe.name], { minLength: 1 }),
+      // every fault in the registry (the catalogue grows), plus one with a required resource parameter
+      faults: fc.subarray([...new Set([...Object.keys(faults), probe.name])], { minLength: 1 }),
     });
     fc.assert(
       fc.property(spaces, fc.integer(), (sp, seed) => {
         const space: ScheduleSpace = { ...sp, faults: sp.faults.filter((f) => sp.hasEngine || !faults[f]!.needsEngine) };
-        fc.pre(space.faults.includes('kill-worker'));
+        fc.pre(space.faults.includes('kill-worker')); // always fires somewhere, so the space is never empty
         for (const schedule of fc.sample(scheduleArbitrary(space), { seed, numRuns: 20 })) {
           expect(validateSchedule(JSON.parse(JSON.stringify(schedule)), 'generated')).toEqual(schedule);
           expect(schedule.length).toBeLessThanOrEqual(space.maxFaults);
