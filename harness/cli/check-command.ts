@@ -7,7 +7,7 @@ import { scheduleArbitrary, searchSchedules, singleFaultPoints, scenarioShape, s
 import { FILES, writeJsonAtomic, type RunInfo, type Schedule } from '../store/index.js';
 import { firstAnomaly, overall, scheduleLabel, type CaseSummary } from '../run/summary.js';
 import { checkContext, DEFAULT_MAX_FAULTS, seedReplayCommand, type CheckArgs, type CheckContext } from './check-context.js';
-import { executeCases, parseOpts, type ExecOptions } from './common.js';
+import { caseOptions, executeCases, type ExecOptions } from './common.js';
 import { ProgressLine } from './progress.js';
 import { caseFlags } from './run-command.js';
 import { dim, table, verdictWord } from './table.js';
@@ -48,7 +48,7 @@ export function checkCommand(y: Argv) {
       const a = argv as unknown as Args;
       const ctx = checkContext(a);
       const seed = a.seed ?? Date.now() % 2 ** 31;
-      const exec: ExecOptions = { idempotency: a.idempotency, seed, out: a.out, timeoutMs: a.timeout, options: parseOpts(a.opt) };
+      const exec: ExecOptions = { idempotency: a.idempotency, seed, out: a.out, timeoutMs: a.timeout, options: caseOptions(a as unknown as Parameters<typeof caseOptions>[0]) };
       const valid = a.exhaustive ? await exhaustive(ctx, a, exec) : await property(ctx, a, exec);
       process.exitCode = valid ? ExitCode.ok : ExitCode.violated;
     },

@@ -6,6 +6,26 @@ import type { PlannedCase } from '../run/plan.js';
 import { firstAnomaly, scheduleLabel, summarize, type CaseSummary } from '../run/summary.js';
 import { dim, table, verdictWord } from './table.js';
 
+/** Adapter-specific flags, each the same as an `--opt`. */
+const FLAG_OPTS: Record<string, { adapter: string; opt: string }> = {
+  'langgraph-store': { adapter: 'langgraph', opt: 'store' },
+  'langgraph-api': { adapter: 'langgraph', opt: 'api' },
+  'langgraph-durability': { adapter: 'langgraph', opt: 'durability' },
+  'postgres-url': { adapter: 'langgraph', opt: 'postgresUrl' },
+};
+
+/** Adapter options from `--opt key=value` and the adapter-specific flags. */
+export function caseOptions(argv: { opt?: string[]; adapter?: string; [flag: string]: unknown }): Record<string, string> {
+  const out = parseOpts(argv.opt);
+  for (const [flag, { adapter, opt }] of Object.entries(FLAG_OPTS)) {
+    const v = argv[flag];
+    if (v === undefined) continue;
+    if ((argv.adapter ?? 'reference') !== adapter) throw new UsageError(`--${flag} is an option of the ${adapter} adapter; add --adapter ${adapter}`, 'ORD-107');
+    out[opt] = String(v);
+  }
+  return out;
+}
+
 /** `--opt key=value` pairs. */
 export function parseOpts(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -4,7 +4,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { scheduleArbitrary, scheduleAt } from '../schedule/index.js';
 import { firstAnomaly, scheduleLabel } from '../run/summary.js';
 import { checkContext, checkPath, DEFAULT_MAX_FAULTS, type CheckArgs } from './check-context.js';
-import { executeCases, parseOpts, verdictTable } from './common.js';
+import { caseOptions, executeCases, verdictTable } from './common.js';
 
 export const replaySeedFlags = <T>(y: Argv<T>) =>
   y
@@ -37,7 +37,7 @@ export async function replayFromSeed(a: SeedArgs): Promise<void> {
     path,
     out: a.out,
     timeoutMs: a.timeout,
-    options: parseOpts(a.opt),
+    options: caseOptions(a as unknown as Parameters<typeof caseOptions>[0]),
   });
   const r = results[0]!;
   if (a.json) process.stdout.write(JSON.stringify({ valid: r.valid, seed: a.seed, path, schedule, cases: results }, null, 2) + '\n');

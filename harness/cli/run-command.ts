@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { planCases } from '../run/plan.js';
 import { overall } from '../run/summary.js';
 import { ExitCode } from '../errors.js';
-import { executeCases, parseOpts, replayLines, verdictTable } from './common.js';
+import { caseOptions, executeCases, replayLines, verdictTable } from './common.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
 
@@ -14,7 +14,11 @@ export const caseFlags = <T>(y: Argv<T>) =>
     .option('timeout', { type: 'number', describe: 'milliseconds to wait for a run to finish before it counts as stuck (default: the adapter\'s, 60000 for most)' })
     .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable), e.g. synchronous=NORMAL' })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' })
-    .option('otlp-endpoint', otlpEndpointFlag);
+    .option('otlp-endpoint', otlpEndpointFlag)
+    .option('langgraph-store', { choices: ['sqlite', 'postgres'] as const, describe: 'LangGraph checkpointer (same as --opt store=…)' })
+    .option('langgraph-api', { choices: ['graph', 'functional'] as const, describe: 'LangGraph agent style: StateGraph or entrypoint/task (same as --opt api=…)' })
+    .option('langgraph-durability', { choices: ['sync', 'async', 'exit'] as const, describe: 'LangGraph durability mode (same as --opt durability=…)' })
+    .option('postgres-url', { type: 'string', describe: 'PostgreSQL for --langgraph-store postgres (same as --opt postgresUrl=…)' });
 
 /** `--otlp-endpoint URL`: also send every span to this OTLP/HTTP collector; it becomes ORDEAL_OTLP_ENDPOINT, which every case reads. */
 export const otlpEndpointFlag = {
@@ -50,7 +54,7 @@ export function runCommand(y: Argv) {
         seed,
         out: argv.out,
         timeoutMs: argv.timeout,
-        options: parseOpts(argv.opt),
+        options: caseOptions(argv),
         onCase: json
           ? undefined
           : (s, i, n) => process.stderr.write(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}\n`),
