@@ -7,4 +7,6 @@ export type { ArmedFault, FromWorld, ReleaseAction, ToWorld, WorldConfig, WorldO
 export { formatTrigger, parseWorldTrigger } from './fault-controller.js';
 export { unexpectedEffectId } from './effects.js';
 export { flattenOtlp } from './otlp.js';
+export { startOtlpGrpc, parseGrpcFrames, encodeGrpcMessage, TRACE_EXPORT_PATH, GRPC_STATUS } from './otlp-grpc.js';
+export type { OtlpGrpcServer } from './otlp-grpc.js';
 export { resolveTemplates } from './templates.js';

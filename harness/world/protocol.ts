@@ -59,7 +59,8 @@ export type ToWorld =
 export type WorldOp = Omit<Op, 'index' | 'process'> & { process?: string };
 
 export type FromWorld =
-  | { kind: 'ready'; port: number; pid: number }
+  /** `grpcPort`: the OTLP/gRPC trace receiver on the same host. */
+  | { kind: 'ready'; port: number; grpcPort?: number; pid: number }
   | { kind: 'op'; op: WorldOp }
   /** A request matched an armed trigger and is held until a `release` with the same holdId. */
   | { kind: 'trigger'; holdId: number; faultIndex: number; pid: number | null; detail: Record<string, unknown> }

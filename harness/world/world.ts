@@ -11,6 +11,7 @@ import { FaultController } from './fault-controller.js';
 import { isObject } from './fields.js';
 import { JsonlWriter } from './jsonl.js';
 import { otlpRoutes } from './otlp.js';
+import { startOtlpGrpc, type OtlpGrpcServer } from './otlp-grpc.js';
 import { probeRoutes } from './probes.js';
 import type { FromWorld, ToWorld, WorldConfig } from './protocol.js';
 import { driftResource, resourceRoutes, ResourceStore } from './resources.js';
@@ -24,6 +25,8 @@ export interface WorldOptions {
 export interface World {
   readonly port: number;
   readonly url: string;
+  /** The OTLP/gRPC receiver's port on the same host (for engines that export traces only over gRPC). */
+  readonly grpcPort: number;
   /** A debugging snapshot, the same as `GET /state`. */
   snapshot(): Record<string, unknown>;
   /** Stops listening, drops held requests and connections, closes the run files. Idempotent. */
@@ -78,6 +81,7 @@ export async function startWorld(config: WorldConfig, channel: WorldChannel, opt
     ],
   });
 
+  let grpc: OtlpGrpcServer;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -85,6 +89,10 @@ export async function startWorld(config: WorldConfig, channel: WorldChannel, opt
         server.off('error', reject);
         resolve();
       });
+    });
+    grpc = await startOtlpGrpc(spansFile, config.host, 0, options.log).catch(async (e: unknown) => {
+      await new Promise((r) => server.close(r));
+      throw e;
     });
   } catch (e) {
     ledgerFile.close();
@@ -105,6 +113,7 @@ export async function startWorld(config: WorldConfig, channel: WorldChannel, opt
         server.close(() => r());
         server.closeAllConnections();
       });
+      await grpc.close();
       ledgerFile.close();
       spansFile.close();
       resolveClosed();
@@ -140,6 +149,6 @@ export async function startWorld(config: WorldConfig, channel: WorldChannel, opt
   }
   channel.on('message', onMessage);
 
-  send({ kind: 'ready', port, pid: process.pid });
-  return { port, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, snapshot, close, closed };
+  send({ kind: 'ready', port, grpcPort: grpc.port, pid: process.pid });
+  return { port, grpcPort: grpc.port, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, snapshot, close, closed };
 }
