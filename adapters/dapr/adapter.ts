@@ -1,56 +1,50 @@
 /** The Dapr adapter: the agent loop as a Dapr workflow (Durable Task orchestration) on the real workflow engine. */
 import { join } from 'node:path';
-import { TaskHubGrpcClient } from '@dapr/durabletask-js';
 import { HarnessError } from '../../harness/errors.js';
-import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
+import type { Adapter, AdapterContext, EngineSpec, RunHandle } from '../../harness/run/adapter.js';
 import { workerEnv } from '../../harness/run/adapter.js';
-import type { Outcome } from '../../harness/store/types.js';
 import { distRoot } from '../../harness/paths.js';
 import { approvalEvent, ORCHESTRATOR } from './agent-orchestration.js';
+import { daprdEngine } from './daprd-engine.js';
 import { durabletaskEngine } from './durabletask-engine.js';
 import { daprOptions } from './options.js';
-import { quietly } from './quiet.js';
+import { workflowClient, type WorkflowClient } from './workflow-client.js';
 
-/** OrchestrationStatus values of the SDK (its enum is not exported from the package root). */
-const STATUS = { COMPLETED: 1, FAILED: 3, TERMINATED: 5 } as const;
+/** `--opt mode=` picks the engine: the Durable Task sidecar (default) or daprd with placement and scheduler. */
+const engineFor = (ctx: AdapterContext): EngineSpec => (daprOptions(ctx.options).mode === 'daprd' ? daprdEngine : durabletaskEngine);
+
+const byMode: EngineSpec = {
+  name: 'dapr',
+  command: (ctx, ports) => engineFor(ctx).command(ctx, ports),
+  ready: (ctx, handle, timeoutMs) => engineFor(ctx).ready(ctx, handle, timeoutMs),
+};
 
 export function daprAdapter(): Adapter {
-  let client: TaskHubGrpcClient | undefined;
-  const connect = (ctx: AdapterContext): TaskHubGrpcClient => {
+  let client: WorkflowClient | undefined;
+  const connect = (ctx: AdapterContext): WorkflowClient => {
     if (!ctx.engine) throw new HarnessError('dapr: the workflow engine is not started', 'ORD-304');
-    return (client ??= new TaskHubGrpcClient(ctx.engine.url));
+    return (client ??= workflowClient(daprOptions(ctx.options).mode, ctx.engine.url));
   };
   return {
     name: 'dapr',
-    description: 'Dapr Workflow: the agent loop as an orchestration on the Durable Task sidecar (SQLite) via @dapr/durabletask-js',
-    engine: durabletaskEngine,
+    description: 'Dapr Workflow: the agent loop as an orchestration on the Durable Task sidecar (SQLite) via @dapr/durabletask-js, or on daprd (--opt mode=daprd) via @dapr/dapr',
+    engine: byMode,
     worker: (ctx) => {
-      daprOptions(ctx.options);
-      return { command: process.execPath, args: [join(distRoot, 'adapters/dapr/worker.js')], env: workerEnv(ctx) };
+      const worker = daprOptions(ctx.options).mode === 'daprd' ? 'daprd-worker.js' : 'worker.js';
+      return { command: process.execPath, args: [join(distRoot, 'adapters/dapr', worker)], env: workerEnv(ctx) };
     },
     async submit(ctx) {
       const task = ctx.scenario.task;
       const input = { task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) };
       // the run id is the instance id: one orchestration per case, found again after any restart
-      const id = await quietly(() => connect(ctx).scheduleNewOrchestration(ORCHESTRATOR, input, ctx.runId));
-      return { id };
+      await connect(ctx).schedule(ORCHESTRATOR, input, ctx.runId);
+      return { id: ctx.runId };
     },
     async approve(ctx, handle: RunHandle, decision) {
       const data = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
-      await quietly(() => connect(ctx).raiseOrchestrationEvent(handle.id, approvalEvent(decision.approvalId), data));
+      await connect(ctx).raise(handle.id, approvalEvent(decision.approvalId), data);
     },
-    async outcome(ctx, handle): Promise<Outcome> {
-      const s = await quietly(() => connect(ctx).getOrchestrationState(handle.id, true));
-      if (!s) return { status: 'running' };
-      if (s.runtimeStatus === STATUS.COMPLETED) {
-        const out = s.serializedOutput ? (JSON.parse(s.serializedOutput) as { answer?: unknown }) : {};
-        return { status: 'completed', answer: String(out.answer ?? '') };
-      }
-      if (s.runtimeStatus === STATUS.FAILED || s.runtimeStatus === STATUS.TERMINATED) {
-        return { status: 'failed', error: s.failureDetails?.message ?? `orchestration ${s.runtimeStatus === STATUS.FAILED ? 'failed' : 'terminated'}` };
-      }
-      return { status: 'running' };
-    },
+    outcome: (ctx, handle) => connect(ctx).outcome(handle.id),
     async close() {
       await client?.stop().catch(() => undefined);
       client = undefined;

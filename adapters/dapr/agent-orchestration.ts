@@ -2,12 +2,15 @@
  * The agent loop as a Dapr (Durable Task) orchestration: model and tool calls are activities, the
  * approval is an external event. Shared by both modes: daprd serves the same Durable Task protocol.
  */
-import type { ActivityContext, OrchestrationContext } from '@dapr/durabletask-js';
-import type { Task } from '@dapr/durabletask-js/task/task.js';
 import { runTool, toolArgs, toolSchemas, WorldClient, type ChatMessage, type ChatReply, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
+import { isEffectTool } from '../../harness/scenario/index.js';
+import { chatSpan, toolSpan } from '../../harness/telemetry/index.js';
 
 export const ORCHESTRATOR = 'agent';
 export const ACTIVITY = { llm: 'llm', tool: 'tool', approvalRequest: 'approval-request' } as const;
+
+/** The model the world's scripted model answers as (`gen_ai.request.model`). */
+const MODEL = 'ordeal-scripted';
 
 export interface AgentInput {
   task: string;
@@ -23,6 +26,19 @@ interface StepInput {
   key: string;
 }
 
+/**
+ * What the loop needs from an orchestration context: durabletask-js's OrchestrationContext has it as is,
+ * and daprd mode adapts @dapr/dapr's WorkflowContext to it. Tasks stay opaque: each SDK bundles its own Task class.
+ */
+export interface AgentContext {
+  readonly instanceId: string;
+  readonly isReplaying: boolean;
+  readonly currentUtcDateTime: Date;
+  callActivity(name: string, input: unknown): unknown;
+  createTimer(fireAt: Date): unknown;
+  waitForExternalEvent(name: string): unknown;
+}
+
 export interface AgentDeps {
   world: WorldClient;
   workspace: string;
@@ -36,10 +52,10 @@ const retry = { maxAttempts: 6, initialMs: 50, maxMs: 2000, factor: 2 };
 /** The approval's external event name (the SDK lower-cases event names). */
 export const approvalEvent = (approvalId: string): string => `approval:${approvalId}`.toLowerCase();
 
-type Steps<T> = AsyncGenerator<Task<unknown>, T, unknown>;
+type Steps<T> = AsyncGenerator<unknown, T, unknown>;
 
 export function agentOrchestrator(deps: AgentDeps) {
-  return async function* agent(ctx: OrchestrationContext, input: AgentInput): Steps<{ answer: string }> {
+  return async function* agent(ctx: AgentContext, input: AgentInput): Steps<{ answer: string }> {
     const messages: ChatMessage[] = [
       { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
       { role: 'user', content: input.task },
@@ -68,7 +84,7 @@ export function agentOrchestrator(deps: AgentDeps) {
 }
 
 /** One durable step: the activity, retried after failures, and the `step:journaled` probe once its result is in the history. */
-async function* activity<T>(ctx: OrchestrationContext, deps: AgentDeps, name: string, step: number, payload: Record<string, unknown>): Steps<T> {
+async function* activity<T>(ctx: AgentContext, deps: AgentDeps, name: string, step: number, payload: Record<string, unknown>): Steps<T> {
   const key = `${ctx.instanceId}:${step}`;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -84,22 +100,26 @@ async function* activity<T>(ctx: OrchestrationContext, deps: AgentDeps, name: st
 }
 
 /** The activities, wrapped in `{ value }` because the SDK drops falsy results. */
-export function agentActivities(deps: AgentDeps): Record<string, (ctx: ActivityContext, input: StepInput & Record<string, unknown>) => Promise<{ value: unknown }>> {
+export function agentActivities(deps: AgentDeps): Record<string, (ctx: unknown, input: StepInput & Record<string, unknown>) => Promise<{ value: unknown }>> {
   return {
     [ACTIVITY.llm]: async (_ctx, input) => {
       await deps.world.probe('llm:before', { step: input.step, attempt: input.attempt, detail: { name: ACTIVITY.llm } });
-      return { value: await deps.world.chat(input.messages as ChatMessage[], toolSchemas) };
+      const id = { step: input.step, attempt: input.attempt };
+      return { value: await chatSpan(MODEL, id, () => deps.world.chat(input.messages as ChatMessage[], toolSchemas)) };
     },
     [ACTIVITY.tool]: async (_ctx, input) => {
       const call = input.call as ToolCall;
       await deps.world.probe('tool:before', { step: input.step, attempt: input.attempt, detail: { name: `tool:${call.function.name}` } });
       const ctx = { world: deps.world, workspace: deps.workspace, step: input.step, attempt: input.attempt };
-      return { value: await runTool(call, deps.idempotency === 'framework' ? { ...ctx, idempotencyKey: input.key } : ctx) };
+      const sent = deps.idempotency === 'framework' && isEffectTool(call.function.name) ? { idempotencyKey: input.key } : {}; // only effects send the key
+      const id = { step: input.step, attempt: input.attempt, ...sent };
+      return { value: await toolSpan(call.function.name, call.id, id, () => runTool(call, deps.idempotency === 'framework' ? { ...ctx, idempotencyKey: input.key } : ctx)) };
     },
     [ACTIVITY.approvalRequest]: async (_ctx, input) => {
       const args = input.args as Record<string, unknown>;
       // the approval id is the step's durable key in both modes: the world's inbox is not an effect
-      await deps.world.requestApproval(input.key, String(args.summary ?? ''), args.payload ?? null);
+      const id = { step: input.step, attempt: input.attempt };
+      await toolSpan('request_approval', undefined, id, () => deps.world.requestApproval(input.key, String(args.summary ?? ''), args.payload ?? null));
       return { value: { id: input.key } };
     },
   };

@@ -1,16 +1,23 @@
-/** The SDK's client prints to stdout ("Starting new … instance", "Raising event …"), which would corrupt `ordeal … --json`. */
+/**
+ * The SDKs' clients print to stdout ("Starting new … instance", "Raising event …": durabletask-js with
+ * console.log, @dapr/dapr's logger with console.info), which would corrupt `ordeal … --json`.
+ */
 let depth = 0;
-let saved: typeof console.log = console.log;
+let saved: Pick<Console, 'log' | 'info'> = { log: console.log, info: console.info };
 
-/** Runs `fn` with `console.log` muted; nested and overlapping calls restore it once the last one ends. */
+/** Runs `fn` with `console.log` and `console.info` muted; nested and overlapping calls restore them once the last one ends. */
 export async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   if (depth++ === 0) {
-    saved = console.log;
+    saved = { log: console.log, info: console.info };
     console.log = () => undefined;
+    console.info = () => undefined;
   }
   try {
     return await fn();
   } finally {
-    if (--depth === 0) console.log = saved;
+    if (--depth === 0) {
+      console.log = saved.log;
+      console.info = saved.info;
+    }
   }
 }

@@ -2,8 +2,10 @@
 import { TaskHubGrpcWorker } from '@dapr/durabletask-js';
 import type { TOrchestrator } from '@dapr/durabletask-js/types/orchestrator.type.js';
 import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
+import { startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentActivities, agentOrchestrator, ORCHESTRATOR } from './agent-orchestration.js';
 
+const tracing = startWorkerTracing('ordeal-worker-dapr');
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 if (!env.engineUrl) throw new Error('dapr worker: ORDEAL_ENGINE_URL is not set (the sidecar address)');
@@ -19,6 +21,7 @@ await world.probe('worker:ready');
 
 const shutdown = async () => {
   await worker.stop().catch(() => undefined);
+  await tracing.shutdown(1000); // spans ended so far reach the world before exit
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown());

@@ -4,6 +4,7 @@ import type { ToolCall } from '@langchain/core/messages/tool';
 import { addMessages, entrypoint, getConfig, task } from '@langchain/langgraph';
 import type { AgentParts } from './graph-agent.js';
 import { retryPolicy } from './graph-agent.js';
+import { modelSpan } from './telemetry.js';
 
 const MAX_TURNS = 200;
 
@@ -14,7 +15,7 @@ export function functionalAgent(p: AgentParts) {
   const callModel = task({ name: 'callModel' }, async (messages: BaseMessage[]): Promise<AIMessage> => {
     if (!model) throw new Error('langgraph: this agent was opened to read state, not to run');
     await p.world.probe('llm:before', {});
-    return model.invoke(messages);
+    return modelSpan(getConfig(), () => model.invoke(messages));
   });
 
   const callTool = task({ name: 'callTool', retry: retryPolicy }, async (call: ToolCall): Promise<ToolMessage> => {

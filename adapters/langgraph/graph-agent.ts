@@ -6,6 +6,7 @@ import { END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph
 import { ToolNode } from '@langchain/langgraph/prebuilt';
 import type { ChatOpenAI } from '@langchain/openai';
 import { WorldHttpError, type WorldClient } from '../../harness/agent/index.js';
+import { modelSpan } from './telemetry.js';
 
 export interface AgentParts {
   /** Undefined where the graph is only read (the orchestrator's outcome), never run. */
@@ -29,7 +30,7 @@ export function graphAgent(p: AgentParts) {
     if (!model) throw new Error('langgraph: this graph was opened to read state, not to run');
     const step = config.metadata?.langgraph_step as number | undefined;
     await p.world.probe('llm:before', { ...(step !== undefined ? { step } : {}) });
-    return { messages: [await model.invoke(state.messages)] };
+    return { messages: [await modelSpan(config, () => model.invoke(state.messages))] };
   };
   const next = (state: typeof MessagesAnnotation.State) => ((state.messages.at(-1) as AIMessage).tool_calls?.length ? 'tools' : END);
   return new StateGraph(MessagesAnnotation)

@@ -3,6 +3,9 @@ import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { interrupt } from '@langchain/langgraph';
 import { runTool, toolSchemas, type WorldClient } from '../../harness/agent/index.js';
+import { isEffectTool } from '../../harness/scenario/index.js';
+import { toolSpan } from '../../harness/telemetry/index.js';
+import { nextAttempt } from './telemetry.js';
 
 export interface ToolDeps {
   world: WorldClient;
@@ -43,15 +46,19 @@ export function agentTools(deps: ToolDeps): StructuredToolInterface[] {
         const config = runtime as ToolConfig;
         const key = stepKey(config);
         const step = config.metadata?.langgraph_step as number | undefined;
-        if (f.name === 'request_approval') return approval(deps, key, args);
+        const id = { step: key, attempt: nextAttempt(key) };
+        if (f.name === 'request_approval') return approval(deps, key, args, id);
         await deps.world.probe('tool:before', { ...(step !== undefined ? { step } : {}), detail: { name: f.name, key } });
         const call = { id: config.toolCall?.id ?? '', type: 'function' as const, function: { name: f.name, arguments: JSON.stringify(args) } };
-        return runTool(call, {
-          world: deps.world,
-          workspace: deps.workspace,
-          ...(step !== undefined ? { step } : {}),
-          ...(deps.idempotency === 'framework' ? { idempotencyKey: key } : {}),
-        });
+        const sent = deps.idempotency === 'framework' && isEffectTool(f.name) ? { idempotencyKey: key } : {}; // only effects send the key
+        return toolSpan(f.name, call.id || undefined, { ...id, ...sent }, () =>
+          runTool(call, {
+            world: deps.world,
+            workspace: deps.workspace,
+            ...(step !== undefined ? { step } : {}),
+            ...(deps.idempotency === 'framework' ? { idempotencyKey: key } : {}),
+          }),
+        );
       },
       { name: f.name, description: f.description, schema: permissive(f.parameters) },
     ),
@@ -65,10 +72,11 @@ function permissive(parameters: Record<string, unknown>): Record<string, unknown
 }
 
 /** Posts the request (idempotent by id), then pauses the thread with `interrupt()` until the worker resumes it. */
-async function approval(deps: ToolDeps, key: string, args: Record<string, unknown>): Promise<Decision> {
+async function approval(deps: ToolDeps, key: string, args: Record<string, unknown>, id: { step: string; attempt: number }): Promise<Decision> {
   const approvalId = `approval:${key}`;
   const summary = String(args.summary ?? '');
-  const a = await deps.world.requestApproval(approvalId, summary, args.payload ?? null);
+  // the span covers the request only: interrupt() below throws to pause the thread, which is not a failure
+  const a = await toolSpan('request_approval', undefined, id, () => deps.world.requestApproval(approvalId, summary, args.payload ?? null));
   if (a.status === 'pending') await deps.world.probe('approval:waiting', { detail: { id: approvalId } });
   const wait: ApprovalWait = { approvalId, summary };
   return interrupt<ApprovalWait, Decision>(wait);

@@ -7,8 +7,10 @@ import { openSaver, reportWrites } from './checkpointer.js';
 import { readRunRequest, writeFailure, type RunRequest } from './handoff.js';
 import { chatModel } from './model.js';
 import { langgraphOptions, type LangGraphOptions } from './options.js';
+import { agentSpan, ATTR, startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentTools, type ApprovalWait, type Decision } from './tools.js';
 
+const tracing = startWorkerTracing('ordeal-worker-langgraph');
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 const opts = langgraphOptions(env.options);
@@ -34,6 +36,7 @@ process.on('SIGINT', () => void shutdown());
 async function shutdown(): Promise<void> {
   stopping = true;
   await store.close().catch(() => undefined);
+  await tracing.shutdown(1000); // spans ended so far reach the world before exit
   process.exit(0);
 }
 
@@ -63,7 +66,13 @@ async function drive(agent: AgentApp, o: LangGraphOptions, r: RunRequest): Promi
       const wait = snap.tasks.flatMap((t) => t.interrupts).map((i) => i.value as ApprovalWait | undefined).find((v) => v?.approvalId);
       input = wait ? new Command({ resume: await decision(wait.approvalId) }) : null;
     }
-    await agent.invoke(input, { ...config, durability: o.durability, recursionLimit: o.recursionLimit });
+    // one invoke_agent span per invoke: it ends where the thread pauses for approval or finishes
+    const resumed = Boolean(snap.createdAt);
+    await agentSpan('ordeal-agent', () => agent.invoke(input, { ...config, durability: o.durability, recursionLimit: o.recursionLimit }), {
+      'ordeal.resumed': resumed,
+      // the functional API re-runs the entrypoint on resume, answering finished tasks from the checkpoint
+      [ATTR.replayed]: resumed && o.api === 'functional',
+    });
   }
 }
 

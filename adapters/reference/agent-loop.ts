@@ -1,7 +1,7 @@
 /** The agent loop on the reference runtime: every model call and tool call is a durable step. */
 import type { Span } from '@opentelemetry/api';
-import type { WorkflowContext } from './runtime/index.js';
-import { runTool, toolArgs, toolSchemas, WorldClient, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
+import { RetryableError, type WorkflowContext } from './runtime/index.js';
+import { runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
 import { isEffectTool } from '../../harness/scenario/index.js';
 import { agentSpan, chatSpan, toolSpan, ATTR } from '../../harness/telemetry/index.js';
 
@@ -18,6 +18,17 @@ export interface AgentDeps {
 }
 
 const retry = { maxAttempts: 6, initialMs: 50, maxMs: 2000, factor: 2 };
+
+/** A world answer with `retry-after` (a 429, say) becomes a RetryableError, so the runtime waits as long as the server asked. */
+async function honourRetryAfter<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (e instanceof WorldHttpError && e.retryable && e.retryAfterMs !== undefined)
+      throw new RetryableError(e.message, { retryAfterMs: e.retryAfterMs, cause: e });
+    throw e;
+  }
+}
 
 /** The model the world's scripted model answers as (`gen_ai.request.model`). */
 export const MODEL = 'ordeal-scripted';
@@ -36,39 +47,41 @@ async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentInput, sp
   for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
     const reply = await ctx.step(
       'llm',
-      (info) => chatSpan(MODEL, { step: info.seq, attempt: info.attempt }, () => deps.world.chat(messages, toolSchemas)),
+      (info) => chatSpan(MODEL, { step: info.seq, attempt: info.attempt }, () => honourRetryAfter(() => deps.world.chat(messages, toolSchemas))),
       { retry, timeoutMs: 30_000 },
     );
     messages.push(reply.message);
     const calls = reply.message.tool_calls ?? [];
     if (calls.length === 0) return { answer: reply.message.content ?? '' };
-    for (const call of calls) {
-      let result: ToolResult;
-      if (call.function.name === 'request_approval') {
-        result = await approval(ctx, deps, call, span);
-      } else {
-        result = await ctx.step(
-          `tool:${call.function.name}`,
-          (info) => {
-            const key = deps.idempotency === 'framework' ? info.key : undefined;
-            const sent = key && isEffectTool(call.function.name) ? { idempotencyKey: key } : {}; // only effects send the key
-            return toolSpan(call.function.name, call.id, { step: info.seq, attempt: info.attempt, ...sent }, () =>
-              runTool(call, { world: deps.world, workspace: deps.workspace, step: info.seq, attempt: info.attempt, ...(key ? { idempotencyKey: key } : {}) }),
-            );
-          },
-          { retry, timeoutMs: 60_000 },
-        );
-      }
+    // The turn's calls run concurrently, as parallel tool calls intend; ctx.step takes its seq when called, so
+    // starting them in call order numbers them the same on every execution. Approval waits follow, in call order.
+    const first = await Promise.all(calls.map((call) => (call.function.name === 'request_approval' ? requestApproval(ctx, deps, call) : tool(ctx, deps, call))));
+    for (const [i, call] of calls.entries()) {
+      const result = call.function.name === 'request_approval' ? await awaitApproval(ctx, deps, first[i] as string, span) : (first[i] as ToolResult);
       messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
     }
   }
   throw new Error('agent: too many turns');
 }
 
-/** Posts the request to the world's inbox once (durably), then waits for the human's signal. */
-async function approval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall, span: Span): Promise<ToolResult> {
+function tool(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall): Promise<ToolResult> {
+  return ctx.step(
+    `tool:${call.function.name}`,
+    (info) => {
+      const key = deps.idempotency === 'framework' ? info.key : undefined;
+      const sent = key && isEffectTool(call.function.name) ? { idempotencyKey: key } : {}; // only effects send the key
+      return toolSpan(call.function.name, call.id, { step: info.seq, attempt: info.attempt, ...sent }, () =>
+        runTool(call, { world: deps.world, workspace: deps.workspace, step: info.seq, attempt: info.attempt, ...(key ? { idempotencyKey: key } : {}) }),
+      );
+    },
+    { retry, timeoutMs: 60_000 },
+  );
+}
+
+/** Posts the request to the world's inbox once (durably); returns its id. */
+function requestApproval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall): Promise<string> {
   const args = toolArgs(call);
-  const id = await ctx.step(
+  return ctx.step(
     'approval:request',
     (info) =>
       toolSpan('request_approval', call.id, { step: info.seq, attempt: info.attempt }, async () => {
@@ -77,6 +90,10 @@ async function approval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall, s
       }),
     { retry },
   );
+}
+
+/** Waits durably for the human's signal (the instance is given back meanwhile). */
+async function awaitApproval(ctx: WorkflowContext, deps: AgentDeps, id: string, span: Span): Promise<ToolResult> {
   if (!ctx.replaying) {
     await deps.world.probe('approval:waiting', { detail: { id } });
     // the execution gives the instance back while it waits: this stretch of the agent ends here

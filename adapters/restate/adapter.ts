@@ -61,7 +61,9 @@ export function restateAdapter(): Adapter {
     async submit(ctx) {
       const input: AgentInput = { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) };
       // The workflow key is the run id: submitting twice attaches to the same run.
-      const sub = await workflow(ctx, ctx.runId).workflowSubmit(input);
+      // the case's traceparent on the ingress request: the server's spans for the invocation join the case's trace
+      const opts = clients.rpc.sendOpts<AgentInput>({ ...(ctx.traceparent ? { headers: { traceparent: ctx.traceparent } } : {}) });
+      const sub = await workflow(ctx, ctx.runId).workflowSubmit(input, opts);
       return { id: ctx.runId, invocationId: sub.invocationId };
     },
     async approve(ctx, _handle: RunHandle, decision) {

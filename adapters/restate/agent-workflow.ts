@@ -1,6 +1,9 @@
 /** The agent loop as a Restate workflow: model and tool calls in `ctx.run`, approval through an awakeable. */
+import { context, trace, type Context, type Span } from '@opentelemetry/api';
 import * as restate from '@restatedev/restate-sdk';
 import { runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolResult } from '../../harness/agent/index.js';
+import { isEffectTool } from '../../harness/scenario/index.js';
+import { agentSpan, ATTR, chatSpan, contextFromTraceparent, currentTracing, OPERATION, replayedStepSpan, toolSpan } from '../../harness/telemetry/index.js';
 
 export interface AgentInput {
   task: string;
@@ -21,71 +24,115 @@ export interface AgentDeps {
 /** The workflow's name at the ingress: `/agent/<runId>/run`. */
 export const AGENT = 'agent';
 
+/** The model the world's scripted model answers as (`gen_ai.request.model`). */
+export const MODEL = 'ordeal-scripted';
+
+/** The span a step would have had, for the marker of a step answered from the journal. */
+function replayStep(name: string, step: number, attempt: number): [string, { step: number; attempt: number }, Record<string, string>] {
+  if (name === 'llm') return [`${OPERATION.chat} ${MODEL}`, { step, attempt }, { [ATTR.operation]: OPERATION.chat, [ATTR.model]: MODEL }];
+  const tool = name === 'approval:request' ? 'request_approval' : name.slice('tool:'.length);
+  return [`${OPERATION.tool} ${tool}`, { step, attempt }, { [ATTR.operation]: OPERATION.tool, [ATTR.toolName]: tool }];
+}
+
 /** Decision the human sends through the awakeable. */
 export interface ApprovalPayload {
   approved: boolean;
   values?: Record<string, unknown>;
 }
 
+/**
+ * The server's `invocation-attempt` span, from the `traceparent` it sends with the attempt, when it is in the
+ * case's trace (the adapter passes the case's traceparent on submit): the worker's spans then nest under it.
+ */
+function attemptContext(ctx: restate.WorkflowContext): Context {
+  const header = ctx.request().attemptHeaders.get('traceparent');
+  const attempt = contextFromTraceparent(typeof header === 'string' ? header : undefined);
+  const caseTrace = trace.getSpanContext(currentTracing()?.caseContext ?? context.active())?.traceId;
+  return caseTrace && trace.getSpanContext(attempt)?.traceId === caseTrace ? attempt : context.active();
+}
+
 export function agentWorkflow(deps: AgentDeps) {
   // Executions of each step in this process, for the probes' attempt number.
   const attempts = new Map<string, number>();
 
+  const run = async (ctx: restate.WorkflowContext, input: AgentInput, span: Span): Promise<AgentOutput> => {
+    // The step counter is advanced by the handler's own deterministic code, so replays see the same numbers.
+    let seq = 0;
+    const processing = () => (ctx as unknown as restate.internal.ContextInternal).isProcessing();
+    // the SDK may run a ctx.run closure outside this async context: its step spans are parented explicitly
+    const agentContext = context.active();
+    /** One journaled step: the key is Restate's durable identity of it (invocation id + journal position). */
+    const step = async <T>(name: string, point: 'llm:before' | 'tool:before', action: (key: string, seq: number, attempt: number) => Promise<T>): Promise<T> => {
+      const n = ++seq;
+      const key = `${ctx.request().id}:${n}`;
+      let ran = false;
+      let attempt = attempts.get(key) ?? 0;
+      const result = await ctx.run(name, async () => {
+        ran = true;
+        attempt = (attempts.get(key) ?? 0) + 1;
+        attempts.set(key, attempt);
+        await deps.world.probe(point, { step: n, attempt, detail: { name } });
+        return context.with(agentContext, () => action(key, n, attempt));
+      });
+      // answered from the journal: nothing ran, and the trace says so
+      if (!ran) context.with(agentContext, () => replayedStepSpan(...replayStep(name, n, Math.max(attempt, 1))));
+      if (processing()) await deps.world.probe('step:journaled', { step: n, detail: { name } });
+      return result as T;
+    };
+
+    const messages: ChatMessage[] = [
+      { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
+      { role: 'user', content: input.task },
+    ];
+    for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
+      const reply = await step('llm', 'llm:before', (_key, n, attempt) => chatSpan(MODEL, { step: n, attempt }, () => deps.world.chat(messages, toolSchemas)));
+      messages.push(reply.message);
+      const calls = reply.message.tool_calls ?? [];
+      if (calls.length === 0) return { answer: reply.message.content ?? '' };
+      for (const call of calls) {
+        let result: ToolResult;
+        if (call.function.name === 'request_approval') {
+          const args = toolArgs(call);
+          const { id, promise } = ctx.awakeable<ApprovalPayload>();
+          // The awakeable id is the approval id: the human's answer resolves it through the ingress.
+          await step('approval:request', 'tool:before', (_key, n, attempt) =>
+            toolSpan('request_approval', call.id, { step: n, attempt }, () => deps.world.requestApproval(id, String(args.summary ?? ''), args.payload ?? null)),
+          );
+          if (processing()) {
+            await deps.world.probe('approval:waiting', { detail: { id } });
+            // the invocation suspends while it waits: this stretch of the agent ends here
+            span.setAttribute('ordeal.waiting_for', 'approval');
+            span.end();
+          }
+          const decision = await promise;
+          result = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
+        } else {
+          result = await step(`tool:${call.function.name}`, 'tool:before', (key, n, attempt) => {
+            const sent = deps.idempotency === 'framework' && isEffectTool(call.function.name) ? { idempotencyKey: key } : {}; // only effects send the key
+            return toolSpan(call.function.name, call.id, { step: n, attempt, ...sent }, () =>
+              runTool(call, {
+                world: deps.world,
+                workspace: deps.workspace,
+                step: n,
+                attempt,
+                ...(deps.idempotency === 'framework' ? { idempotencyKey: key } : {}),
+              }),
+            );
+          });
+        }
+        messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
+      }
+    }
+    throw new restate.TerminalError('agent: too many turns');
+  };
+
   return restate.workflow({
     name: AGENT,
     handlers: {
-      run: async (ctx: restate.WorkflowContext, input: AgentInput): Promise<AgentOutput> => {
-        // The step counter is advanced by the handler's own deterministic code, so replays see the same numbers.
-        let seq = 0;
-        const processing = () => (ctx as unknown as restate.internal.ContextInternal).isProcessing();
-        /** One journaled step: the key is Restate's durable identity of it (invocation id + journal position). */
-        const step = async <T>(name: string, point: 'llm:before' | 'tool:before', action: (key: string, seq: number, attempt: number) => Promise<T>): Promise<T> => {
-          const n = ++seq;
-          const key = `${ctx.request().id}:${n}`;
-          const result = await ctx.run(name, async () => {
-            const attempt = (attempts.get(key) ?? 0) + 1;
-            attempts.set(key, attempt);
-            await deps.world.probe(point, { step: n, attempt, detail: { name } });
-            return action(key, n, attempt);
-          });
-          if (processing()) await deps.world.probe('step:journaled', { step: n, detail: { name } });
-          return result as T;
-        };
-
-        const messages: ChatMessage[] = [
-          { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
-          { role: 'user', content: input.task },
-        ];
-        for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
-          const reply = await step('llm', 'llm:before', () => deps.world.chat(messages, toolSchemas));
-          messages.push(reply.message);
-          const calls = reply.message.tool_calls ?? [];
-          if (calls.length === 0) return { answer: reply.message.content ?? '' };
-          for (const call of calls) {
-            let result: ToolResult;
-            if (call.function.name === 'request_approval') {
-              const args = toolArgs(call);
-              const { id, promise } = ctx.awakeable<ApprovalPayload>();
-              // The awakeable id is the approval id: the human's answer resolves it through the ingress.
-              await step('approval:request', 'tool:before', () => deps.world.requestApproval(id, String(args.summary ?? ''), args.payload ?? null));
-              if (processing()) await deps.world.probe('approval:waiting', { detail: { id } });
-              const decision = await promise;
-              result = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
-            } else {
-              result = await step(`tool:${call.function.name}`, 'tool:before', (key, n, attempt) =>
-                runTool(call, {
-                  world: deps.world,
-                  workspace: deps.workspace,
-                  step: n,
-                  attempt,
-                  ...(deps.idempotency === 'framework' ? { idempotencyKey: key } : {}),
-                }),
-              );
-            }
-            messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
-          }
-        }
-        throw new restate.TerminalError('agent: too many turns');
+      run: (ctx: restate.WorkflowContext, input: AgentInput): Promise<AgentOutput> => {
+        const replaying = !(ctx as unknown as restate.internal.ContextInternal).isProcessing();
+        // one invoke_agent span per execution of the handler: a retry or a resume after suspension replays in a new one
+        return context.with(attemptContext(ctx), () => agentSpan('ordeal-agent', (span) => run(ctx, input, span), { [ATTR.replayed]: replaying }));
       },
     },
     options: {

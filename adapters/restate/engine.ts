@@ -13,7 +13,7 @@ export const adminUrl = (h: EngineHandle): string => `http://127.0.0.1:${h.ports
 export const workerUrl = (h: EngineHandle): string => `http://127.0.0.1:${h.ports.worker}`;
 
 /** A small single-node config: one partition and a modest memory budget suit a 2-core machine running one agent. */
-function config(p: RestatePorts): string {
+function config(p: RestatePorts, tracingEndpoint: string | undefined): string {
   return [
     'cluster-name = "ordeal"',
     'default-num-partitions = 1',
@@ -21,6 +21,8 @@ function config(p: RestatePorts): string {
     'rocksdb-total-memory-size = "256 MiB"',
     'log-format = "compact"',
     'log-disable-ansi-codes = true',
+    // the server exports its spans over OTLP/gRPC only: the world's gRPC receiver takes them into spans.jsonl
+    ...(tracingEndpoint ? [`tracing-endpoint = "${tracingEndpoint}"`] : []),
     `bind-address = "127.0.0.1:${p.node}"`,
     `advertised-address = "http://127.0.0.1:${p.node}/"`,
     '',
@@ -45,12 +47,16 @@ export const restateEngine: EngineSpec = {
     const baseDir = join(ctx.dataDir, 'restate');
     mkdirSync(baseDir, { recursive: true });
     const configFile = join(ctx.dataDir, 'restate.toml');
-    writeFileSync(configFile, config(ports));
+    writeFileSync(configFile, config(ports, ctx.otlpGrpcUrl));
     return {
       command: bin,
       args: ['--config-file', configFile, '--base-dir', baseDir, '--node-name', 'ordeal-node', '--listen-mode', 'tcp', '--no-logo'],
-      // The server only exports OTLP over gRPC; the world receives OTLP/HTTP JSON, so no tracing endpoint is set.
-      env: { ...process.env, RESTATE_LOG_FILTER: process.env.RESTATE_LOG_FILTER ?? 'warn,restate=info' },
+      env: {
+        ...process.env,
+        RESTATE_LOG_FILTER: process.env.RESTATE_LOG_FILTER ?? 'warn,restate=info',
+        // the server batches spans every 5 s by default and does not flush them on shutdown: a case lasts a few seconds
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+      },
       handle: { url: `http://127.0.0.1:${ingress}`, ports },
     };
   },

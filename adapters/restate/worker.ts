@@ -3,8 +3,10 @@ import './node20-shim.js';
 import { createServer } from 'node:http2';
 import * as restate from '@restatedev/restate-sdk';
 import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
+import { startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentWorkflow } from './agent-workflow.js';
 
+const tracing = startWorkerTracing('ordeal-worker-restate');
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 const port = Number(process.env.ORDEAL_RESTATE_WORKER_PORT);
@@ -23,6 +25,9 @@ await new Promise<void>((resolve, reject) => {
 await world.probe('worker:ready');
 
 // Restate keeps every invocation: nothing to drain, the server retries on the next worker.
-const shutdown = () => process.exit(0);
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+const shutdown = async () => {
+  await tracing.shutdown(1000); // spans ended so far reach the world before exit
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());

@@ -1,6 +1,6 @@
 export type { WorkerEnv } from './env.js';
 export { readWorkerEnv, exitWithParent } from './env.js';
 export type { ChatMessage, ChatReply, ToolCall } from './world-client.js';
-export { WorldClient, WorldHttpError } from './world-client.js';
+export { WorldClient, WorldHttpError, parseRetryAfter } from './world-client.js';
 export type { ToolContext, ToolResult } from './tools.js';
 export { runTool, runShell, toolArgs, toolSchemas, toolTimeoutMs, PARTIAL_EXIT } from './tools.js';

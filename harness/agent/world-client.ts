@@ -34,6 +34,15 @@ export class WorldHttpError extends Error {
   }
 }
 
+/** A `retry-after` header in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); `undefined` when absent or malformed. */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+  const v = header?.trim();
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const at = /^[A-Za-z]{3}, /.test(v) ? Date.parse(v) : Number.NaN; // an IMF-fixdate starts with the day's name
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 export class WorldClient {
   constructor(
     readonly url: string,
@@ -50,8 +59,7 @@ export class WorldClient {
     const text = await res.text();
     const parsed: unknown = text ? JSON.parse(text) : {};
     if (!res.ok) {
-      const ra = res.headers.get('retry-after');
-      throw new WorldHttpError(res.status, parsed, ra ? Number(ra) * 1000 : undefined);
+      throw new WorldHttpError(res.status, parsed, parseRetryAfter(res.headers.get('retry-after')));
     }
     return parsed as T;
   }

@@ -1,6 +1,7 @@
 /** Effects gated by an approval happened only after it, once, and with the approved values (DESIGN §7). */
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
+import { expectationOf, expectedIds } from './expectation.js';
 import { entriesOf, indexOf, isRecord, listRefs, num, opsOf, times, valueOf } from './util.js';
 
 /** Effects of the cassette's calls that come after its first request_approval: those need the human's yes. */
@@ -10,15 +11,20 @@ export function gatedEffects(run: RunRecord): Set<string> {
   if (!Array.isArray(cassette)) return gated;
   let asked = false;
   for (const turn of cassette) {
-    const calls: unknown = isRecord(turn) ? turn.calls : undefined;
-    if (!Array.isArray(calls)) continue;
-    for (const c of calls) {
+    for (const c of rawCalls(turn)) {
       if (!isRecord(c)) continue;
       if (asked && typeof c.effect === 'string') gated.add(c.effect);
       if (c.tool === 'request_approval') asked = true;
     }
   }
   return gated;
+}
+
+/** The calls of every branch of a (possibly damaged) cassette turn. */
+function rawCalls(turn: unknown, depth = 0): unknown[] {
+  if (!isRecord(turn) || depth > 32) return [];
+  if ('when' in turn) return [...rawCalls(turn.then, depth + 1), ...rawCalls(turn.else, depth + 1)];
+  return Array.isArray(turn.calls) ? turn.calls : [];
 }
 
 /** JSON with sorted keys, so equal values compare equal. */
@@ -43,6 +49,9 @@ function check(run: RunRecord): CheckResult {
   const invokes = new Map<string, { effect: string; attempt?: number; op: number; position: number }>();
   const appliedOps = new Map<string, number[]>();
   const anomalies: Anomaly[] = [];
+  // effects the scenario expects after a rejection (telling the customer, say) need no approval once the human said no
+  const expectation = expectationOf(run);
+  const afterNo = expectation.rejectedAt === undefined ? new Set<string>() : expectedIds(expectation.effects);
 
   history.forEach((op: Op, position) => {
     const v = valueOf(op);
@@ -57,11 +66,12 @@ function check(run: RunRecord): CheckResult {
     }
     const inv = invokes.get(op.id);
     if (v.outcome !== 'applied' || !inv || !gated.has(inv.effect)) return;
-    appliedOps.set(inv.effect, [...(appliedOps.get(inv.effect) ?? []), inv.op]);
     const before = decisions.filter((d) => d.position < inv.position);
     const yes = before.find((d) => d.approved);
+    const no = before.find((d) => !d.approved);
+    if (!yes && no && afterNo.has(inv.effect)) return;
+    appliedOps.set(inv.effect, [...(appliedOps.get(inv.effect) ?? []), inv.op]);
     if (!yes) {
-      const no = before.find((d) => !d.approved);
       anomalies.push(
         no
           ? { kind: 'acted-despite-rejection', message: `${inv.effect} was applied (op #${inv.op}) although the human rejected the request at op #${no.op}.`, witnesses: { ops: [no.op, inv.op] } }

@@ -1,6 +1,7 @@
 /** The run reached its expected outcome once faults stopped; otherwise it is stuck or failed (DESIGN §7). */
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
+import { expectationOf, whenRejected } from './expectation.js';
 import { clip, indexOf, isRecord, num, opsOf } from './util.js';
 
 /** Milliseconds from the first op to the outcome op (or the last op when there is none). */
@@ -51,11 +52,12 @@ function check(run: RunRecord): CheckResult {
   }
 
   const answer = isRecord(outcome) && typeof outcome.answer === 'string' ? outcome.answer : '';
-  const wanted: unknown = run?.scenario?.expect?.answer;
+  const expectation = expectationOf(run);
+  const wanted = expectation.answer;
   if (typeof wanted === 'string' && wanted !== '' && !answer.includes(wanted)) {
     return result(false, {
       kind: 'wrong-answer',
-      message: `The final answer should contain ${JSON.stringify(wanted)} but was ${JSON.stringify(clip(answer, 120))}.`,
+      message: `The final answer should contain ${JSON.stringify(wanted)}${whenRejected(expectation)} but was ${JSON.stringify(clip(answer, 120))}.`,
       witnesses,
     });
   }

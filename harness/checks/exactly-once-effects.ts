@@ -1,12 +1,12 @@
 /** Every logical effect the scenario expects was applied exactly once at the world (DESIGN §7). */
 import type { LedgerEntry, Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
+import { expectationOf, whenRejected } from './expectation.js';
 import { entriesOf, indexOf, isRecord, listRefs, num, opsOf, times, valueOf } from './util.js';
 
 /** How many times each logical effect must be applied; repeated ids add up. */
-function expectedCounts(run: RunRecord): Map<string, number> {
+function expectedCounts(effects: unknown): Map<string, number> {
   const expected = new Map<string, number>();
-  const effects: unknown = run?.scenario?.expect?.effects;
   if (!Array.isArray(effects)) return expected;
   for (const e of effects) {
     if (!isRecord(e) || typeof e.id !== 'string') continue;
@@ -43,7 +43,9 @@ function describeRequest(e: LedgerEntry): string {
 function check(run: RunRecord): CheckResult {
   const ledger = entriesOf(run?.ledger);
   const history = opsOf(run?.history);
-  const expected = expectedCounts(run);
+  const expectation = expectationOf(run);
+  const expected = expectedCounts(expectation.effects);
+  const when = whenRejected(expectation);
   const anomalies: Anomaly[] = [];
 
   const byEffect = new Map<string, LedgerEntry[]>();
@@ -64,14 +66,14 @@ function check(run: RunRecord): CheckResult {
     if (applied.length > count) {
       anomalies.push({
         kind: 'duplicate',
-        message: `${id} was applied ${applied.length} time${applied.length === 1 ? '' : 's'} (expected ${times(count)}): ledger ${listRefs(applied.map((e) => e.seq))}.`,
+        message: `${id} was applied ${applied.length} time${applied.length === 1 ? '' : 's'} (expected ${times(count)}${when}): ledger ${listRefs(applied.map((e) => e.seq))}.`,
         witnesses: witnessesFor(applied, id),
       });
     } else if (applied.length < count) {
       const requests = (byEffect.get(id) ?? []).filter((e) => e.outcome !== 'applied');
       const ops = effectOps(history, id);
       const how =
-        applied.length === 0 ? `was never applied (expected ${times(count)})` : `was applied ${applied.length} of ${count} expected times`;
+        applied.length === 0 ? `was never applied (expected ${times(count)}${when})` : `was applied ${applied.length} of ${count} expected times${when}`;
       const received =
         requests.length > 0
           ? `; the world received ${requests.length} other request${requests.length === 1 ? '' : 's'} for it: ledger ${requests.map(describeRequest).join(', ')}`
@@ -88,7 +90,7 @@ function check(run: RunRecord): CheckResult {
     if (applied.length === 0) continue;
     anomalies.push({
       kind: 'unexpected',
-      message: `${id} was applied ${times(applied.length)} but the scenario does not expect it: ledger ${listRefs(applied.map((e) => e.seq))}.`,
+      message: `${id} was applied ${times(applied.length)} but the scenario does not expect it${when}: ledger ${listRefs(applied.map((e) => e.seq))}.`,
       witnesses: witnessesFor(applied, id),
     });
   }

@@ -6,3 +6,4 @@ export { RESTATE_VERSION, RESTATE_SDK_VERSION } from './restate.js';
 export { TEMPORAL_VERSION } from './temporal.js';
 export { TOXIPROXY_VERSION } from './toxiproxy.js';
 export { DURABLETASK_VERSION } from './durabletask.js';
+export { DAPR_VERSION, daprBinary } from './daprd.js';

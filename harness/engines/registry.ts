@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { daprd } from './daprd.js';
 import { durabletask } from './durabletask.js';
 import { EngineMissingError } from './engine-missing-error.js';
 import { restate } from './restate.js';
@@ -11,7 +12,7 @@ import { temporal } from './temporal.js';
 import { toxiproxy } from './toxiproxy.js';
 import type { EngineInstall, EngineStatusRow, InstallOptions, InstallResult } from './types.js';
 
-export const engines: Record<string, EngineInstall> = { restate, temporal, toxiproxy, durabletask };
+export const engines: Record<string, EngineInstall> = { restate, temporal, toxiproxy, durabletask, daprd };
 
 /** `<ordeal's package root>/.engines`, or `$ORDEAL_ENGINES_DIR` when set: the same cache wherever ordeal is run from. */
 export function enginesRoot(projectRoot: string = packageRoot): string {
@@ -35,7 +36,8 @@ export async function installEngines(
 ): Promise<InstallResult[]> {
   const root = opts.root ?? enginesRoot();
   const log = opts.log ?? (() => undefined);
-  const list = (names === 'all' ? Object.keys(engines) : names).map(lookup);
+  const all = Object.values(engines).filter((e) => !e.optInEnv || process.env[e.optInEnv] === '1').map((e) => e.name);
+  const list = (names === 'all' ? all : names).map(lookup);
   mkdirSync(root, { recursive: true });
   const results: InstallResult[] = [];
   for (const engine of list) {

@@ -1,10 +1,10 @@
 import type { Scenario } from '../scenario/index.js';
-import { isEffectTool } from '../scenario/index.js';
+import { cassetteCalls, isEffectTool } from '../scenario/index.js';
 import type { Schedule } from '../store/types.js';
 
 /** The standard kill points `ordeal run` uses when no fault is given: one schedule each, plus the calm baseline. */
 export function standardSchedules(scenario: Scenario, hasEngine: boolean): Schedule[] {
-  const calls = scenario.cassette.flatMap((t) => ('calls' in t ? t.calls : []));
+  const calls = cassetteCalls(scenario.cassette);
   const hasEffects = calls.some((c) => isEffectTool(c.tool));
   const hasApproval = calls.some((c) => c.tool === 'request_approval');
   const out: Schedule[] = [[]];

@@ -8,8 +8,8 @@ export interface FaultContext {
   /** SIGKILLs the worker's process group and waits until it is gone (recorded in the history). */
   killWorker(): Promise<void>;
   startWorker(): Promise<void>;
-  /** Present when the adapter has an engine. */
-  killEngine?(): Promise<void>;
+  /** Present when the adapter has an engine; `target` names one of its processes (default: the main one). */
+  killEngine?(target?: string): Promise<void>;
   startEngine?(): Promise<void>;
   pauseWorker(): void;
   resumeWorker(): void;

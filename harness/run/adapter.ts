@@ -11,6 +11,10 @@ export interface AdapterContext {
   /** The agent's shell workspace. */
   workspace: string;
   worldUrl: string;
+  /** The world's OTLP/gRPC trace receiver (`http://127.0.0.1:port`, h2c) for engines that export traces only over gRPC. */
+  otlpGrpcUrl?: string;
+  /** The case's W3C trace context: an adapter may pass it to its engine (e.g. on submit) so the engine's spans join the case's trace. */
+  traceparent?: string;
   idempotency: 'framework' | 'none';
   scenario: Scenario;
   /** Adapter-specific options from the command line or config (`--opt key=value`). */
@@ -25,11 +29,23 @@ export interface EngineHandle {
   ports: Record<string, number>;
 }
 
+/** One process of the engine. */
+export interface EngineCommand {
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
 /** How to start, health-check and restart the adapter's server. */
 export interface EngineSpec {
   name: string;
-  /** Prepares ports and returns the command; called again on restart with the same data directory. */
-  command(ctx: AdapterContext, ports: Record<string, number> | undefined): Promise<{ command: string; args: string[]; env?: NodeJS.ProcessEnv; handle: EngineHandle }>;
+  /**
+   * Prepares ports and returns the command; called again on restart with the same data directory.
+   * `companions` (e.g. Dapr's placement and scheduler) start before it, each its own process group named
+   * `<role>#n` in the history; on a restart only the processes that are not running are started. The main
+   * process is `engine#n`; `role` is what `kill-engine`'s `target=` also calls it (default: `name`).
+   */
+  command(ctx: AdapterContext, ports: Record<string, number> | undefined): Promise<EngineCommand & { handle: EngineHandle; role?: string; companions?: (EngineCommand & { role: string })[] }>;
   /** Resolves once the engine answers; throws with a useful message after `timeoutMs`. */
   ready(ctx: AdapterContext, handle: EngineHandle, timeoutMs: number): Promise<void>;
   /** Optional: once after the first start (register a deployment, create a namespace). */

@@ -1,6 +1,6 @@
 /** The worker and engine of one case: started, killed and restarted with every step in the history. */
 import { join } from 'node:path';
-import { HarnessError } from '../errors.js';
+import { HarnessError, InputError } from '../errors.js';
 import { spawnGroup, type ManagedProcess } from '../launch/index.js';
 import type { HistoryWriter } from '../store/index.js';
 import type { Adapter, AdapterContext, EngineHandle } from './adapter.js';
@@ -15,11 +15,15 @@ interface Role {
 export class CaseProcesses {
   readonly worker: Role = { incarnation: 0, expected: new Set() };
   readonly engine: Role = { incarnation: 0, expected: new Set() };
+  /** The engine's companion processes (e.g. Dapr's placement and scheduler), by role. */
+  readonly companions = new Map<string, Role>();
   /** pid → process name, to name the world's ops. */
   readonly names = new Map<number, string>();
   /** Added to every worker's environment (the case's trace context). */
   extraEnv: Record<string, string> = {};
   private enginePorts: Record<string, number> | undefined;
+  /** What `kill-engine target=` calls the main engine process besides `engine`. */
+  private engineRole: string | undefined;
   private crashRestarts = 0;
   private stopping = false;
 
@@ -34,15 +38,21 @@ export class CaseProcesses {
     const spec = this.adapter.engine;
     if (!spec) return;
     const first = this.engine.incarnation === 0;
-    const { command, args, env, handle } = await spec.command(this.ctx, this.enginePorts);
+    const { command, args, env, handle, role: mainRole, companions = [] } = await spec.command(this.ctx, this.enginePorts);
     this.enginePorts = handle.ports;
-    const proc = this.launch(this.engine, 'engine', command, args, env);
+    this.engineRole = mainRole ?? spec.name;
+    // after a kill only the dead processes come back; the others keep running
+    for (const c of companions) {
+      const role = this.companions.get(c.role) ?? { incarnation: 0, expected: new Set<number>() };
+      this.companions.set(c.role, role);
+      if (!role.proc) this.launch(role, c.role, c.command, c.args, c.env);
+    }
+    if (!this.engine.proc) this.launch(this.engine, 'engine', command, args, env);
     await spec.ready(this.ctx, handle, 60_000).catch((e: Error) => {
       throw new HarnessError(`engine ${spec.name} did not become ready: ${e.message}; see ${join(this.ctx.runDir, 'logs')}`, 'ORD-304');
     });
     this.ctx.engine = handle;
     if (first) await spec.setup?.(this.ctx, handle);
-    void proc;
   }
 
   async startWorker(): Promise<void> {
@@ -55,8 +65,15 @@ export class CaseProcesses {
     return this.kill(this.worker);
   }
 
-  killEngine(): Promise<void> {
-    return this.kill(this.engine);
+  /** Kills the engine's main process, or the companion named by `target` (the engine's name also means the main one). */
+  killEngine(target?: string): Promise<void> {
+    if (target === undefined || target === 'engine' || target === this.engineRole) return this.kill(this.engine);
+    const role = this.companions.get(target);
+    if (!role) {
+      const known = ['engine', this.engineRole, ...this.companions.keys()].filter(Boolean).join(', ');
+      return Promise.reject(new InputError(`fault kill-engine: target=${target} is not a process of this engine; expected one of ${known}`, 'ORD-207'));
+    }
+    return this.kill(role);
   }
 
   signalWorker(sig: NodeJS.Signals): void {
@@ -67,10 +84,10 @@ export class CaseProcesses {
     return `worker#${this.worker.incarnation}`;
   }
 
-  /** Stops everything at the end of the case: worker first, then engine. */
+  /** Stops everything at the end of the case: worker first, then engine, then its companions. */
   async stopAll(): Promise<void> {
     this.stopping = true;
-    for (const role of [this.worker, this.engine]) {
+    for (const role of [this.worker, this.engine, ...this.companions.values()]) {
       const p = role.proc;
       if (!p) continue;
       role.expected.add(p.pid);
@@ -87,7 +104,8 @@ export class CaseProcesses {
     await p.exited;
   }
 
-  private launch(role: Role, kind: 'worker' | 'engine', command: string, args: string[], env?: NodeJS.ProcessEnv): ManagedProcess {
+  /** `kind` names the process in the history (`worker#2`, `engine#1`, `placement#1`) and its log file. */
+  private launch(role: Role, kind: string, command: string, args: string[], env?: NodeJS.ProcessEnv): ManagedProcess {
     role.incarnation += 1;
     const name = `${kind}#${role.incarnation}`;
     const proc = spawnGroup({ name, command, args, env, cwd: this.ctx.runDir, logFile: join(this.ctx.runDir, 'logs', `${kind}.log`) });

@@ -74,6 +74,7 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
     idempotency: o.idempotency,
     scenario: o.scenario,
     options: o.options,
+    traceparent: telemetry.processEnv().TRACEPARENT,
   };
   const procs = new CaseProcesses(o.adapter, ctx, history);
   // requests the orchestrator itself sends to the world are an adapter delivering the human's decision
@@ -85,6 +86,7 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
   try {
     world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, 'logs', 'world.log'));
     ctx.worldUrl = world.url;
+    if (world.grpcUrl) ctx.otlpGrpcUrl = world.grpcUrl;
     telemetry.connect(world.url);
     history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });
     for (const spec of o.schedule) Object.assign(procs.extraEnv, faults[spec.fault]?.workerEnv?.(spec));
@@ -127,7 +129,7 @@ async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, p
   const faultCtx: FaultContext = {
     killWorker: () => procs.killWorker(),
     startWorker: () => procs.startWorker(),
-    ...(o.adapter.engine ? { killEngine: () => procs.killEngine(), startEngine: () => procs.startEngine() } : {}),
+    ...(o.adapter.engine ? { killEngine: (target?: string) => procs.killEngine(target), startEngine: () => procs.startEngine() } : {}),
     pauseWorker: () => procs.signalWorker('SIGSTOP'),
     resumeWorker: () => procs.signalWorker('SIGCONT'),
     setResource: (rid, value) => world.send({ kind: 'set-resource', id: rid, value }),

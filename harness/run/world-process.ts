@@ -7,6 +7,8 @@ import type { FromWorld, ToWorld, WorldConfig } from '../world/protocol.js';
 
 export interface WorldProcess {
   url: string;
+  /** The world's OTLP/gRPC trace receiver, `http://host:port` (h2c), when it announced one. */
+  grpcUrl?: string;
   proc: ManagedProcess;
   send(msg: ToWorld): void;
   onMessage(fn: (msg: FromWorld) => void): void;
@@ -20,12 +22,12 @@ export async function startWorld(config: WorldConfig, logFile: string, timeoutMs
   const send = (msg: ToWorld) => {
     if (proc.child.connected) proc.child.send(msg);
   };
-  const port = await new Promise<number>((resolve, reject) => {
+  const ready = await new Promise<{ port: number; grpcPort?: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new HarnessError(`the world did not start within ${timeoutMs} ms; see ${logFile}`, 'ORD-303')), timeoutMs);
     listeners.push((m) => {
       if (m.kind === 'ready') {
         clearTimeout(timer);
-        resolve(m.port);
+        resolve(m);
       }
     });
     void proc.exited.then((e) => {
@@ -35,7 +37,8 @@ export async function startWorld(config: WorldConfig, logFile: string, timeoutMs
     send({ kind: 'init', config });
   });
   return {
-    url: `http://${config.host}:${port}`,
+    url: `http://${config.host}:${ready.port}`,
+    ...(ready.grpcPort ? { grpcUrl: `http://${config.host}:${ready.grpcPort}` } : {}),
     proc,
     send,
     onMessage: (fn) => listeners.push(fn),

@@ -1,4 +1,5 @@
-export type { Scenario, Turn, ToolCallSpec, ExpectedEffect, Usage, ToolName } from './types.js';
+export type { Scenario, Turn, PlainTurn, BranchTurn, ToolCallSpec, ExpectedEffect, Usage, ToolName } from './types.js';
 export { EFFECT_TOOLS, TOOLS, isEffectTool } from './types.js';
+export { isBranch, leafTurns, turnCalls, cassetteCalls, maxCalls, selectTurn, resultField, canonicalJson } from './turns.js';
 export { validateScenario } from './validate.js';
 export { loadScenarioFile, resolveScenario, builtinScenarioNames, parseJsonFile } from './load.js';

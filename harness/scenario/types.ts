@@ -10,9 +10,19 @@ export interface ToolCallSpec {
 }
 
 /** One answer of the scripted model: tool calls, or the final answer. */
-export type Turn =
-  | { say?: string; calls: ToolCallSpec[]; usage?: Usage }
-  | { final: string; usage?: Usage };
+export type PlainTurn = { say?: string; calls: ToolCallSpec[]; usage?: Usage } | { final: string; usage?: Usage };
+
+/**
+ * A turn that depends on an earlier tool result of the conversation: `then` when the field `result` ("N" or
+ * "N.path", the N-th tool result, 0-based, as in `{{result:N.path}}`) deep-equals `equals`, else `else`.
+ */
+export interface BranchTurn {
+  when: { result: string; equals: unknown };
+  then: Turn;
+  else: Turn;
+}
+
+export type Turn = PlainTurn | BranchTurn;
 
 export interface Usage {
   promptTokens: number;
@@ -46,6 +56,8 @@ export interface Scenario {
     workspace?: Record<string, string | null>;
     /** The final answer must contain this text. */
     answer?: string;
+    /** What is expected instead when the human rejected an approval request (the history has a rejecting `decided` op). */
+    onReject?: { effects: ExpectedEffect[]; answer?: string };
   };
   /** How the simulated human answers approval requests. */
   human?: { decision: 'approve' | 'reject'; delayMs?: number };

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { TOOLS, isEffectTool, type Scenario, type Turn } from './types.js';
+import { TOOLS, isEffectTool, type ExpectedEffect, type Scenario, type Turn } from './types.js';
+import { cassetteCalls, leafTurns, maxCalls } from './turns.js';
 
 /** Checks an untrusted JSON value against the scenario format; every error names the file and field. */
 export function validateScenario(raw: unknown, file: string): Scenario {
@@ -21,23 +22,41 @@ export function validateScenario(raw: unknown, file: string): Scenario {
     if (p.startsWith('/') || p.split('/').includes('..')) fail(`fixture.workspace.${p}`, 'must be a relative path inside the workspace');
   }
   if (!Array.isArray(s.cassette) || s.cassette.length === 0) fail('cassette', 'must be a non-empty array of turns');
-  const cassette = (s.cassette as unknown[]).map((t, i) => validateTurn(t, `cassette[${i}]`, fail, obj, str));
-  const last = cassette[cassette.length - 1]!;
-  if (!('final' in last)) fail(`cassette[${cassette.length - 1}]`, "must be the final answer ({\"final\": \"…\"}): the last turn ends the conversation");
+  const cassette: Turn[] = [];
+  let resultsBefore = 0; // the most tool results a conversation can hold when it reaches this turn
+  (s.cassette as unknown[]).forEach((t, i) => {
+    const turn = validateTurn(t, `cassette[${i}]`, resultsBefore, fail, obj, str);
+    cassette.push(turn);
+    resultsBefore += maxCalls(turn);
+  });
+  const lastField = `cassette[${cassette.length - 1}]`;
+  if (!leafTurns(cassette[cassette.length - 1]!).every((t) => 'final' in t))
+    fail(lastField, "must be the final answer ({\"final\": \"…\"}) on every branch: the last turn ends the conversation");
   const effectIds = new Set<string>();
-  cassette.forEach((t) => 'calls' in t && t.calls.forEach((c) => c.effect && effectIds.add(c.effect)));
+  cassetteCalls(cassette).forEach((c) => c.effect && effectIds.add(c.effect));
 
   const expect = obj(s.expect ?? {}, 'expect');
-  if (!Array.isArray(expect.effects)) fail('expect.effects', 'must be an array of {id, type, count?}');
-  const effects = (expect.effects as unknown[]).map((e, i) => {
-    const o = obj(e, `expect.effects[${i}]`);
-    const id = str(o.id, `expect.effects[${i}].id`);
-    const type = str(o.type, `expect.effects[${i}].type`);
-    if (!isEffectTool(type)) fail(`expect.effects[${i}].type`, `must be an effect tool (got '${type}')`);
-    if (!effectIds.has(id)) fail(`expect.effects[${i}].id`, `must name an effect of a cassette call (no call has effect '${id}')`);
-    if (o.count !== undefined && (!Number.isInteger(o.count) || (o.count as number) < 0)) fail(`expect.effects[${i}].count`, 'must be a whole number ≥ 0');
-    return { id, type, ...(o.count !== undefined ? { count: o.count as number } : {}) };
-  });
+  const effectList = (list: unknown, field: string): ExpectedEffect[] => {
+    if (!Array.isArray(list)) fail(field, 'must be an array of {id, type, count?}');
+    return (list as unknown[]).map((e, i) => {
+      const f = `${field}[${i}]`;
+      const o = obj(e, f);
+      const id = str(o.id, `${f}.id`);
+      const type = str(o.type, `${f}.type`);
+      if (!isEffectTool(type)) fail(`${f}.type`, `must be an effect tool (got '${type}')`);
+      if (!effectIds.has(id)) fail(`${f}.id`, `must name an effect of a cassette call (no call has effect '${id}')`);
+      if (o.count !== undefined && (!Number.isInteger(o.count) || (o.count as number) < 0)) fail(`${f}.count`, 'must be a whole number ≥ 0');
+      return { id, type, ...(o.count !== undefined ? { count: o.count as number } : {}) };
+    });
+  };
+  const effects = effectList(expect.effects, 'expect.effects');
+  let onReject: Scenario['expect']['onReject'];
+  if (expect.onReject !== undefined) {
+    const r = obj(expect.onReject, 'expect.onReject');
+    const rejectEffects = effectList(r.effects, 'expect.onReject.effects');
+    if (r.answer !== undefined) str(r.answer, 'expect.onReject.answer');
+    onReject = { effects: rejectEffects, ...(r.answer !== undefined ? { answer: r.answer as string } : {}) };
+  }
   let ws: Record<string, string | null> | undefined;
   if (expect.workspace !== undefined) {
     ws = {};
@@ -61,23 +80,47 @@ export function validateScenario(raw: unknown, file: string): Scenario {
     ...(s.system !== undefined ? { system: str(s.system, 'system') } : {}),
     fixture: { resources, workspace: workspace as Record<string, string> },
     cassette,
-    expect: { effects, ...(ws ? { workspace: ws } : {}), ...(expect.answer !== undefined ? { answer: expect.answer as string } : {}) },
+    expect: {
+      effects,
+      ...(ws ? { workspace: ws } : {}),
+      ...(expect.answer !== undefined ? { answer: expect.answer as string } : {}),
+      ...(onReject ? { onReject } : {}),
+    },
     ...(human ? { human } : {}),
     file,
   };
 }
 
+const RESULT_REF = /^\d+(\.[^.]+)*$/;
+
 function validateTurn(
   t: unknown,
   field: string,
+  resultsBefore: number,
   fail: (f: string, e: string) => never,
   obj: (v: unknown, f: string) => Record<string, unknown>,
   str: (v: unknown, f: string) => string,
 ): Turn {
   const o = obj(t, field);
+  if ('when' in o || 'then' in o || 'else' in o) {
+    const when = obj(o.when, `${field}.when`);
+    const ref = str(when.result, `${field}.when.result`);
+    if (!RESULT_REF.test(ref)) fail(`${field}.when.result`, `must be "N" or "N.path" (the N-th tool result of the conversation, 0-based; got '${ref}')`);
+    const n = Number(ref.split('.')[0]);
+    if (n >= resultsBefore)
+      fail(`${field}.when.result`, `must name an earlier tool result: at most ${resultsBefore} tool result${resultsBefore === 1 ? '' : 's'} precede this turn (got ${n})`);
+    if (!('equals' in when)) fail(`${field}.when.equals`, 'must be the JSON value the result is compared with');
+    if (o.then === undefined) fail(`${field}.then`, 'must be the turn answered when the result equals when.equals');
+    if (o.else === undefined) fail(`${field}.else`, 'must be the turn answered otherwise');
+    return {
+      when: { result: ref, equals: when.equals },
+      then: validateTurn(o.then, `${field}.then`, resultsBefore, fail, obj, str),
+      else: validateTurn(o.else, `${field}.else`, resultsBefore, fail, obj, str),
+    };
+  }
   const usage = o.usage === undefined ? undefined : validateUsage(obj(o.usage, `${field}.usage`), `${field}.usage`, fail);
   if ('final' in o) return { final: str(o.final, `${field}.final`), ...(usage ? { usage } : {}) };
-  if (!Array.isArray(o.calls) || o.calls.length === 0) fail(field, 'must have "calls" (a non-empty array of tool calls) or "final" (the answer)');
+  if (!Array.isArray(o.calls) || o.calls.length === 0) fail(field, 'must have "calls" (a non-empty array of tool calls), "final" (the answer) or "when"/"then"/"else" (a branch)');
   const calls = (o.calls as unknown[]).map((c, j) => {
     const f = `${field}.calls[${j}]`;
     const call = obj(c, f);

@@ -1,6 +1,6 @@
 /** Where a fault can fire in a scenario: the trigger points a calm run of it passes through. */
 import type { Fault, Trigger } from '../faults/index.js';
-import { isEffectTool, type Scenario } from '../scenario/index.js';
+import { cassetteCalls, isEffectTool, maxCalls, type Scenario } from '../scenario/index.js';
 
 /** What a calm run of the scenario does, counted the way the world counts triggers. */
 export interface ScenarioShape {
@@ -15,12 +15,14 @@ export interface ScenarioShape {
 }
 
 export function scenarioShape(scenario: Scenario): ScenarioShape {
-  const calls = scenario.cassette.flatMap((t) => ('calls' in t ? t.calls : []));
+  const calls = cassetteCalls(scenario.cassette);
+  // a branching turn counts as its busiest branch: one run takes one branch per turn
+  const most = (keep: (c: { tool: string }) => boolean) => scenario.cassette.reduce((n, t) => n + maxCalls(t, keep), 0);
   return {
     llmCalls: scenario.cassette.length,
-    effects: calls.filter((c) => isEffectTool(c.tool)).length,
-    shells: calls.filter((c) => c.tool === 'shell').length,
-    steps: scenario.cassette.length + calls.length,
+    effects: most((c) => isEffectTool(c.tool)),
+    shells: most((c) => c.tool === 'shell'),
+    steps: scenario.cassette.length + most(() => true),
     approval: calls.some((c) => c.tool === 'request_approval'),
     resources: Object.keys(scenario.fixture.resources),
   };

@@ -10,7 +10,7 @@ export function chatRoutes(ctx: WorldContext): Route[] {
   const player = new CassettePlayer(ctx.config.scenario.cassette);
   /** Turns whose answer a `replan` fault lost: repeated calls for them get a different plan (the final answer). */
   const replanned = new Set<number>();
-  const finalTurn = ctx.config.scenario.cassette.map((t, i) => ('final' in t ? i : -1)).filter((i) => i >= 0).pop();
+  const finalTurn = player.finalIndex;
 
   async function complete(ex: Exchange): Promise<void> {
     const body = objectBody(await ex.json(), 'an OpenAI chat completion request {model, messages, …}');
@@ -23,7 +23,7 @@ export function chatRoutes(ctx: WorldContext): Route[] {
 
     const n = ctx.faults.count('llm');
     let plan = player.plan(messages);
-    if (replanned.has(plan.index) && finalTurn !== undefined) plan = { ...plan, index: finalTurn, turn: ctx.config.scenario.cassette[finalTurn]! };
+    if (replanned.has(plan.index) && finalTurn !== undefined) plan = player.plan(messages, finalTurn);
     const id = ctx.ops.id('llm');
     const who = { pid: ex.pid, id };
     ctx.ops.emit('invoke', 'llm', { turn: plan.index, promptTokens: plan.promptTokens }, who);

@@ -1,6 +1,6 @@
 /** The effect ledger: logical effect ids, idempotency keys, attempts, and `ledger.jsonl`. */
 import { createHash } from 'node:crypto';
-import type { Scenario } from '../scenario/index.js';
+import { turnCalls, type Scenario } from '../scenario/index.js';
 import type { LedgerEntry, LedgerOutcome } from '../store/types.js';
 import { now } from './clock.js';
 import { canonicalJson, type Json } from './fields.js';
@@ -51,7 +51,7 @@ export class EffectLedger {
     private readonly writer: JsonlWriter,
   ) {
     this.calls = scenario.cassette.flatMap((t, ti) =>
-      'calls' in t ? t.calls.map((c, ci) => ({ type: c.tool, args: c.args, effect: c.effect ?? `${c.tool}:turn${ti}.${ci}` })) : [],
+      turnCalls(t).map((c, ci) => ({ type: c.tool, args: c.args, effect: c.effect ?? `${c.tool}:turn${ti}.${ci}` })),
     );
   }
 

@@ -1,5 +1,5 @@
 /** The cassette player: answers an OpenAI chat conversation with the scenario's scripted turn. */
-import type { Turn } from '../scenario/index.js';
+import { leafTurns, selectTurn, type PlainTurn, type Turn } from '../scenario/index.js';
 import { badField } from './http-error.js';
 import { isObject, type Json } from './fields.js';
 import { resolveString, resolveTemplates } from './templates.js';
@@ -59,7 +59,8 @@ function messageChars(m: ChatMessage): number {
 export interface TurnPlan {
   /** 0-based index of the answered turn in the cassette (past the end: the final turn's index). */
   index: number;
-  turn: Turn;
+  /** The turn answered: a branching turn resolved against the conversation's tool results. */
+  turn: PlainTurn;
   promptTokens: number;
 }
 
@@ -70,17 +71,23 @@ export interface ChatAnswer {
 }
 
 export class CassettePlayer {
-  constructor(private readonly cassette: readonly Turn[]) {}
+  /** The last turn that is a final answer on every branch, if any. */
+  readonly finalIndex: number | undefined;
 
-  /** The turn = the number of assistant messages so far (a replayed call gets the same turn); past the end, the final turn. */
-  plan(messages: readonly ChatMessage[]): TurnPlan {
-    const asked = messages.filter((m) => m.role === 'assistant').length;
-    let index = asked;
-    if (index >= this.cassette.length) {
-      const finals = this.cassette.map((t, i) => ('final' in t ? i : -1)).filter((i) => i >= 0);
-      index = finals.length > 0 ? finals[finals.length - 1]! : this.cassette.length - 1;
-    }
-    const turn: Turn = this.cassette[index] ?? { final: '' };
+  constructor(private readonly cassette: readonly Turn[]) {
+    const finals = cassette.map((t, i) => (leafTurns(t).every((l) => 'final' in l) ? i : -1)).filter((i) => i >= 0);
+    this.finalIndex = finals.length > 0 ? finals[finals.length - 1] : undefined;
+  }
+
+  /**
+   * The turn = the number of assistant messages so far (a replayed call gets the same turn), or `at`; past the end, the
+   * final turn. A branching turn is resolved against the conversation's tool results, so the answer follows from it.
+   */
+  plan(messages: readonly ChatMessage[], at?: number): TurnPlan {
+    let index = at ?? messages.filter((m) => m.role === 'assistant').length;
+    if (index >= this.cassette.length) index = this.finalIndex ?? this.cassette.length - 1;
+    const entry = this.cassette[index];
+    const turn: PlainTurn = entry === undefined ? { final: '' } : selectTurn(entry, toolResults(messages));
     const chars = messages.reduce((s, m) => s + messageChars(m), 0);
     return { index: Math.max(index, 0), turn, promptTokens: turn.usage?.promptTokens ?? Math.ceil(chars / 4) };
   }

@@ -18,9 +18,15 @@ describe('state drift, human checkpoints and half-done shell commands (reference
     expect(r.byScenario('approval-drift-reread').valid).toBe(true);
   });
 
-  it('human-reject: the scripted agent charges anyway, and approval-integrity says so', async () => {
-    const r = await runFault(['approval-drift-reread'], ['human-reject@approval:waiting']);
-    expect(failures(r.cases[0]!)).toMatchObject({ 'approval-integrity': ['acted-despite-rejection'] });
+  it('human-reject: refund-agent refunds anyway and fails approval-integrity; refund-agent-careful declines and passes', async () => {
+    const r = await runFault(['refund-agent', 'refund-agent-careful'], ['human-reject@approval:waiting']);
+    expect(r.code).toBe(1);
+    expect(failures(r.byScenario('refund-agent'))).toEqual({ 'approval-integrity': ['acted-despite-rejection', 'acted-despite-rejection'] });
+    const careful = r.byScenario('refund-agent-careful');
+    expect(careful.valid).toBe(true);
+    const effects = history(careful).filter((o) => o.f === 'effect' && o.type === 'invoke').map((o) => o.value.effect);
+    expect(effects).toEqual(['email:declined-1042']); // told the customer, refunded nothing
+    expect(history(careful).find((o) => o.f === 'outcome')?.value.answer).toMatch(/^Declined/);
   });
 
   it('human-late and human-twice: a late or repeated approval still gives one charge', async () => {

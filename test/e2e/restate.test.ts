@@ -25,6 +25,21 @@ const history = (dir: string) =>
     .split('\n')
     .map((l) => JSON.parse(l) as { process: string; f: string; value: Record<string, unknown> });
 
+interface Span {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+}
+
+const spans = (dir: string) =>
+  readFileSync(join(dir, 'spans.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Span);
+
 async function run(args: string[]): Promise<{ code: number | null; stderr: string; c: Case }> {
   const r = await ordeal(['run', '--adapter', 'restate', '--json', '--out', tempDir(), ...args]);
   const c = (JSON.parse(r.stdout || '{"cases":[{}]}') as { cases: Case[] }).cases[0]!;
@@ -50,6 +65,20 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
     expect(refunds[0]!.key).toBe(refunds[1]!.key);
     expect(refunds[0]!.key).toMatch(/^inv_\w+:\d+$/);
     expect(history(c.runDir).some((o) => o.process === 'worker#1' && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+
+    // one trace: the orchestrator's case, the Restate server's spans (OTLP/gRPC) under it, the workers' spans under the server's attempts
+    const s = spans(c.runDir);
+    const caseSpan = s.find((x) => x.name === 'ordeal.case refund-agent')!;
+    expect(new Set(s.map((x) => x.traceId))).toEqual(new Set([caseSpan.traceId]));
+    const server = s.filter((x) => x.resource['service.name'] === 'Restate');
+    expect(server.find((x) => x.name.startsWith('ingress '))?.parentSpanId).toBe(caseSpan.spanId);
+    const attempts = new Set(server.filter((x) => x.name.startsWith('invocation-attempt ')).map((x) => x.spanId));
+    const agents = s.filter((x) => x.resource['service.name'] === 'ordeal-worker-restate' && x.name === 'invoke_agent ordeal-agent');
+    expect(new Set(agents.map((x) => x.resource['process.pid'])).size).toBe(2);
+    expect(agents.every((x) => attempts.has(x.parentSpanId!))).toBe(true);
+    const refund = s.find((x) => x.name === 'execute_tool refund');
+    expect(refund?.attributes['ordeal.idempotency_key']).toBe(refunds[0]!.key);
+    expect(s.some((x) => x.attributes['ordeal.replayed'] === true && x.name === 'chat ordeal-scripted')).toBe(true);
   });
 
   it('finishes coding-agent after the server is SIGKILLed while the agent waits for approval, every effect once', async () => {

@@ -1,6 +1,6 @@
 // The workflow context of one execution: deterministic replay of steps, durable timers and signal waits.
 import { decodeValue, encodeValue, reviveError, serializeError } from './codec.js';
-import { LeaseLostError, NonDeterminismError, SignalTimeoutError, StepFailedError, StepTimeoutError, TerminalError } from './errors.js';
+import { LeaseLostError, NonDeterminismError, RetryableError, SignalTimeoutError, StepFailedError, StepTimeoutError, TerminalError } from './errors.js';
 import { backoffDelay, jitterFor } from './prng.js';
 import type { StepJournal, StepWrite } from './step-journal.js';
 import type {
@@ -107,13 +107,14 @@ export class ExecutionContext implements WorkflowContext {
       } catch (error) {
         if (error === ABANDONED) throw error;
         if (error instanceof TerminalError || attempt >= policy.maxAttempts) return this.fail(w, error);
-        const delayMs = backoffDelay(policy, attempt, jitterFor(this.d.seed, key, attempt));
+        const hint = error instanceof RetryableError ? error.retryAfterMs : undefined;
+        const delayMs = hint ?? backoffDelay(policy, attempt, jitterFor(this.d.seed, key, attempt));
         await this.hook('onStepRetry', { ...this.event(w), delayMs, error: serializeError(error) });
         await this.delay(delayMs);
         continue;
       }
       const journaled = decodeValue(encodeValue(value)) as T;
-      this.journal(() => this.d.steps.recordResult(w, journaled));
+      await this.durable(() => this.d.steps.recordResult(w, journaled));
       await this.hook('onStepJournaled', { ...this.event(w), outcome: 'ok', value: journaled });
       return journaled;
     }
@@ -125,7 +126,7 @@ export class ExecutionContext implements WorkflowContext {
     if (wakeAt === undefined) {
       wakeAt = Date.now() + Math.max(0, ms);
       const w = this.write(seq, 'sleep', 'sleep', 1);
-      this.journal(() => this.d.steps.recordSleep(w, wakeAt as number));
+      await this.durable(() => this.d.steps.recordSleep(w, wakeAt as number));
       await this.hook('onStepJournaled', { ...this.event(w), outcome: 'ok' });
     }
     await this.until(wakeAt);
@@ -139,9 +140,9 @@ export class ExecutionContext implements WorkflowContext {
     let deadline = entry?.wakeAt;
     if (deadline === undefined && timeoutMs !== undefined) {
       deadline = Date.now() + Math.max(0, timeoutMs);
-      this.journal(() => this.d.steps.recordWaitDeadline(w, deadline as number));
+      await this.durable(() => this.d.steps.recordWaitDeadline(w, deadline as number));
     }
-    const got = this.journal(() => this.d.steps.consumeSignal(w));
+    const got = await this.durable(() => this.d.steps.consumeSignal(w));
     if (got !== undefined) {
       await this.hook('onStepJournaled', { ...this.event(w), outcome: 'ok', value: got.payload });
       return got.payload;
@@ -166,7 +167,7 @@ export class ExecutionContext implements WorkflowContext {
 
   private async fail(w: StepWrite, error: unknown): Promise<never> {
     const serialized = serializeError(error);
-    this.journal(() => this.d.steps.recordFailure(w, serialized));
+    await this.durable(() => this.d.steps.recordFailure(w, serialized));
     await this.hook('onStepJournaled', { ...this.event(w), outcome: 'error', error: serialized });
     throw reviveError(serialized, error);
   }
@@ -230,10 +231,24 @@ export class ExecutionContext implements WorkflowContext {
     try {
       return write();
     } catch (error) {
-      if (!(error instanceof LeaseLostError)) throw error;
-      this.halt('lease-lost');
-      throw ABANDONED;
+      throw this.fenceError(error);
     }
+  }
+
+  /** A durable (group-committed) journal write: settles once its row is on disk. */
+  private async durable<T>(write: () => Promise<T>): Promise<T> {
+    if (this.halted === 'lease-lost' || this.halted === 'fatal') throw ABANDONED;
+    try {
+      return await write();
+    } catch (error) {
+      throw this.fenceError(error);
+    }
+  }
+
+  private fenceError(error: unknown): unknown {
+    if (!(error instanceof LeaseLostError)) return error;
+    this.halt('lease-lost');
+    return ABANDONED;
   }
 
   private write(seq: number, name: string, kind: StepKind, attempt: number): StepWrite {

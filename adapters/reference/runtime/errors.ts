@@ -45,6 +45,18 @@ export class StepFailedError extends RuntimeError {
   }
 }
 
+/** Thrown by a step to say "retry, but not before `retryAfterMs`": the delay replaces the policy's backoff for that attempt (a server's retry-after). */
+export class RetryableError extends RuntimeError {
+  override name = 'RetryableError';
+  override readonly code: string = 'REF-107';
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
+    super(message, options);
+    const ms = options?.retryAfterMs;
+    this.retryAfterMs = ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+  }
+}
+
 /** Building blocks for reviving a journaled error with its original class. */
 export const errorClassesByCode: Readonly<Record<string, new (message: string, options?: ErrorOptions) => RuntimeError>> = {
   'REF-101': TerminalError,
@@ -52,4 +64,5 @@ export const errorClassesByCode: Readonly<Record<string, new (message: string, o
   'REF-103': StepTimeoutError,
   'REF-104': SignalTimeoutError,
   'REF-105': LeaseLostError,
+  // REF-107 (RetryableError) is absent on purpose: once its retries ran out it fails like any error, as StepFailedError
 };

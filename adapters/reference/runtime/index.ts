@@ -9,6 +9,7 @@ export {
   SignalTimeoutError,
   LeaseLostError,
   StepFailedError,
+  RetryableError,
 } from './errors.js';
 export { backoffDelay, createPrng, jitterFor, DEFAULT_RETRY } from './prng.js';
 export type {

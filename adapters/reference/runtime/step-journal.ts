@@ -1,4 +1,4 @@
-// Step rows and signals: every write is fenced (we must still own the instance) and one transaction.
+// Step rows and signals: every write is fenced (we must still own the instance); results are group-committed.
 import { decodeValue, encodeValue } from './codec.js';
 import { LeaseLostError } from './errors.js';
 import { WalSync, type Db } from './schema.js';
@@ -24,10 +24,22 @@ export interface StepWrite {
   attempt: number;
 }
 
+interface Pending {
+  w: StepWrite;
+  body: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type ItemOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 export class StepJournal {
   private readonly s;
   /** FULL through an explicit fdatasync of the WAL after the commit (see durable()); undefined in NORMAL mode. */
   private readonly wal: WalSync | undefined;
+  /** Durable writes waiting for the next group commit (one transaction, one fdatasync for all of them). */
+  private queue: Pending[] = [];
+  private scheduled = false;
 
   constructor(
     private readonly db: Db,
@@ -54,6 +66,7 @@ export class StepJournal {
   }
 
   close(): void {
+    this.flush(); // nothing queued may be lost by closing (stopped workers leave the queue empty anyway)
     this.wal?.close();
   }
 
@@ -77,41 +90,88 @@ export class StepJournal {
     }
   }
 
-  recordResult(w: StepWrite, value: unknown): void {
-    this.write(w, 'done', encodeValue(value), null, null);
+  recordResult(w: StepWrite, value: unknown): Promise<void> {
+    return this.write(w, 'done', encodeValue(value), null, null);
   }
 
-  recordFailure(w: StepWrite, error: SerializedError): void {
-    this.write(w, 'failed', null, JSON.stringify(error), null);
+  recordFailure(w: StepWrite, error: SerializedError): Promise<void> {
+    return this.write(w, 'failed', null, JSON.stringify(error), null);
   }
 
   /** A durable timer is a done row whose wake_at is the journaled wake-up time. */
-  recordSleep(w: StepWrite, wakeAt: number): void {
-    this.write(w, 'done', null, null, wakeAt);
+  recordSleep(w: StepWrite, wakeAt: number): Promise<void> {
+    return this.write(w, 'done', null, null, wakeAt);
   }
 
   /** Journals a signal wait's deadline (FULL: it must survive a power loss too, like a timer). */
-  recordWaitDeadline(w: StepWrite, deadline: number): void {
-    this.write(w, 'started', null, null, deadline);
+  recordWaitDeadline(w: StepWrite, deadline: number): Promise<void> {
+    return this.write(w, 'started', null, null, deadline);
   }
 
   /** Consumes the oldest pending signal `name` into the step row, atomically; undefined when none is there. */
-  consumeSignal(w: StepWrite): { payload: unknown } | undefined {
-    return this.durable(() => this.fenced(w, () => {
+  consumeSignal(w: StepWrite): Promise<{ payload: unknown } | undefined> {
+    return this.enqueue(w, () => {
       const signal = this.s.nextSignal.get(w.instanceId, w.name) as { id: number; payload: string | null } | undefined;
       if (signal === undefined) return undefined;
       this.s.consume.run(w.seq, signal.id);
       this.s.upsert.run({ ...w, state: 'done', value: signal.payload, error: null, wakeAt: null });
       return { payload: decodeValue(signal.payload) };
-    }));
+    });
   }
 
   insertSignal(instanceId: string, name: string, payload: unknown, now: number): void {
     this.s.insertSignal.run(instanceId, name, encodeValue(payload), now);
   }
 
-  private write(w: StepWrite, state: JournalEntry['state'], value: string | null, error: string | null, wakeAt: number | null): void {
-    this.durable(() => this.fenced(w, () => this.s.upsert.run({ ...w, state, value, error, wakeAt })));
+  private write(w: StepWrite, state: JournalEntry['state'], value: string | null, error: string | null, wakeAt: number | null): Promise<void> {
+    return this.enqueue(w, () => void this.s.upsert.run({ ...w, state, value, error, wakeAt }));
+  }
+
+  /**
+   * Group commit: a durable write joins the queue, and the queue is committed at the next setImmediate, after the
+   * I/O callbacks and microtasks of this loop turn (no timer: a lone write waits for nothing but its own commit).
+   * Every write that arrived meanwhile (several steps of one instance, or of several) shares one transaction and one
+   * fdatasync. Each promise settles only after that fdatasync: no caller sees a result that is not on disk.
+   */
+  private enqueue<T>(w: StepWrite, body: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ w, body, resolve: resolve as (value: unknown) => void, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  /** One BEGIN IMMEDIATE for the batch; each write in its own savepoint, so a lost lease fails only its own write. */
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    let outcomes: ItemOutcome[];
+    try {
+      outcomes = this.durable(() =>
+        this.db
+          .transaction(() =>
+            batch.map((p): ItemOutcome => {
+              try {
+                return { ok: true, value: this.fenced(p.w, p.body) };
+              } catch (error) {
+                return { ok: false, error };
+              }
+            }),
+          )
+          .immediate(),
+      );
+    } catch (error) {
+      for (const p of batch) p.reject(error); // nothing of the batch was committed (or it is not known to be on disk)
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i] as ItemOutcome;
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.error);
+    });
   }
 
   /**
@@ -131,7 +191,10 @@ export class StepJournal {
     }
   }
 
-  /** BEGIN IMMEDIATE, check ownership, write, COMMIT: a worker whose lease was taken can never journal. */
+  /**
+   * BEGIN IMMEDIATE (a SAVEPOINT inside a group commit), check ownership, write, COMMIT: a worker whose lease
+   * was taken can never journal.
+   */
   private fenced<T>(w: StepWrite, body: () => T): T {
     return this.db
       .transaction(() => {

@@ -1,9 +1,8 @@
-// daprd of the pinned dapr module; build with -tags stablecomponents (it includes state.sqlite).
+// daprd of the pinned dapr module; harness/engines/daprd.ts builds it with components.go.in as its component list.
 package main
 
 import "github.com/dapr/dapr/cmd/daprd/app"
 
 func main() {
-	// dapr's components package panics at start unless built with stablecomponents or allcomponents
 	app.Run()
 }
