@@ -1,4 +1,5 @@
 /** The comparison every renderer shares: cases, and the matrix adapters × scenarios × faults → verdicts. Built once per report. */
+import type { BenchResult } from '../bench/index.js';
 import type { Anomaly, Verdict, Witnesses } from '../harness/checks/index.js';
 import { formatFault } from '../harness/faults/index.js';
 import type { FaultSpec } from '../harness/store/index.js';
@@ -52,6 +53,8 @@ export interface Comparison {
   rows: MatrixRow[];
   cases: CaseReport[];
   totals: Record<CaseStatus, number>;
+  /** A bench result to show beside the cases (`ordeal report --bench bench.json`). */
+  bench?: BenchResult;
 }
 
 export const STATUS_ORDER: CaseStatus[] = ['invalid', 'incomplete', 'unknown', 'valid'];

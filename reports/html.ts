@@ -1,4 +1,5 @@
 /** The HTML report: one self-contained file (inline CSS and SVG, no network) a newcomer can read. */
+import { benchSection } from './bench-section.js';
 import { failingAnomalies, STATUS_WORD, witnessText, type CaseReport, type Comparison, type MatrixRow } from './comparison.js';
 import { escapeHtml as e } from './escape.js';
 import { timelineSvg } from './svg-timeline.js';
@@ -107,6 +108,7 @@ ${keyMetrics(c)}
 <p>Each timeline reads left to right in seconds; one lane per process incarnation (<code>worker#2</code> is the worker restarted after <code>worker#1</code> died), plus the world (the fake external services), the nemesis (the fault injector) and the human. Hover a mark for its details.</p>
 ${LEGEND}
 ${c.cases.map(caseSection).join('\n')}
+${c.bench ? benchSection(c.bench) : ''}
 </body></html>
 `;
 }

@@ -1,4 +1,5 @@
 /** Report renderers, one per file, in one map: each takes the shared comparison and returns text. */
+import type { BenchResult } from '../bench/index.js';
 import { buildComparison, type Comparison } from './comparison.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -11,9 +12,10 @@ export type Renderer = (c: Comparison) => string;
 export const renderers = { html: renderHtml, md: renderMarkdown, json: renderJson, junit: renderJunit } satisfies Record<string, Renderer>;
 export type ReportFormat = keyof typeof renderers;
 
-/** Reads run folders (or directories of them) and renders one format. */
-export function renderReport(paths: string[], format: ReportFormat): string {
-  return renderers[format](buildComparison(loadRuns(paths)));
+/** Reads run folders (or directories of them), and optionally a bench result, and renders one format. */
+export function renderReport(paths: string[], format: ReportFormat, bench?: BenchResult): string {
+  const c = buildComparison(loadRuns(paths));
+  return renderers[format](bench ? { ...c, bench } : c);
 }
 
 export type { Comparison, CaseReport, CaseStatus, MatrixRow } from './comparison.js';

@@ -1,23 +1,38 @@
 /** Activities: every side effect of the agent loop (model, tools, approval inbox) runs here, with heartbeats. */
+import { trace } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
+import { isEffectTool } from '../../harness/scenario/index.js';
+import { ATTR, chatSpan, toolSpan, type StepIdentity } from '../../harness/telemetry/index.js';
+
+/** The world's scripted model, as the other adapters name it in `chat` spans. */
+export const MODEL = 'ordeal-scripted';
 
 export interface ActivityDeps {
   world: WorldClient;
   workspace: string;
   idempotency: 'framework' | 'none';
+  runId: string;
 }
 
 export type AgentActivities = ReturnType<typeof createActivities>;
 
 export function createActivities(deps: ActivityDeps) {
   const { world } = deps;
+  /** Ordeal's step identity of this activity attempt, also put on the interceptor's `RunActivity` span. */
+  const stepOf = (idempotencyKey?: string): StepIdentity => {
+    const info = Context.current().info;
+    const id: StepIdentity = { step: Number(info.activityId), attempt: info.attempt, ...(idempotencyKey ? { idempotencyKey } : {}) };
+    // ordeal.step stays on the chat/execute_tool child only: metrics and the timeline count each span with a step as one execution
+    trace.getActiveSpan()?.setAttributes({ [ATTR.runId]: deps.runId, [ATTR.attempt]: id.attempt, ...(idempotencyKey ? { [ATTR.idempotencyKey]: idempotencyKey } : {}) });
+    return id;
+  };
   return {
     async callModel(messages: ChatMessage[]): Promise<ChatMessage> {
-      const info = Context.current().info;
-      await world.probe('llm:before', { step: Number(info.activityId), attempt: info.attempt, detail: { name: 'llm' } });
-      return heartbeating(async () => (await world.chat(messages, toolSchemas)).message);
+      const id = stepOf();
+      await world.probe('llm:before', { step: id.step, attempt: id.attempt, detail: { name: 'llm' } });
+      return heartbeating(async () => (await chatSpan(MODEL, id, () => world.chat(messages, toolSchemas))).message);
     },
 
     async runToolCall(call: ToolCall): Promise<ToolResult> {
@@ -26,22 +41,27 @@ export function createActivities(deps: ActivityDeps) {
       await world.probe('tool:before', { step, attempt: info.attempt, detail: { name: `tool:${call.function.name}` } });
       if (!info.workflowExecution) throw ApplicationFailure.nonRetryable('runToolCall runs only inside the agent workflow', 'NonRetryable');
       const { workflowId, runId } = info.workflowExecution;
+      // Temporal's identity of this step: the same on every retry of the activity, different for every other step.
+      const key = deps.idempotency === 'framework' ? `${workflowId}/${runId}/${info.activityId}` : undefined;
+      const id = stepOf(key && isEffectTool(call.function.name) ? key : undefined); // only effects send the key
       return heartbeating(() =>
-        runTool(call, {
-          world,
-          workspace: deps.workspace,
-          step,
-          attempt: info.attempt,
-          timeoutMs: info.startToCloseTimeoutMs,
-          // Temporal's identity of this step: the same on every retry of the activity, different for every other step.
-          ...(deps.idempotency === 'framework' ? { idempotencyKey: `${workflowId}/${runId}/${info.activityId}` } : {}),
-        }),
+        toolSpan(call.function.name, call.id, id, () =>
+          runTool(call, {
+            world,
+            workspace: deps.workspace,
+            step,
+            attempt: info.attempt,
+            timeoutMs: info.startToCloseTimeoutMs,
+            ...(key ? { idempotencyKey: key } : {}),
+          }),
+        ),
       );
     },
 
     async requestApproval(approvalId: string, rawArgs: string): Promise<void> {
       const args = toolArgs({ id: approvalId, type: 'function', function: { name: 'request_approval', arguments: rawArgs } });
-      await heartbeating(() => world.requestApproval(approvalId, String(args.summary ?? ''), args.payload ?? null));
+      const id = stepOf();
+      await heartbeating(() => toolSpan('request_approval', undefined, id, () => world.requestApproval(approvalId, String(args.summary ?? ''), args.payload ?? null)));
     },
   };
 }

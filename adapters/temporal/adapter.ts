@@ -8,6 +8,7 @@ import type { Outcome } from '../../harness/store/types.js';
 import { distRoot } from '../../harness/paths.js';
 import { temporalEngine } from './engine.js';
 import { temporalOptions } from './options.js';
+import { caseTraceInterceptor } from './trace-header.js';
 import { APPROVAL_SIGNAL, NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE, type AgentInput, type ApprovalDecisionSignal } from './shared.js';
 
 export function temporalAdapter(): Adapter {
@@ -19,7 +20,8 @@ export function temporalAdapter(): Adapter {
       conn = undefined; // the server may be down for a fault: connect again next time
       throw e;
     });
-    return new Client({ connection: await conn, namespace: NAMESPACE });
+    // the case's trace context rides on the start and the signals: the workflow's spans join the case's trace
+    return new Client({ connection: await conn, namespace: NAMESPACE, interceptors: { workflow: [caseTraceInterceptor(ctx.traceparent)] } });
   };
   return {
     name: 'temporal',

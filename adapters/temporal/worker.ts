@@ -8,13 +8,14 @@ import { temporalOptions } from './options.js';
 import { workerTelemetry, workflowInterceptorModule } from './telemetry.js';
 import { NAMESPACE, TASK_QUEUE, type JournalSinks } from './shared.js';
 
+// first thing: the Node SDK, the case's TRACEPARENT, a resource with service.name and process.pid
+const telemetry = workerTelemetry();
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 if (!env.engineUrl) throw new Error('temporal worker: ORDEAL_ENGINE_URL (the dev server address) is not set');
 const world = new WorldClient(env.worldUrl);
 const opts = temporalOptions(env.options);
 
-const telemetry = workerTelemetry(env.worldUrl, env.runId);
 const t0 = performance.now();
 const codePath = await workflowBundlePath([workflowInterceptorModule]);
 const bundleMs = Math.round(performance.now() - t0);
@@ -34,7 +35,7 @@ const worker = await Worker.create({
   namespace: NAMESPACE,
   taskQueue: TASK_QUEUE,
   workflowBundle: { codePath },
-  activities: createActivities({ world, workspace: env.workspace, idempotency: env.idempotency }),
+  activities: createActivities({ world, workspace: env.workspace, idempotency: env.idempotency, runId: env.runId }),
   sinks,
   interceptors: { activity: telemetry.activity },
   stickyQueueScheduleToStartTimeout: opts.stickyMs,

@@ -7,7 +7,7 @@ export function enginesCommand(y: Argv) {
   return y.command('engines <action> [names..]', 'install the real engines into .engines/ (cached), or show where each one is', (a) =>
     a
       .positional('action', { choices: ['install', 'status'] as const, describe: 'install: fetch and build what is missing; status: show each engine' })
-      .positional('names', { type: 'string', array: true, describe: `engines (default all): ${Object.keys(engines).join(', ')}` })
+      .positional('names', { type: 'string', array: true, describe: `engines (default all but the opt-in ones): ${Object.values(engines).map((e) => (e.optInEnv ? `${e.name} (opt-in: named, or ${e.optInEnv}=1)` : e.name)).join(', ')}` })
       .option('force', { type: 'boolean', default: false, describe: 'reinstall even when the pinned version is there' })
       .option('json', { type: 'boolean', default: false }),
     async (argv) => {

@@ -3,6 +3,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { renderReport, renderers, type ReportFormat } from '../../reports/index.js';
+import type { BenchResult } from '../../bench/index.js';
+import { InputError } from '../errors.js';
+import { parseJsonFile } from '../scenario/index.js';
+
+/** A bench.json as `ordeal bench` writes it; anything else is a clear input error. */
+function readBench(file: string): BenchResult {
+  const v = parseJsonFile(file) as Partial<BenchResult>;
+  if (typeof v !== 'object' || v === null || !v.floor || !v.adapters)
+    throw new InputError(`${file}: not a bench result (expected the bench.json that ordeal bench writes, with "floor" and "adapters")`, 'ORD-233');
+  return v as BenchResult;
+}
 
 export function reportCommand(y: Argv) {
   return y.command(
@@ -13,9 +24,10 @@ export function reportCommand(y: Argv) {
         .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'run folders, or directories that hold run folders' })
         .option('format', { choices: Object.keys(renderers) as ReportFormat[], default: 'html' as ReportFormat, describe: 'html (self-contained), md (PR comments, CI summaries), json (everything), junit (CI test results)' })
         .option('out', { type: 'string', describe: 'write to this file instead of stdout' })
+        .option('bench', { type: 'string', describe: 'a bench.json written by ordeal bench: adds the benchmark section and chart (html, json)' })
         .example('$0 report runs/ --format html --out report.html', 'the side-by-side report of every run in runs/'),
     (argv) => {
-      const text = renderReport(argv.runs as string[], argv.format);
+      const text = renderReport(argv.runs as string[], argv.format, argv.bench ? readBench(argv.bench) : undefined);
       if (!argv.out) {
         process.stdout.write(text);
         return;

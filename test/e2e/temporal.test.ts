@@ -20,6 +20,14 @@ const lines = <T>(dir: string, file: string): T[] =>
 const refunds = (dir: string) =>
   lines<{ effect: string; outcome: string; key: string | null }>(dir, 'ledger.jsonl').filter((e) => e.effect === 'refund:order-1042');
 const history = (dir: string) => lines<{ process: string; f: string; value: Record<string, unknown> }>(dir, 'history.jsonl');
+interface Span {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+}
 
 // A 2 s heartbeat timeout keeps each kill-worker case to seconds instead of the default's ~11 s (README: "Temporal").
 const fast = ['run', '--adapter', 'temporal', '--opt', 'heartbeatMs=2000', '--json'];
@@ -40,6 +48,26 @@ describe('ordeal run --adapter temporal on the real Temporal dev server', () => 
     // Temporal itself retried the activity: the second attempt came from the restarted worker.
     const retry = history(c.runDir).find((o) => o.f === 'probe' && o.value.point === 'tool:before' && o.value.attempt === 2);
     expect(retry?.process).toBe('worker#2');
+
+    // Telemetry: Temporal's interceptor spans and the GenAI step spans of both worker incarnations are in the case's one trace.
+    const spans = lines<Span>(c.runDir, 'spans.jsonl');
+    const runId = (JSON.parse(readFileSync(join(c.runDir, 'run.json'), 'utf8')) as { id: string }).id;
+    const root = spans.find((s) => s.name === 'ordeal.case refund-agent')!;
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([root.traceId]));
+    expect(spans.find((s) => s.name === 'RunWorkflow:agentWorkflow')?.parentSpanId).toBe(root.spanId);
+    const [first, second] = history(c.runDir).filter((o) => o.f === 'start' && o.process.startsWith('worker#')).map((o) => o.value.pid);
+    for (const pid of [first, second]) {
+      const mine = spans.filter((s) => s.resource['process.pid'] === pid);
+      expect(mine.map((s) => s.name)).toEqual(expect.arrayContaining(['RunActivity:callModel', 'chat ordeal-scripted']));
+      expect(mine.every((s) => s.resource['service.name'] === 'ordeal-worker-temporal' && s.resource['ordeal.run_id'] === runId)).toBe(true);
+    }
+    // the refund redone by the new worker: the activity's attempt on Temporal's RunActivity span and on its execute_tool child
+    const refund = spans.find((s) => s.resource['process.pid'] === second && s.name === 'execute_tool refund')!;
+    expect(refund.attributes).toMatchObject({ 'gen_ai.tool.name': 'refund', 'ordeal.step': expect.any(Number) });
+    expect(refund.attributes['ordeal.attempt']).toBeGreaterThanOrEqual(2);
+    const activity = spans.find((s) => s.spanId === refund.parentSpanId)!;
+    expect(activity.name).toBe('RunActivity:runToolCall');
+    expect(activity.attributes['ordeal.attempt']).toBe(refund.attributes['ordeal.attempt']);
   });
 
   it('survives every standard fault on refund-agent, deduplicating the retried refund with the activity identity as key', async () => {
@@ -54,6 +82,9 @@ describe('ordeal run --adapter temporal on the real Temporal dev server', () => 
     expect(rf.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
     expect(rf[0]!.key).toBe(rf[1]!.key);
     expect(rf[0]!.key).toContain(JSON.parse(readFileSync(join(afterEffect.runDir, 'run.json'), 'utf8')).id); // workflow id = run id
+    // the key the effect sent is on the redone activity's spans too
+    const keyed = lines<Span>(afterEffect.runDir, 'spans.jsonl').filter((s) => s.attributes['ordeal.idempotency_key'] === rf[0]!.key);
+    expect([...new Set(keyed.map((s) => s.name))].sort()).toEqual(['RunActivity:runToolCall', 'execute_tool refund']);
 
     // The server was SIGKILLed while the agent waited for the human, restarted on its SQLite file, and the run finished.
     const engine = cases.find((c) => label(c) === 'kill-engine@approval:waiting')!;

@@ -99,7 +99,7 @@ export class ExecutionContext implements WorkflowContext {
         // Only after crashes: interrupted attempts count, as a start-to-close timeout does in Temporal.
         return this.fail(w, new StepFailedError(`step '${name}' used its ${policy.maxAttempts} attempts (the last ones were interrupted)`));
       }
-      this.journal(() => this.d.steps.startAttempt(w));
+      await this.durable(() => this.d.steps.startAttempt(w));
       await this.hook('onStepStart', this.event(w));
       let value: T;
       try {

@@ -40,6 +40,8 @@ export class StepJournal {
   /** Durable writes waiting for the next group commit (one transaction, one fdatasync for all of them). */
   private queue: Pending[] = [];
   private scheduled = false;
+  /** "Attempt started" rows waiting for their (unsynced) commit at the end of this microtask run. */
+  private starts: Pending[] = [];
 
   constructor(
     private readonly db: Db,
@@ -66,7 +68,8 @@ export class StepJournal {
   }
 
   close(): void {
-    this.flush(); // nothing queued may be lost by closing (stopped workers leave the queue empty anyway)
+    this.flushStarts(); // nothing queued may be lost by closing (stopped workers leave the queues empty anyway)
+    this.flush();
     this.wal?.close();
   }
 
@@ -77,14 +80,25 @@ export class StepJournal {
   }
 
   /**
-   * Persists "attempt n started" without an fsync of its own. Safe because in WAL mode the frame reaches the OS
-   * at commit (a SIGKILL cannot lose it) and the next FULL commit fsyncs the whole WAL, this frame included;
-   * only a power loss before that commit can forget the attempt, never a journaled result.
+   * Persists "attempt n started" without an fsync of its own; resolves once committed, before the step function
+   * runs. Safe because in WAL mode the frame reaches the OS at commit (a SIGKILL cannot lose it) and the next FULL
+   * commit fsyncs the whole WAL, this frame included; only a power loss before that commit can forget the attempt,
+   * never a journaled result. Steps started together (one synchronous run, e.g. Promise.all) share one commit.
    */
-  startAttempt(w: StepWrite, wakeAt: number | null = null): void {
+  startAttempt(w: StepWrite, wakeAt: number | null = null): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.starts.push({ w, body: () => void this.s.upsert.run({ ...w, state: 'started', value: null, error: null, wakeAt }), resolve: resolve as (value: unknown) => void, reject });
+      if (this.starts.length === 1) queueMicrotask(() => this.flushStarts());
+    });
+  }
+
+  private flushStarts(): void {
+    const batch = this.starts;
+    if (batch.length === 0) return;
+    this.starts = [];
     this.s.relaxed.run();
     try {
-      this.fenced(w, () => this.s.upsert.run({ ...w, state: 'started', value: null, error: null, wakeAt }));
+      this.commitBatch(batch, (commit) => commit());
     } finally {
       this.s.strict.run();
     }
@@ -142,15 +156,19 @@ export class StepJournal {
     });
   }
 
-  /** One BEGIN IMMEDIATE for the batch; each write in its own savepoint, so a lost lease fails only its own write. */
   private flush(): void {
     this.scheduled = false;
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
+    this.commitBatch(batch, (commit) => this.durable(commit));
+  }
+
+  /** One BEGIN IMMEDIATE for the batch; each write in its own savepoint, so a lost lease fails only its own write. */
+  private commitBatch(batch: Pending[], wrap: (commit: () => ItemOutcome[]) => ItemOutcome[]): void {
     let outcomes: ItemOutcome[];
     try {
-      outcomes = this.durable(() =>
+      outcomes = wrap(() =>
         this.db
           .transaction(() =>
             batch.map((p): ItemOutcome => {

@@ -1,0 +1,63 @@
+// The reference agent loop runs one turn's tool calls concurrently; an approval in the batch still waits durably.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { referenceAdapter } from '../../../../adapters/reference/adapter.js';
+import { openRuntime } from '../../../../adapters/reference/runtime/index.js';
+import { runCase } from '../../../../harness/run/run-case.js';
+import type { Scenario } from '../../../../harness/scenario/index.js';
+import { FILES, readJsonl, type Op, type Schedule } from '../../../../harness/store/index.js';
+
+const out = mkdtempSync(join(tmpdir(), 'ref-parallel-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const scenario: Scenario = {
+  name: 'parallel-approval',
+  description: 'one turn: read a resource, ask for approval and send an email, all at once',
+  task: 'Check order 7, ask for approval and tell the customer.',
+  fixture: { resources: { 'order/7': { customer: 'bo@example.com' } }, workspace: {} },
+  cassette: [
+    {
+      calls: [
+        { tool: 'read_resource', args: { id: 'order/7' } },
+        { tool: 'request_approval', args: { summary: 'Close order 7', payload: { order: '7' } } },
+        { tool: 'send_email', args: { to: 'bo@example.com', subject: 'Order 7', body: 'On it.' }, effect: 'email:order-7' },
+      ],
+    },
+    { final: 'Order 7 handled.' },
+  ],
+  expect: { effects: [{ id: 'email:order-7', type: 'send_email' }], answer: 'Order 7 handled.' },
+} as Scenario;
+
+async function run(schedule: Schedule) {
+  const r = await runCase({ adapter: referenceAdapter(), scenario, schedule, idempotency: 'framework', seed: 1, outDir: out, timeoutMs: 60_000, options: {} });
+  const rt = openRuntime({ path: join(r.runDir, 'data', 'journal.db') });
+  const id = `agent-${r.info.id}`;
+  const journal = rt.journal(id).map((e) => [e.seq, e.name, e.state]);
+  const attempts = rt.status(id)?.attempts;
+  rt.close();
+  return { r, journal, attempts, ops: readJsonl<Op>(join(r.runDir, FILES.history)) };
+}
+
+describe('reference agent loop: parallel tool calls', () => {
+  it.each([
+    ['calm', [] as Schedule],
+    ['killed while waiting for the approval', [{ fault: 'kill-worker', at: 'approval:waiting' }] as Schedule],
+  ])('numbers the calls in call order, sends the email once and waits for the approval (%s)', async (_, schedule) => {
+    const { r, journal, attempts, ops } = await run(schedule);
+    expect(r.verdict.valid, JSON.stringify(r.verdict.checks)).toBe(true);
+    // seqs: the model turn, the three calls in call order, then the approval wait, then the final turn
+    expect(journal).toEqual([
+      [0, 'llm', 'done'],
+      [1, 'tool:read_resource', 'done'],
+      [2, 'approval:request', 'done'],
+      [3, 'tool:send_email', 'done'],
+      [4, 'approval:approval:agent-' + r.info.id + ':2', 'done'],
+      [5, 'llm', 'done'],
+    ]);
+    const sends = ops.filter((op) => op.f === 'effect' && op.type === 'ok' && op.value.type === 'send_email');
+    expect(sends.length).toBeGreaterThanOrEqual(1);
+    expect(attempts).toBe(schedule.length === 0 ? 2 : 3); // the wait gives the instance back once; a kill adds a claim
+  }, 120_000);
+});
