@@ -29,9 +29,12 @@ export function daprAdapter(): Adapter {
     name: 'dapr',
     description: 'Dapr Workflow: the agent loop as an orchestration on the Durable Task sidecar (SQLite) via @dapr/durabletask-js, or on daprd (--opt mode=daprd) via @dapr/dapr',
     engine: byMode,
+    engineLink: true,
     worker: (ctx) => {
       const worker = daprOptions(ctx.options).mode === 'daprd' ? 'daprd-worker.js' : 'worker.js';
-      return { command: process.execPath, args: [join(distRoot, 'adapters/dapr', worker)], env: workerEnv(ctx) };
+      // the worker dials the link address: a Toxiproxy in front of the sidecar when a net fault targets the engine
+      const link = ctx.engine?.linkAddress;
+      return { command: process.execPath, args: [join(distRoot, 'adapters/dapr', worker)], env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) } };
     },
     async submit(ctx) {
       const task = ctx.scenario.task;

@@ -18,7 +18,7 @@ export const durabletaskEngine: EngineSpec = {
     return {
       command: binary,
       args: ['-host', '127.0.0.1', '-port', String(grpc), '-db', join(ctx.dataDir, 'durabletask.sqlite')],
-      handle: { url: `127.0.0.1:${grpc}`, ports: { grpc } },
+      handle: { url: `127.0.0.1:${grpc}`, ports: { grpc }, linkAddress: `127.0.0.1:${grpc}` },
     };
   },
   async ready(_ctx, handle, timeoutMs) {

@@ -10,7 +10,8 @@ import type { AdapterContext, EngineHandle, EngineSpec } from '../../harness/run
 export type RestatePorts = { ingress: number; admin: number; node: number; worker: number };
 
 export const adminUrl = (h: EngineHandle): string => `http://127.0.0.1:${h.ports.admin}`;
-export const workerUrl = (h: EngineHandle): string => `http://127.0.0.1:${h.ports.worker}`;
+// the server dials the worker at the link address: a Toxiproxy in front of the worker's port when a net fault targets the engine
+export const workerUrl = (h: EngineHandle): string => `http://${h.linkAddress ?? `127.0.0.1:${h.ports.worker}`}`;
 
 /** A small single-node config: one partition and a modest memory budget suit a 2-core machine running one agent. */
 function config(p: RestatePorts, tracingEndpoint: string | undefined): string {
@@ -57,7 +58,7 @@ export const restateEngine: EngineSpec = {
         // the server batches spans every 5 s by default and does not flush them on shutdown: a case lasts a few seconds
         OTEL_BSP_SCHEDULE_DELAY: '200',
       },
-      handle: { url: `http://127.0.0.1:${ingress}`, ports },
+      handle: { url: `http://127.0.0.1:${ingress}`, ports, linkAddress: `127.0.0.1:${worker}` },
     };
   },
   async ready(_ctx, handle, timeoutMs) {

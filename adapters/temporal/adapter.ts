@@ -27,9 +27,12 @@ export function temporalAdapter(): Adapter {
     name: 'temporal',
     description: 'Temporal CLI dev server (SQLite) + @temporalio/worker: workflow, activities with heartbeats, approval as a signal',
     engine: temporalEngine,
+    engineLink: true,
     worker: (ctx) => {
       temporalOptions(ctx.options); // reject bad options before anything starts
-      return { command: process.execPath, args: [join(distRoot, 'adapters/temporal/worker.js')], env: workerEnv(ctx) };
+      // the worker dials the link address: a Toxiproxy in front of the server when a net fault targets the engine
+      const link = ctx.engine?.linkAddress;
+      return { command: process.execPath, args: [join(distRoot, 'adapters/temporal/worker.js')], env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) } };
     },
     async submit(ctx) {
       const o = temporalOptions(ctx.options);

@@ -16,7 +16,7 @@ export const temporalEngine: EngineSpec = {
     mkdirSync(ctx.dataDir, { recursive: true });
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(p.grpc), '--http-port', String(p.http)];
     args.push('--metrics-port', String(p.metrics), '--db-filename', join(ctx.dataDir, 'temporal.db'));
-    return { command: binary, args, handle: { url: `127.0.0.1:${p.grpc}`, ports: p } };
+    return { command: binary, args, handle: { url: `127.0.0.1:${p.grpc}`, ports: p, linkAddress: `127.0.0.1:${p.grpc}` } };
   },
   async ready(_ctx, handle, timeoutMs) {
     const deadline = Date.now() + timeoutMs;

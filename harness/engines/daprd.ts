@@ -41,6 +41,8 @@ export const daprd: EngineInstall = {
     try {
       const wrapper = join(build, 'wrapper');
       cpSync(join(wrapperDir, 'go.mod'), join(wrapper, 'go.mod'));
+      // the recorded checksums verify what the proxy serves
+      cpSync(join(wrapperDir, 'go.sum'), join(wrapper, 'go.sum'));
       cpSync(join(wrapperDir, 'cmd'), join(wrapper, 'cmd'), { recursive: true });
       // where the proxy's copy of the pinned module lives (downloads it if needed)
       const listing = await run('go', ['mod', 'download', '-json', `${MODULE}@v${DAPR_VERSION}`], () => undefined, { cwd: wrapper, env });

@@ -1,4 +1,4 @@
-export type { Fault, FaultContext, FaultParam, Firing, HumanPlan, NetControl } from './types.js';
+export type { Fault, FaultContext, FaultParam, Firing, HumanPlan, NetControl, NetTarget } from './types.js';
 export { startNetProxy, type NetProxy } from './net-proxy.js';
 export { humanPlan } from './human-plan.js';
 export type { Trigger } from './trigger.js';

@@ -1,14 +1,18 @@
-/** A real Toxiproxy server for one case, with one proxy in front of the world (network faults). */
+/** A real Toxiproxy server for one case, with a proxy in front of the world and, on demand, one on the worker↔engine link. */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import { enginesRoot, requireEngine } from '../engines/index.js';
 import { HarnessError } from '../errors.js';
 import { freePorts, spawnGroup, waitFor, type ManagedProcess } from '../launch/index.js';
-import type { NetControl } from './types.js';
+import type { NetControl, NetTarget } from './types.js';
 
 export interface NetProxy extends NetControl {
   /** The world's URL through the proxy: what the worker gets as ORDEAL_WORLD_URL. */
   url: string;
+  /** Puts a proxy named `engine` in front of `upstream` (host:port) and returns the host:port it listens on. */
+  linkEngine(upstream: string): Promise<string>;
+  /** Writes the proxies (name, listen, upstream) to `logs/toxiproxy-proxies.json`, then stops the server. */
   stop(): Promise<void>;
 }
 
@@ -23,18 +27,29 @@ export async function startNetProxy(upstreamUrl: string, runDir: string, project
     logFile: join(runDir, 'logs', 'toxiproxy.log'),
   });
   const client = new Toxiproxy(`http://127.0.0.1:${apiPort}`);
-  let proxy: Proxy;
+  const proxies = new Map<NetTarget, Proxy>();
   try {
     await waitFor('toxiproxy-server', () => client.getVersion().then(() => true, () => false), 15_000, 50);
-    proxy = await client.createProxy({ name: 'world', listen: `127.0.0.1:${listenPort}`, upstream: new URL(upstreamUrl).host });
+    proxies.set('world', await client.createProxy({ name: 'world', listen: `127.0.0.1:${listenPort}`, upstream: new URL(upstreamUrl).host }));
   } catch (e) {
     await proc.stop(1000);
     throw new HarnessError(`toxiproxy did not start: ${(e as Error).message}; see ${join(runDir, 'logs', 'toxiproxy.log')}`, 'ORD-306');
   }
+  const proxyOn = (target: NetTarget): Proxy => {
+    const p = proxies.get(target);
+    if (!p) throw new HarnessError(`no Toxiproxy proxy on the worker↔${target} link in this case`, 'ORD-306');
+    return p;
+  };
   let seq = 0;
   return {
     url: `http://127.0.0.1:${listenPort}`,
-    async addToxic(type, attributes) {
+    async linkEngine(upstream) {
+      const [port] = await freePorts(1);
+      proxies.set('engine', await client.createProxy({ name: 'engine', listen: `127.0.0.1:${port}`, upstream }));
+      return `127.0.0.1:${port}`;
+    },
+    async addToxic(type, attributes, target = 'world') {
+      const proxy = proxyOn(target);
       const names: string[] = [];
       for (const stream of ['downstream', 'upstream'] as const) {
         const name = `${type}-${stream}-${++seq}`;
@@ -43,10 +58,14 @@ export async function startNetProxy(upstreamUrl: string, runDir: string, project
       }
       return names;
     },
-    async removeToxics(names) {
+    async removeToxics(names, target = 'world') {
+      const proxy = proxyOn(target);
       for (const name of names) await (await proxy.getToxic(name)).remove();
     },
     async stop() {
+      // the listing shows which links ran through Toxiproxy (the log shows the connections it accepted)
+      const listing = [...proxies.values()].map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream }));
+      writeFileSync(join(runDir, 'logs', 'toxiproxy-proxies.json'), JSON.stringify(listing, null, 2) + '\n');
       await proc.stop(1000);
     },
   };

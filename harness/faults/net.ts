@@ -1,18 +1,23 @@
-/** Network faults through a real Toxiproxy between worker and world: a toxic is added at the trigger and removed after ms. */
+/** Network faults through a real Toxiproxy between worker and world (or, with target=engine, worker and engine): a toxic is added at the trigger and removed after ms. */
 import type { FaultSpec } from '../store/types.js';
-import { intParam, onlyParams } from './params.js';
-import type { Fault, FaultContext, Firing } from './types.js';
+import { choiceParam, intParam, onlyParams } from './params.js';
+import type { Fault, FaultContext, Firing, NetTarget } from './types.js';
 import { HarnessError } from '../errors.js';
 
-async function withToxic(ctx: FaultContext, ms: number, type: 'latency' | 'reset_peer' | 'timeout', attributes: Record<string, number>): Promise<Firing> {
+const TARGETS: readonly NetTarget[] = ['world', 'engine'];
+// `target` is left out of `params` on purpose: `ordeal check` never draws target=engine, which only some adapters support
+const target = (spec: FaultSpec): NetTarget => choiceParam(spec, 'target', TARGETS, 'world');
+
+async function withToxic(ctx: FaultContext, spec: FaultSpec, ms: number, type: 'latency' | 'reset_peer' | 'timeout', attributes: Record<string, number>): Promise<Firing> {
   if (!ctx.net) throw new HarnessError('network faults need the Toxiproxy proxy, but the case runs without it', 'ORD-306');
   const net = ctx.net;
-  const names = await net.addToxic(type, attributes);
+  const on = target(spec);
+  const names = await net.addToxic(type, attributes, on);
   return {
     release: { type: 'continue' },
     after: async () => {
       await ctx.sleep(ms);
-      await net.removeToxics(names);
+      await net.removeToxics(names, on);
     },
   };
 }
@@ -21,35 +26,41 @@ const durationMs = (spec: FaultSpec) => intParam(spec, 'ms', 1000, 1);
 
 export const netLatency: Fault = {
   name: 'net-latency',
-  description: 'Toxiproxy adds latency (default 300 ms, jitter=…) between worker and world for ms (default 1000)',
+  description: 'Toxiproxy adds latency (default 300 ms, jitter=…) between worker and world (target=engine: worker and engine) for ms (default 1000)',
   needsProxy: true,
+  proxyTarget: target,
   validate(spec) {
-    onlyParams(spec, ['ms', 'latency', 'jitter']);
+    onlyParams(spec, ['ms', 'latency', 'jitter', 'target']);
     durationMs(spec);
     intParam(spec, 'latency', 300, 0);
     intParam(spec, 'jitter', 0, 0);
+    target(spec);
   },
-  fire: (ctx, spec) => withToxic(ctx, durationMs(spec), 'latency', { latency: intParam(spec, 'latency', 300, 0), jitter: intParam(spec, 'jitter', 0, 0) }),
+  fire: (ctx, spec) => withToxic(ctx, spec, durationMs(spec), 'latency', { latency: intParam(spec, 'latency', 300, 0), jitter: intParam(spec, 'jitter', 0, 0) }),
 };
 
 export const netReset: Fault = {
   name: 'net-reset',
-  description: 'Toxiproxy resets every connection between worker and world (TCP RST) for ms (default 1000)',
+  description: 'Toxiproxy resets every connection between worker and world (target=engine: worker and engine) with TCP RST for ms (default 1000)',
   needsProxy: true,
+  proxyTarget: target,
   validate(spec) {
-    onlyParams(spec, ['ms']);
+    onlyParams(spec, ['ms', 'target']);
     durationMs(spec);
+    target(spec);
   },
-  fire: (ctx, spec) => withToxic(ctx, durationMs(spec), 'reset_peer', { timeout: 0 }),
+  fire: (ctx, spec) => withToxic(ctx, spec, durationMs(spec), 'reset_peer', { timeout: 0 }),
 };
 
 export const netPartition: Fault = {
   name: 'net-partition',
-  description: 'Toxiproxy lets no data through between worker and world for ms (default 1000); stalled connections close when it heals',
+  description: 'Toxiproxy lets no data through between worker and world (target=engine: worker and engine) for ms (default 1000); stalled connections close when it heals',
   needsProxy: true,
+  proxyTarget: target,
   validate(spec) {
-    onlyParams(spec, ['ms']);
+    onlyParams(spec, ['ms', 'target']);
     durationMs(spec);
+    target(spec);
   },
-  fire: (ctx, spec) => withToxic(ctx, durationMs(spec), 'timeout', { timeout: durationMs(spec) }),
+  fire: (ctx, spec) => withToxic(ctx, spec, durationMs(spec), 'timeout', { timeout: durationMs(spec) }),
 };

@@ -17,15 +17,18 @@ export interface FaultContext {
   sleep(ms: number): Promise<void>;
   /** The case's scenario (fixture values for drift, for example). */
   scenario?: Scenario;
-  /** Present when the schedule has network faults: the Toxiproxy proxy between worker and world. */
+  /** Present when the schedule has network faults: the Toxiproxy proxies between worker and world, and worker and engine. */
   net?: NetControl;
 }
 
-/** Toxics on the Toxiproxy proxy in front of the world. */
+/** Which link a network fault cuts: worker↔world (default) or worker↔engine. */
+export type NetTarget = 'world' | 'engine';
+
+/** Toxics on the Toxiproxy proxies of the case. */
 export interface NetControl {
-  /** Adds a toxic to both directions; returns the names to remove. */
-  addToxic(type: 'latency' | 'reset_peer' | 'timeout', attributes: Record<string, number>): Promise<string[]>;
-  removeToxics(names: string[]): Promise<void>;
+  /** Adds a toxic to both directions of the proxy on `target`; returns the names to remove. */
+  addToxic(type: 'latency' | 'reset_peer' | 'timeout', attributes: Record<string, number>, target?: NetTarget): Promise<string[]>;
+  removeToxics(names: string[], target?: NetTarget): Promise<void>;
 }
 
 /** How the simulated human answers approval requests; human-* faults change it. */
@@ -71,6 +74,8 @@ export interface Fault {
   params?: Record<string, FaultParam>;
   /** Needs the Toxiproxy server between worker and world (network faults). */
   needsProxy?: boolean;
+  /** Which link this spec's proxy must stand on (network faults); `engine` needs an adapter whose Adapter.engineLink is true. */
+  proxyTarget?(spec: FaultSpec): NetTarget;
   /** Environment the worker gets when the schedule has this fault. */
   workerEnv?(spec: FaultSpec): Record<string, string>;
   /** How this fault changes the simulated human. */

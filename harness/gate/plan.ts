@@ -2,7 +2,7 @@
 import { adapters, registerAdapter } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { standardSchedules } from '../faults/index.js';
-import { checkAdapterName, type PlannedCase } from '../run/plan.js';
+import { checkAdapterName, checkEngineLink, type PlannedCase } from '../run/plan.js';
 import { resolveScenario } from '../scenario/index.js';
 import { resolveCheckFaults, singleFaultPoints } from '../schedule/index.js';
 import type { Schedule } from '../store/index.js';
@@ -46,6 +46,12 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
       const schedules: Schedule[] = config.schedules === 'standard' ? standardSchedules(scenario, hasEngine) : config.schedules;
       if (!hasEngine && schedules.some((s) => s.some((f) => f.fault === 'kill-engine')) && config.schedules !== 'standard')
         throw new UsageError(`${config.file}: field 'schedules': kill-engine needs an adapter with an engine process; '${name}' has none`, 'ORD-240');
+      for (const s of config.schedules === 'standard' ? [] : schedules)
+        try {
+          checkEngineLink(s, name);
+        } catch (e) {
+          throw new UsageError(`${config.file}: field 'schedules': ${(e as Error).message}`, 'ORD-240');
+        }
       const points = config.check ? singleFaultPoints({ scenario, faults: resolveCheckFaults(config.check.faults, hasEngine, name), hasEngine, maxFaults: 1 }) : [];
       const seen = new Set<string>();
       for (const schedule of [...schedules, ...points]) {

@@ -27,6 +27,12 @@ export interface EngineHandle {
   /** Where clients and workers reach the engine, e.g. `http://127.0.0.1:8080`. */
   url: string;
   ports: Record<string, number>;
+  /**
+   * host:port the dialing side of the worker↔engine link dials: the engine for a worker that dials it (Temporal, Dapr),
+   * the worker's endpoint for an engine that dials its worker (Restate). For a net fault with `target=engine` the
+   * orchestrator replaces it with a Toxiproxy in front of it, so an adapter hands out this address, not its own.
+   */
+  linkAddress?: string;
 }
 
 /** One process of the engine. */
@@ -77,6 +83,8 @@ export interface Adapter {
   /** One line for `ordeal list`. */
   description: string;
   engine?: EngineSpec;
+  /** Its engine's handle has a `linkAddress` the worker↔engine traffic goes through: net faults may take `target=engine`. */
+  engineLink?: boolean;
   worker(ctx: AdapterContext): WorkerSpec;
   /** Called once the worker process is ready to be told about the run (optional: e.g. to wait for registration). */
   workerReady?(ctx: AdapterContext): Promise<void>;

@@ -1,7 +1,7 @@
 /** Turns `ordeal run`'s options into the list of cases to run. */
 import { adapters } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
-import { parseFaultFlag, standardSchedules, validateSchedule } from '../faults/index.js';
+import { faults, parseFaultFlag, standardSchedules, validateSchedule } from '../faults/index.js';
 import { builtinScenarioNames, parseJsonFile, resolveScenario, type Scenario } from '../scenario/index.js';
 import type { Schedule } from '../store/index.js';
 
@@ -22,6 +22,15 @@ export function checkAdapterName(name: string): void {
   if (!adapters[name]) throw new UsageError(`unknown adapter '${name}': expected one of ${Object.keys(adapters).join(', ')}`, 'ORD-101');
 }
 
+/** A network fault with target=engine needs an adapter whose worker↔engine link can run through Toxiproxy (exit 2 otherwise). */
+export function checkEngineLink(schedule: Schedule, adapter: string): void {
+  const entry = adapters[adapter]!;
+  const f = schedule.find((spec) => faults[spec.fault]?.proxyTarget?.(spec) === 'engine');
+  if (!f || entry.engineLink) return;
+  const why = entry.hasEngine ? 'its worker↔engine connection cannot be routed through Toxiproxy' : 'it has no engine process (only target=world applies)';
+  throw new UsageError(`fault ${f.fault} target=engine is not supported by adapter '${adapter}': ${why}`, 'ORD-105');
+}
+
 export function planCases(o: PlanOptions): PlannedCase[] {
   checkAdapterName(o.adapter);
   if (o.faults?.length && o.scheduleFile) throw new UsageError('--fault and --schedule cannot be combined: give the faults in the schedule file', 'ORD-104');
@@ -32,6 +41,7 @@ export function planCases(o: PlanOptions): PlannedCase[] {
   const hasEngine = adapters[o.adapter]!.hasEngine;
   if (given?.some((f) => f.fault === 'kill-engine') && !hasEngine)
     throw new UsageError(`fault kill-engine needs an adapter with an engine process; '${o.adapter}' has none`, 'ORD-105');
+  if (given) checkEngineLink(given, o.adapter);
   return scenarios.flatMap((scenario) =>
     (given ? [given] : standardSchedules(scenario, hasEngine)).map((schedule) => ({ adapter: o.adapter, scenario, schedule })),
   );

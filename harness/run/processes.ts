@@ -21,6 +21,8 @@ export class CaseProcesses {
   readonly names = new Map<number, string>();
   /** Added to every worker's environment (the case's trace context). */
   extraEnv: Record<string, string> = {};
+  /** A Toxiproxy (host:port) that stands in for the engine handle's linkAddress, kept across engine restarts. */
+  linkVia: string | undefined;
   private enginePorts: Record<string, number> | undefined;
   /** What `kill-engine target=` calls the main engine process besides `engine`. */
   private engineRole: string | undefined;
@@ -51,7 +53,8 @@ export class CaseProcesses {
     await spec.ready(this.ctx, handle, 60_000).catch((e: Error) => {
       throw new HarnessError(`engine ${spec.name} did not become ready: ${e.message}; see ${join(this.ctx.runDir, 'logs')}`, 'ORD-304');
     });
-    this.ctx.engine = handle;
+    // the proxy's upstream is the same port after a restart, so the worker keeps dialing the proxy
+    this.ctx.engine = this.linkVia && handle.linkAddress ? { ...handle, linkAddress: this.linkVia } : handle;
     if (first) await spec.setup?.(this.ctx, handle);
   }
 

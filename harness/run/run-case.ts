@@ -8,7 +8,7 @@ import { faults, humanPlan, parseTrigger, startNetProxy, type FaultContext, type
 import { packageRoot } from '../paths.js';
 import type { FromWorld } from '../world/protocol.js';
 import { defaultCheckers, runCheckers, type Verdict } from '../checks/index.js';
-import { ensureError } from '../errors.js';
+import { ensureError, UsageError } from '../errors.js';
 import { installCleanupHandlers } from '../launch/index.js';
 import type { Adapter, AdapterContext, RunHandle } from './adapter.js';
 import { CaseProcesses, now } from './processes.js';
@@ -174,6 +174,7 @@ async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, p
 
   try {
     await procs.startEngine();
+    if (net && o.schedule.some((f) => faults[f.fault]?.proxyTarget?.(f) === 'engine')) await linkEngineThroughProxy(o, ctx, procs, net, history);
     await procs.startWorker();
     history.append({ time: now(), process: 'orchestrator', type: 'invoke', f: 'submit', id: 'submit', value: {} });
     handle = await o.adapter.submit(ctx);
@@ -195,6 +196,16 @@ async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, p
     timers.forEach(clearTimeout);
     await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 100))]);
   }
+}
+
+/** Net faults with target=engine: a Toxiproxy in front of the engine handle's linkAddress, which the worker (or engine) then dials. */
+async function linkEngineThroughProxy(o: CaseOptions, ctx: AdapterContext, procs: CaseProcesses, net: NetProxy, history: HistoryWriter): Promise<void> {
+  const upstream = ctx.engine?.linkAddress;
+  if (!o.adapter.engineLink || !upstream) throw new UsageError(`network faults with target=engine are not supported by adapter '${o.adapter.name}': its engine gives no worker↔engine address to proxy`, 'ORD-105');
+  const via = await net.linkEngine(upstream);
+  procs.linkVia = via;
+  ctx.engine = { ...ctx.engine!, linkAddress: via };
+  history.append({ time: now(), process: 'orchestrator', type: 'info', f: 'net-proxy', value: { target: 'engine', listen: via, upstream } });
 }
 
 /** The simulated human: answers every approval request as the scenario and the schedule's human-* faults say. */
