@@ -48,7 +48,7 @@ export const daprdEngine: EngineSpec = {
         '--resources-path', resources, '--config', config, '--dapr-graceful-shutdown-seconds', '1',
       ],
       role: 'daprd',
-      handle: { url: `${local}:${ports.grpc}`, ports },
+      handle: { url: `${local}:${ports.grpc}`, ports, linkAddress: `${local}:${ports.grpc}` },
       companions: [
         {
           role: 'placement',

@@ -54,12 +54,24 @@ async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentInput, sp
     const calls = reply.message.tool_calls ?? [];
     if (calls.length === 0) return { answer: reply.message.content ?? '' };
     // The turn's calls run concurrently, as parallel tool calls intend; ctx.step takes its seq when called, so
-    // starting them in call order numbers them the same on every execution. Approval waits follow, in call order.
-    const first = await Promise.all(calls.map((call) => (call.function.name === 'request_approval' ? requestApproval(ctx, deps, call) : tool(ctx, deps, call))));
-    for (const [i, call] of calls.entries()) {
-      const result = call.function.name === 'request_approval' ? await awaitApproval(ctx, deps, first[i] as string, span) : (first[i] as ToolResult);
-      messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
+    // starting them in call order numbers them the same on every execution. An approval is a barrier: the calls
+    // before it finish first, and the calls after it start only once the human has answered.
+    const results: ToolResult[] = [];
+    let batch: ToolCall[] = [];
+    const runBatch = async () => {
+      results.push(...(await Promise.all(batch.map((call) => tool(ctx, deps, call)))));
+      batch = [];
+    };
+    for (const call of calls) {
+      if (call.function.name !== 'request_approval') {
+        batch.push(call);
+        continue;
+      }
+      await runBatch();
+      results.push(await approval(ctx, deps, call, span));
     }
+    await runBatch();
+    for (const [i, call] of calls.entries()) messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(results[i]) });
   }
   throw new Error('agent: too many turns');
 }
@@ -78,10 +90,10 @@ function tool(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall): Promise<To
   );
 }
 
-/** Posts the request to the world's inbox once (durably); returns its id. */
-function requestApproval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall): Promise<string> {
+/** Posts the request to the world's inbox once (durably), then waits for the human's signal. */
+async function approval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall, span: Span): Promise<ToolResult> {
   const args = toolArgs(call);
-  return ctx.step(
+  const id = await ctx.step(
     'approval:request',
     (info) =>
       toolSpan('request_approval', call.id, { step: info.seq, attempt: info.attempt }, async () => {
@@ -90,10 +102,6 @@ function requestApproval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall):
       }),
     { retry },
   );
-}
-
-/** Waits durably for the human's signal (the instance is given back meanwhile). */
-async function awaitApproval(ctx: WorkflowContext, deps: AgentDeps, id: string, span: Span): Promise<ToolResult> {
   if (!ctx.replaying) {
     await deps.world.probe('approval:waiting', { detail: { id } });
     // the execution gives the instance back while it waits: this stretch of the agent ends here

@@ -51,7 +51,7 @@ describe('ordeal run on the reference runtime', () => {
     expect(r.stdout).toContain('kill-worker@after-effect:1');
     expect(r.stdout).toContain('kill-worker@approval:waiting');
     expect(r.stdout).toMatch(/All \d+ cases valid/);
-  });
+  }, 900_000);
 
   it('replays a run folder with the same schedule and the same verdict', async () => {
     const out = tempDir();

@@ -1,4 +1,4 @@
-// The reference agent loop runs one turn's tool calls concurrently; an approval in the batch still waits durably.
+// The reference agent loop runs one turn's tool calls concurrently; an approval among them is a durable barrier.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,20 +44,19 @@ describe('reference agent loop: parallel tool calls', () => {
   it.each([
     ['calm', [] as Schedule],
     ['killed while waiting for the approval', [{ fault: 'kill-worker', at: 'approval:waiting' }] as Schedule],
-  ])('numbers the calls in call order, sends the email once and waits for the approval (%s)', async (_, schedule) => {
+  ])('numbers the calls in call order and sends the email only after the approval, once (%s)', async (_, schedule) => {
     const { r, journal, attempts, ops } = await run(schedule);
+    // approval-integrity fails if the email went out before the human approved; exactly-once-effects if it went twice
     expect(r.verdict.valid, JSON.stringify(r.verdict.checks)).toBe(true);
-    // seqs: the model turn, the three calls in call order, then the approval wait, then the final turn
     expect(journal).toEqual([
       [0, 'llm', 'done'],
       [1, 'tool:read_resource', 'done'],
       [2, 'approval:request', 'done'],
-      [3, 'tool:send_email', 'done'],
-      [4, 'approval:approval:agent-' + r.info.id + ':2', 'done'],
+      [3, `approval:agent-${r.info.id}:2`, 'done'],
+      [4, 'tool:send_email', 'done'],
       [5, 'llm', 'done'],
     ]);
-    const sends = ops.filter((op) => op.f === 'effect' && op.type === 'ok' && op.value.type === 'send_email');
-    expect(sends.length).toBeGreaterThanOrEqual(1);
-    expect(attempts).toBe(schedule.length === 0 ? 2 : 3); // the wait gives the instance back once; a kill adds a claim
+    expect(ops.some((op) => op.f === 'fault')).toBe(schedule.length > 0);
+    expect(attempts).toBe(schedule.length + 1); // a kill makes one more claim
   }, 120_000);
 });
