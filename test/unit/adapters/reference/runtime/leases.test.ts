@@ -19,14 +19,15 @@ describe('reference runtime leases', () => {
           await ctx.step(`s${i}`, async () => {
             runs[`s${i}`] = (runs[`s${i}`] ?? 0) + 1;
             maxConcurrent = Math.max(maxConcurrent, ++concurrent);
-            await new Promise((resolve) => setTimeout(resolve, 120));
+            await new Promise((resolve) => setTimeout(resolve, 300));
             concurrent--;
           });
         }
         return ctx.instanceId;
       });
-    const a = sb.open({ workerId: 'A', leaseMs: 150 });
-    const b = sb.open({ workerId: 'B', leaseMs: 150 });
+    // lease periods long enough that a loaded machine's event-loop stalls do not expire a renewed lease
+    const a = sb.open({ workerId: 'A', leaseMs: 500 });
+    const b = sb.open({ workerId: 'B', leaseMs: 500 });
     define(a);
     define(b);
     sb.worker(a, 5);
