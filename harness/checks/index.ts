@@ -9,4 +9,5 @@ export type { RecoveryThresholds } from './recovery.js';
 export { approvalIntegrity, gatedEffects } from './approval-integrity.js';
 export { driftSafety } from './drift-safety.js';
 export { recovery } from './recovery.js';
+export { faultsApplied } from './faults-applied.js';
 export { checkers, defaultCheckers } from './registry.js';

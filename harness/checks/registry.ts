@@ -4,6 +4,7 @@ import { completion } from './completion.js';
 import { driftSafety } from './drift-safety.js';
 import { recovery } from './recovery.js';
 import { exactlyOnceEffects } from './exactly-once-effects.js';
+import { faultsApplied } from './faults-applied.js';
 import type { Checker } from './types.js';
 import { wastedWork } from './wasted-work.js';
 import { workspaceIntegrity } from './workspace-integrity.js';
@@ -16,6 +17,7 @@ export const checkers: Record<string, Checker> = {
   'approval-integrity': approvalIntegrity,
   'drift-safety': driftSafety,
   recovery: recovery(),
+  'faults-applied': faultsApplied,
 };
 
 /** The checkers every case runs, in registry order. */

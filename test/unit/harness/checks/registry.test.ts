@@ -4,7 +4,7 @@ import { eff, run } from './fixtures.js';
 
 describe('registry', () => {
   it('lists the checkers under their own names in a stable order', () => {
-    expect(Object.keys(checks.checkers)).toEqual(['exactly-once-effects', 'completion', 'wasted-work', 'workspace-integrity', 'approval-integrity', 'drift-safety', 'recovery']);
+    expect(Object.keys(checks.checkers)).toEqual(['exactly-once-effects', 'completion', 'wasted-work', 'workspace-integrity', 'approval-integrity', 'drift-safety', 'recovery', 'faults-applied']);
     for (const [name, c] of Object.entries(checks.checkers)) {
       expect(c.name).toBe(name);
       expect(c.description.length).toBeGreaterThan(10);
