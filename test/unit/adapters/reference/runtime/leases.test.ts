@@ -15,7 +15,7 @@ describe('reference runtime leases', () => {
     let maxConcurrent = 0;
     const define = (rt: Runtime) =>
       rt.register('long', async (ctx) => {
-        for (let i = 0; i < 6; i++) {
+        for (let i = 0; i < 8; i++) {
           await ctx.step(`s${i}`, async () => {
             runs[`s${i}`] = (runs[`s${i}`] ?? 0) + 1;
             maxConcurrent = Math.max(maxConcurrent, ++concurrent);
@@ -26,8 +26,8 @@ describe('reference runtime leases', () => {
         return ctx.instanceId;
       });
     // lease periods long enough that a loaded machine's event-loop stalls do not expire a renewed lease
-    const a = sb.open({ workerId: 'A', leaseMs: 500 });
-    const b = sb.open({ workerId: 'B', leaseMs: 500 });
+    const a = sb.open({ workerId: 'A', leaseMs: 800 });
+    const b = sb.open({ workerId: 'B', leaseMs: 800 });
     define(a);
     define(b);
     sb.worker(a, 5);
@@ -36,7 +36,7 @@ describe('reference runtime leases', () => {
     const state = await a.wait('one', { timeoutMs: 20_000 });
     expect(state.status).toBe('completed');
     expect(state.attempts).toBe(1);
-    expect(runs).toEqual({ s0: 1, s1: 1, s2: 1, s3: 1, s4: 1, s5: 1 });
+    expect(runs).toEqual({ s0: 1, s1: 1, s2: 1, s3: 1, s4: 1, s5: 1, s6: 1, s7: 1 });
     expect(maxConcurrent).toBe(1);
   });
 
