@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runOne } from '../helpers/run-folder.js';
 import { engines, enginesRoot } from '../../harness/engines/index.js';
-import { ordeal, root, tempDir } from '../helpers/cli.js';
+import { ordeal, root } from '../helpers/cli.js';
 
 interface Case {
   valid: boolean;
@@ -28,11 +29,7 @@ const history = (dir: string) =>
 
 const starts = (dir: string, role: string) => history(dir).filter((o) => o.process.startsWith(`${role}#`) && o.f === 'start').map((o) => String(o.value.command));
 
-async function run(args: string[]): Promise<{ code: number | null; stderr: string; c: Case }> {
-  const r = await ordeal(['run', '--adapter', 'dapr', '--opt', 'mode=daprd', '--json', '--out', tempDir(), ...args]);
-  const c = (JSON.parse(r.stdout || '{"cases":[{}]}') as { cases: Case[] }).cases[0]!;
-  return { code: r.code, stderr: r.stderr, c };
-}
+const run = (args: string[]) => runOne<Case>(['--adapter', 'dapr', '--opt', 'mode=daprd', ...args]);
 
 describe.skipIf(!asked)(`ordeal run --adapter dapr --opt mode=daprd on daprd + placement + scheduler${asked ? '' : ` — skipped: ${skipReason}`}`, () => {
   beforeAll(async () => {

@@ -1,35 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engines, enginesRoot } from '../../harness/engines/index.js';
-import { ordeal, root, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { engineInstalled, history, ledger, runOne } from '../helpers/run-folder.js';
 
-interface Case {
-  valid: boolean;
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }>;
-}
+const { installed, skipReason } = engineInstalled('durabletask');
 
-const installed = engines.durabletask!.installed(enginesRoot(root));
-const skipReason = `durabletask-go ${engines.durabletask!.version} is not installed in ${enginesRoot(root)} (run \`ordeal engines install durabletask\`)`;
-
-const ledger = (dir: string) =>
-  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { seq: number; effect: string; outcome: string; key: string | null });
-
-const history = (dir: string) =>
-  readFileSync(join(dir, 'history.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { process: string; f: string; value: Record<string, unknown> });
-
-async function run(args: string[]): Promise<{ code: number | null; stderr: string; c: Case }> {
-  const r = await ordeal(['run', '--adapter', 'dapr', '--json', '--out', tempDir(), ...args]);
-  const c = (JSON.parse(r.stdout || '{"cases":[{}]}') as { cases: Case[] }).cases[0]!;
-  return { code: r.code, stderr: r.stderr, c };
-}
+const run = (args: string[]) => runOne(['--adapter', 'dapr', ...args]);
 
 describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task sidecar${installed ? '' : ` — skipped: ${skipReason}`}`, () => {
   it('repeats the refund when the worker dies after the effect and tools send no idempotency key', async () => {

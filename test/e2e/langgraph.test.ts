@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runOne } from '../helpers/run-folder.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 
 interface Case {
@@ -24,11 +25,7 @@ const ledger = (dir: string): Ledger[] =>
     .map((l) => JSON.parse(l) as Ledger);
 const history = (dir: string) => readFileSync(join(dir, 'history.jsonl'), 'utf8');
 
-async function run(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; c: Case; stderr: string }> {
-  const r = await ordeal(['run', '--adapter', 'langgraph', '--json', '--out', tempDir(), ...args], env ? { env } : {});
-  if (!r.stdout.trim().startsWith('{')) throw new Error(`ordeal exited ${r.code}: ${r.stderr}`);
-  return { code: r.code, c: (JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!, stderr: r.stderr };
-}
+const run = (args: string[], env?: NodeJS.ProcessEnv) => runOne<Case>(['--adapter', 'langgraph', ...args], env);
 const refundKill = ['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1'];
 
 /** The URL scripts/postgres.sh printed (npm run test:full sets it), or the address it starts PostgreSQL on. */

@@ -1,50 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engines, enginesRoot } from '../../harness/engines/index.js';
-import { ordeal, root, tempDir } from '../helpers/cli.js';
+import { ordeal, tempDir } from '../helpers/cli.js';
+import { engineInstalled, history, ledger, runOne, spans } from '../helpers/run-folder.js';
 
-interface Case {
-  valid: boolean;
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }>;
-}
+const { installed, skipReason } = engineInstalled('restate');
 
-const installed = engines.restate!.installed(enginesRoot(root));
-const skipReason = `restate-server ${engines.restate!.version} is not installed in ${enginesRoot(root)} (run \`ordeal engines install restate\`)`;
 
-const ledger = (dir: string) =>
-  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { seq: number; effect: string; outcome: string; key: string | null });
 
-const history = (dir: string) =>
-  readFileSync(join(dir, 'history.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { process: string; f: string; value: Record<string, unknown> });
-
-interface Span {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes: Record<string, unknown>;
-  resource: Record<string, unknown>;
-}
-
-const spans = (dir: string) =>
-  readFileSync(join(dir, 'spans.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Span);
-
-async function run(args: string[]): Promise<{ code: number | null; stderr: string; c: Case }> {
-  const r = await ordeal(['run', '--adapter', 'restate', '--json', '--out', tempDir(), ...args]);
-  const c = (JSON.parse(r.stdout || '{"cases":[{}]}') as { cases: Case[] }).cases[0]!;
-  return { code: r.code, stderr: r.stderr, c };
-}
+const run = (args: string[]) => runOne(['--adapter', 'restate', ...args]);
 
 describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-server${installed ? '' : ` — skipped: ${skipReason}`}`, () => {
   it('repeats the refund when the worker dies after the effect and tools send no idempotency key', async () => {
