@@ -100,7 +100,7 @@ export class ExecutionContext implements WorkflowContext {
         return this.fail(w, new StepFailedError(`step '${name}' used its ${policy.maxAttempts} attempts (the last ones were interrupted)`));
       }
       await this.durable(() => this.d.steps.startAttempt(w));
-      await this.hook('onStepStart', this.event(w));
+      if (this.d.hooks.onStepStart) await this.hook('onStepStart', this.event(w)); // no event, no await when unhooked
       let value: T;
       try {
         value = await this.attempt(fn, { key, seq, attempt, instanceId: this.d.instanceId, name }, options?.timeoutMs);
@@ -113,9 +113,10 @@ export class ExecutionContext implements WorkflowContext {
         await this.delay(delayMs);
         continue;
       }
-      const journaled = decodeValue(encodeValue(value)) as T;
-      await this.durable(() => this.d.steps.recordResult(w, journaled));
-      await this.hook('onStepJournaled', { ...this.event(w), outcome: 'ok', value: journaled });
+      const encoded = encodeValue(value);
+      const journaled = decodeValue(encoded) as T;
+      await this.durable(() => this.d.steps.recordResult(w, encoded));
+      if (this.d.hooks.onStepJournaled) await this.hook('onStepJournaled', { ...this.event(w), outcome: 'ok', value: journaled });
       return journaled;
     }
   }

@@ -2,8 +2,8 @@
 import { decodeValue, encodeValue } from './codec.js';
 import { LeaseLostError } from './errors.js';
 import { HOST, ownerIsDead } from './liveness.js';
-import type { Db } from './schema.js';
-import type { InstanceState, InstanceStatus, SerializedError, SynchronousMode } from './types.js';
+import type { Db, Durability } from './schema.js';
+import type { InstanceState, InstanceStatus, SerializedError } from './types.js';
 
 /** ready_at of an instance waiting for a signal without deadline. */
 export const NEVER_READY = Number.MAX_SAFE_INTEGER;
@@ -32,14 +32,21 @@ export interface ClaimedInstance {
 
 export class InstanceStore {
   private readonly s;
+  private readonly claimTx;
 
   constructor(
-    private readonly db: Db,
-    synchronous: SynchronousMode,
+    db: Db,
+    /** Every write here except renew() must survive a power loss: it goes through durability.commit(). */
+    private readonly durability: Durability,
   ) {
+    this.claimTx = db.transaction((owner: string, names: string[], limit: number, now: number, leaseMs: number) => {
+      const rows = this.s.claimable.all({ now, names: JSON.stringify(names), limit }) as InstanceRow[];
+      for (const row of rows) {
+        this.s.take.run({ owner, pid: process.pid, host: HOST, until: now + leaseMs, now, id: row.id });
+      }
+      return rows.map((row) => ({ id: row.id, workflow: row.workflow, input: decodeValue(row.input) }));
+    });
     this.s = {
-      relaxed: db.prepare('PRAGMA synchronous = NORMAL'),
-      strict: db.prepare(`PRAGMA synchronous = ${synchronous}`),
       insert: db.prepare(
         `INSERT OR IGNORE INTO instances (id, workflow, input, status, created_at, updated_at)
          VALUES (?, ?, ?, 'pending', ?, ?)`,
@@ -85,7 +92,7 @@ export class InstanceStore {
 
   /** Idempotent: a second start with the same id changes nothing. */
   create(id: string, workflow: string, input: unknown, now: number): boolean {
-    return this.s.insert.run(id, workflow, encodeValue(input), now, now).changes === 1;
+    return this.durability.commit(() => this.s.insert.run(id, workflow, encodeValue(input), now, now)).changes === 1;
   }
 
   get(id: string): InstanceState | undefined {
@@ -112,28 +119,17 @@ export class InstanceStore {
   /** Takes up to `limit` runnable instances whose lease is free or expired, in one write transaction. */
   claim(owner: string, names: string[], limit: number, now: number, leaseMs: number): ClaimedInstance[] {
     if (limit <= 0 || names.length === 0) return [];
-    return this.db
-      .transaction(() => {
-        const rows = this.s.claimable.all({ now, names: JSON.stringify(names), limit }) as InstanceRow[];
-        for (const row of rows) {
-          this.s.take.run({ owner, pid: process.pid, host: HOST, until: now + leaseMs, now, id: row.id });
-        }
-        return rows.map((row) => ({ id: row.id, workflow: row.workflow, input: decodeValue(row.input) }));
-      })
-      .immediate();
+    const claimed = this.claimTx.immediate(owner, names, limit, now, leaseMs);
+    if (claimed.length > 0) this.durability.sync(); // an idle poll claims nothing and needs no fdatasync
+    return claimed;
   }
 
   /** Extends the leases we still own; returns the ids we still own (the rest were taken from us). */
   renew(owner: string, ids: string[], until: number): Set<string> {
     if (ids.length === 0) return new Set();
-    // No fsync: a renewal lost to a power loss only matters to a process that died with it.
-    this.s.relaxed.run();
-    try {
-      const rows = this.s.renew.all({ owner, ids: JSON.stringify(ids), until }) as Array<{ id: string }>;
-      return new Set(rows.map((row) => row.id));
-    } finally {
-      this.s.strict.run();
-    }
+    // No fsync (not through durability.commit): a renewal lost to a power loss only matters to a process that died with it.
+    const rows = this.s.renew.all({ owner, ids: JSON.stringify(ids), until }) as Array<{ id: string }>;
+    return new Set(rows.map((row) => row.id));
   }
 
   complete(id: string, owner: string, result: unknown, now: number): void {
@@ -146,12 +142,12 @@ export class InstanceStore {
 
   /** Gives the instance back until `readyAt` (or until one of `waiting` is signalled). */
   suspend(id: string, owner: string, readyAt: number, waiting: string[], now: number): void {
-    this.s.suspend.run({ id, owner, readyAt, waiting: JSON.stringify(waiting), now });
+    this.durability.commit(() => this.s.suspend.run({ id, owner, readyAt, waiting: JSON.stringify(waiting), now }));
   }
 
   /** Gives the instance back for immediate pickup (graceful stop). */
   release(id: string, owner: string, now: number): void {
-    this.s.release.run({ id, owner, now });
+    this.durability.commit(() => this.s.release.run({ id, owner, now }));
   }
 
   /** Expires leases of owners whose process is provably dead, so a restarted worker needs not wait leaseMs. */
@@ -161,16 +157,17 @@ export class InstanceStore {
     for (const row of rows) {
       if (ownerIsDead(row.owner_pid, row.owner_host)) expired += this.s.expire.run(row.id, row.owner).changes;
     }
+    if (expired > 0) this.durability.sync();
     return expired;
   }
 
-  /** A signal arrived: make the instance runnable now (a spurious wake only costs one replay). */
+  /** A signal arrived: make the instance runnable now (a spurious wake only costs one replay). Inside the caller's durable commit. */
   wake(id: string): void {
     this.s.wake.run(id);
   }
 
   private finish(id: string, owner: string, status: InstanceStatus, result: string | null, error: string | null, now: number): void {
-    const changes = this.s.finish.run({ id, owner, status, result, error, now }).changes;
+    const changes = this.durability.commit(() => this.s.finish.run({ id, owner, status, result, error, now })).changes;
     if (changes === 0) throw new LeaseLostError(`instance ${id} is no longer owned by ${owner}`);
   }
 }

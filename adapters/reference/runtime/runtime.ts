@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InstanceStore } from './instance-store.js';
 import { HOST } from './liveness.js';
 import { DEFAULT_RETRY } from './prng.js';
-import { openDatabase, type Db } from './schema.js';
+import { Durability, openDatabase, type Db } from './schema.js';
 import { StepJournal } from './step-journal.js';
 import type { InstanceState, JournalEntry, RuntimeOptions, WaitOptions, Worker, WorkerOptions, WorkflowFn } from './types.js';
 import { PollingWorker } from './worker.js';
@@ -25,14 +25,16 @@ class ReferenceRuntime implements Runtime {
   private readonly db: Db;
   private readonly store: InstanceStore;
   private readonly steps: StepJournal;
+  private readonly durability: Durability;
   private readonly workflows = new Map<string, WorkflowFn>();
   private readonly workers = new Set<PollingWorker>();
 
   constructor(private readonly options: RuntimeOptions) {
     const synchronous = options.synchronous ?? 'FULL';
     this.db = openDatabase(options.path, synchronous, options.busyTimeoutMs ?? 10_000);
-    this.store = new InstanceStore(this.db, synchronous);
-    this.steps = new StepJournal(this.db, synchronous);
+    this.durability = Durability.for(this.db, synchronous);
+    this.store = new InstanceStore(this.db, this.durability);
+    this.steps = new StepJournal(this.db, this.durability);
     this.workerId = options.workerId ?? `${HOST}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
@@ -47,12 +49,14 @@ class ReferenceRuntime implements Runtime {
   }
 
   signal(instanceId: string, name: string, payload?: unknown): void {
-    this.db
-      .transaction(() => {
-        this.steps.insertSignal(instanceId, name, payload, Date.now());
-        this.store.wake(instanceId);
-      })
-      .immediate();
+    this.durability.commit(() =>
+      this.db
+        .transaction(() => {
+          this.steps.insertSignal(instanceId, name, payload, Date.now());
+          this.store.wake(instanceId);
+        })
+        .immediate(),
+    );
     this.kickWorkers();
   }
 
@@ -96,6 +100,7 @@ class ReferenceRuntime implements Runtime {
   close(): void {
     if (this.workers.size > 0) throw new Error('stop every worker (await worker.stop()) before close()');
     this.steps.close();
+    this.durability.close();
     this.db.close();
   }
 

@@ -1,8 +1,8 @@
 // Step rows and signals: every write is fenced (we must still own the instance); results are group-committed.
 import { decodeValue, encodeValue } from './codec.js';
 import { LeaseLostError } from './errors.js';
-import { WalSync, type Db } from './schema.js';
-import type { JournalEntry, SerializedError, StepKind, SynchronousMode } from './types.js';
+import type { Db, Durability } from './schema.js';
+import type { JournalEntry, SerializedError, StepKind } from './types.js';
 
 interface StepRow {
   seq: number;
@@ -26,17 +26,29 @@ export interface StepWrite {
 
 interface Pending {
   w: StepWrite;
+  /** Runs inside the batch transaction; throws LeaseLostError (writing nothing) when the instance is no longer ours. */
   body: () => unknown;
+  /** body is one statement: alone in a batch, it commits by itself (a write statement takes the write lock first, like BEGIN IMMEDIATE). */
+  single: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
 type ItemOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+interface RowValues {
+  state: JournalEntry['state'];
+  value: string | null;
+  error: string | null;
+  wakeAt: number | null;
+}
+
 export class StepJournal {
   private readonly s;
-  /** FULL through an explicit fdatasync of the WAL after the commit (see durable()); undefined in NORMAL mode. */
-  private readonly wal: WalSync | undefined;
+  /** One BEGIN IMMEDIATE for a batch; built once (better-sqlite3 wraps each call in its own BEGIN/COMMIT). */
+  private readonly batchTx;
+  /** A SAVEPOINT around a multi-statement write (consumeSignal): ownership checked, then the writes, or nothing. */
+  private readonly fencedTx;
   /** Durable writes waiting for the next group commit (one transaction, one fdatasync for all of them). */
   private queue: Pending[] = [];
   private scheduled = false;
@@ -44,15 +56,17 @@ export class StepJournal {
   private starts: Pending[] = [];
 
   constructor(
-    private readonly db: Db,
-    private readonly synchronous: SynchronousMode,
+    db: Db,
+    private readonly durability: Durability,
   ) {
     this.s = {
       load: db.prepare('SELECT * FROM steps WHERE instance_id = ? ORDER BY seq'),
       owner: db.prepare('SELECT owner FROM instances WHERE id = ?'),
+      // Fencing inside the statement: the row is written only while @owner still holds the instance (changes = 0 otherwise).
       upsert: db.prepare(
         `INSERT INTO steps (instance_id, seq, name, kind, state, attempt, value, error, wake_at)
-         VALUES (@instanceId, @seq, @name, @kind, @state, @attempt, @value, @error, @wakeAt)
+         SELECT @instanceId, @seq, @name, @kind, @state, @attempt, @value, @error, @wakeAt
+         WHERE EXISTS (SELECT 1 FROM instances WHERE id = @instanceId AND owner = @owner)
          ON CONFLICT (instance_id, seq) DO UPDATE SET name = excluded.name, kind = excluded.kind, state = excluded.state,
            attempt = excluded.attempt, value = excluded.value, error = excluded.error, wake_at = excluded.wake_at`,
       ),
@@ -61,16 +75,18 @@ export class StepJournal {
       ),
       consume: db.prepare('UPDATE signals SET consumed_seq = ? WHERE id = ?'),
       insertSignal: db.prepare('INSERT INTO signals (instance_id, name, payload, created_at) VALUES (?, ?, ?, ?)'),
-      relaxed: db.prepare('PRAGMA synchronous = NORMAL'),
-      strict: db.prepare(`PRAGMA synchronous = ${synchronous}`),
     };
-    this.wal = synchronous === 'FULL' ? WalSync.open(db) : undefined;
+    this.batchTx = db.transaction((batch: Pending[]) => batch.map(settle));
+    this.fencedTx = db.transaction((w: StepWrite, body: () => unknown) => {
+      const row = this.s.owner.get(w.instanceId) as { owner: string | null } | undefined;
+      if (row?.owner !== w.owner) throw lost(w);
+      return body();
+    });
   }
 
   close(): void {
     this.flushStarts(); // nothing queued may be lost by closing (stopped workers leave the queues empty anyway)
     this.flush();
-    this.wal?.close();
   }
 
   load(instanceId: string): Map<number, JournalEntry> {
@@ -81,13 +97,13 @@ export class StepJournal {
 
   /**
    * Persists "attempt n started" without an fsync of its own; resolves once committed, before the step function
-   * runs. Safe because in WAL mode the frame reaches the OS at commit (a SIGKILL cannot lose it) and the next FULL
-   * commit fsyncs the whole WAL, this frame included; only a power loss before that commit can forget the attempt,
+   * runs. Safe because in WAL mode the frame reaches the OS at commit (a SIGKILL cannot lose it) and the next durable
+   * commit fdatasyncs the whole WAL, this frame included; only a power loss before that commit can forget the attempt,
    * never a journaled result. Steps started together (one synchronous run, e.g. Promise.all) share one commit.
    */
   startAttempt(w: StepWrite, wakeAt: number | null = null): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.starts.push({ w, body: () => void this.s.upsert.run({ ...w, state: 'started', value: null, error: null, wakeAt }), resolve: resolve as (value: unknown) => void, reject });
+      this.starts.push({ w, body: () => this.upsert(w, { state: 'started', value: null, error: null, wakeAt }), single: true, resolve: resolve as (value: unknown) => void, reject });
       if (this.starts.length === 1) queueMicrotask(() => this.flushStarts());
     });
   }
@@ -96,49 +112,54 @@ export class StepJournal {
     const batch = this.starts;
     if (batch.length === 0) return;
     this.starts = [];
-    this.s.relaxed.run();
-    try {
-      this.commitBatch(batch, (commit) => commit());
-    } finally {
-      this.s.strict.run();
-    }
+    this.commitBatch(batch, (commit) => commit()); // committed, not synced: see startAttempt
   }
 
-  recordResult(w: StepWrite, value: unknown): Promise<void> {
-    return this.write(w, 'done', encodeValue(value), null, null);
+  /** `encoded`: the result as encodeValue() wrote it (the caller decodes the same text, so live and replay agree). */
+  recordResult(w: StepWrite, encoded: string | null): Promise<void> {
+    return this.write(w, { state: 'done', value: encoded, error: null, wakeAt: null });
   }
 
   recordFailure(w: StepWrite, error: SerializedError): Promise<void> {
-    return this.write(w, 'failed', null, JSON.stringify(error), null);
+    return this.write(w, { state: 'failed', value: null, error: JSON.stringify(error), wakeAt: null });
   }
 
   /** A durable timer is a done row whose wake_at is the journaled wake-up time. */
   recordSleep(w: StepWrite, wakeAt: number): Promise<void> {
-    return this.write(w, 'done', null, null, wakeAt);
+    return this.write(w, { state: 'done', value: null, error: null, wakeAt });
   }
 
-  /** Journals a signal wait's deadline (FULL: it must survive a power loss too, like a timer). */
+  /** Journals a signal wait's deadline (durable: it must survive a power loss too, like a timer). */
   recordWaitDeadline(w: StepWrite, deadline: number): Promise<void> {
-    return this.write(w, 'started', null, null, deadline);
+    return this.write(w, { state: 'started', value: null, error: null, wakeAt: deadline });
   }
 
   /** Consumes the oldest pending signal `name` into the step row, atomically; undefined when none is there. */
   consumeSignal(w: StepWrite): Promise<{ payload: unknown } | undefined> {
-    return this.enqueue(w, () => {
-      const signal = this.s.nextSignal.get(w.instanceId, w.name) as { id: number; payload: string | null } | undefined;
-      if (signal === undefined) return undefined;
-      this.s.consume.run(w.seq, signal.id);
-      this.s.upsert.run({ ...w, state: 'done', value: signal.payload, error: null, wakeAt: null });
-      return { payload: decodeValue(signal.payload) };
-    });
+    return this.enqueue(w, false, () =>
+      this.fencedTx(w, () => {
+        const signal = this.s.nextSignal.get(w.instanceId, w.name) as { id: number; payload: string | null } | undefined;
+        if (signal === undefined) return undefined;
+        this.s.consume.run(w.seq, signal.id);
+        this.upsert(w, { state: 'done', value: signal.payload, error: null, wakeAt: null });
+        return { payload: decodeValue(signal.payload) };
+      }) as { payload: unknown } | undefined,
+    );
   }
 
   insertSignal(instanceId: string, name: string, payload: unknown, now: number): void {
     this.s.insertSignal.run(instanceId, name, encodeValue(payload), now);
   }
 
-  private write(w: StepWrite, state: JournalEntry['state'], value: string | null, error: string | null, wakeAt: number | null): Promise<void> {
-    return this.enqueue(w, () => void this.s.upsert.run({ ...w, state, value, error, wakeAt }));
+  private write(w: StepWrite, row: RowValues): Promise<void> {
+    return this.enqueue(w, true, () => this.upsert(w, row));
+  }
+
+  /** One fenced statement: writes the row, or nothing and throws LeaseLostError when the lease was taken. */
+  private upsert(w: StepWrite, row: RowValues): void {
+    const { instanceId, owner, seq, name, kind, attempt } = w;
+    const { state, value, error, wakeAt } = row;
+    if (this.s.upsert.run({ instanceId, owner, seq, name, kind, attempt, state, value, error, wakeAt }).changes === 0) throw lost(w);
   }
 
   /**
@@ -147,9 +168,9 @@ export class StepJournal {
    * Every write that arrived meanwhile (several steps of one instance, or of several) shares one transaction and one
    * fdatasync. Each promise settles only after that fdatasync: no caller sees a result that is not on disk.
    */
-  private enqueue<T>(w: StepWrite, body: () => T): Promise<T> {
+  private enqueue<T>(w: StepWrite, single: boolean, body: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ w, body, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ w, body, single, resolve: resolve as (value: unknown) => void, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -161,26 +182,18 @@ export class StepJournal {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
-    this.commitBatch(batch, (commit) => this.durable(commit));
+    this.commitBatch(batch, (commit) => this.durability.commit(commit));
   }
 
-  /** One BEGIN IMMEDIATE for the batch; each write in its own savepoint, so a lost lease fails only its own write. */
+  /**
+   * One BEGIN IMMEDIATE for the batch (a lone single-statement write commits by itself). Each write is fenced by itself
+   * (one statement, or a savepoint for a multi-statement write), so a lost lease fails only that write.
+   */
   private commitBatch(batch: Pending[], wrap: (commit: () => ItemOutcome[]) => ItemOutcome[]): void {
     let outcomes: ItemOutcome[];
     try {
-      outcomes = wrap(() =>
-        this.db
-          .transaction(() =>
-            batch.map((p): ItemOutcome => {
-              try {
-                return { ok: true, value: this.fenced(p.w, p.body) };
-              } catch (error) {
-                return { ok: false, error };
-              }
-            }),
-          )
-          .immediate(),
-      );
+      const only = batch.length === 1 ? batch[0] : undefined;
+      outcomes = wrap(() => (only?.single ? [settle(only)] : this.batchTx.immediate(batch)));
     } catch (error) {
       for (const p of batch) p.reject(error); // nothing of the batch was committed (or it is not known to be on disk)
       return;
@@ -191,37 +204,18 @@ export class StepJournal {
       else p.reject(o.error);
     });
   }
+}
 
-  /**
-   * A FULL commit as SQLite's own on Linux, with fdatasync instead of fsync: commit under NORMAL (the frames
-   * reach the OS), then fdatasync the WAL before returning. The result is on disk when the call returns, exactly
-   * as with FULL; the inode's mtime, which fsync would also flush, is not needed to read the frames back.
-   */
-  private durable<T>(commit: () => T): T {
-    if (this.wal === undefined) return commit();
-    this.s.relaxed.run();
-    try {
-      const out = commit();
-      this.wal.sync();
-      return out;
-    } finally {
-      this.s.strict.run();
-    }
+function settle(p: Pending): ItemOutcome {
+  try {
+    return { ok: true, value: p.body() };
+  } catch (error) {
+    return { ok: false, error };
   }
+}
 
-  /**
-   * BEGIN IMMEDIATE (a SAVEPOINT inside a group commit), check ownership, write, COMMIT: a worker whose lease
-   * was taken can never journal.
-   */
-  private fenced<T>(w: StepWrite, body: () => T): T {
-    return this.db
-      .transaction(() => {
-        const row = this.s.owner.get(w.instanceId) as { owner: string | null } | undefined;
-        if (row?.owner !== w.owner) throw new LeaseLostError(`instance ${w.instanceId} is no longer owned by ${w.owner}`);
-        return body();
-      })
-      .immediate();
-  }
+function lost(w: StepWrite): LeaseLostError {
+  return new LeaseLostError(`instance ${w.instanceId} is no longer owned by ${w.owner}`);
 }
 
 function toEntry(row: StepRow): JournalEntry {
