@@ -93,5 +93,6 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
   } finally {
     rss.stop();
     delete process.env.ORDEAL_PROBES;
+    delete process.env.ORDEAL_SPAN_EXPORT;
   }
 }
