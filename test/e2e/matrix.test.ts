@@ -1,0 +1,27 @@
+// Every shipped scenario runs to a valid verdict on every adapter whose engine is installed (faults are tested per adapter).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { adapters } from '../../adapters/index.js';
+import { builtinScenarioNames } from '../../harness/scenario/index.js';
+import { ordeal, tempDir } from '../helpers/cli.js';
+import { engineInstalled } from '../helpers/run-folder.js';
+
+const needs: Record<string, string | undefined> = { reference: undefined, langgraph: undefined, restate: 'restate', temporal: 'temporal', dapr: 'durabletask' };
+
+describe('every scenario on every adapter, without faults', () => {
+  for (const adapter of Object.keys(adapters)) {
+    const engine = needs[adapter];
+    const check = engine ? engineInstalled(engine) : { installed: true, skipReason: '' };
+    it.skipIf(!check.installed)(`${adapter}${check.installed ? '' : ` — skipped: ${check.skipReason}`}`, async () => {
+      const out = tempDir();
+      const calm = join(out, 'calm.json');
+      writeFileSync(calm, '[]');
+      const r = await ordeal(['run', '--adapter', adapter, '--schedule', calm, '--json', '--out', out]);
+      const res = JSON.parse(r.stdout) as { valid: boolean; cases: { scenario: string; valid: boolean }[] };
+      expect(res.cases.map((c) => c.scenario).sort()).toEqual(builtinScenarioNames());
+      expect(res.cases.filter((c) => c.valid !== true)).toEqual([]);
+      expect(r.code).toBe(0);
+    }, 600_000);
+  }
+});
