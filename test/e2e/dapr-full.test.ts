@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runOne } from '../helpers/run-folder.js';
+import { history, ledger, runOne, refundEntries } from '../helpers/run-folder.js';
 import { engines, enginesRoot } from '../../harness/engines/index.js';
 import { ordeal, root } from '../helpers/cli.js';
 
@@ -15,17 +14,7 @@ interface Case {
 const asked = process.env.ORDEAL_DAPR_FULL === '1';
 const skipReason = 'set ORDEAL_DAPR_FULL=1 to build daprd + placement + scheduler (`ordeal engines install daprd`) and run full Dapr mode';
 
-const ledger = (dir: string) =>
-  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { effect: string; outcome: string; key: string | null });
 
-const history = (dir: string) =>
-  readFileSync(join(dir, 'history.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { process: string; f: string; value: Record<string, unknown> });
 
 const starts = (dir: string, role: string) => history(dir).filter((o) => o.process.startsWith(`${role}#`) && o.f === 'start').map((o) => String(o.value.command));
 
@@ -42,7 +31,7 @@ describe.skipIf(!asked)(`ordeal run --adapter dapr --opt mode=daprd on daprd + p
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none']);
     expect(code, stderr).toBe(1);
     expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => [e.outcome, e.key])).toEqual([['applied', null], ['applied', null]]);
     expect(starts(c.runDir, 'engine')[0]).toMatch(/\/daprd .*--placement-host-address 127\.0\.0\.1:\d+ --scheduler-host-address 127\.0\.0\.1:\d+/);
   });
@@ -50,7 +39,7 @@ describe.skipIf(!asked)(`ordeal run --adapter dapr --opt mode=daprd on daprd + p
   it('deduplicates the re-dispatched refund with the workflow instance id and step as key', async () => {
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
     expect(code, stderr).toBe(0);
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
     expect(refunds[0]!.key).toBe(refunds[1]!.key);
     expect(refunds[0]!.key).toMatch(/-dapr-[0-9a-f]+:\d+$/);

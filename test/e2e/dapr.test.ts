@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { engineInstalled, history, ledger, runOne } from '../helpers/run-folder.js';
+import { engineInstalled, history, ledger, runOne, refundEntries } from '../helpers/run-folder.js';
 
 const { installed, skipReason } = engineInstalled('durabletask');
 
@@ -14,7 +14,7 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task 
     expect(code, stderr).toBe(1);
     const dup = c.checks['exactly-once-effects']!.anomalies.find((a) => a.kind === 'duplicate');
     expect(dup).toBeDefined();
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
     expect(refunds.map((e) => e.key)).toEqual([null, null]);
   });
@@ -22,7 +22,7 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task 
   it('deduplicates the re-dispatched refund with the instance id and step as key', async () => {
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
     expect(code, stderr).toBe(0);
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
     expect(refunds[0]!.key).toBe(refunds[1]!.key);
     expect(refunds[0]!.key).toMatch(/-dapr-[0-9a-f]+:\d+$/);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOne } from '../helpers/run-folder.js';
+import { runOne, refundEntries } from '../helpers/run-folder.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 
 interface Case {
@@ -49,13 +49,13 @@ describe('ordeal run --adapter langgraph (StateGraph, ToolNode, interrupt(), Sql
     const { code, c } = await run([...refundKill, '--idempotency', 'none']);
     expect(code).toBe(1);
     expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');
-    expect(ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042').map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    expect(refundEntries(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'applied']);
   });
 
   it('re-runs the tools superstep after the kill, and the world deduplicates it by the checkpointed task and tool call', async () => {
     const { code, c } = await run([...refundKill, '--idempotency', 'framework']);
     expect(code).toBe(0);
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
     expect(refunds[0]!.key).toBe(refunds[1]!.key);
     // thread id, the ToolNode task's checkpoint namespace, the tool call id from the checkpointed AIMessage
@@ -94,7 +94,7 @@ describe('langgraph variants', () => {
   it('functional API: the restarted entrypoint replays cached task results, so the re-sent refund carries the same key', async () => {
     const { code, c } = await run([...refundKill, '--opt', 'api=functional']);
     expect(code).toBe(0);
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
     expect(refunds[0]!.key).toMatch(/\|callTool:[0-9a-f-]{36}:call_/);
     expect(history(c.runDir)).toContain('"channels":["__return__"]');
@@ -103,7 +103,7 @@ describe('langgraph variants', () => {
   it('durability=exit: nothing after the approval was checkpointed, so the model is asked again and the refund goes out twice under new keys', async () => {
     const { code, c } = await run([...refundKill, '--opt', 'durability=exit']);
     expect(code).toBe(1);
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
     expect(refunds[0]!.key).not.toBe(refunds[1]!.key);
     expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');

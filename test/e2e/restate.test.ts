@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, tempDir } from '../helpers/cli.js';
-import { engineInstalled, history, ledger, runOne, spans } from '../helpers/run-folder.js';
+import { engineInstalled, history, ledger, runOne, spans, refundEntries } from '../helpers/run-folder.js';
 
 const { installed, skipReason } = engineInstalled('restate');
 
@@ -16,7 +16,7 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
     expect(code, stderr).toBe(1);
     const dup = c.checks['exactly-once-effects']!.anomalies.find((a) => a.kind === 'duplicate');
     expect(dup).toBeDefined();
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
     expect(refunds.map((e) => e.key)).toEqual([null, null]);
   });
@@ -24,7 +24,7 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
   it('deduplicates the re-run step with a key from Restate’s invocation id and journal position', async () => {
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
     expect(code, stderr).toBe(0);
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
     expect(refunds[0]!.key).toBe(refunds[1]!.key);
     expect(refunds[0]!.key).toMatch(/^inv_\w+:\d+$/);

@@ -2,17 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, tempDir } from '../helpers/cli.js';
+import { refundEntries } from '../helpers/run-folder.js';
 
 interface Json {
   valid: boolean;
   cases: { scenario: string; valid: boolean; runDir: string; replay: string; checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }> }[];
 }
 
-const ledger = (dir: string) =>
-  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { seq: number; effect: string; outcome: string; key: string | null });
 
 describe('ordeal run on the reference runtime', () => {
   it('shows the duplicated refund when the worker dies after the effect and tools send no idempotency key', async () => {
@@ -24,7 +20,7 @@ describe('ordeal run on the reference runtime', () => {
     expect(c.valid).toBe(false);
     const dup = c.checks['exactly-once-effects']!.anomalies.find((a) => a.kind === 'duplicate');
     expect(dup).toBeDefined();
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
     expect(dup!.witnesses.ledger).toEqual(refunds.map((e) => e.seq));
     expect(c.replay).toContain('ordeal replay');
@@ -35,7 +31,7 @@ describe('ordeal run on the reference runtime', () => {
     const r = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework', '--json', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const c = (JSON.parse(r.stdout) as Json).cases[0]!;
-    const refunds = ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042');
+    const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
     expect(refunds[0]!.key).toBe(refunds[1]!.key);
     const history = readFileSync(join(c.runDir, 'history.jsonl'), 'utf8');

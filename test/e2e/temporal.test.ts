@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installEngines, enginesRoot } from '../../harness/engines/index.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
+import { history, lines, refundEntries } from '../helpers/run-folder.js';
 
 interface Case {
   scenario: string;
@@ -12,14 +13,7 @@ interface Case {
   checks: Record<string, { valid: boolean; anomalies: { kind: string }[] }>;
 }
 
-const lines = <T>(dir: string, file: string): T[] =>
-  readFileSync(join(dir, file), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as T);
-const refunds = (dir: string) =>
-  lines<{ effect: string; outcome: string; key: string | null }>(dir, 'ledger.jsonl').filter((e) => e.effect === 'refund:order-1042');
-const history = (dir: string) => lines<{ process: string; f: string; value: Record<string, unknown> }>(dir, 'history.jsonl');
+const refunds = refundEntries;
 interface Span {
   traceId: string;
   spanId: string;

@@ -47,3 +47,6 @@ export async function runOne<C = Case>(args: string[], env?: NodeJS.ProcessEnv):
   if (!r.stdout.trim().startsWith('{')) throw new Error(`ordeal exited ${r.code} without JSON: ${r.stderr}`);
   return { code: r.code, stderr: r.stderr, c: (JSON.parse(r.stdout) as { cases: C[] }).cases[0]! };
 }
+
+/** The ledger entries of refund-agent's refund, the effect most tests kill around. */
+export const refundEntries = (dir: string) => ledger(dir).filter((e) => e.effect === 'refund:order-1042');
