@@ -2,7 +2,7 @@
  * The agent loop as a Dapr (Durable Task) orchestration: model and tool calls are activities, the
  * approval is an external event. Shared by both modes: daprd serves the same Durable Task protocol.
  */
-import { runTool, toolArgs, toolSchemas, WorldClient, type ChatMessage, type ChatReply, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
+import { openingMessages, runTool, toolArgs, toolSchemas, WorldClient, type ChatMessage, type ChatReply, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
 import { isEffectTool } from '../../harness/scenario/index.js';
 import { chatSpan, toolSpan } from '../../harness/telemetry/index.js';
 
@@ -56,10 +56,7 @@ type Steps<T> = AsyncGenerator<unknown, T, unknown>;
 
 export function agentOrchestrator(deps: AgentDeps) {
   return async function* agent(ctx: AgentContext, input: AgentInput): Steps<{ answer: string }> {
-    const messages: ChatMessage[] = [
-      { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
-      { role: 'user', content: input.task },
-    ];
+    const messages: ChatMessage[] = [...openingMessages(input)];
     let step = 0;
     for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
       const reply = yield* activity<ChatReply>(ctx, deps, ACTIVITY.llm, ++step, { messages });

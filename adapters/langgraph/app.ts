@@ -6,6 +6,7 @@ import type { StateSnapshot } from '@langchain/langgraph';
 import { functionalAgent } from './functional-agent.js';
 import { graphAgent, type AgentParts } from './graph-agent.js';
 import type { Api } from './options.js';
+import { openingMessages } from '../../harness/agent/conversation.js';
 import type { RunRequest } from './handoff.js';
 
 /** What both styles share: a Pregel app with a checkpointer. */
@@ -19,7 +20,8 @@ export function buildApp(api: Api, parts: AgentParts): AgentApp {
 }
 
 export function initialInput(api: Api, req: RunRequest): unknown {
-  const messages = [new SystemMessage(req.system ?? 'You are a careful agent. Use the tools.'), new HumanMessage(req.task)];
+  const [system, user] = openingMessages(req);
+  const messages = [new SystemMessage(system.content), new HumanMessage(user.content)];
   return api === 'functional' ? messages : { messages };
 }
 

@@ -1,7 +1,7 @@
 /** The agent loop on the reference runtime: every model call and tool call is a durable step. */
 import type { Span } from '@opentelemetry/api';
 import { RetryableError, type WorkflowContext } from './runtime/index.js';
-import { runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
+import { openingMessages, runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
 import { isEffectTool } from '../../harness/scenario/index.js';
 import { agentSpan, chatSpan, toolSpan, ATTR } from '../../harness/telemetry/index.js';
 
@@ -40,10 +40,7 @@ export function agentWorkflow(deps: AgentDeps) {
 }
 
 async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentInput, span: Span): Promise<{ answer: string }> {
-  const messages: ChatMessage[] = [
-    { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
-    { role: 'user', content: input.task },
-  ];
+  const messages: ChatMessage[] = [...openingMessages(input)];
   for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
     const reply = await ctx.step(
       'llm',

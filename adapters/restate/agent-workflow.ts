@@ -1,7 +1,7 @@
 /** The agent loop as a Restate workflow: model and tool calls in `ctx.run`, approval through an awakeable. */
 import { context, trace, type Context, type Span } from '@opentelemetry/api';
 import * as restate from '@restatedev/restate-sdk';
-import { runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolResult } from '../../harness/agent/index.js';
+import { openingMessages, runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolResult } from '../../harness/agent/index.js';
 import { isEffectTool } from '../../harness/scenario/index.js';
 import { agentSpan, ATTR, chatSpan, contextFromTraceparent, currentTracing, OPERATION, replayedStepSpan, toolSpan } from '../../harness/telemetry/index.js';
 
@@ -80,10 +80,7 @@ export function agentWorkflow(deps: AgentDeps) {
       return result as T;
     };
 
-    const messages: ChatMessage[] = [
-      { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
-      { role: 'user', content: input.task },
-    ];
+    const messages: ChatMessage[] = [...openingMessages(input)];
     for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
       const reply = await step('llm', 'llm:before', (_key, n, attempt) => chatSpan(MODEL, { step: n, attempt }, () => deps.world.chat(messages, toolSchemas)));
       messages.push(reply.message);

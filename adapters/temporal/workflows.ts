@@ -1,6 +1,7 @@
 /** The agent loop as a Temporal workflow: model and tool calls are activities, approval is a signal. */
 import { condition, defineSignal, proxyActivities, proxySinks, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { ChatMessage } from '../../harness/agent/index.js';
+import { openingMessages } from '../../harness/agent/conversation.js';
 import type { AgentActivities } from './activities.js';
 import { APPROVAL_SIGNAL, type AgentInput, type ApprovalDecisionSignal, type JournalSinks } from './shared.js';
 
@@ -31,10 +32,7 @@ export async function agentWorkflow(input: AgentInput): Promise<{ answer: string
     return result;
   };
 
-  const messages: ChatMessage[] = [
-    { role: 'system', content: input.system ?? 'You are a careful agent. Use the tools.' },
-    { role: 'user', content: input.task },
-  ];
+  const messages: ChatMessage[] = [...openingMessages(input)];
   let approvals = 0;
   for (let turn = 0; turn < MAX_TURNS; turn++) {
     const reply = await journaled('llm', () => acts.callModel(messages));
