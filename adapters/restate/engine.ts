@@ -1,9 +1,10 @@
 /** The real restate-server: its own base dir, node name and loopback ports, kept across restarts. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { enginesRoot, requireEngine } from '../../harness/engines/index.js';
 import { freePorts, waitFor } from '../../harness/launch/index.js';
 import { packageRoot } from '../../harness/paths.js';
+import { FILES } from '../../harness/store/run-folder.js';
 import type { AdapterContext, EngineHandle, EngineSpec } from '../../harness/run/adapter.js';
 
 /** Ports one case uses: the server's three, and the worker's endpoint (fixed so the deployment address never changes). */
@@ -69,5 +70,13 @@ export const restateEngine: EngineSpec = {
       timeoutMs,
       100,
     );
+  },
+  // The server exports its spans in 200 ms batches and drops what is unsent on shutdown: before it is stopped,
+  // wait until the invocation's last span (`invocation-end`) has reached the world, for at most 3 s.
+  async settle(ctx) {
+    if (!ctx.otlpGrpcUrl) return;
+    const file = join(ctx.runDir, FILES.spans);
+    const ended = (): boolean => existsSync(file) && /"name":"invocation-end /.test(readFileSync(file, 'utf8'));
+    await waitFor('restate invocation-end span', async () => ended(), 3000, 50).catch(() => undefined);
   },
 };

@@ -56,6 +56,11 @@ export interface EngineSpec {
   ready(ctx: AdapterContext, handle: EngineHandle, timeoutMs: number): Promise<void>;
   /** Optional: once after the first start (register a deployment, create a namespace). */
   setup?(ctx: AdapterContext, handle: EngineHandle): Promise<void>;
+  /**
+   * Optional: the case is over and the engine is still running; wait (bounded) for what it has yet to
+   * deliver before it is stopped, e.g. spans it exports in batches and does not flush on SIGTERM.
+   */
+  settle?(ctx: AdapterContext, handle: EngineHandle): Promise<void>;
 }
 
 export interface WorkerSpec {

@@ -87,9 +87,11 @@ export class CaseProcesses {
     return `worker#${this.worker.incarnation}`;
   }
 
-  /** Stops everything at the end of the case: worker first, then engine, then its companions. */
+  /** Stops everything at the end of the case: worker first, then engine (once it has settled), then its companions. */
   async stopAll(): Promise<void> {
     this.stopping = true;
+    const settle = this.adapter.engine?.settle;
+    if (settle && this.engine.proc && this.ctx.engine) await settle(this.ctx, this.ctx.engine).catch(() => undefined);
     for (const role of [this.worker, this.engine, ...this.companions.values()]) {
       const p = role.proc;
       if (!p) continue;
