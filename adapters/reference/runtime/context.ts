@@ -11,6 +11,8 @@ import type {
 /** Internal: unwinds a halted execution; never reaches workflow code. */
 export const ABANDONED = Symbol('abandoned');
 const NEVER = new Promise<never>(() => undefined);
+/** The `info.signal` of a step without a timeout: nothing aborts it, so one is shared instead of one per attempt. */
+const UNABORTED = new AbortController().signal;
 
 export type HaltReason = 'suspend' | 'stop' | 'lease-lost' | 'fatal';
 const PRIORITY: Record<HaltReason, number> = { suspend: 0, stop: 1, 'lease-lost': 2, fatal: 3 };
@@ -26,6 +28,8 @@ export interface ContextDeps {
   seed: number;
   /** Timers shorter than this wait in memory; longer ones suspend the instance. */
   inlineWaitMs: number;
+  /** True while this execution's lease is ours (checked before every step attempt starts). */
+  holdsLease: () => boolean;
 }
 
 export class ExecutionContext implements WorkflowContext {
@@ -90,7 +94,7 @@ export class ExecutionContext implements WorkflowContext {
   private async runStep<T>(seq: number, name: string, fn: (info: StepInfo) => T | Promise<T>, options?: StepOptions): Promise<T> {
     const entry = this.expect(seq, name, 'step');
     if (entry !== undefined && entry.state !== 'started') return this.replay(entry) as Promise<T>;
-    const policy: RetryPolicy = { ...this.d.retry, ...options?.retry };
+    const policy: RetryPolicy = options?.retry ? { ...this.d.retry, ...options.retry } : this.d.retry;
     const key = `${this.d.instanceId}:${seq}`;
     for (let attempt = (entry?.attempt ?? 0) + 1; ; attempt++) {
       if (this.halted !== undefined) throw ABANDONED; // no new attempt once the execution is halting
@@ -99,7 +103,12 @@ export class ExecutionContext implements WorkflowContext {
         // Only after crashes: interrupted attempts count, as a start-to-close timeout does in Temporal.
         return this.fail(w, new StepFailedError(`step '${name}' used its ${policy.maxAttempts} attempts (the last ones were interrupted)`));
       }
-      await this.durable(() => this.d.steps.startAttempt(w));
+      // Fencing before the function runs: a worker that no longer holds the lease halts without starting the attempt.
+      if (!this.d.holdsLease()) {
+        this.halt('lease-lost');
+        throw ABANDONED;
+      }
+      this.journal(() => this.d.steps.startAttempt(w));
       if (this.d.hooks.onStepStart) await this.hook('onStepStart', this.event(w)); // no event, no await when unhooked
       let value: T;
       try {
@@ -185,9 +194,9 @@ export class ExecutionContext implements WorkflowContext {
   }
 
   private async attempt<T>(fn: (info: StepInfo) => T | Promise<T>, base: Omit<StepInfo, 'signal'>, timeoutMs?: number): Promise<T> {
+    if (timeoutMs === undefined) return fn({ ...base, signal: UNABORTED });
     const controller = new AbortController();
     const run = Promise.resolve().then(() => fn({ ...base, signal: controller.signal }));
-    if (timeoutMs === undefined) return run;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {

@@ -7,13 +7,16 @@ import type { WorkflowFn } from './types.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** How the execution ended for the instance: `finished` = completed or failed (written under our lease). */
+export type ExecutionEnd = 'finished' | 'suspended' | 'released' | 'lease-lost';
+
 export async function runExecution(
   ctx: ExecutionContext,
   fn: WorkflowFn,
   input: unknown,
   store: InstanceStore,
   owner: string,
-): Promise<void> {
+): Promise<ExecutionEnd> {
   let outcome: Outcome | undefined;
   const run = Promise.resolve()
     .then(() => fn(ctx, input))
@@ -28,12 +31,19 @@ export async function runExecution(
   const now = Date.now();
   try {
     if (ctx.halted === 'fatal') store.fail(id, owner, serializeError(ctx.fatalError), now);
-    else if (ctx.halted === 'lease-lost') return;
+    else if (ctx.halted === 'lease-lost') return 'lease-lost';
     else if (outcome?.ok === true) store.complete(id, owner, outcome.value, now);
     else if (outcome?.ok === false) store.fail(id, owner, serializeError(outcome.error), now);
-    else if (ctx.halted === 'suspend') store.suspend(id, owner, ctx.readyAt, [...ctx.waiting], now);
-    else store.release(id, owner, now);
+    else if (ctx.halted === 'suspend') {
+      store.suspend(id, owner, ctx.readyAt, [...ctx.waiting], now);
+      return 'suspended';
+    } else {
+      store.release(id, owner, now);
+      return 'released';
+    }
+    return 'finished';
   } catch (error) {
     if (!(error instanceof LeaseLostError)) throw error;
+    return 'lease-lost';
   }
 }

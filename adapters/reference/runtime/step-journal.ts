@@ -1,5 +1,6 @@
 // Step rows and signals: every write is fenced (we must still own the instance); results are group-committed.
 import { decodeValue, encodeValue } from './codec.js';
+import { AttemptLog } from './attempt-log.js';
 import { LeaseLostError } from './errors.js';
 import type { Db, Durability } from './schema.js';
 import type { JournalEntry, SerializedError, StepKind } from './types.js';
@@ -52,21 +53,23 @@ export class StepJournal {
   /** Durable writes waiting for the next group commit (one transaction, one fdatasync for all of them). */
   private queue: Pending[] = [];
   private scheduled = false;
-  /** "Attempt started" rows waiting for their (unsynced) commit at the end of this microtask run. */
-  private starts: Pending[] = [];
+  readonly attempts: AttemptLog;
 
   constructor(
     db: Db,
     private readonly durability: Durability,
   ) {
+    this.attempts = AttemptLog.for(db);
     this.s = {
       load: db.prepare('SELECT * FROM steps WHERE instance_id = ? ORDER BY seq'),
       owner: db.prepare('SELECT owner FROM instances WHERE id = ?'),
       // Fencing inside the statement: the row is written only while @owner still holds the instance (changes = 0 otherwise).
+      // Positional parameters (cheaper to bind than named ones): instance, seq, name, kind, state, attempt, value, error,
+      // wake_at, then instance and owner for the fence.
       upsert: db.prepare(
         `INSERT INTO steps (instance_id, seq, name, kind, state, attempt, value, error, wake_at)
-         SELECT @instanceId, @seq, @name, @kind, @state, @attempt, @value, @error, @wakeAt
-         WHERE EXISTS (SELECT 1 FROM instances WHERE id = @instanceId AND owner = @owner)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE EXISTS (SELECT 1 FROM instances WHERE id = ? AND owner = ?)
          ON CONFLICT (instance_id, seq) DO UPDATE SET name = excluded.name, kind = excluded.kind, state = excluded.state,
            attempt = excluded.attempt, value = excluded.value, error = excluded.error, wake_at = excluded.wake_at`,
       ),
@@ -85,34 +88,28 @@ export class StepJournal {
   }
 
   close(): void {
-    this.flushStarts(); // nothing queued may be lost by closing (stopped workers leave the queues empty anyway)
-    this.flush();
+    this.flush(); // nothing queued may be lost by closing (stopped workers leave the queue empty anyway)
+    this.attempts.close();
   }
 
+  /** The journaled rows, and for a step that has none yet (or only a `started` one) its latest recorded attempt. */
   load(instanceId: string): Map<number, JournalEntry> {
     const entries = new Map<number, JournalEntry>();
     for (const row of this.s.load.all(instanceId) as StepRow[]) entries.set(row.seq, toEntry(row));
-    return entries;
+    for (const start of this.attempts.read(instanceId)) {
+      const entry = entries.get(start.seq);
+      if (entry === undefined) entries.set(start.seq, { seq: start.seq, name: start.name, kind: start.kind, state: 'started', attempt: start.attempt });
+      else if (entry.state === 'started' && start.attempt > entry.attempt) entry.attempt = start.attempt;
+    }
+    return new Map([...entries].sort((a, b) => a[0] - b[0]));
   }
 
   /**
-   * Persists "attempt n started" without an fsync of its own; resolves once committed, before the step function
-   * runs. Safe because in WAL mode the frame reaches the OS at commit (a SIGKILL cannot lose it) and the next durable
-   * commit fdatasyncs the whole WAL, this frame included; only a power loss before that commit can forget the attempt,
-   * never a journaled result. Steps started together (one synchronous run, e.g. Promise.all) share one commit.
+   * Records "attempt n started" before the step function runs: an appended line, not a row (see AttemptLog). The
+   * caller has checked that it still holds the lease (fencing); only results and failures need SQLite's fenced writes.
    */
-  startAttempt(w: StepWrite, wakeAt: number | null = null): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.starts.push({ w, body: () => this.upsert(w, { state: 'started', value: null, error: null, wakeAt }), single: true, resolve: resolve as (value: unknown) => void, reject });
-      if (this.starts.length === 1) queueMicrotask(() => this.flushStarts());
-    });
-  }
-
-  private flushStarts(): void {
-    const batch = this.starts;
-    if (batch.length === 0) return;
-    this.starts = [];
-    this.commitBatch(batch, (commit) => commit()); // committed, not synced: see startAttempt
+  startAttempt(w: StepWrite): void {
+    this.attempts.record(w.instanceId, { seq: w.seq, attempt: w.attempt, kind: w.kind, name: w.name });
   }
 
   /** `encoded`: the result as encodeValue() wrote it (the caller decodes the same text, so live and replay agree). */
@@ -159,7 +156,7 @@ export class StepJournal {
   private upsert(w: StepWrite, row: RowValues): void {
     const { instanceId, owner, seq, name, kind, attempt } = w;
     const { state, value, error, wakeAt } = row;
-    if (this.s.upsert.run({ instanceId, owner, seq, name, kind, attempt, state, value, error, wakeAt }).changes === 0) throw lost(w);
+    if (this.s.upsert.run(instanceId, seq, name, kind, state, attempt, value, error, wakeAt, instanceId, owner).changes === 0) throw lost(w);
   }
 
   /**

@@ -20,7 +20,7 @@ export interface WorkerDeps {
 export class PollingWorker implements Worker {
   private readonly pollMs: number;
   private readonly concurrency: number;
-  private readonly active = new Map<string, { ctx: ExecutionContext; done: Promise<void> }>();
+  private readonly active = new Map<string, { ctx: ExecutionContext; done: Promise<void>; lease: { until: number } }>();
   private pollTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private kicked = false;
@@ -68,8 +68,9 @@ export class PollingWorker implements Worker {
     clearTimeout(this.pollTimer);
     try {
       const free = this.concurrency - this.active.size;
-      const claimed = this.d.store.claim(this.d.workerId, [...this.d.workflows.keys()], free, Date.now(), this.d.leaseMs);
-      for (const instance of claimed) this.launch(instance);
+      const now = Date.now();
+      const claimed = this.d.store.claim(this.d.workerId, [...this.d.workflows.keys()], free, now, this.d.leaseMs);
+      for (const instance of claimed) this.launch(instance, { until: now + this.d.leaseMs });
     } catch (error) {
       // SQLITE_BUSY beyond busy_timeout and the like: try again at the next poll.
       process.emitWarning(`ordeal reference runtime: poll failed: ${String(error)}`);
@@ -77,7 +78,7 @@ export class PollingWorker implements Worker {
     this.pollTimer = setTimeout(() => this.tick(), this.pollMs);
   }
 
-  private launch(instance: ClaimedInstance): void {
+  private launch(instance: ClaimedInstance, lease: { until: number }): void {
     const fn = this.d.workflows.get(instance.workflow) as WorkflowFn;
     const ctx = new ExecutionContext({
       instanceId: instance.id,
@@ -89,22 +90,46 @@ export class PollingWorker implements Worker {
       retry: this.d.retry,
       seed: this.d.seed,
       inlineWaitMs: this.d.leaseMs,
+      holdsLease: () => this.holdsLease(instance.id, lease),
     });
     const done = runExecution(ctx, fn, instance.input, this.d.store, this.d.workerId)
+      .then((end) => (end === 'finished' ? this.d.steps.attempts.forget(instance.id) : this.d.steps.attempts.release(instance.id)))
       .catch((error: unknown) => process.emitWarning(`ordeal reference runtime: execution of ${instance.id} failed: ${String(error)}`))
       .finally(() => {
         this.active.delete(instance.id);
         this.kick();
       });
-    this.active.set(instance.id, { ctx, done });
+    this.active.set(instance.id, { ctx, done, lease });
+  }
+
+  /**
+   * Whether the lease is still ours: yes while the last claim or renewal says so (nobody can take an unexpired lease);
+   * once past it (an event loop stalled beyond leaseMs/3), a renewal in the journal decides — as the owner check of a
+   * fenced write would.
+   */
+  private holdsLease(id: string, lease: { until: number }): boolean {
+    const now = Date.now();
+    if (now < lease.until) return true;
+    try {
+      if (!this.d.store.renew(this.d.workerId, [id], now + this.d.leaseMs).has(id)) return false;
+    } catch {
+      return false; // the journal is busy or gone: do not start an attempt we cannot fence
+    }
+    lease.until = now + this.d.leaseMs;
+    return true;
   }
 
   private renew(): void {
     const ids = [...this.active.keys()];
     if (ids.length === 0) return;
     try {
-      const kept = this.d.store.renew(this.d.workerId, ids, Date.now() + this.d.leaseMs);
-      for (const id of ids) if (!kept.has(id)) this.active.get(id)?.ctx.halt('lease-lost');
+      const until = Date.now() + this.d.leaseMs;
+      const kept = this.d.store.renew(this.d.workerId, ids, until);
+      for (const id of ids) {
+        const a = this.active.get(id);
+        if (!kept.has(id)) a?.ctx.halt('lease-lost');
+        else if (a) a.lease.until = until;
+      }
     } catch (error) {
       process.emitWarning(`ordeal reference runtime: lease renewal failed: ${String(error)}`);
     }

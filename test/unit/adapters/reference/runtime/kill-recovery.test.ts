@@ -1,5 +1,5 @@
 // SIGKILL of a real worker process: journaled steps never run again, an interrupted step re-runs as attempt 2.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,7 +58,31 @@ describe('reference runtime under SIGKILL', () => {
     expect(s2.map((l) => / attempt=(\d+)/.exec(l)?.[1])).toEqual(['1', '2']);
     expect(s2.every((l) => l.includes(' key=i1:2 '))).toBe(true);
     expect(sideLines(text, 'i1', 's3')).toHaveLength(1);
+    // attempt numbers are kept only while the instance is unfinished
+    expect(readdirSync(`${db}-attempts`)).toEqual([]);
   }, 30_000);
+
+  it('counts attempts interrupted by kills towards maxAttempts: a step that always crashes its worker fails the instance', async () => {
+    const db = join(dir, 'journal.db');
+    const side = join(dir, 'side.log');
+    const start = [{ id: 'i1', workflow: 'chain', input: { steps: 3 } }];
+    // the default policy allows 5 attempts: five workers die inside s1
+    for (let i = 0; i < 5; i++) {
+      const w = spawnWorker({ db, side, holdInStep: 1, holdEveryAttempt: true, ...(i === 0 ? { start } : {}) });
+      await w.lines(/^IN_STEP i1 1$/);
+      await w.kill();
+    }
+    const last = spawnWorker({ db, side, holdInStep: 1, holdEveryAttempt: true, waitFor: ['i1'] });
+    await last.lines(/^DONE$/);
+
+    const text = readFileSync(side, 'utf8');
+    expect(sideLines(text, 'i1', 's1').map((l) => / attempt=(\d+)/.exec(l)?.[1])).toEqual(['1', '2', '3', '4', '5']);
+    expect(sideLines(text, 'i1', 's2')).toEqual([]);
+    const rt = openRuntime({ path: db });
+    expect(rt.status('i1')).toMatchObject({ status: 'failed', attempts: 6, error: { name: 'StepFailedError' } });
+    expect(rt.journal('i1').find((e) => e.seq === 1)).toMatchObject({ state: 'failed', attempt: 6 });
+    rt.close();
+  }, 60_000);
 
   it('recovers many unfinished instances: the killed worker\'s and never-started ones', async () => {
     const db = join(dir, 'journal.db');
