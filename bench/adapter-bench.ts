@@ -9,13 +9,16 @@ import { RssSampler } from './rss-sampler.js';
 import { percentile, quantiles, round, type Quantiles } from './stats.js';
 
 export interface AdapterFigures {
+  /** The marginal cost of one no-op step: (T(N) − T(1)) / (N − 1) at the largest N. */
   perStepMs: Quantiles;
   ratioToFloor: number;
   throughput: { workflowsPerS: number; stepsPerS: number };
   recoveryMs: { p50: number };
   peakRssMb: number;
-  /** Per-step p50/p99 by N (the headline is the largest N). */
+  /** Per-step p50/p99 by N ≥ 2 (the headline is the largest N). */
   byN?: Record<string, Quantiles>;
+  /** T(1) − T(0): what a model turn with one call adds to a case (a model round trip and one step). */
+  oneCallTurnMs?: Quantiles;
   /** reference only: the runtime's own overhead, in-process, without HTTP. */
   inProcess?: { perStepMs: Quantiles; ratioToFloor: number };
 }
@@ -48,16 +51,24 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
     return t;
   };
   try {
-    o.log(`${name}: baseline (0 steps)`);
-    const base: number[] = [];
-    for (let r = 0; r < o.reps; r++) base.push((await run(0)).agentMs);
-    const t0 = percentile(base, 50);
+    // Baselines: T(0) is one model call and the answer; T(1) adds a turn with one tool call. Every case with tool calls
+    // pays T(1)'s extras once (the second model round trip, a fresh worker's first response), so a step's cost is the
+    // marginal one, (T(N) − T(1)) / (N − 1), and the turn itself is reported as T(1) − T(0).
+    o.log(`${name}: baselines (0 and 1 steps) × ${o.reps}`);
+    const base0: number[] = [];
+    const base1: number[] = [];
+    for (let r = 0; r < o.reps; r++) {
+      base0.push((await run(0)).agentMs);
+      base1.push((await run(1)).agentMs);
+    }
+    const t0 = percentile(base0, 50);
+    const t1 = percentile(base1, 50);
     const byN: Record<string, Quantiles> = {};
     let headline: number[] = [];
-    for (const n of o.steps) {
+    for (const n of o.steps.filter((x) => x >= 2)) {
       o.log(`${name}: ${n} steps × ${o.reps}`);
       const per: number[] = [];
-      for (let r = 0; r < o.reps; r++) per.push(((await run(n)).agentMs - t0) / n);
+      for (let r = 0; r < o.reps; r++) per.push(((await run(n)).agentMs - t1) / (n - 1));
       byN[String(n)] = quantiles(per);
       headline = per;
     }
@@ -84,6 +95,7 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
       recoveryMs: { p50: round(percentile(rec, 50)) },
       peakRssMb: rss.peakMb(pids) ?? Number.NaN,
       byN,
+      oneCallTurnMs: quantiles(base1.map((t) => t - t0)),
     };
   } catch (e) {
     const err = ensureError(e);

@@ -28,8 +28,9 @@ export interface BenchCaseOptions {
 export async function benchCase(o: BenchCaseOptions): Promise<CaseTiming> {
   if (o.probes) delete process.env.ORDEAL_PROBES;
   else process.env.ORDEAL_PROBES = 'off';
-  // ordeal's own telemetry is not what is measured: every worker batches its span export, the same for all
-  process.env.ORDEAL_SPAN_EXPORT = 'batch';
+  // ordeal's own telemetry is not what is measured (like its probes): no worker starts the OpenTelemetry SDK and no
+  // engine is given an OTLP endpoint, the same for all
+  process.env.ORDEAL_SPAN_EXPORT = 'off';
   const r = await runCase({
     adapter: o.adapter,
     scenario: o.scenario,

@@ -44,11 +44,11 @@ export function benchChart(r: BenchResult): string {
 export function benchSection(r: BenchResult): string {
   const m = r.machine;
   const rows = Object.entries(r.adapters).map(([name, a]) => {
-    if ('missing' in a) return `<tr><td>${e(name)}</td><td colspan="7">missing: ${e(a.missing)}</td></tr>`;
-    const cells = [num(a.perStepMs.p50), num(a.perStepMs.p99), `${num(a.ratioToFloor, 1)}×`, num(a.throughput.workflowsPerS, 2), num(a.throughput.stepsPerS, 1), num(a.recoveryMs.p50, 0), num(a.peakRssMb, 1)];
+    if ('missing' in a) return `<tr><td>${e(name)}</td><td colspan="8">missing: ${e(a.missing)}</td></tr>`;
+    const cells = [num(a.perStepMs.p50), num(a.perStepMs.p99), `${num(a.ratioToFloor, 1)}×`, num(a.oneCallTurnMs?.p50, 1), num(a.throughput.workflowsPerS, 2), num(a.throughput.stepsPerS, 1), num(a.recoveryMs.p50, 0), num(a.peakRssMb, 1)];
     const main = `<tr><td>${e(name)}</td>${cells.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`;
     return a.inProcess
-      ? `${main}<tr><td>${e(name)} (runtime in-process)</td><td>${num(a.inProcess.perStepMs.p50)}</td><td>${num(a.inProcess.perStepMs.p99)}</td><td>${num(a.inProcess.ratioToFloor, 1)}×</td><td colspan="4"></td></tr>`
+      ? `${main}<tr><td>${e(name)} (runtime in-process)</td><td>${num(a.inProcess.perStepMs.p50)}</td><td>${num(a.inProcess.perStepMs.p99)}</td><td>${num(a.inProcess.ratioToFloor, 1)}×</td><td colspan="5"></td></tr>`
       : main;
   });
   return [
@@ -57,9 +57,9 @@ export function benchSection(r: BenchResult): string {
     `<p>${e(`${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB, ${m.os}, Node ${m.node}, load ${m.loadAvg1m} at start, ${m.date}${m.quick ? ' (quick run)' : ''}`)}</p>`,
     `<p>Floor on the bench directory: fdatasync of 4 KiB p50 ${num(r.floor.fdatasyncMs.p50)} ms (p99 ${num(r.floor.fdatasyncMs.p99)}); SQLite insert, WAL, synchronous=FULL p50 ${num(r.floor.sqliteFullInsertMs.p50)} ms (p99 ${num(r.floor.sqliteFullInsertMs.p99)}).</p>`,
     benchChart(r),
-    '<table><thead><tr><th>adapter</th><th>per step p50 ms</th><th>p99 ms</th><th>× fdatasync</th><th>workflows/s</th><th>steps/s</th><th>recovery p50 ms</th><th>peak RSS MB</th></tr></thead>',
+    '<table><thead><tr><th>adapter</th><th>per step p50 ms</th><th>p99 ms</th><th>× fdatasync</th><th>one-call turn p50 ms</th><th>workflows/s</th><th>steps/s</th><th>recovery p50 ms</th><th>peak RSS MB</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody></table>`,
-    `<p>Per step = (T(N) − T(0)) / N at N = ${Math.max(...m.steps)} through the whole stack (worker ↔ world HTTP, probes off); "runtime in-process" is the reference runtime alone. Harness: ${num(r.harness.casesPerMin, 1)} <code>ordeal run</code> cases per minute.</p>`,
+    `<p>Per step = (T(N) − T(1)) / (N − 1) at N = ${Math.max(...m.steps)}: the marginal cost of a no-op tool step through the whole stack (the N calls come in one model turn; worker ↔ world HTTP; ordeal's probes and spans off). One-call turn = T(1) − T(0): a second model round trip with one step. "Runtime in-process" is the reference runtime alone, N sequential steps. Harness: ${num(r.harness.casesPerMin, 1)} <code>ordeal run</code> cases per minute.</p>`,
     '</section>',
   ].join('\n');
 }

@@ -6,8 +6,8 @@ import { benchTable, runBench } from '../../bench/index.js';
 /** `--steps 1,10,100` → [1, 10, 100]: positive integers, or a usage error naming the value. */
 export function parseSteps(text: string): number[] {
   const steps = text.split(',').map((s) => Number(s.trim()));
-  if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n <= 0 || n > 10_000))
-    throw new UsageError(`--steps ${text}: expected comma-separated positive integers up to 10000, e.g. 1,10,100`, 'ORD-111');
+  if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n <= 0 || n > 10_000) || !steps.some((n) => n >= 2))
+    throw new UsageError(`--steps ${text}: expected comma-separated positive integers up to 10000, at least one of them 2 or more (a step's cost is (T(N) − T(1)) / (N − 1)), e.g. 1,10,100`, 'ORD-111');
   return [...new Set(steps)].sort((a, b) => a - b);
 }
 

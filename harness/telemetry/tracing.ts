@@ -18,9 +18,10 @@ export interface TracingOptions {
   traceparent?: string;
   /**
    * `simple` (default) exports each span as it ends, so a SIGKILL loses only spans still open;
-   * `batch` sends every 100 ms (fewer requests, loses up to 100 ms of ended spans on a kill).
+   * `batch` sends every 100 ms (fewer requests, loses up to 100 ms of ended spans on a kill);
+   * `off` starts no SDK: spans are no-ops (`ordeal bench` measures the frameworks, not ordeal's instrumentation).
    */
-  processor?: 'simple' | 'batch';
+  processor?: 'simple' | 'batch' | 'off';
   /** Extra resource attributes. */
   resource?: Record<string, string | number | boolean>;
 }
@@ -79,8 +80,18 @@ export function currentTracing(): Tracing | undefined {
 /** Starts the OpenTelemetry Node SDK for this process; call once, first thing in the worker. */
 export function startTracing(o: TracingOptions): Tracing {
   if (active) return active;
+  if (o.processor === 'off') {
+    active = {
+      tracer: trace.getTracer('ordeal'),
+      caseContext: contextFromTraceparent(o.traceparent ?? process.env.TRACEPARENT),
+      ...(o.runId ? { runId: o.runId } : {}),
+      shutdown: () => Promise.resolve(),
+    };
+    return active;
+  }
   const exporters = otlpExporters(o.worldUrl, o.otlpEndpoint);
-  const processors = exporters.map((e) => processorFor(e, o.processor ?? 'simple'));
+  const kind = o.processor ?? 'simple';
+  const processors = exporters.map((e) => processorFor(e, kind));
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
       'service.name': o.serviceName,
@@ -119,7 +130,8 @@ export function startWorkerTracing(serviceName: string, env: NodeJS.ProcessEnv =
     ...(env.ORDEAL_RUN_ID ? { runId: env.ORDEAL_RUN_ID } : {}),
     ...(env.ORDEAL_OTLP_ENDPOINT ? { otlpEndpoint: env.ORDEAL_OTLP_ENDPOINT } : {}),
     ...(env.TRACEPARENT ? { traceparent: env.TRACEPARENT } : {}),
-    // simple (default): each span leaves as it ends, so a SIGKILL loses only open spans; batch: cheaper, loses up to 100 ms
-    processor: env.ORDEAL_SPAN_EXPORT === 'batch' ? 'batch' : 'simple',
+    // simple (default): each span leaves as it ends, so a SIGKILL loses only open spans; batch: cheaper, loses up to
+    // 100 ms; off: no spans at all
+    processor: env.ORDEAL_SPAN_EXPORT === 'batch' || env.ORDEAL_SPAN_EXPORT === 'off' ? env.ORDEAL_SPAN_EXPORT : 'simple',
   });
 }
