@@ -1,4 +1,5 @@
-// Step rows and signals: every write is fenced (we must still own the instance); results are group-committed.
+// Step rows and signals: every row write is fenced (we must still own the instance); results are group-committed.
+// Attempt starts are appended lines (AttemptLog), fenced by the caller's lease check before the step function runs.
 import { decodeValue, encodeValue } from './codec.js';
 import { AttemptLog } from './attempt-log.js';
 import { LeaseLostError } from './errors.js';
