@@ -84,7 +84,7 @@ export function buildTimeline(history: Op[], ledger: LedgerEntry[]): Timeline {
         const s = faultStart.get(id);
         if (s) windows.push({ start: s.time, end: op.time, label: s.label }), faultStart.delete(id);
       }
-    } else if (op.f === 'approval') {
+    } else if (op.f === 'approval' && (v.event === 'requested' || v.event === 'decided')) {
       const decided = v.event === 'decided';
       marks.push({ lane: p, time: op.time, kind: decided ? 'approval-decided' : 'approval-requested', label: decided ? `approval ${v.approved === false ? 'rejected' : 'granted'}` : 'approval requested' });
     } else if (op.f === 'death') {

@@ -219,19 +219,25 @@ async function humanDecides(o: CaseOptions, ctx: AdapterContext, handle: () => R
   const values = approved && (plan.edits || Object.keys(base).length > 0) ? { ...base, ...plan.edits } : undefined;
   for (let delivery = 1; delivery <= plan.times; delivery++) {
     if (delivery > 1) await new Promise((r) => setTimeout(r, 200));
+    const extra = { ...(values ? { values } : {}), ...(plan.edits ? { edited: Object.keys(plan.edits) } : {}), ...(delivery > 1 ? { delivery } : {}) };
+    // The decision is recorded when the human sends it, before the adapter delivers it: the engine may resume the agent
+    // (and its effects may land) before the adapter's call returns. Its delivery is recorded as it completes.
+    history.append({ time: now(), process: 'human', type: 'invoke', f: 'approval', value: { event: 'decided', id, approved, ...extra } });
+    let error = 'the run had no handle yet';
     for (let attempt = 1; attempt <= 50; attempt++) {
       const h = handle();
       try {
         if (h) {
           await o.adapter.approve(ctx, h, { approvalId: id, approved, ...(values ? { values } : {}) });
-          const extra = { ...(values ? { values } : {}), ...(plan.edits ? { edited: Object.keys(plan.edits) } : {}), ...(delivery > 1 ? { delivery } : {}) };
-          history.append({ time: now(), process: 'human', type: 'info', f: 'approval', value: { event: 'decided', id, approved, ...extra } });
+          history.append({ time: now(), process: 'human', type: 'ok', f: 'approval', value: { event: 'delivered', id, attempts: attempt, ...(delivery > 1 ? { delivery } : {}) } });
+          error = '';
           break;
         }
-      } catch {
-        // the engine may be down (a fault): try again
+      } catch (e) {
+        error = ensureError(e).message; // the engine may be down (a fault): try again
       }
       await new Promise((r) => setTimeout(r, Math.min(1000, 20 * attempt)));
     }
+    if (error) history.append({ time: now(), process: 'human', type: 'fail', f: 'approval', value: { event: 'undelivered', id, error, ...(delivery > 1 ? { delivery } : {}) } });
   }
 }

@@ -80,7 +80,7 @@ export function buildTimeline(run: RunRecord): Timeline {
       if (op.type === 'invoke') events.push({ at, lane: 'nemesis', kind: 'fault', text: `⚡ fault ${what} fires` });
       else events.push({ at, lane: 'nemesis', kind: 'fault', text: op.type === 'ok' ? `fault ${what} done` : `fault ${what} failed: ${String(v.error)}` });
       lane('nemesis', at);
-    } else if (op.f === 'approval') {
+    } else if (op.f === 'approval' && (v.event === 'requested' || v.event === 'decided')) {
       const who = op.process === 'unknown' ? 'human' : laneOfOp(op);
       lane(who, at);
       events.push({ at, lane: who, kind: 'approval', text: v.event === 'requested' ? `✋ approval requested (${String(v.id)})` : `✔ approval ${v.approved === false ? 'rejected' : 'granted'} (${String(v.id)})` });
