@@ -32,7 +32,7 @@ export function checkContext(a: CheckArgs): CheckContext {
   const scenario = resolveScenario(a.scenario);
   const isFile = a.scenario.endsWith('.json') || a.scenario.includes('/');
   const hasEngine = adapters[a.adapter]!.hasEngine;
-  const space: ScheduleSpace = { scenario, faults: resolveCheckFaults(a.faults, hasEngine, a.adapter), hasEngine, maxFaults: a['max-faults'] };
+  const space: ScheduleSpace = { scenario, faults: resolveCheckFaults(a.faults, hasEngine, a.adapter), hasEngine, engineLink: adapters[a.adapter]!.engineLink === true, maxFaults: a['max-faults'] };
   const usable = new Set(applicable(space).map((o) => o.fault.name));
   const unusable = space.faults.filter((f) => !usable.has(f));
   if (unusable.length)

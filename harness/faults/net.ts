@@ -5,8 +5,9 @@ import type { Fault, FaultContext, Firing, NetTarget } from './types.js';
 import { HarnessError } from '../errors.js';
 
 const TARGETS: readonly NetTarget[] = ['world', 'engine'];
-// `target` is left out of `params` on purpose: `ordeal check` never draws target=engine, which only some adapters support
 const target = (spec: FaultSpec): NetTarget => choiceParam(spec, 'target', TARGETS, 'world');
+/** What `ordeal check` may draw besides the duration: the link, `engine` only where the adapter's engine link can be proxied. */
+const targetParam = { target: { type: 'choice', values: TARGETS, engineLinkOnly: ['engine'] } } as const;
 
 async function withToxic(ctx: FaultContext, spec: FaultSpec, ms: number, type: 'latency' | 'reset_peer' | 'timeout', attributes: Record<string, number>): Promise<Firing> {
   if (!ctx.net) throw new HarnessError('network faults need the Toxiproxy proxy, but the case runs without it', 'ORD-306');
@@ -29,6 +30,7 @@ export const netLatency: Fault = {
   description: 'Toxiproxy adds latency (default 300 ms, jitter=…) between worker and world (target=engine: worker and engine) for ms (default 1000)',
   needsProxy: true,
   proxyTarget: target,
+  params: targetParam,
   validate(spec) {
     onlyParams(spec, ['ms', 'latency', 'jitter', 'target']);
     durationMs(spec);
@@ -44,6 +46,7 @@ export const netReset: Fault = {
   description: 'Toxiproxy resets every connection between worker and world (target=engine: worker and engine) with TCP RST for ms (default 1000)',
   needsProxy: true,
   proxyTarget: target,
+  params: targetParam,
   validate(spec) {
     onlyParams(spec, ['ms', 'target']);
     durationMs(spec);
@@ -57,6 +60,7 @@ export const netPartition: Fault = {
   description: 'Toxiproxy lets no data through between worker and world (target=engine: worker and engine) for ms (default 1000); stalled connections close when it heals',
   needsProxy: true,
   proxyTarget: target,
+  params: targetParam,
   validate(spec) {
     onlyParams(spec, ['ms', 'target']);
     durationMs(spec);

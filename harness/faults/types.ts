@@ -52,8 +52,8 @@ export interface Firing {
 export type FaultParam = (
   /** An integer in [min, max]; shrinks toward min. */
   | { type: 'integer'; min: number; max: number }
-  /** One of the values; shrinks toward the first. */
-  | { type: 'choice'; values: readonly (string | number | boolean)[] }
+  /** One of the values; shrinks toward the first. `engineLinkOnly`: values drawn only for an adapter whose worker↔engine link can be proxied. */
+  | { type: 'choice'; values: readonly (string | number | boolean)[]; engineLinkOnly?: readonly (string | number | boolean)[] }
   /** The id of one of the scenario's fixture resources. */
   | { type: 'resource' }
 ) & {

@@ -11,6 +11,8 @@ export interface ScheduleSpace {
   /** Fault names, in the order given (the order is part of what the seed reproduces). */
   faults: string[];
   hasEngine: boolean;
+  /** The adapter's worker↔engine link can run through Toxiproxy (net faults may draw target=engine). */
+  engineLink?: boolean;
   /** At most this many faults per schedule (0..maxFaults). */
   maxFaults: number;
 }
@@ -51,17 +53,23 @@ function drawable(fault: Fault, at: string, shape: ScenarioShape): boolean {
   }
 }
 
-function paramArbitrary(p: FaultParam, shape: ScenarioShape): fc.Arbitrary<unknown> | undefined {
+function paramArbitrary(p: FaultParam, shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<unknown> | undefined {
   if (p.type === 'integer') return fc.integer({ min: p.min, max: p.max });
-  if (p.type === 'choice') return p.values.length ? fc.constantFrom(...p.values) : undefined;
+  if (p.type === 'choice') {
+    const values = engineLink ? p.values : p.values.filter((v) => !p.engineLinkOnly?.includes(v));
+    if (values.length === 0) return undefined;
+    // with the engine-link values left out, the one left is the default: drawing it would only lengthen the schedule
+    if (values.length === 1 && values.length < p.values.length) return undefined;
+    return fc.constantFrom(...values);
+  }
   return shape.resources.length ? fc.constantFrom(...shape.resources) : undefined;
 }
 
 /** One fault at one of its triggers, with some of its parameters; shrinks toward the first trigger and no parameters. */
-function faultSpecArbitrary(fault: Fault, triggers: string[], shape: ScenarioShape): fc.Arbitrary<FaultSpec> {
+function faultSpecArbitrary(fault: Fault, triggers: string[], shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<FaultSpec> {
   const params: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, p] of Object.entries(fault.params ?? {})) {
-    const arb = paramArbitrary(p, shape);
+    const arb = paramArbitrary(p, shape, engineLink);
     if (arb) params[name] = p.required ? arb : fc.option(arb, { nil: undefined });
   }
   return fc.record({ at: fc.constantFrom(...triggers), params: fc.record(params) }).map(({ at, params: ps }) => {
@@ -77,7 +85,7 @@ export function scheduleArbitrary(space: ScheduleSpace): fc.Arbitrary<Schedule> 
   const options = applicable(space, shape);
   if (options.length === 0)
     throw new UsageError(`none of the faults ${space.faults.join(', ')} can fire in scenario '${space.scenario.name}' on this adapter`, 'ORD-121');
-  const one = fc.oneof(...options.map((o) => faultSpecArbitrary(o.fault, o.triggers, shape)));
+  const one = fc.oneof(...options.map((o) => faultSpecArbitrary(o.fault, o.triggers, shape, space.engineLink === true)));
   const points = new Set(options.flatMap((o) => o.triggers)).size;
   return fc.uniqueArray(one, { minLength: 0, maxLength: Math.min(space.maxFaults, points), selector: (f) => f.at });
 }

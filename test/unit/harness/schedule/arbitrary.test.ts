@@ -65,6 +65,14 @@ describe('scheduleArbitrary', () => {
     );
   });
 
+  it('draws net faults on the worker↔engine link only for an adapter whose engine link can be proxied', () => {
+    const base = { scenario: resolveScenario('refund-agent'), faults: ['net-partition', 'net-latency'], hasEngine: true, maxFaults: 2 };
+    const targets = (engineLink: boolean) =>
+      new Set(fc.sample(scheduleArbitrary({ ...base, engineLink }), { seed: 7, numRuns: 300 }).flat().map((f) => f.target));
+    expect(targets(true)).toEqual(new Set([undefined, 'world', 'engine']));
+    expect(targets(false)).toEqual(new Set([undefined]));
+  });
+
   it('gives the same schedules for the same seed, and others for another seed', () => {
     const space: ScheduleSpace = { scenario: resolveScenario('coding-agent'), faults: ['kill-worker', 'kill-engine'], hasEngine: true, maxFaults: 3 };
     const a = fc.sample(scheduleArbitrary(space), { seed: 42, numRuns: 50 });
