@@ -3,7 +3,7 @@ import { adapters } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { runCase, type CaseResult } from '../run/run-case.js';
 import type { PlannedCase } from '../run/plan.js';
-import { firstAnomaly, scheduleLabel, summarize, type CaseSummary } from '../run/summary.js';
+import { firstAnomaly, scheduleLabel, summarize, unfiredNote, type CaseSummary } from '../run/summary.js';
 import { dim, table, verdictWord } from './table.js';
 
 /** Adapter-specific flags, each the same as an `--opt`. */
@@ -95,7 +95,7 @@ function otlpEndpointOf(o: ExecOptions): { otlpEndpoint?: string } {
 export function verdictTable(cases: CaseSummary[]): string {
   return table(
     ['scenario', 'adapter', 'idem', 'fault', 'verdict', 'anomaly', 'run folder'],
-    cases.map((c) => [c.scenario, c.adapter, c.idempotency, scheduleLabel(c.schedule), verdictWord(c.valid), firstAnomaly(c), dim(c.runDir)]),
+    cases.map((c) => [c.scenario, c.adapter, c.idempotency, scheduleLabel(c.schedule), verdictWord(c.valid), firstAnomaly(c) || unfiredNote(c), dim(c.runDir)]),
     90,
   );
 }

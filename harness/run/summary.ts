@@ -12,6 +12,8 @@ export interface CaseSummary {
   runDir: string;
   replay: string;
   checks: Record<string, { valid: Validity; anomalies: { kind: string; message: string; witnesses: unknown }[] }>;
+  /** Faults of the schedule that fired (a trigger the run never reached leaves its fault unfired). */
+  faultsFired: number;
 }
 
 export function summarize(r: CaseResult): CaseSummary {
@@ -24,7 +26,14 @@ export function summarize(r: CaseResult): CaseSummary {
     runDir: r.runDir,
     replay: r.verdict.replay,
     checks: Object.fromEntries(Object.entries(r.verdict.checks).map(([k, c]) => [k, { valid: c.valid, anomalies: c.anomalies }])),
+    faultsFired: Number(r.verdict.checks['faults-applied']?.metrics.fired ?? r.info.schedule.length),
   };
+}
+
+/** "1 of 2 faults never fired …" when the run did not reach a trigger of its schedule, else ''. */
+export function unfiredNote(s: CaseSummary): string {
+  const missed = s.schedule.length - s.faultsFired;
+  return missed > 0 ? `${missed} of ${s.schedule.length} fault${s.schedule.length > 1 ? 's' : ''} never fired: the run did not reach ${missed > 1 ? 'their triggers' : 'its trigger'}` : '';
 }
 
 /** The first anomaly of a case in one sentence, or '' when there is none. */

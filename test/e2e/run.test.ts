@@ -6,7 +6,7 @@ import { refundEntries } from '../helpers/run-folder.js';
 
 interface Json {
   valid: boolean;
-  cases: { scenario: string; valid: boolean; runDir: string; replay: string; checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }> }[];
+  cases: { scenario: string; valid: boolean; runDir: string; replay: string; faultsFired: number; checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }> }[];
 }
 
 
@@ -37,6 +37,17 @@ describe('ordeal run on the reference runtime', () => {
     const history = readFileSync(join(c.runDir, 'history.jsonl'), 'utf8');
     expect(history).toContain('"signal":"SIGKILL"');
     expect(existsSync(join(c.runDir, 'verdict.json'))).toBe(true);
+  });
+
+  it('says so when the run never reached a fault\'s trigger, instead of passing silently', async () => {
+    const out = tempDir();
+    const table = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@step:99', '--out', out]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('1 of 1 fault never fired: the run did not reach its trigger');
+    const json = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@step:99', '--json', '--out', out]);
+    expect((JSON.parse(json.stdout) as Json).cases[0]!.faultsFired).toBe(0);
+    const fired = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@step:2', '--out', out]);
+    expect(fired.stdout).not.toContain('never fired');
   });
 
   it('runs the embedded default with no flags: every scenario, the standard kill points, a verdict table, exit 0', async () => {
