@@ -24,6 +24,7 @@ const ledger = (dir: string): Ledger[] =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Ledger);
 const history = (dir: string) => readFileSync(join(dir, 'history.jsonl'), 'utf8');
+const readVerdict = (dir: string) => JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as { checks: Record<string, { metrics: Record<string, number> }> };
 
 const run = (args: string[], env?: NodeJS.ProcessEnv) => runOne<Case>(['--adapter', 'langgraph', ...args], env);
 const refundKill = ['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1'];
@@ -107,6 +108,22 @@ describe('langgraph variants', () => {
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
     expect(refunds[0]!.key).not.toBe(refunds[1]!.key);
     expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');
+  });
+
+  it('durability=async: the next superstep starts before the checkpoint is written, so a kill then re-runs it; sync does not', async () => {
+    // killed as the third checkpoint is written (the model's first answer): with async the tools superstep is already
+    // under way and runs again after the restart (wasted work, still exactly once); with sync it had not started
+    const kill = ['--scenario', 'refund-agent', '--fault', 'kill-worker@step:3'];
+    const sync = await run([...kill, '--opt', 'durability=sync']);
+    const async_ = await run([...kill, '--opt', 'durability=async']);
+    for (const r of [sync, async_]) expect(r.code, JSON.stringify(r.c.checks)).toBe(0);
+    const reexecuted = (r: typeof sync) => readVerdict(r.c.runDir).checks['wasted-work'].metrics.reexecutedSteps;
+    expect(reexecuted(sync)).toBe(0);
+    expect(reexecuted(async_)).toBeGreaterThanOrEqual(1);
+    // the re-run is the read_resource tool call whose superstep had begun in the killed worker
+    const toolStarts = (r: typeof sync) => history(r.c.runDir).split('\n').filter((l) => l.includes('"point":"tool:before"') && l.includes('"name":"read_resource"'));
+    expect(toolStarts(sync).map((l) => JSON.parse(l).process)).toEqual(['worker#2']);
+    expect(toolStarts(async_).map((l) => JSON.parse(l).process)).toEqual(['worker#1', 'worker#2']);
   });
 
   it('rejects an unknown option value with exit 2, naming the option and the allowed values', async () => {
