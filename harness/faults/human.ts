@@ -40,6 +40,8 @@ export const humanEdit: Fault = {
   name: 'human-edit',
   description: "the human approves with an edited value (field=F,value=V) in the request's payload",
   triggers: ['approval'],
+  // `ordeal check` draws a concrete field of the scenario's approval payload and a value other than the asked one
+  params: { edit: { type: 'approval-edit', required: true } },
   validate(spec) {
     onlyParams(spec, ['field', 'value']);
     if (strParam(spec, 'field') === undefined || spec.value === undefined)

@@ -56,6 +56,8 @@ export type FaultParam = (
   | { type: 'choice'; values: readonly (string | number | boolean)[]; engineLinkOnly?: readonly (string | number | boolean)[] }
   /** The id of one of the scenario's fixture resources. */
   | { type: 'resource' }
+  /** A field of the scenario's approval payload with another value: sets the spec's `field` and `value` together. */
+  | { type: 'approval-edit' }
 ) & {
   /** Always present in a generated schedule; otherwise it may be left out (and shrinks to left out). */
   required?: boolean;

@@ -62,7 +62,26 @@ function paramArbitrary(p: FaultParam, shape: ScenarioShape, engineLink: boolean
     if (values.length === 1 && values.length < p.values.length) return undefined;
     return fc.constantFrom(...values);
   }
+  if (p.type === 'approval-edit') {
+    const fields = Object.entries(shape.approvalFields);
+    if (fields.length === 0) return undefined;
+    return fc.constantFrom(...fields).chain(([field, asked]) => fc.constantFrom(...editedValues(asked)).map((value) => ({ field, value })));
+  }
   return shape.resources.length ? fc.constantFrom(...shape.resources) : undefined;
+}
+
+/** Values a human might put instead of `asked`, never `asked` itself; the first is where shrinking ends. */
+function editedValues(asked: string | number | boolean): (string | number | boolean)[] {
+  if (typeof asked === 'boolean') return [!asked];
+  if (typeof asked === 'string') return [`${asked}-edited`, ''].filter((v) => v !== asked);
+  const step = Number.isInteger(asked) ? 1 : 0.5;
+  return [asked - step, asked + step, asked * 2, 0].filter((v, i, all) => v !== asked && v >= 0 && all.indexOf(v) === i);
+}
+
+/** Puts a drawn parameter into the spec: an approval edit sets `field` and `value`, anything else its own key. */
+function setParam(spec: FaultSpec, p: FaultParam | undefined, key: string, v: unknown): void {
+  if (p?.type === 'approval-edit' && typeof v === 'object' && v !== null) Object.assign(spec, v);
+  else spec[key] = v;
 }
 
 /** One fault at one of its triggers, with some of its parameters; shrinks toward the first trigger and no parameters. */
@@ -74,7 +93,7 @@ function faultSpecArbitrary(fault: Fault, triggers: string[], shape: ScenarioSha
   }
   return fc.record({ at: fc.constantFrom(...triggers), params: fc.record(params) }).map(({ at, params: ps }) => {
     const spec: FaultSpec = { fault: fault.name, at };
-    for (const [k, v] of Object.entries(ps)) if (v !== undefined) spec[k] = v;
+    for (const [k, v] of Object.entries(ps)) if (v !== undefined) setParam(spec, fault.params?.[k], k, v);
     return spec;
   });
 }
@@ -95,6 +114,11 @@ function requiredParams(fault: Fault, shape: ScenarioShape): Record<string, unkn
   const out: Record<string, unknown> = {};
   for (const [name, p] of Object.entries(fault.params ?? {})) {
     if (!p.required) continue;
+    if (p.type === 'approval-edit') {
+      const [field, asked] = Object.entries(shape.approvalFields)[0] ?? [];
+      if (field !== undefined && asked !== undefined) setParam(out as FaultSpec, p, name, { field, value: editedValues(asked)[0] });
+      continue;
+    }
     out[name] = p.type === 'integer' ? p.min : p.type === 'choice' ? p.values[0] : shape.resources[0];
   }
   return out;

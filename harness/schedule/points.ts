@@ -12,6 +12,8 @@ export interface ScenarioShape {
   steps: number;
   approval: boolean;
   resources: string[];
+  /** The concrete scalar fields of the approval requests' payloads (templated values left out), first value seen. */
+  approvalFields: Record<string, string | number | boolean>;
 }
 
 export function scenarioShape(scenario: Scenario): ScenarioShape {
@@ -25,7 +27,21 @@ export function scenarioShape(scenario: Scenario): ScenarioShape {
     steps: scenario.cassette.length + most(() => true),
     approval: calls.some((c) => c.tool === 'request_approval'),
     resources: Object.keys(scenario.fixture.resources),
+    approvalFields: approvalFields(calls),
   };
+}
+
+function approvalFields(calls: { tool: string; args?: Record<string, unknown> }[]): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const c of calls) {
+    const payload = c.tool === 'request_approval' ? c.args?.payload : undefined;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) continue;
+    for (const [k, v] of Object.entries(payload as Record<string, unknown>)) {
+      const scalar = typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('{{'));
+      if (scalar && !(k in out)) out[k] = v as string | number | boolean;
+    }
+  }
+  return out;
 }
 
 /** Times used only by faults that ask for `t+Nms` triggers explicitly (wall-clock points are not reproducible). */
@@ -49,7 +65,9 @@ const kindOf = (at: string): Trigger['kind'] => (at.startsWith('t+') ? 'time' : 
 
 /** The triggers a fault may fire on in this scenario; empty when it cannot apply (e.g. a resource parameter and no resources). */
 export function triggersFor(fault: Fault, shape: ScenarioShape): string[] {
-  if (Object.values(fault.params ?? {}).some((p) => p.type === 'resource' && p.required) && shape.resources.length === 0) return [];
+  const params = Object.values(fault.params ?? {}).filter((p) => p.required);
+  if (params.some((p) => p.type === 'resource') && shape.resources.length === 0) return [];
+  if (params.some((p) => p.type === 'approval-edit') && Object.keys(shape.approvalFields).length === 0) return [];
   const world = scenarioTriggers(shape).filter((at) => !fault.triggers || fault.triggers.includes(kindOf(at)));
   const time = fault.triggers?.includes('time') ? TIME_POINTS_MS.map((ms) => `t+${ms}ms`) : [];
   return [...world, ...time];

@@ -44,6 +44,16 @@ describe('ordeal check on the reference runtime', () => {
     expect(readdirSync(out)).toHaveLength(0);
   });
 
+  it('draws human edits: finds the agent that acts on the asked quantity instead of the approved one', { timeout: minutes(10) }, async () => {
+    const out = tempDir();
+    const r = await ordeal(['check', '--scenario', 'approval-drift', '--faults', 'human-edit', '--runs', '5', '--seed', '3', '--json', '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    const res = JSON.parse(r.stdout) as { valid: boolean; failure: { schedule: { fault: string; field: string; value: unknown }[]; anomaly: string } };
+    expect(res.valid).toBe(false);
+    expect(res.failure.schedule).toEqual([expect.objectContaining({ fault: 'human-edit', at: 'approval:waiting', field: 'quantity' })]);
+    expect(res.failure.anomaly).toMatch(/approval-integrity: charge:acme-widgets was applied with quantity = 5 instead of the approved \d/);
+  });
+
   it('maps every single-fault crash point of coding-agent to its verdict', { timeout: minutes(10) }, async () => {
     const out = tempDir();
     const r = await ordeal(['check', '--exhaustive', '--scenario', 'coding-agent', '--idempotency', 'none', '--seed', '7', '--json', '--out', out]);
