@@ -12,6 +12,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { run } from './exec.js';
+import { goEnv } from './go-build.js';
 import { isExecutable, stampedAt, writeStamp } from './stamp.js';
 import type { EngineInstall, InstallLog } from './types.js';
 
@@ -37,7 +38,7 @@ export const daprd: EngineInstall = {
     const build = join(root, '.build', 'daprd');
     rmSync(build, { recursive: true, force: true });
     mkdirSync(build, { recursive: true });
-    const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
+    const env = goEnv();
     try {
       const wrapper = join(build, 'wrapper');
       cpSync(join(wrapperDir, 'go.mod'), join(wrapper, 'go.mod'));

@@ -8,7 +8,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { run } from './exec.js';
-import type { InstallLog } from './types.js';
+import { stampedAt, writeStamp } from './stamp.js';
+import type { EngineInstall, InstallLog } from './types.js';
+
+/** The environment every engine build runs `go` in: modules from the proxy, the local toolchain, static binaries. */
+export function goEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GOFLAGS: '-mod=mod -buildvcs=false', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
+}
 
 export interface GoBuild {
   /** Module path, e.g. `github.com/Shopify/toxiproxy/v2`. */
@@ -32,12 +38,7 @@ export async function goBuild(root: string, spec: GoBuild, log: InstallLog): Pro
     join(dir, 'go.mod'),
     `module ordeal.local/engine-build\n\ngo 1.23\n\nrequire ${spec.module} ${spec.version}\n`,
   );
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GOFLAGS: '-mod=mod -buildvcs=false',
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-  };
+  const env = goEnv();
   const ldflags = ['-s', '-w', ...(spec.ldflagsX ?? []).map((x) => `-X ${x}`)].join(' ');
   log(`go build ${spec.pkg}@${spec.version} -> ${spec.out}`);
   try {
@@ -48,4 +49,33 @@ export async function goBuild(root: string, spec: GoBuild, log: InstallLog): Pro
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export interface GoEngine extends Omit<GoBuild, 'out' | 'version'> {
+  name: string;
+  /** The pinned version, without the leading v. */
+  version: string;
+  description: string;
+  /** File name of the binary under `<root>/bin/`. */
+  binaryName: string;
+  /** Arguments of a harmless run after the build that shows the binary starts (its output goes to the log). */
+  smoke: { args: string[]; mayFail?: boolean };
+}
+
+/** An engine that is one Go main package at a pinned module version, built into `<root>/bin/<binaryName>`. */
+export function goEngine(g: GoEngine): EngineInstall {
+  const binary = (root: string): string => join(root, 'bin', g.binaryName);
+  return {
+    name: g.name,
+    version: g.version,
+    description: g.description,
+    binary,
+    installed: (root) => stampedAt(root, g.name, g.version, binary(root)),
+    async install(root: string, log: InstallLog) {
+      await goBuild(root, { module: g.module, version: `v${g.version}`, pkg: g.pkg, out: binary(root), ...(g.ldflagsX ? { ldflagsX: g.ldflagsX } : {}) }, log);
+      const smoke = run(binary(root), g.smoke.args, log);
+      await (g.smoke.mayFail ? smoke.catch(() => undefined) : smoke);
+      writeStamp(root, g.name, g.version);
+    },
+  };
 }
