@@ -25,6 +25,13 @@ async function withToxic(ctx: FaultContext, spec: FaultSpec, ms: number, type: '
 
 const durationMs = (spec: FaultSpec) => intParam(spec, 'ms', 1000, 1);
 
+/** A fault that takes only the link and how long (net-reset, net-partition). */
+function validateLinkFault(spec: FaultSpec): void {
+  onlyParams(spec, ['ms', 'target']);
+  durationMs(spec);
+  target(spec);
+}
+
 export const netLatency: Fault = {
   name: 'net-latency',
   description: 'Toxiproxy adds latency (default 300 ms, jitter=…) between worker and world (target=engine: worker and engine) for ms (default 1000)',
@@ -47,11 +54,7 @@ export const netReset: Fault = {
   needsProxy: true,
   proxyTarget: target,
   params: targetParam,
-  validate(spec) {
-    onlyParams(spec, ['ms', 'target']);
-    durationMs(spec);
-    target(spec);
-  },
+  validate: validateLinkFault,
   fire: (ctx, spec) => withToxic(ctx, spec, durationMs(spec), 'reset_peer', { timeout: 0 }),
 };
 
@@ -61,10 +64,6 @@ export const netPartition: Fault = {
   needsProxy: true,
   proxyTarget: target,
   params: targetParam,
-  validate(spec) {
-    onlyParams(spec, ['ms', 'target']);
-    durationMs(spec);
-    target(spec);
-  },
+  validate: validateLinkFault,
   fire: (ctx, spec) => withToxic(ctx, spec, durationMs(spec), 'timeout', { timeout: durationMs(spec) }),
 };

@@ -53,21 +53,26 @@ function drawable(fault: Fault, at: string, shape: ScenarioShape): boolean {
   }
 }
 
-function paramArbitrary(p: FaultParam, shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<unknown> | undefined {
-  if (p.type === 'integer') return fc.integer({ min: p.min, max: p.max });
+/**
+ * The spec fields one parameter contributes when drawn: `{name: value}`, except an approval edit, which sets `field`
+ * and `value` together. undefined when the scenario offers nothing to draw from.
+ */
+function paramFields(name: string, p: FaultParam, shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<Record<string, unknown>> | undefined {
+  const as = (arb: fc.Arbitrary<unknown>) => arb.map((v) => ({ [name]: v }));
+  if (p.type === 'integer') return as(fc.integer({ min: p.min, max: p.max }));
   if (p.type === 'choice') {
     const values = engineLink ? p.values : p.values.filter((v) => !p.engineLinkOnly?.includes(v));
     if (values.length === 0) return undefined;
     // with the engine-link values left out, the one left is the default: drawing it would only lengthen the schedule
     if (values.length === 1 && values.length < p.values.length) return undefined;
-    return fc.constantFrom(...values);
+    return as(fc.constantFrom(...values));
   }
   if (p.type === 'approval-edit') {
     const fields = Object.entries(shape.approvalFields);
     if (fields.length === 0) return undefined;
     return fc.constantFrom(...fields).chain(([field, asked]) => fc.constantFrom(...editedValues(asked)).map((value) => ({ field, value })));
   }
-  return shape.resources.length ? fc.constantFrom(...shape.resources) : undefined;
+  return shape.resources.length ? as(fc.constantFrom(...shape.resources)) : undefined;
 }
 
 /** Values a human might put instead of `asked`, never `asked` itself; the first is where shrinking ends. */
@@ -78,24 +83,16 @@ function editedValues(asked: string | number | boolean): (string | number | bool
   return [asked - step, asked + step, asked * 2, 0].filter((v, i, all) => v !== asked && v >= 0 && all.indexOf(v) === i);
 }
 
-/** Puts a drawn parameter into the spec: an approval edit sets `field` and `value`, anything else its own key. */
-function setParam(spec: FaultSpec, p: FaultParam | undefined, key: string, v: unknown): void {
-  if (p?.type === 'approval-edit' && typeof v === 'object' && v !== null) Object.assign(spec, v);
-  else spec[key] = v;
-}
-
 /** One fault at one of its triggers, with some of its parameters; shrinks toward the first trigger and no parameters. */
 function faultSpecArbitrary(fault: Fault, triggers: string[], shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<FaultSpec> {
-  const params: Record<string, fc.Arbitrary<unknown>> = {};
+  const params: Record<string, fc.Arbitrary<Record<string, unknown> | undefined>> = {};
   for (const [name, p] of Object.entries(fault.params ?? {})) {
-    const arb = paramArbitrary(p, shape, engineLink);
+    const arb = paramFields(name, p, shape, engineLink);
     if (arb) params[name] = p.required ? arb : fc.option(arb, { nil: undefined });
   }
-  return fc.record({ at: fc.constantFrom(...triggers), params: fc.record(params) }).map(({ at, params: ps }) => {
-    const spec: FaultSpec = { fault: fault.name, at };
-    for (const [k, v] of Object.entries(ps)) if (v !== undefined) setParam(spec, fault.params?.[k], k, v);
-    return spec;
-  });
+  return fc
+    .record({ at: fc.constantFrom(...triggers), params: fc.record(params) })
+    .map(({ at, params: ps }): FaultSpec => Object.assign({ fault: fault.name, at }, ...Object.values(ps).filter((f) => f !== undefined)));
 }
 
 /** Schedules of 0..maxFaults faults, at most one per trigger point, that can all occur in the scenario. */
@@ -116,10 +113,8 @@ function requiredParams(fault: Fault, shape: ScenarioShape): Record<string, unkn
     if (!p.required) continue;
     if (p.type === 'approval-edit') {
       const [field, asked] = Object.entries(shape.approvalFields)[0] ?? [];
-      if (field !== undefined && asked !== undefined) setParam(out as FaultSpec, p, name, { field, value: editedValues(asked)[0] });
-      continue;
-    }
-    out[name] = p.type === 'integer' ? p.min : p.type === 'choice' ? p.values[0] : shape.resources[0];
+      if (field !== undefined && asked !== undefined) Object.assign(out, { field, value: editedValues(asked)[0] });
+    } else out[name] = p.type === 'integer' ? p.min : p.type === 'choice' ? p.values[0] : shape.resources[0];
   }
   return out;
 }

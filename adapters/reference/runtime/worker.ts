@@ -108,30 +108,33 @@ export class PollingWorker implements Worker {
    * fenced write would.
    */
   private holdsLease(id: string, lease: { until: number }): boolean {
-    const now = Date.now();
-    if (now < lease.until) return true;
+    if (Date.now() < lease.until) return true;
     try {
-      if (!this.d.store.renew(this.d.workerId, [id], now + this.d.leaseMs).has(id)) return false;
+      return this.renewLeases([id]).has(id);
     } catch {
       return false; // the journal is busy or gone: do not start an attempt we cannot fence
     }
-    lease.until = now + this.d.leaseMs;
-    return true;
   }
 
   private renew(): void {
     const ids = [...this.active.keys()];
     if (ids.length === 0) return;
     try {
-      const until = Date.now() + this.d.leaseMs;
-      const kept = this.d.store.renew(this.d.workerId, ids, until);
-      for (const id of ids) {
-        const a = this.active.get(id);
-        if (!kept.has(id)) a?.ctx.halt('lease-lost');
-        else if (a) a.lease.until = until;
-      }
+      const kept = this.renewLeases(ids);
+      for (const id of ids) if (!kept.has(id)) this.active.get(id)?.ctx.halt('lease-lost');
     } catch (error) {
       process.emitWarning(`ordeal reference runtime: lease renewal failed: ${String(error)}`);
     }
+  }
+
+  /** Extends the leases of `ids` that are still ours, in the journal and in memory; returns those ids. */
+  private renewLeases(ids: string[]): Set<string> {
+    const until = Date.now() + this.d.leaseMs;
+    const kept = this.d.store.renew(this.d.workerId, ids, until);
+    for (const id of kept) {
+      const a = this.active.get(id);
+      if (a) a.lease.until = until;
+    }
+    return kept;
   }
 }
