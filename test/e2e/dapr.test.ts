@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { engineInstalled, history, ledger, runOne, refundEntries } from '../helpers/run-folder.js';
+import { engineInstalled, history, ledger, runOne } from '../helpers/run-folder.js';
+import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 
 const { installed, skipReason } = engineInstalled('durabletask');
 
@@ -12,20 +13,13 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task 
   it('repeats the refund when the worker dies after the effect and tools send no idempotency key', async () => {
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none']);
     expect(code, stderr).toBe(1);
-    const dup = c.checks['exactly-once-effects']!.anomalies.find((a) => a.kind === 'duplicate');
-    expect(dup).toBeDefined();
-    const refunds = refundEntries(c.runDir);
-    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
-    expect(refunds.map((e) => e.key)).toEqual([null, null]);
+    expectRefundTwice(c);
   });
 
   it('deduplicates the re-dispatched refund with the instance id and step as key', async () => {
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
     expect(code, stderr).toBe(0);
-    const refunds = refundEntries(c.runDir);
-    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
-    expect(refunds[0]!.key).toBe(refunds[1]!.key);
-    expect(refunds[0]!.key).toMatch(/-dapr-[0-9a-f]+:\d+$/);
+    expectRefundDeduplicated(c, /-dapr-[0-9a-f]+:\d+$/);
   });
 
   // The sidecar's SQLite backend keeps the lock of the activity it was running for 2 minutes after a crash

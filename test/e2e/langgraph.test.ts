@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOne, refundEntries } from '../helpers/run-folder.js';
+import { history, ledger, refundEntries, runOne, verdict } from '../helpers/run-folder.js';
+import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 
 interface Case {
@@ -10,21 +11,8 @@ interface Case {
   runDir: string;
   checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
 }
-interface Ledger {
-  seq: number;
-  effect: string;
-  outcome: string;
-  key: string | null;
-}
-
-const ledger = (dir: string): Ledger[] =>
-  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Ledger);
-const history = (dir: string) => readFileSync(join(dir, 'history.jsonl'), 'utf8');
-const readVerdict = (dir: string) => JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as { checks: Record<string, { metrics: Record<string, number> }> };
+/** history.jsonl as text, for the lines these tests look for. */
+const historyText = (dir: string) => readFileSync(join(dir, 'history.jsonl'), 'utf8');
 
 const run = (args: string[], env?: NodeJS.ProcessEnv) => runOne<Case>(['--adapter', 'langgraph', ...args], env);
 const refundKill = ['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1'];
@@ -49,19 +37,15 @@ describe('ordeal run --adapter langgraph (StateGraph, ToolNode, interrupt(), Sql
   it('refunds twice when the worker dies after the refund and tools send no idempotency key', async () => {
     const { code, c } = await run([...refundKill, '--idempotency', 'none']);
     expect(code).toBe(1);
-    expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');
-    expect(refundEntries(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    expectRefundTwice(c);
   });
 
   it('re-runs the tools superstep after the kill, and the world deduplicates it by the checkpointed task and tool call', async () => {
     const { code, c } = await run([...refundKill, '--idempotency', 'framework']);
     expect(code).toBe(0);
-    const refunds = refundEntries(c.runDir);
-    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
-    expect(refunds[0]!.key).toBe(refunds[1]!.key);
     // thread id, the ToolNode task's checkpoint namespace, the tool call id from the checkpointed AIMessage
-    expect(refunds[0]!.key).toMatch(/^lg:thread-.+:tools:[0-9a-f-]{36}:call_/);
-    expect(history(c.runDir)).toContain('"signal":"SIGKILL"');
+    expectRefundDeduplicated(c, /^lg:thread-.+:tools:[0-9a-f-]{36}:call_/);
+    expect(historyText(c.runDir)).toContain('"signal":"SIGKILL"');
   });
 
   it('runs the coding agent to the end: real shell edit, approval through the inbox, PR and comment, checkpoints on SQLite', async () => {
@@ -73,7 +57,7 @@ describe('ordeal run --adapter langgraph (StateGraph, ToolNode, interrupt(), Sql
       ['comment:issue-17', 'applied'],
     ]);
     expect(existsSync(join(c.runDir, 'data/checkpoints.sqlite'))).toBe(true);
-    expect(history(c.runDir)).toContain('"event":"decided"');
+    expect(historyText(c.runDir)).toContain('"event":"decided"');
   });
 });
 
@@ -83,7 +67,7 @@ describe('langgraph variants', () => {
     expect(code).toBe(0);
     expect(existsSync(join(c.runDir, 'data/checkpoints.sqlite'))).toBe(false);
     expect(ledger(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'applied']);
-    expect(history(c.runDir)).toMatch(/"point":"step:journaled".*"process":"worker#2"/);
+    expect(historyText(c.runDir)).toMatch(/"point":"step:journaled".*"process":"worker#2"/);
   });
 
   it('a PostgreSQL that does not answer is exit 3, naming the URL tried', async () => {
@@ -98,7 +82,7 @@ describe('langgraph variants', () => {
     const refunds = refundEntries(c.runDir);
     expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
     expect(refunds[0]!.key).toMatch(/\|callTool:[0-9a-f-]{36}:call_/);
-    expect(history(c.runDir)).toContain('"channels":["__return__"]');
+    expect(historyText(c.runDir)).toContain('"channels":["__return__"]');
   });
 
   it('durability=exit: nothing after the approval was checkpointed, so the model is asked again and the refund goes out twice under new keys', async () => {
@@ -117,13 +101,16 @@ describe('langgraph variants', () => {
     const sync = await run([...kill, '--opt', 'durability=sync']);
     const async_ = await run([...kill, '--opt', 'durability=async']);
     for (const r of [sync, async_]) expect(r.code, JSON.stringify(r.c.checks)).toBe(0);
-    const reexecuted = (r: typeof sync) => readVerdict(r.c.runDir).checks['wasted-work'].metrics.reexecutedSteps;
+    const reexecuted = (r: typeof sync) => verdict(r.c.runDir).checks['wasted-work']!.metrics.reexecutedSteps;
     expect(reexecuted(sync)).toBe(0);
     expect(reexecuted(async_)).toBeGreaterThanOrEqual(1);
     // the re-run is the read_resource tool call whose superstep had begun in the killed worker
-    const toolStarts = (r: typeof sync) => history(r.c.runDir).split('\n').filter((l) => l.includes('"point":"tool:before"') && l.includes('"name":"read_resource"'));
-    expect(toolStarts(sync).map((l) => JSON.parse(l).process)).toEqual(['worker#2']);
-    expect(toolStarts(async_).map((l) => JSON.parse(l).process)).toEqual(['worker#1', 'worker#2']);
+    const toolStarts = (r: typeof sync) =>
+      history(r.c.runDir)
+        .filter((o) => o.f === 'probe' && o.value.point === 'tool:before' && (o.value.detail as { name?: string } | undefined)?.name === 'read_resource')
+        .map((o) => o.process);
+    expect(toolStarts(sync)).toEqual(['worker#2']);
+    expect(toolStarts(async_)).toEqual(['worker#1', 'worker#2']);
   });
 
   it('rejects an unknown option value with exit 2, naming the option and the allowed values', async () => {

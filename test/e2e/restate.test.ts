@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, tempDir } from '../helpers/cli.js';
-import { engineInstalled, history, ledger, runOne, spans, refundEntries } from '../helpers/run-folder.js';
+import { engineInstalled, history, ledger, runOne, spans } from '../helpers/run-folder.js';
+import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 
 const { installed, skipReason } = engineInstalled('restate');
 
@@ -14,20 +15,13 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
   it('repeats the refund when the worker dies after the effect and tools send no idempotency key', async () => {
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none']);
     expect(code, stderr).toBe(1);
-    const dup = c.checks['exactly-once-effects']!.anomalies.find((a) => a.kind === 'duplicate');
-    expect(dup).toBeDefined();
-    const refunds = refundEntries(c.runDir);
-    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
-    expect(refunds.map((e) => e.key)).toEqual([null, null]);
+    expectRefundTwice(c);
   });
 
   it('deduplicates the re-run step with a key from Restate’s invocation id and journal position', async () => {
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
     expect(code, stderr).toBe(0);
-    const refunds = refundEntries(c.runDir);
-    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
-    expect(refunds[0]!.key).toBe(refunds[1]!.key);
-    expect(refunds[0]!.key).toMatch(/^inv_\w+:\d+$/);
+    const key = expectRefundDeduplicated(c, /^inv_\w+:\d+$/);
     expect(history(c.runDir).some((o) => o.process === 'worker#1' && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
 
     // one trace: the orchestrator's case, the Restate server's spans (OTLP/gRPC) under it, the workers' spans under the server's attempts
@@ -41,7 +35,7 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
     expect(new Set(agents.map((x) => x.resource['process.pid'])).size).toBe(2);
     expect(agents.every((x) => attempts.has(x.parentSpanId!))).toBe(true);
     const refund = s.find((x) => x.name === 'execute_tool refund');
-    expect(refund?.attributes['ordeal.idempotency_key']).toBe(refunds[0]!.key);
+    expect(refund?.attributes['ordeal.idempotency_key']).toBe(key);
     expect(s.some((x) => x.attributes['ordeal.replayed'] === true && x.name === 'chat ordeal-scripted')).toBe(true);
   });
 

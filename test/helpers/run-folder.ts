@@ -31,6 +31,9 @@ export const lines = <T>(dir: string, file: string): T[] =>
 export const ledger = (dir: string) => lines<{ seq: number; effect: string; outcome: string; key: string | null }>(dir, 'ledger.jsonl');
 export const history = (dir: string) => lines<{ process: string; f: string; value: Record<string, unknown> }>(dir, 'history.jsonl');
 export const spans = (dir: string) => lines<Span>(dir, 'spans.jsonl');
+/** The run folder's verdict.json: each checker's validity, anomalies and metrics. */
+export const verdict = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as { valid: boolean | 'unknown'; checks: Record<string, { valid: boolean | 'unknown'; metrics: Record<string, number> }> };
 
 /** Whether a real engine is installed here, and the skip message that says how to install it. */
 export function engineInstalled(name: string): { installed: boolean; skipReason: string } {
