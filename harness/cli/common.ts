@@ -5,6 +5,7 @@ import { runCase, type CaseResult } from '../run/run-case.js';
 import type { PlannedCase } from '../run/plan.js';
 import { firstAnomaly, scheduleLabel, summarize, unfiredNote, type CaseSummary } from '../run/summary.js';
 import { dim, table, verdictWord } from './table.js';
+import { SPAN_EXPORTS, spanExportOf } from '../telemetry/index.js';
 
 /** Adapter-specific flags, each the same as an `--opt`. */
 const FLAG_OPTS: Record<string, { adapter: string; opt: string }> = {
@@ -52,6 +53,8 @@ export interface ExecOptions {
 
 /** Runs planned cases one after the other. */
 export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promise<CaseSummary[]> {
+  if (spanExportOf() === undefined)
+    throw new UsageError(`ORDEAL_SPAN_EXPORT='${process.env.ORDEAL_SPAN_EXPORT}': expected one of ${SPAN_EXPORTS.join(', ')} (how workers export their spans)`, 'ORD-151');
   const out: CaseSummary[] = [];
   for (const [i, c] of cases.entries()) {
     const adapter = await adapters[c.adapter]!.load();

@@ -14,7 +14,7 @@ import type { Adapter, AdapterContext, RunHandle } from './adapter.js';
 import { CaseProcesses, now } from './processes.js';
 import { startWorld, type WorldProcess } from './world-process.js';
 import { replayCommand, versions } from './replay.js';
-import { CaseTelemetry, telemetryMetrics } from '../telemetry/index.js';
+import { CaseTelemetry, spanExportOf, telemetryMetrics } from '../telemetry/index.js';
 
 export interface CaseOptions {
   adapter: Adapter;
@@ -87,7 +87,7 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
     world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, 'logs', 'world.log'));
     ctx.worldUrl = world.url;
     // ORDEAL_SPAN_EXPORT=off (ordeal bench): no spans from the workers, and no OTLP endpoint for the engine either
-    if (world.grpcUrl && process.env.ORDEAL_SPAN_EXPORT !== 'off') ctx.otlpGrpcUrl = world.grpcUrl;
+    if (world.grpcUrl && spanExportOf() !== 'off') ctx.otlpGrpcUrl = world.grpcUrl;
     telemetry.connect(world.url);
     history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });
     for (const spec of o.schedule) Object.assign(procs.extraEnv, faults[spec.fault]?.workerEnv?.(spec));

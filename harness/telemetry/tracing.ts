@@ -21,9 +21,20 @@ export interface TracingOptions {
    * `batch` sends every 100 ms (fewer requests, loses up to 100 ms of ended spans on a kill);
    * `off` starts no SDK: spans are no-ops (`ordeal bench` measures the frameworks, not ordeal's instrumentation).
    */
-  processor?: 'simple' | 'batch' | 'off';
+  processor?: SpanExport;
   /** Extra resource attributes. */
   resource?: Record<string, string | number | boolean>;
+}
+
+/** How workers export their spans (`ORDEAL_SPAN_EXPORT`): see TracingOptions.processor. */
+export const SPAN_EXPORTS = ['simple', 'batch', 'off'] as const;
+export type SpanExport = (typeof SPAN_EXPORTS)[number];
+
+/** `ORDEAL_SPAN_EXPORT` as one of SPAN_EXPORTS; unset or empty is `simple`, anything else undefined (the CLI rejects it). */
+export function spanExportOf(env: NodeJS.ProcessEnv = process.env): SpanExport | undefined {
+  const v = env.ORDEAL_SPAN_EXPORT;
+  if (v === undefined || v === '') return 'simple';
+  return (SPAN_EXPORTS as readonly string[]).includes(v) ? (v as SpanExport) : undefined;
 }
 
 export interface Tracing {
@@ -132,6 +143,6 @@ export function startWorkerTracing(serviceName: string, env: NodeJS.ProcessEnv =
     ...(env.TRACEPARENT ? { traceparent: env.TRACEPARENT } : {}),
     // simple (default): each span leaves as it ends, so a SIGKILL loses only open spans; batch: cheaper, loses up to
     // 100 ms; off: no spans at all
-    processor: env.ORDEAL_SPAN_EXPORT === 'batch' || env.ORDEAL_SPAN_EXPORT === 'off' ? env.ORDEAL_SPAN_EXPORT : 'simple',
+    processor: spanExportOf(env) ?? 'simple',
   });
 }

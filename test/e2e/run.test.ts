@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, tempDir } from '../helpers/cli.js';
@@ -92,6 +92,14 @@ describe('bad input exits 2 and says what was expected', () => {
       expect(r.code).toBe(2);
     });
   }
+
+  it('an unknown ORDEAL_SPAN_EXPORT is refused before any case runs', async () => {
+    const out = tempDir();
+    const r = await ordeal(['run', '--scenario', 'refund-agent', '--out', out], { env: { ORDEAL_SPAN_EXPORT: 'sometimes' } });
+    expect(r.stderr).toContain("ORDEAL_SPAN_EXPORT='sometimes': expected one of simple, batch, off");
+    expect(r.code).toBe(2);
+    expect(readdirSync(out)).toEqual([]);
+  });
 
   it('a malformed scenario file names the file, the field and the expectation', async () => {
     const dir = tempDir();
