@@ -1,7 +1,6 @@
 /** Runs `ordeal run --json` for the fault end-to-end tests and reads what a user would look at. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ordeal, tempDir } from '../helpers/cli.js';
+import { history as runHistory, type HistoryOp } from '../helpers/run-folder.js';
 
 export interface CaseJson {
   scenario: string;
@@ -31,11 +30,8 @@ export function failures(c: CaseJson): Record<string, string[]> {
 }
 
 /** The history's ops of the case's run folder. */
-export function history(c: CaseJson): { f: string; type: string; process: string; value: Record<string, unknown> }[] {
-  return readFileSync(join(c.runDir, 'history.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { f: string; type: string; process: string; value: Record<string, unknown> });
+export function history(c: CaseJson): HistoryOp[] {
+  return runHistory(c.runDir);
 }
 
 /** How the nemesis's fault ops ended: ['ok'] when the fault fired and healed. */

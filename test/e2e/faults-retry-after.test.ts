@@ -5,7 +5,7 @@ describe("llm-error 429 with retry-after (reference runtime)", () => {
   it("retries the model call no earlier than the server's retry-after, as the run's history records", async () => {
     const r = await runFault(['refund-agent'], ['llm-error@llm-call:2,mode=429,retryAfter=2']);
     expect(r.code).toBe(0);
-    const ops = history(r.cases[0]!) as { f: string; type: string; time: number; value: Record<string, unknown> }[];
+    const ops = history(r.cases[0]!);
     const limited = ops.findIndex((o) => o.f === 'llm' && o.type === 'fail' && o.value.status === 429);
     expect(limited).toBeGreaterThan(0);
     const retried = ops.slice(limited + 1).find((o) => o.f === 'llm' && o.type === 'invoke');

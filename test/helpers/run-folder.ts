@@ -29,7 +29,16 @@ export const lines = <T>(dir: string, file: string): T[] =>
     .map((l) => JSON.parse(l) as T);
 
 export const ledger = (dir: string) => lines<{ seq: number; effect: string; outcome: string; key: string | null }>(dir, 'ledger.jsonl');
-export const history = (dir: string) => lines<{ process: string; f: string; value: Record<string, unknown> }>(dir, 'history.jsonl');
+/** One op of history.jsonl (the fields tests read). */
+export interface HistoryOp {
+  index: number;
+  time: number;
+  process: string;
+  type: string;
+  f: string;
+  value: Record<string, unknown>;
+}
+export const history = (dir: string) => lines<HistoryOp>(dir, 'history.jsonl');
 export const spans = (dir: string) => lines<Span>(dir, 'spans.jsonl');
 /** The run folder's verdict.json: each checker's validity, anomalies and metrics. */
 export const verdict = (dir: string) =>
