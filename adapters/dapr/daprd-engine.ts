@@ -71,13 +71,13 @@ export const daprdEngine: EngineSpec = {
       ],
     };
   },
-  async ready(_ctx, handle: EngineHandle, timeoutMs) {
+  async ready(_ctx, handle: EngineHandle, timeoutMs, signal) {
     // healthy, and connected to both placement (actors) and the scheduler (workflow timers and reminders)
     await waitFor(`daprd at 127.0.0.1:${handle.ports.http} (connected to placement and scheduler)`, async () => {
       const res = await fetch(`http://127.0.0.1:${handle.ports.http}/v1.0/metadata`).catch(() => undefined);
       if (!res?.ok) return false;
       const m = (await res.json()) as { actorRuntime?: { placement?: string; hostReady?: boolean }; scheduler?: { connected_addresses?: string[] } };
       return m.actorRuntime?.placement === 'placement: connected' && (m.scheduler?.connected_addresses?.length ?? 0) > 0;
-    }, timeoutMs, 200);
+    }, timeoutMs, 200, signal);
   },
 };

@@ -21,14 +21,14 @@ export const durabletaskEngine: EngineSpec = {
       handle: { url: `127.0.0.1:${grpc}`, ports: { grpc }, linkAddress: `127.0.0.1:${grpc}` },
     };
   },
-  async ready(_ctx, handle, timeoutMs) {
+  async ready(_ctx, handle, timeoutMs, signal) {
     const client = new TaskHubGrpcClient(handle.url);
     try {
       // a gRPC round trip through the backend: unknown instances come back empty, not as an error
       await waitFor(`durabletask sidecar at ${handle.url}`, async () => {
         await client.getOrchestrationState('ordeal-health-check', false);
         return true;
-      }, timeoutMs, 100);
+      }, timeoutMs, 100, signal);
     } finally {
       await client.stop().catch(() => undefined);
     }

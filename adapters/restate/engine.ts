@@ -62,13 +62,14 @@ export const restateEngine: EngineSpec = {
       handle: { url: `http://127.0.0.1:${ingress}`, ports, linkAddress: `127.0.0.1:${worker}` },
     };
   },
-  async ready(_ctx, handle, timeoutMs) {
+  async ready(_ctx, handle, timeoutMs, signal) {
     const ok = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
     await waitFor(
       'restate admin and ingress',
       async () => (await ok(`${adminUrl(handle)}/health`)) && (await ok(`${handle.url}/restate/health`)),
       timeoutMs,
       100,
+      signal,
     );
   },
   // The server exports its spans in 200 ms batches and drops what is unsent on shutdown: before it is stopped,

@@ -52,8 +52,11 @@ export interface EngineSpec {
    * process is `engine#n`; `role` is what `kill-engine`'s `target=` also calls it (default: `name`).
    */
   command(ctx: AdapterContext, ports: Record<string, number> | undefined): Promise<EngineCommand & { handle: EngineHandle; role?: string; companions?: (EngineCommand & { role: string })[] }>;
-  /** Resolves once the engine answers; throws with a useful message after `timeoutMs`. */
-  ready(ctx: AdapterContext, handle: EngineHandle, timeoutMs: number): Promise<void>;
+  /**
+   * Resolves once the engine answers; throws with a useful message after `timeoutMs`, or soon after
+   * `signal` aborts (the engine process exited, or the case is over).
+   */
+  ready(ctx: AdapterContext, handle: EngineHandle, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /** Optional: once after the first start (register a deployment, create a namespace). */
   setup?(ctx: AdapterContext, handle: EngineHandle): Promise<void>;
   /**

@@ -1,9 +1,10 @@
 /** The worker and engine of one case: started, killed and restarted with every step in the history. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError, InputError } from '../errors.js';
 import { spawnGroup, type ManagedProcess } from '../launch/index.js';
 import type { HistoryWriter } from '../store/index.js';
-import type { Adapter, AdapterContext, EngineHandle } from './adapter.js';
+import type { Adapter, AdapterContext, EngineHandle, EngineSpec } from './adapter.js';
 
 interface Role {
   proc?: ManagedProcess;
@@ -36,10 +37,33 @@ export class CaseProcesses {
     private readonly maxCrashRestarts = 5,
   ) {}
 
+  /**
+   * Starts the engine (after a kill: only its dead processes) and waits until it answers. An engine process
+   * that exits before then fails the start at once, with the end of its log. On the first start that is
+   * retried twice with fresh ports: a port chosen for the engine can still be taken before the engine binds it.
+   */
   async startEngine(): Promise<void> {
     const spec = this.adapter.engine;
     if (!spec) return;
     const first = this.engine.incarnation === 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const handle = await this.launchEngine(spec);
+        // the proxy's upstream is the same port after a restart, so the worker keeps dialing the proxy
+        this.ctx.engine = this.linkVia && handle.linkAddress ? { ...handle, linkAddress: this.linkVia } : handle;
+        if (first) await spec.setup?.(this.ctx, handle);
+        return;
+      } catch (e) {
+        if (!(e instanceof EngineExited) || !first || attempt === 3) {
+          throw new HarnessError(`engine ${spec.name} did not become ready: ${(e as Error).message}; see ${join(this.ctx.runDir, 'logs')}`, 'ORD-304');
+        }
+        await this.stopEngineProcesses();
+        this.enginePorts = undefined;
+      }
+    }
+  }
+
+  private async launchEngine(spec: EngineSpec): Promise<EngineHandle> {
     const { command, args, env, handle, role: mainRole, companions = [] } = await spec.command(this.ctx, this.enginePorts);
     this.enginePorts = handle.ports;
     this.engineRole = mainRole ?? spec.name;
@@ -50,12 +74,30 @@ export class CaseProcesses {
       if (!role.proc) this.launch(role, c.role, c.command, c.args, c.env);
     }
     if (!this.engine.proc) this.launch(this.engine, 'engine', command, args, env);
-    await spec.ready(this.ctx, handle, 60_000).catch((e: Error) => {
-      throw new HarnessError(`engine ${spec.name} did not become ready: ${e.message}; see ${join(this.ctx.runDir, 'logs')}`, 'ORD-304');
-    });
-    // the proxy's upstream is the same port after a restart, so the worker keeps dialing the proxy
-    this.ctx.engine = this.linkVia && handle.linkAddress ? { ...handle, linkAddress: this.linkVia } : handle;
-    if (first) await spec.setup?.(this.ctx, handle);
+    const running = [['engine', this.engine.proc] as const, ...[...this.companions].map(([kind, r]) => [kind, r.proc] as const)];
+    const exited = Promise.race(running.flatMap(([kind, p]) => (p ? [p.exited.then((exit): never => {
+      throw new EngineExited(p.name, exit, tail(join(this.ctx.runDir, 'logs', `${kind}.log`)));
+    })] : [])));
+    const stop = new AbortController();
+    try {
+      await Promise.race([spec.ready(this.ctx, handle, 60_000, stop.signal), exited]);
+    } catch (e) {
+      if (e instanceof EngineExited) throw e;
+      const log = tail(join(this.ctx.runDir, 'logs', 'engine.log'));
+      throw new Error(`${(e as Error).message}${log ? `; the end of its log:\n${log}` : ''}`);
+    } finally {
+      stop.abort();
+    }
+    return handle;
+  }
+
+  private async stopEngineProcesses(): Promise<void> {
+    for (const role of [this.engine, ...this.companions.values()]) {
+      const p = role.proc;
+      if (!p) continue;
+      role.expected.add(p.pid);
+      await p.stop(3000);
+    }
   }
 
   async startWorker(): Promise<void> {
@@ -125,6 +167,23 @@ export class CaseProcesses {
       if (!expected && !this.stopping && kind === 'worker' && this.crashRestarts++ < this.maxCrashRestarts) void this.startWorker().catch(() => undefined);
     });
     return proc;
+  }
+}
+
+/** An engine process that exited before the engine answered. */
+class EngineExited extends Error {
+  constructor(name: string, exit: { code: number | null; signal: string | null }, log: string) {
+    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+    super(`${name} exited (${how}) before the engine answered${log ? `; the end of its log:\n${log}` : ''}`);
+  }
+}
+
+/** The last lines of a log file, or '' when there is none. */
+function tail(file: string, lines = 12): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
   }
 }
 
