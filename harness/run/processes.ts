@@ -54,7 +54,8 @@ export class CaseProcesses {
         if (first) await spec.setup?.(this.ctx, handle);
         return;
       } catch (e) {
-        if (!(e instanceof EngineExited) || !first || attempt === 3) {
+        // only a process that exited on its own (a code, not a signal: that is somebody stopping it) is retried
+        if (!(e instanceof EngineExited) || e.bySignal || this.stopping || !first || attempt === 3) {
           throw new HarnessError(`engine ${spec.name} did not become ready: ${(e as Error).message}; see ${join(this.ctx.runDir, 'logs')}`, 'ORD-304');
         }
         await this.stopEngineProcesses();
@@ -172,9 +173,11 @@ export class CaseProcesses {
 
 /** An engine process that exited before the engine answered. */
 class EngineExited extends Error {
+  readonly bySignal: boolean;
   constructor(name: string, exit: { code: number | null; signal: string | null }, log: string) {
     const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
     super(`${name} exited (${how}) before the engine answered${log ? `; the end of its log:\n${log}` : ''}`);
+    this.bySignal = exit.signal !== null;
   }
 }
 

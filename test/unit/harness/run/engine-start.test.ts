@@ -84,6 +84,26 @@ describe('starting an engine', () => {
     }
   });
 
+  it('does not retry an engine stopped by a signal: somebody stopped it, no port was taken', async () => {
+    const spec: EngineSpec = {
+      ...engineOn(async () => (await freePorts(1))[0]!),
+      async command(_ctx, given) {
+        const port = given?.http ?? (await freePorts(1))[0]!;
+        const dies = `console.error('going down'); process.kill(process.pid, 'SIGKILL')`;
+        return { command: process.execPath, args: ['-e', dies], handle: { url: `http://127.0.0.1:${port}`, ports: { http: port } } };
+      },
+    };
+    const { history, procs } = caseFor('signal', spec);
+    try {
+      const err = await procs.startEngine().then(() => undefined, (e: Error) => e);
+      expect(err?.message).toMatch(/engine#1 exited \(signal SIGKILL\) before the engine answered; the end of its log:\ngoing down/);
+      expect(history.ops.filter((o: Op) => o.f === 'start').length).toBe(1);
+    } finally {
+      await procs.stopAll();
+      history.close();
+    }
+  });
+
   it('does not retry a restart: the engine keeps its ports, and a dead restart is an error', async () => {
     const { history, procs, ctx } = caseFor('restart', engineOn(async (given) => given?.http ?? (await freePorts(1))[0]!));
     let squatter: Server | undefined;
