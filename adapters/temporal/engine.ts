@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { enginesRoot, requireEngine } from '../../harness/engines/index.js';
-import { freePorts } from '../../harness/launch/index.js';
+import { freePorts, waitFor } from '../../harness/launch/index.js';
 import { packageRoot } from '../../harness/paths.js';
 import type { EngineSpec } from '../../harness/run/adapter.js';
 import { NAMESPACE } from './shared.js';
@@ -23,23 +23,16 @@ export const temporalEngine: EngineSpec = {
     return { command: binary, args, handle: { url: `127.0.0.1:${p.grpc}`, ports: p, linkAddress: `127.0.0.1:${p.grpc}` } };
   },
   async ready(_ctx, handle, timeoutMs, signal) {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      signal?.throwIfAborted();
+    // a round trip through the frontend to the namespace, not only an open port
+    const answers = async (): Promise<boolean> => {
+      const conn = await Connection.connect({ address: handle.url, connectTimeout: 5000 });
       try {
-        const conn = await Connection.connect({ address: handle.url, connectTimeout: 5000 });
-        try {
-          await conn.workflowService.describeNamespace({ namespace: NAMESPACE });
-          return;
-        } finally {
-          await conn.close();
-        }
-      } catch (e) {
-        last = e;
-        await new Promise((r) => setTimeout(r, 100));
+        await conn.workflowService.describeNamespace({ namespace: NAMESPACE });
+        return true;
+      } finally {
+        await conn.close();
       }
-    }
-    throw new Error(`no answer from the Temporal frontend at ${handle.url} in ${timeoutMs} ms (${String((last as Error)?.message ?? last)})`);
+    };
+    await waitFor(`the Temporal frontend at ${handle.url}`, answers, timeoutMs, 100, signal);
   },
 };

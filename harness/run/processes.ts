@@ -58,7 +58,7 @@ export class CaseProcesses {
         if (!(e instanceof EngineExited) || e.bySignal || this.stopping || !first || attempt === 3) {
           throw new HarnessError(`engine ${spec.name} did not become ready: ${(e as Error).message}; see ${join(this.ctx.runDir, 'logs')}`, 'ORD-304');
         }
-        await this.stopEngineProcesses();
+        await this.stopRoles([this.engine, ...this.companions.values()]);
         this.enginePorts = undefined;
       }
     }
@@ -75,10 +75,17 @@ export class CaseProcesses {
       if (!role.proc) this.launch(role, c.role, c.command, c.args, c.env);
     }
     if (!this.engine.proc) this.launch(this.engine, 'engine', command, args, env);
-    const running = [['engine', this.engine.proc] as const, ...[...this.companions].map(([kind, r]) => [kind, r.proc] as const)];
-    const exited = Promise.race(running.flatMap(([kind, p]) => (p ? [p.exited.then((exit): never => {
-      throw new EngineExited(p.name, exit, tail(join(this.ctx.runDir, 'logs', `${kind}.log`)));
-    })] : [])));
+    // the first engine process to exit ends the wait (`kind` also names its log file)
+    const running: [kind: string, proc: ManagedProcess][] = [];
+    if (this.engine.proc) running.push(['engine', this.engine.proc]);
+    for (const [kind, role] of this.companions) if (role.proc) running.push([kind, role.proc]);
+    const exited = Promise.race(
+      running.map(([kind, p]) =>
+        p.exited.then((exit): never => {
+          throw new EngineExited(p.name, exit, tail(join(this.ctx.runDir, 'logs', `${kind}.log`)));
+        }),
+      ),
+    );
     const stop = new AbortController();
     try {
       await Promise.race([spec.ready(this.ctx, handle, 60_000, stop.signal), exited]);
@@ -90,15 +97,6 @@ export class CaseProcesses {
       stop.abort();
     }
     return handle;
-  }
-
-  private async stopEngineProcesses(): Promise<void> {
-    for (const role of [this.engine, ...this.companions.values()]) {
-      const p = role.proc;
-      if (!p) continue;
-      role.expected.add(p.pid);
-      await p.stop(3000);
-    }
   }
 
   async startWorker(): Promise<void> {
@@ -135,7 +133,12 @@ export class CaseProcesses {
     this.stopping = true;
     const settle = this.adapter.engine?.settle;
     if (settle && this.engine.proc && this.ctx.engine) await settle(this.ctx, this.ctx.engine).catch(() => undefined);
-    for (const role of [this.worker, this.engine, ...this.companions.values()]) {
+    await this.stopRoles([this.worker, this.engine, ...this.companions.values()]);
+  }
+
+  /** Stops these processes in order (SIGTERM, SIGKILL after 3 s), each exit marked as the orchestrator's doing. */
+  private async stopRoles(roles: Role[]): Promise<void> {
+    for (const role of roles) {
       const p = role.proc;
       if (!p) continue;
       role.expected.add(p.pid);
