@@ -1,4 +1,4 @@
-/** The adapter contract (DESIGN §5): everything framework-specific lives behind it. */
+/** The adapter contract (ARCHITECTURE.md § Adapter contract): everything framework-specific lives behind it. */
 import type { Scenario } from '../scenario/index.js';
 import type { Outcome } from '../store/types.js';
 
