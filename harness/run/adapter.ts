@@ -103,7 +103,7 @@ export interface Adapter {
   close?(): Promise<void>;
 }
 
-/** Environment every worker gets (documented in README "Writing an adapter"). */
+/** Environment every worker gets (documented in README "Add an adapter" and ARCHITECTURE.md § Adapter contract). */
 export function workerEnv(ctx: AdapterContext): Record<string, string> {
   return {
     ORDEAL_RUN_ID: ctx.runId,
