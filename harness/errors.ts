@@ -1,6 +1,6 @@
 /** ordeal's error hierarchy: a stable code per kind, mapped onto the CLI's exit codes. */
 
-/** Exit codes of DESIGN §4. */
+/** Exit codes (ARCHITECTURE.md § Exit codes). */
 export const ExitCode = { ok: 0, violated: 1, usage: 2, harness: 3 } as const;
 
 export class OrdealError extends Error {

@@ -1,4 +1,4 @@
-/** Effects gated by an approval happened only after it, once, and with the approved values (DESIGN §7). */
+/** Effects gated by an approval happened only after it, once, and with the approved values (ARCHITECTURE.md § Checker contract). */
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { expectationOf, expectedIds } from './expectation.js';

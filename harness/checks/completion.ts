@@ -1,4 +1,4 @@
-/** The run reached its expected outcome once faults stopped; otherwise it is stuck or failed (DESIGN §7). */
+/** The run reached its expected outcome once faults stopped; otherwise it is stuck or failed (ARCHITECTURE.md § Checker contract). */
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { expectationOf, whenRejected } from './expectation.js';

@@ -1,4 +1,4 @@
-/** No effect was applied on the basis of a resource version that had changed since it was read (DESIGN §7). */
+/** No effect was applied on the basis of a resource version that had changed since it was read (ARCHITECTURE.md § Checker contract). */
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { indexOf, num, opsOf, valueOf } from './util.js';

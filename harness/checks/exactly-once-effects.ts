@@ -1,4 +1,4 @@
-/** Every logical effect the scenario expects was applied exactly once at the world (DESIGN §7). */
+/** Every logical effect the scenario expects was applied exactly once at the world (ARCHITECTURE.md § Checker contract). */
 import type { LedgerEntry, Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { expectationOf, whenRejected } from './expectation.js';

@@ -1,4 +1,4 @@
-/** Time from each disruption (a fault, a worker death) to the next progress of the run (DESIGN §7). */
+/** Time from each disruption (a fault, a worker death) to the next progress of the run (ARCHITECTURE.md § Checker contract). */
 import { InputError } from '../errors.js';
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';

@@ -1,4 +1,4 @@
-/** How much was redone after recovery: re-executed steps, repeated model calls, tokens re-spent (DESIGN §7). */
+/** How much was redone after recovery: re-executed steps, repeated model calls, tokens re-spent (ARCHITECTURE.md § Checker contract). */
 import { InputError } from '../errors.js';
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';

@@ -1,4 +1,4 @@
-/** The final workspace equals the expected one: no half-applied shell command left behind (DESIGN §7). */
+/** The final workspace equals the expected one: no half-applied shell command left behind (ARCHITECTURE.md § Checker contract). */
 import type { RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { isRecord } from './util.js';

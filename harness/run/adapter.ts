@@ -1,4 +1,4 @@
-/** The adapter contract (DESIGN §5): everything framework-specific lives behind it. */
+/** The adapter contract (ARCHITECTURE.md § Adapter contract): everything framework-specific lives behind it. */
 import type { Scenario } from '../scenario/index.js';
 import type { Outcome } from '../store/types.js';
 
@@ -103,7 +103,7 @@ export interface Adapter {
   close?(): Promise<void>;
 }
 
-/** Environment every worker gets (documented in README "Writing an adapter"). */
+/** Environment every worker gets (documented in README "Add an adapter" and ARCHITECTURE.md § Adapter contract). */
 export function workerEnv(ctx: AdapterContext): Record<string, string> {
   return {
     ORDEAL_RUN_ID: ctx.runId,

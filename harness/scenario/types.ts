@@ -1,4 +1,4 @@
-/** A scenario is a framework-neutral agent task as data (DESIGN §1). */
+/** A scenario is a framework-neutral agent task as data (ARCHITECTURE.md § Scenario). */
 
 /** One tool call the scripted model asks for. */
 export interface ToolCallSpec {

@@ -1,4 +1,4 @@
-/** Writing and reading run folders (DESIGN §3); written incrementally so a dead orchestrator leaves evidence. */
+/** Writing and reading run folders (ARCHITECTURE.md § The run folder); written incrementally so a dead orchestrator leaves evidence. */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-/** The run folder's records (DESIGN §3): the only input of checkers and reports. */
+/** The run folder's records (ARCHITECTURE.md § The run folder): the only input of checkers and reports. */
 import type { Scenario } from '../scenario/index.js';
 
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';

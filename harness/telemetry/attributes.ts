@@ -1,4 +1,4 @@
-/** Attribute names: the OpenTelemetry GenAI conventions plus ordeal's durability attributes (README "Telemetry"). */
+/** Attribute names: the OpenTelemetry GenAI conventions plus ordeal's durability attributes (docs/telemetry.md). */
 export const ATTR = {
   operation: 'gen_ai.operation.name',
   system: 'gen_ai.system',

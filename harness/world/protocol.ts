@@ -1,6 +1,6 @@
 /**
  * The world's contract with the orchestrator (IPC messages over the fork channel) and with
- * workers (HTTP, documented in README "The world's HTTP API").
+ * workers (HTTP, documented in harness/world/README.md).
  */
 import type { Op } from '../store/types.js';
 import type { Scenario } from '../scenario/index.js';

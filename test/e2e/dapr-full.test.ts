@@ -11,7 +11,7 @@ interface Case {
   checks: Record<string, { valid: boolean; anomalies: { kind: string }[] }>;
 }
 
-// the daprd build takes minutes (README "Dapr"), so this file runs, and installs daprd if needed, only when asked
+// the daprd build takes minutes (adapters/dapr/README.md), so this file runs, and installs daprd if needed, only when asked
 const asked = process.env.ORDEAL_DAPR_FULL === '1';
 const skipReason = 'set ORDEAL_DAPR_FULL=1 to build daprd + placement + scheduler (`ordeal engines install daprd`) and run full Dapr mode';
 

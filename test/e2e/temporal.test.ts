@@ -15,7 +15,7 @@ interface Case {
 }
 
 const refunds = refundEntries;
-// A 2 s heartbeat timeout keeps each kill-worker case to seconds instead of the default's ~11 s (README: "Temporal").
+// A 2 s heartbeat timeout keeps each kill-worker case to seconds instead of the default's ~11 s (adapters/temporal/README.md).
 const fast = ['run', '--adapter', 'temporal', '--opt', 'heartbeatMs=2000', '--json'];
 
 describe('ordeal run --adapter temporal on the real Temporal dev server', () => {
