@@ -47,7 +47,8 @@ message ArrayValue { repeated AnyValue values = 1; }
 message KeyValueList { repeated KeyValue values = 1; }
 `;
 
-const ExportTraceServiceRequest = protobuf.parse(OTLP_TRACE_PROTO).root.lookupType('ordeal.otlp.ExportTraceServiceRequest');
+/** The request type; `encode(fromObject(…))` also writes one (the bench builds its payloads with it). */
+export const ExportTraceServiceRequest = protobuf.parse(OTLP_TRACE_PROTO).root.lookupType('ordeal.otlp.ExportTraceServiceRequest');
 
 /** OTLP JSON: 64-bit integers as decimal strings, bytes as base64 (ids are re-encoded as hex below), proto3 defaults filled in. */
 const JSON_FORM: protobuf.IConversionOptions = { longs: String, bytes: String, arrays: true, defaults: true };
