@@ -1,6 +1,10 @@
 /**
  * OTLP/gRPC receiver: the unary `TraceService/Export` over h2c on its own loopback port, for engines that
  * export only over gRPC (the Restate server). Spans go to the same `spans.jsonl` as OTLP/HTTP.
+ * Plain node:http2 rather than a @grpc/grpc-js Server, whose answers to a broken client say less: a truncated frame gets
+ * UNIMPLEMENTED "Received no request message", bytes flagged gzip that are not gzip INTERNAL "Failed to decompress
+ * message", a message flagged compressed without grpc-encoding reaches the handler still compressed, and an unknown
+ * method's error does not name the one served. It is no faster either (bench/otlp-receiver.ts).
  */
 import { createServer, constants, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';

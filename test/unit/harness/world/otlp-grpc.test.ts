@@ -119,6 +119,17 @@ describe('world: OTLP/gRPC TraceService/Export', () => {
     expect(gz['grpc-status']).toBe('0');
   });
 
+  it('answers UNIMPLEMENTED to a message flagged compressed without a grpc-encoding, and INVALID_ARGUMENT to two messages', async () => {
+    const before = w.lines('spans.jsonl').length;
+    const unnamed = await h2Call(`http://${address}`, frame(1, gzipSync(Buffer.alloc(0))));
+    expect(unnamed['grpc-status']).toBe('12');
+    expect(decodeURIComponent(String(unnamed['grpc-message']))).toMatch(/use gzip or deflate/);
+    const two = await h2Call(`http://${address}`, Buffer.concat([frame(0, Buffer.alloc(0)), frame(0, Buffer.alloc(0))]));
+    expect(two['grpc-status']).toBe('3');
+    expect(decodeURIComponent(String(two['grpc-message']))).toMatch(/exactly one message, got 2/);
+    expect(w.lines('spans.jsonl').length).toBe(before);
+  });
+
   it('answers UNIMPLEMENTED to another method', async () => {
     const r = await rawCall(address, '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', Buffer.alloc(0));
     expect(r.code).toBe(grpc.status.UNIMPLEMENTED);

@@ -43,6 +43,20 @@ describe('world: POST /v1/traces with OTLP protobuf', () => {
     expect(BigInt(tool.startTimeUnixNano)).toBeGreaterThan(1_600_000_000_000_000_000n);
   });
 
+  it('keeps a span with an empty name, which a proto3 encoder leaves out of the message', async () => {
+    // a length-delimited field under 128 bytes: tag, length, bytes
+    const field = (no: number, bytes: Buffer): Buffer => Buffer.concat([Buffer.from([(no << 3) | 2, bytes.length]), bytes]);
+    const traceId = 'ab'.repeat(16);
+    const spanId = 'cd'.repeat(8);
+    const span = Buffer.concat([field(1, Buffer.from(traceId, 'hex')), field(2, Buffer.from(spanId, 'hex'))]);
+    const body = field(1, field(2, field(2, span)));
+    const res = await fetch(`${w.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+    expect(res.status).toBe(200);
+    const written = w.lines('spans.jsonl').find((s) => s.spanId === spanId);
+    expect(written).toMatchObject({ traceId, name: '', startTimeUnixNano: '0', attributes: {}, resource: {} });
+    expect(written.parentSpanId).toBeUndefined();
+  });
+
   it('answers 400 to a truncated protobuf payload and writes nothing for it', async () => {
     const before = w.lines('spans.jsonl').length;
     // field 1 (resource_spans), length-delimited, announcing 50 bytes but carrying 2
