@@ -13,7 +13,7 @@ export const caseFlags = <T>(y: Argv<T>) =>
     .option('seed', { type: 'number', describe: 'seed of every random choice (retry jitter, generated schedules); recorded in run.json' })
     .option('out', { type: 'string', default: 'runs', describe: 'where run folders are written' })
     .option('timeout', { type: 'number', describe: 'milliseconds to wait for a run to finish before it counts as stuck (default: the adapter\'s, 60000 for most)' })
-    .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable), e.g. synchronous=NORMAL' })
+    .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable), e.g. synchronous=NORMAL; ordeal list shows each adapter\'s' })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' })
     .option('otlp-endpoint', otlpEndpointFlag);
 
