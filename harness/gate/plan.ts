@@ -1,7 +1,6 @@
 /** The gate's cases: adapters × scenarios × (schedules, or every single-fault point) × idempotency modes. */
 import { adapterManifest, checkAdapterOptions, registerAdapter } from '../../adapters/index.js';
-import { OrdealError } from '../errors.js';
-import { UsageError } from '../errors.js';
+import { OrdealError, UsageError } from '../errors.js';
 import { standardSchedules } from '../faults/index.js';
 import { checkAdapterName, checkEngineLink, type PlannedCase } from '../run/plan.js';
 import { resolveScenario } from '../scenario/index.js';
