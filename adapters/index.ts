@@ -1,53 +1,46 @@
-/** The adapter registry: each adapter loads its heavy dependencies only when it is used. */
-import type { Adapter } from '../harness/run/adapter.js';
+/** The adapter registry: a list of manifests; each adapter loads its heavy dependencies only when it is used. */
+import { UsageError } from '../harness/errors.js';
+import { manifestFromAdapter, parseAdapterOptions, type AdapterManifest, type UserAdapter } from '../harness/run/manifest.js';
+import type { RawOptions } from '../harness/run/options.js';
+import { daprManifest } from './dapr/manifest.js';
+import { langgraphManifest } from './langgraph/manifest.js';
+import { referenceManifest } from './reference/manifest.js';
+import { restateManifest } from './restate/manifest.js';
+import { temporalManifest } from './temporal/manifest.js';
 
-export interface AdapterEntry {
-  description: string;
-  /** Whether it has an engine process (so `kill-engine` applies). */
-  hasEngine: boolean;
-  /** Whether the worker↔engine link can run through Toxiproxy (net faults with `target=engine`); mirrors Adapter.engineLink. */
-  engineLink?: boolean;
-  /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`). */
-  caseTimeoutMs?: number;
-  load(): Promise<Adapter>;
+const registry: AdapterManifest[] = [referenceManifest, langgraphManifest, restateManifest, temporalManifest, daprManifest];
+
+/** Every registered adapter, built-ins first, in the order `ordeal list` shows them. */
+export function adapterManifests(): readonly AdapterManifest[] {
+  return registry;
 }
 
-export const adapters: Record<string, AdapterEntry> = {
-  reference: {
-    description: "ordeal's own durable runtime on SQLite; the embedded default, no external services",
-    hasEngine: false,
-    load: async () => (await import('./reference/adapter.js')).referenceAdapter(),
-  },
-  langgraph: {
-    description: 'a LangGraph.js agent (ToolNode, interrupt(), Command resume) on SqliteSaver, or PostgresSaver with --opt store=postgres',
-    hasEngine: false,
-    load: async () => (await import('./langgraph/adapter.js')).langgraphAdapter(),
-  },
-  restate: {
-    description: 'a Restate workflow on the real restate-server (ctx.run steps, an awakeable for approval)',
-    hasEngine: true,
-    engineLink: true,
-    load: async () => (await import('./restate/adapter.js')).restateAdapter(),
-  },
-  temporal: {
-    description: 'a Temporal workflow on the real Temporal dev server (activities with heartbeats, a signal for approval)',
-    hasEngine: true,
-    engineLink: true,
-    // recovery after a worker kill waits for the heartbeat timeout; long chains need room
-    caseTimeoutMs: 120_000,
-    load: async () => (await import('./temporal/adapter.js')).temporalAdapter(),
-  },
-  dapr: {
-    description: 'a Dapr workflow on the Durable Task sidecar with SQLite (activities, an external event for approval); --opt mode=daprd for daprd + placement + scheduler',
-    hasEngine: true,
-    engineLink: true,
-    // the sidecar keeps work a killed process had claimed locked for 2 minutes (fixed in durabletask-go)
-    caseTimeoutMs: 240_000,
-    load: async () => (await import('./dapr/adapter.js')).daprAdapter(),
-  },
-};
+export function adapterNames(): string[] {
+  return registry.map((m) => m.name);
+}
 
-/** Registers an adapter loaded at run time (e.g. a user's module named by `ordeal gate`'s config). */
-export function registerAdapter(adapter: Adapter): void {
-  adapters[adapter.name] = { description: adapter.description, hasEngine: adapter.engine !== undefined, engineLink: adapter.engineLink === true, load: async () => adapter };
+export function findAdapter(name: string): AdapterManifest | undefined {
+  return registry.find((m) => m.name === name);
+}
+
+/** The manifest of a registered adapter, or a UsageError listing the known ones. */
+export function adapterManifest(name: string): AdapterManifest {
+  const m = findAdapter(name);
+  if (!m) throw new UsageError(`unknown adapter '${name}': expected one of ${adapterNames().join(', ')}`, 'ORD-101');
+  return m;
+}
+
+/** Checks options against the adapter's schema before anything starts (UsageError ORD-110); returns them as given. */
+export function checkAdapterOptions(name: string, raw: RawOptions): RawOptions {
+  parseAdapterOptions(adapterManifest(name), raw);
+  return raw;
+}
+
+/** Registers an adapter loaded at run time (e.g. a user's module named by `ordeal gate`'s config); replaces one of the same name. */
+export function registerAdapter(adapter: UserAdapter): AdapterManifest {
+  const m = manifestFromAdapter(adapter);
+  const i = registry.findIndex((r) => r.name === m.name);
+  if (i >= 0) registry[i] = m;
+  else registry.push(m);
+  return m;
 }

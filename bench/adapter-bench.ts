@@ -1,5 +1,5 @@
 /** One adapter through the whole stack: per-step overhead, throughput, recovery time and the worker's peak RSS. */
-import { adapters } from '../adapters/index.js';
+import { findAdapter } from '../adapters/index.js';
 import type { Adapter } from '../harness/run/adapter.js';
 import { EngineMissingError } from '../harness/engines/index.js';
 import { ensureError } from '../harness/errors.js';
@@ -34,7 +34,7 @@ export interface AdapterBenchOptions {
 }
 
 export async function benchAdapter(name: string, o: AdapterBenchOptions): Promise<AdapterResult> {
-  const entry = adapters[name];
+  const entry = findAdapter(name);
   if (!entry) return { missing: `no adapter '${name}' is registered in adapters/index.ts` };
   try {
     await entry.load();

@@ -1,7 +1,7 @@
 /** Harness cost: cases per minute of `ordeal run` on the reference runtime (world, worker, faults, checkers, folder). */
 import { resolveScenario } from '../harness/scenario/index.js';
 import { runCase } from '../harness/run/run-case.js';
-import { adapters } from '../adapters/index.js';
+import { adapterManifest } from '../adapters/index.js';
 import { round } from './stats.js';
 
 /** The standard first case a user runs: refund-agent with the worker killed after the effect, then a clean coding-agent. */
@@ -15,7 +15,7 @@ export async function measureHarness(outDir: string, quick: boolean): Promise<{ 
   const chosen = quick ? CASES.slice(0, 1) : CASES;
   const t0 = performance.now();
   for (const c of chosen) {
-    const adapter = await adapters.reference!.load();
+    const adapter = await adapterManifest('reference').load();
     await runCase({ adapter, scenario: resolveScenario(c.scenario), schedule: c.schedule, idempotency: 'framework', seed: 1, outDir, timeoutMs: 60_000, options: {} });
   }
   return { casesPerMin: round(chosen.length / ((performance.now() - t0) / 60_000)) };

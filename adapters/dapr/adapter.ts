@@ -1,37 +1,30 @@
 /** The Dapr adapter: the agent loop as a Dapr workflow (Durable Task orchestration) on the real workflow engine. */
 import { join } from 'node:path';
 import { HarnessError } from '../../harness/errors.js';
-import type { Adapter, AdapterContext, EngineSpec, RunHandle } from '../../harness/run/adapter.js';
+import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { workerEnv } from '../../harness/run/adapter.js';
 import { distRoot } from '../../harness/paths.js';
 import { approvalEvent, ORCHESTRATOR } from './agent-orchestration.js';
 import { daprdEngine } from './daprd-engine.js';
 import { durabletaskEngine } from './durabletask-engine.js';
-import { daprOptions } from './options.js';
+import { daprManifest } from './manifest.js';
 import { workflowClient, type WorkflowClient } from './workflow-client.js';
 
-/** `--opt mode=` picks the engine: the Durable Task sidecar (default) or daprd with placement and scheduler. */
-const engineFor = (ctx: AdapterContext): EngineSpec => (daprOptions(ctx.options).mode === 'daprd' ? daprdEngine : durabletaskEngine);
-
-const byMode: EngineSpec = {
-  name: 'dapr',
-  command: (ctx, ports) => engineFor(ctx).command(ctx, ports),
-  ready: (ctx, handle, timeoutMs) => engineFor(ctx).ready(ctx, handle, timeoutMs),
-};
+const modeOf = (options: Record<string, string>) => parseAdapterOptions(daprManifest, options).mode;
 
 export function daprAdapter(): Adapter {
   let client: WorkflowClient | undefined;
   const connect = (ctx: AdapterContext): WorkflowClient => {
     if (!ctx.engine) throw new HarnessError('dapr: the workflow engine is not started', 'ORD-304');
-    return (client ??= workflowClient(daprOptions(ctx.options).mode, ctx.engine.url));
+    return (client ??= workflowClient(modeOf(ctx.options), ctx.engine.url));
   };
   return {
     name: 'dapr',
-    description: 'Dapr Workflow: the agent loop as an orchestration on the Durable Task sidecar (SQLite) via @dapr/durabletask-js, or on daprd (--opt mode=daprd) via @dapr/dapr',
-    engine: byMode,
-    engineLink: true,
+    // `--opt mode=` picks the engine: the Durable Task sidecar (default) or daprd with placement and scheduler
+    engine: (options) => (modeOf(options) === 'daprd' ? daprdEngine : durabletaskEngine),
     worker: (ctx) => {
-      const worker = daprOptions(ctx.options).mode === 'daprd' ? 'daprd-worker.js' : 'worker.js';
+      const worker = modeOf(ctx.options) === 'daprd' ? 'daprd-worker.js' : 'worker.js';
       // the worker dials the link address: a Toxiproxy in front of the sidecar when a net fault targets the engine
       const link = ctx.engine?.linkAddress;
       return { command: process.execPath, args: [join(distRoot, 'adapters/dapr', worker)], env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) } };

@@ -5,12 +5,10 @@ import { TaskHubGrpcClient } from '@dapr/durabletask-js';
 import { requireEngine } from '../../harness/engines/index.js';
 import { freePorts, waitFor } from '../../harness/launch/index.js';
 import type { EngineSpec } from '../../harness/run/adapter.js';
-import { daprOptions } from './options.js';
 
 export const durabletaskEngine: EngineSpec = {
   name: 'durabletask',
   async command(ctx, ports) {
-    daprOptions(ctx.options); // reject a bad --opt before anything starts
     const binary = requireEngine('durabletask');
     // a restart reuses the port, so workers and clients reconnect to the same address
     const grpc = ports?.grpc ?? (await freePorts(1))[0]!;

@@ -1,7 +1,7 @@
 /** The orchestrator's side of a Dapr workflow, per mode: Durable Task's client on the sidecar, or DaprWorkflowClient on daprd. */
 import { TaskHubGrpcClient } from '@dapr/durabletask-js';
 import type { Outcome } from '../../harness/store/types.js';
-import type { DaprMode } from './options.js';
+import type { DaprMode } from './manifest.js';
 import { quietly } from './quiet.js';
 
 export interface WorkflowClient {

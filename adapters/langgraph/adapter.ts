@@ -9,21 +9,18 @@ import { WorldClient } from '../../harness/agent/index.js';
 import { buildApp, finalAnswer, threadConfig } from './app.js';
 import { openReader, type Saver } from './checkpointer.js';
 import { readFailure, writeRunRequest } from './handoff.js';
-import { langgraphOptions, redactUrl } from './options.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
+import { langgraphManifest, redactUrl } from './manifest.js';
 import { agentTools } from './tools.js';
 
 export function langgraphAdapter(): Adapter {
   let reader: Saver | undefined;
   return {
     name: 'langgraph',
-    description: 'a LangGraph.js agent (StateGraph or functional API) on SqliteSaver or PostgresSaver; no engine process',
-    worker: (ctx) => {
-      langgraphOptions(ctx.options); // reject bad options before anything starts
-      return { command: process.execPath, args: [join(distRoot, 'adapters/langgraph/worker.js')], env: workerEnv(ctx) };
-    },
+    worker: (ctx) => ({ command: process.execPath, args: [join(distRoot, 'adapters/langgraph/worker.js')], env: workerEnv(ctx) }),
     async workerReady(ctx) {
-      const o = langgraphOptions(ctx.options);
-      if (o.store === 'postgres') await pingPostgres(o.postgresUrl!);
+      const o = parseAdapterOptions(langgraphManifest, ctx.options);
+      if (o.store === 'postgres') await pingPostgres(o.postgresUrl);
     },
     async submit(ctx): Promise<RunHandle> {
       const threadId = `thread-${ctx.runId}`;
@@ -39,7 +36,7 @@ export function langgraphAdapter(): Adapter {
     async outcome(ctx, handle): Promise<Outcome> {
       const failed = readFailure(ctx.dataDir);
       if (failed?.threadId === handle.id) return { status: 'failed', error: failed.error };
-      const o = langgraphOptions(ctx.options);
+      const o = parseAdapterOptions(langgraphManifest, ctx.options);
       // a SQLite reader opened before the worker created the tables never sees them: open one per look
       const saver = o.store === 'postgres' ? (reader ??= await openReader(o, ctx.dataDir)) : await openReader(o, ctx.dataDir);
       if (!saver) return { status: 'running' };

@@ -5,7 +5,7 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import type { StateSnapshot } from '@langchain/langgraph';
 import { functionalAgent } from './functional-agent.js';
 import { graphAgent, type AgentParts } from './graph-agent.js';
-import type { Api } from './options.js';
+import type { Api } from './manifest.js';
 import { openingMessages } from '../../harness/agent/conversation.js';
 import type { RunRequest } from './handoff.js';
 

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
-import type { LangGraphOptions } from './options.js';
+import type { LangGraphOptions } from './manifest.js';
 
 export interface Saver {
   saver: BaseCheckpointSaver;

@@ -6,14 +6,15 @@ import { buildApp, finalAnswer, initialInput, threadConfig, type AgentApp } from
 import { openSaver, reportWrites } from './checkpointer.js';
 import { readRunRequest, writeFailure, type RunRequest } from './handoff.js';
 import { chatModel } from './model.js';
-import { langgraphOptions, type LangGraphOptions } from './options.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
+import { langgraphManifest, type LangGraphOptions } from './manifest.js';
 import { agentSpan, ATTR, startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentTools, type ApprovalWait, type Decision } from './tools.js';
 
 const tracing = startWorkerTracing('ordeal-worker-langgraph');
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
-const opts = langgraphOptions(env.options);
+const opts = parseAdapterOptions(langgraphManifest, env.options);
 const world = new WorldClient(env.worldUrl);
 const store = await openSaver(opts, env.dataDir);
 reportWrites(store.saver, async ({ kind, step, detail }) => {

@@ -5,19 +5,16 @@ import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapt
 import { workerEnv } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
 import { distRoot } from '../../harness/paths.js';
-import { runtimeOptions } from './options.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
+import { referenceManifest } from './manifest.js';
 
 export function referenceAdapter(): Adapter {
   let rt: Runtime | undefined;
   const client = (ctx: AdapterContext): Runtime =>
-    (rt ??= openRuntime({ path: join(ctx.dataDir, 'journal.db'), synchronous: runtimeOptions(ctx.options).synchronous, workerId: 'orchestrator' }));
+    (rt ??= openRuntime({ path: join(ctx.dataDir, 'journal.db'), synchronous: parseAdapterOptions(referenceManifest, ctx.options).synchronous, workerId: 'orchestrator' }));
   return {
     name: 'reference',
-    description: "ordeal's own durable runtime on SQLite (journaled steps, leases, signals); no external services",
-    worker: (ctx) => {
-      runtimeOptions(ctx.options); // reject bad options before anything starts
-      return { command: process.execPath, args: [join(distRoot, 'adapters/reference/worker.js')], env: workerEnv(ctx) };
-    },
+    worker: (ctx) => ({ command: process.execPath, args: [join(distRoot, 'adapters/reference/worker.js')], env: workerEnv(ctx) }),
     async submit(ctx) {
       const id = `agent-${ctx.runId}`;
       client(ctx).start(id, 'agent', { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) });

@@ -4,13 +4,14 @@ import { openRuntime } from './runtime/index.js';
 import { readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
 import { ATTR, OPERATION, replayedStepSpan, startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentWorkflow, MODEL } from './agent-loop.js';
-import { runtimeOptions } from './options.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
+import { referenceManifest } from './manifest.js';
 
 const tracing = startWorkerTracing('ordeal-worker-reference');
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 const world = new WorldClient(env.worldUrl);
-const opts = runtimeOptions(env.options);
+const opts = parseAdapterOptions(referenceManifest, env.options);
 
 /** The span a journaled step would have had, for its replay marker. */
 function replayName(name: string): [string, Record<string, string>] {

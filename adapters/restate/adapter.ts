@@ -41,9 +41,7 @@ export function restateAdapter(): Adapter {
 
   return {
     name: 'restate',
-    description: 'a Restate workflow on the real restate-server: ctx.run steps, an awakeable for approval, retries by Restate',
-    engine: restateEngine,
-    engineLink: true,
+    engine: () => restateEngine,
     worker: (ctx) => ({
       command: process.execPath,
       args: [join(distRoot, 'adapters/restate/worker.js')],

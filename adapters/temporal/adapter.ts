@@ -7,7 +7,8 @@ import { HarnessError } from '../../harness/errors.js';
 import type { Outcome } from '../../harness/store/types.js';
 import { distRoot } from '../../harness/paths.js';
 import { temporalEngine } from './engine.js';
-import { temporalOptions } from './options.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
+import { temporalManifest } from './manifest.js';
 import { caseTraceInterceptor } from './trace-header.js';
 import { APPROVAL_SIGNAL, NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE, type AgentInput, type ApprovalDecisionSignal } from './shared.js';
 
@@ -25,18 +26,15 @@ export function temporalAdapter(): Adapter {
   };
   return {
     name: 'temporal',
-    description: 'Temporal CLI dev server (SQLite) + @temporalio/worker: workflow, activities with heartbeats, approval as a signal',
-    engine: temporalEngine,
-    engineLink: true,
+    engine: () => temporalEngine,
     worker: (ctx) => {
-      temporalOptions(ctx.options); // reject bad options before anything starts
       // the worker dials the link address: a Toxiproxy in front of the server when a net fault targets the engine
       const link = ctx.engine?.linkAddress;
       return { command: process.execPath, args: [join(distRoot, 'adapters/temporal/worker.js')], env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) } };
     },
     async submit(ctx) {
-      const o = temporalOptions(ctx.options);
-      const { stickyMs: _s, workflowTaskMs, ...timeouts } = o;
+      const { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts, workflowTaskMs } = parseAdapterOptions(temporalManifest, ctx.options);
+      const timeouts = { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts };
       const input: AgentInput = { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}), timeouts };
       const c = await client(ctx);
       // The run id is the workflow id: Temporal refuses a second start of the same id, so a retried submit is harmless.

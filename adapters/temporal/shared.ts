@@ -10,7 +10,7 @@ export const APPROVAL_SIGNAL = 'approval';
 export interface AgentInput {
   task: string;
   system?: string;
-  /** Activity timeouts and retries, chosen by the adapter options (see options.ts). */
+  /** Activity timeouts and retries, chosen by the adapter options (see manifest.ts). */
   timeouts: ActivityTimeouts;
 }
 

@@ -4,7 +4,8 @@ import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-ope
 import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
 import { createActivities } from './activities.js';
 import { workflowBundlePath } from './bundle.js';
-import { temporalOptions } from './options.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
+import { temporalManifest } from './manifest.js';
 import { workerTelemetry, workflowInterceptorModule } from './telemetry.js';
 import { NAMESPACE, TASK_QUEUE, type JournalSinks } from './shared.js';
 
@@ -14,7 +15,7 @@ const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 if (!env.engineUrl) throw new Error('temporal worker: ORDEAL_ENGINE_URL (the dev server address) is not set');
 const world = new WorldClient(env.worldUrl);
-const opts = temporalOptions(env.options);
+const opts = parseAdapterOptions(temporalManifest, env.options);
 
 const t0 = performance.now();
 const codePath = await workflowBundlePath([workflowInterceptorModule]);

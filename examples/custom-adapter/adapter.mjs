@@ -7,7 +7,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = (ctx) => (mkdirSync(join(ctx.dataDir, 'custom'), { recursive: true }), join(ctx.dataDir, 'custom'));
 const writeAtomic = (file, value) => (writeFileSync(`${file}.tmp`, JSON.stringify(value)), renameSync(`${file}.tmp`, file));
 
-/** @type {import('../../harness/run/adapter.js').Adapter} */
+/** @type {import('../../harness/run/manifest.js').UserAdapter} */
 export default {
   name: 'python-journal',
   description: 'a plain-Python agent loop with its own fsynced JSON-lines journal (examples/custom-adapter)',

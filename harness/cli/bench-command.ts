@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { adapters } from '../../adapters/index.js';
+import { adapterNames, findAdapter } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { benchTable, runBench } from '../../bench/index.js';
 
@@ -12,11 +12,11 @@ export function parseSteps(text: string): number[] {
 }
 
 export function parseAdapters(text: string | undefined): string[] {
-  if (!text) return Object.keys(adapters);
+  if (!text) return adapterNames();
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !adapters[n]);
+  const unknown = names.filter((n) => !findAdapter(n));
   if (names.length === 0 || unknown.length > 0)
-    throw new UsageError(`--adapter ${text}: unknown adapter ${unknown.map((n) => `'${n}'`).join(', ') || '(none given)'}; expected some of ${Object.keys(adapters).join(', ')}`, 'ORD-112');
+    throw new UsageError(`--adapter ${text}: unknown adapter ${unknown.map((n) => `'${n}'`).join(', ') || '(none given)'}; expected some of ${adapterNames().join(', ')}`, 'ORD-112');
   return names;
 }
 

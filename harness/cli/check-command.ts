@@ -102,7 +102,7 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
   const info = JSON.parse(readFileSync(join(s.runDir, FILES.run), 'utf8')) as RunInfo;
   writeJsonAtomic(join(s.runDir, FILES.run), { ...info, path: res.path });
   if (!a['keep-runs']) dirs.filter((d) => d !== s.runDir).forEach((d) => rmSync(d, { recursive: true, force: true }));
-  const replay = seedReplayCommand(ctx, a, exec.seed, res.path);
+  const replay = seedReplayCommand(ctx, a, exec.seed, res.path, exec.options);
   const anomaly = anomalyOf(s);
   if (a.json) {
     const failure = { schedule: res.schedule, seed: exec.seed, path: res.path, replay, runDir: s.runDir, anomaly, firstSchedule: res.firstSchedule, shrinkCases: res.shrinkCases };

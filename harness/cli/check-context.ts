@@ -1,6 +1,6 @@
 /** What `ordeal check` and `ordeal replay --seed` share: the schedule space a seed draws from, and the command that replays a case. */
 import { isAbsolute, resolve } from 'node:path';
-import { adapters } from '../../adapters/index.js';
+import { adapterManifest } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { checkAdapterName } from '../run/plan.js';
 import { resolveScenario } from '../scenario/index.js';
@@ -31,8 +31,8 @@ export function checkContext(a: CheckArgs): CheckContext {
     throw new UsageError(`--max-faults ${a['max-faults']}: expected an integer ≥ 1 (faults per generated schedule)`, 'ORD-123');
   const scenario = resolveScenario(a.scenario);
   const isFile = a.scenario.endsWith('.json') || a.scenario.includes('/');
-  const hasEngine = adapters[a.adapter]!.hasEngine;
-  const space: ScheduleSpace = { scenario, faults: resolveCheckFaults(a.faults, hasEngine, a.adapter), hasEngine, engineLink: adapters[a.adapter]!.engineLink === true, maxFaults: a['max-faults'] };
+  const { hasEngine, engineLink } = adapterManifest(a.adapter);
+  const space: ScheduleSpace = { scenario, faults: resolveCheckFaults(a.faults, hasEngine, a.adapter), hasEngine, engineLink: engineLink === true, maxFaults: a['max-faults'] };
   const usable = new Set(applicable(space).map((o) => o.fault.name));
   const unusable = space.faults.filter((f) => !usable.has(f));
   if (unusable.length)
@@ -45,12 +45,12 @@ export function checkContext(a: CheckArgs): CheckContext {
 
 const quote = (s: string) => (/^[A-Za-z0-9_./:=,@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** The one command that regenerates the schedule at (seed, path) and runs it again. */
-export function seedReplayCommand(c: CheckContext, a: CheckArgs, seed: number, path: string): string {
+/** The one command that regenerates the schedule at (seed, path) and runs it again (`options`: the case's, adapter flags included). */
+export function seedReplayCommand(c: CheckContext, a: CheckArgs, seed: number, path: string, options: Record<string, string>): string {
   const args = ['ordeal', 'replay', '--seed', String(seed), '--path', path, '--adapter', c.adapter, '--scenario', c.scenarioArg];
   args.push('--faults', c.space.faults.join(','), '--idempotency', a.idempotency);
   if (c.space.maxFaults !== DEFAULT_MAX_FAULTS) args.push('--max-faults', String(c.space.maxFaults));
-  for (const o of a.opt ?? []) args.push('--opt', o);
+  for (const [k, v] of Object.entries(options)) args.push('--opt', `${k}=${v}`);
   return args.map(quote).join(' ');
 }
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { adapters } from '../../adapters/index.js';
+import { adapterManifest, adapterManifests, checkAdapterOptions } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { runCase, type CaseResult } from '../run/run-case.js';
 import type { PlannedCase } from '../run/plan.js';
@@ -7,24 +7,21 @@ import { firstAnomaly, scheduleLabel, summarize, unfiredNote, type CaseSummary }
 import { dim, table, verdictWord } from './table.js';
 import { SPAN_EXPORTS, spanExportOf } from '../telemetry/index.js';
 
-/** Adapter-specific flags, each the same as an `--opt`. */
-const FLAG_OPTS: Record<string, { adapter: string; opt: string }> = {
-  'langgraph-store': { adapter: 'langgraph', opt: 'store' },
-  'langgraph-api': { adapter: 'langgraph', opt: 'api' },
-  'langgraph-durability': { adapter: 'langgraph', opt: 'durability' },
-  'postgres-url': { adapter: 'langgraph', opt: 'postgresUrl' },
-};
-
-/** Adapter options from `--opt key=value` and the adapter-specific flags. */
+/**
+ * Adapter options from `--opt key=value` and the adapters' own flags (each manifest's `flags`), checked against the
+ * adapter's schema before anything starts.
+ */
 export function caseOptions(argv: { opt?: string[]; adapter?: string; [flag: string]: unknown }): Record<string, string> {
+  const adapter = argv.adapter ?? 'reference';
   const out = parseOpts(argv.opt);
-  for (const [flag, { adapter, opt }] of Object.entries(FLAG_OPTS)) {
-    const v = argv[flag];
-    if (v === undefined) continue;
-    if ((argv.adapter ?? 'reference') !== adapter) throw new UsageError(`--${flag} is an option of the ${adapter} adapter; add --adapter ${adapter}`, 'ORD-107');
-    out[opt] = String(v);
-  }
-  return out;
+  for (const m of adapterManifests())
+    for (const [flag, opt] of Object.entries(m.flags ?? {})) {
+      const v = argv[flag];
+      if (v === undefined) continue;
+      if (adapter !== m.name) throw new UsageError(`--${flag} is an option of the ${m.name} adapter; add --adapter ${m.name}`, 'ORD-107');
+      out[opt] = String(v);
+    }
+  return checkAdapterOptions(adapter, out);
 }
 
 /** `--opt key=value` pairs. */
@@ -55,9 +52,12 @@ export interface ExecOptions {
 export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promise<CaseSummary[]> {
   if (spanExportOf() === undefined)
     throw new UsageError(`ORDEAL_SPAN_EXPORT='${process.env.ORDEAL_SPAN_EXPORT}': expected one of ${SPAN_EXPORTS.join(', ')} (how workers export their spans)`, 'ORD-151');
+  // every adapter's options are checked before the first case starts anything
+  for (const name of new Set(cases.map((c) => c.adapter))) checkAdapterOptions(name, o.options);
   const out: CaseSummary[] = [];
   for (const [i, c] of cases.entries()) {
-    const adapter = await adapters[c.adapter]!.load();
+    const manifest = adapterManifest(c.adapter);
+    const adapter = await manifest.load();
     const r: CaseResult = await runCase({
       adapter,
       scenario: c.scenario,
@@ -66,7 +66,7 @@ export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promis
       seed: o.seed,
       ...(o.path ? { path: o.path } : {}),
       outDir: resolve(o.out),
-      timeoutMs: o.timeoutMs ?? adapters[c.adapter]!.caseTimeoutMs ?? 60_000,
+      timeoutMs: o.timeoutMs ?? manifest.caseTimeoutMs ?? 60_000,
       options: o.options,
       ...otlpEndpointOf(o),
     });

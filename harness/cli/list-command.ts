@@ -1,26 +1,70 @@
 import type { Argv } from 'yargs';
-import { adapters } from '../../adapters/index.js';
+import { adapterManifests } from '../../adapters/index.js';
 import { checkers } from '../checks/index.js';
 import { faults, TRIGGER_HELP } from '../faults/index.js';
+import type { AdapterManifest } from '../run/manifest.js';
+import { describeOptions, type OptionInfo } from '../run/options.js';
 import { builtinScenarioNames, resolveScenario } from '../scenario/index.js';
+
+/** An adapter as `ordeal list --json` shows it: its manifest without the code. */
+export interface AdapterInfo {
+  description: string;
+  hasEngine: boolean;
+  engineLink: boolean;
+  caseTimeoutMs?: number;
+  /** Its options by name; null: it declares none, and options reach it unchecked (a user's adapter). */
+  options: Record<string, OptionInfo> | null;
+  flags?: Record<string, string>;
+}
+
+export function adapterInfo(m: AdapterManifest): AdapterInfo {
+  return {
+    description: m.description,
+    hasEngine: m.hasEngine,
+    engineLink: m.engineLink === true,
+    ...(m.caseTimeoutMs ? { caseTimeoutMs: m.caseTimeoutMs } : {}),
+    options: m.options ? describeOptions(m.options) : null,
+    ...(m.flags ? { flags: m.flags } : {}),
+  };
+}
+
+/** The lines under an adapter in `ordeal list`: one per option, `--opt name=VALUES  description — expected; default`. */
+function optionLines(a: AdapterInfo, indent: string): string[] {
+  if (!a.options) return [`${indent}options: any --opt key=value, passed through unchecked`];
+  const rows = Object.entries(a.options).map(([name, o]) => {
+    const values = o.choices ? o.choices.join('|') : o.type === 'boolean' ? 'true|false' : o.type.toUpperCase();
+    const dflt = o.default !== undefined ? `default ${o.default}` : o.defaultNote ? `default ${o.defaultNote}` : 'no default';
+    const flags = Object.entries(a.flags ?? {}).flatMap(([flag, opt]) => (opt === name ? [`, --${flag}`] : []));
+    return [`--opt ${name}=${values}${flags.join('')}`, `${o.description}${o.choices || o.type === 'boolean' ? '' : ` — ${o.expected}`}; ${dflt}`] as const;
+  });
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${indent}${k.padEnd(w)}  ${v}`);
+}
 
 export function listCommand(y: Argv) {
   return y.command(
     'list',
-    'list adapters, scenarios, faults, triggers and checkers, one line each',
+    'list adapters (with their options), scenarios, faults, triggers and checkers, one line each',
     (a) => a.option('json', { type: 'boolean', default: false, describe: 'print them by name as JSON' }),
     (argv) => {
+      const adapters = Object.fromEntries(adapterManifests().map((m) => [m.name, adapterInfo(m)]));
       const sections: Record<string, Record<string, string>> = {
-        adapters: Object.fromEntries(Object.entries(adapters).map(([n, a]) => [n, a.description + (a.hasEngine ? ' [has an engine]' : '')])),
         scenarios: Object.fromEntries(builtinScenarioNames().map((n) => [n, resolveScenario(n).description])),
         faults: Object.fromEntries(Object.values(faults).map((f) => [f.name, f.description + (f.needsEngine ? ' [adapters with an engine]' : '')])),
         triggers: TRIGGER_HELP,
         checkers: Object.fromEntries(Object.values(checkers).map((c) => [c.name, c.description])),
       };
       if (argv.json) {
-        process.stdout.write(JSON.stringify(sections, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ adapters, ...sections }, null, 2) + '\n');
         return;
       }
+      const wa = Math.max(...Object.keys(adapters).map((k) => k.length));
+      process.stdout.write('adapters:\n');
+      for (const [k, a] of Object.entries(adapters)) {
+        process.stdout.write(`  ${k.padEnd(wa)}  ${a.description}${a.hasEngine ? ' [has an engine]' : ''}\n`);
+        for (const line of optionLines(a, ' '.repeat(wa + 6))) process.stdout.write(`${line}\n`);
+      }
+      process.stdout.write('\n');
       for (const [title, entries] of Object.entries(sections)) {
         process.stdout.write(`${title}:\n`);
         const w = Math.max(...Object.keys(entries).map((k) => k.length));

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, InputError, UsageError } from '../errors.js';
-import { checkAdapterName } from '../run/plan.js';
+import { checkAdapterOptions } from '../../adapters/index.js';
+import { checkAdapterName, checkEngineLink } from '../run/plan.js';
 import { validateScenario } from '../scenario/index.js';
 import { FILES, isRunFolder, type RunInfo } from '../store/index.js';
 import { validateSchedule } from '../faults/index.js';
@@ -31,12 +32,14 @@ export function replayCommandCli(y: Argv) {
       const scenario = validateScenario(JSON.parse(readFileSync(join(dir, FILES.scenario), 'utf8')), join(dir, FILES.scenario));
       if (info.scenarioFile) scenario.file = info.scenarioFile;
       const schedule = validateSchedule(JSON.parse(readFileSync(join(dir, FILES.schedule), 'utf8')), join(dir, FILES.schedule));
+      checkEngineLink(schedule, info.adapter);
+      const options = checkAdapterOptions(info.adapter, (info.options ?? {}) as Record<string, string>);
       const results = await executeCases([{ adapter: info.adapter, scenario, schedule }], {
         idempotency: info.idempotency,
         seed: info.seed,
         out: argv.out,
         timeoutMs: argv.timeout,
-        options: info.options as Record<string, string>,
+        options,
         ...(info.path ? { path: info.path } : {}),
       });
       const r = results[0]!;

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { adapterManifests } from '../../adapters/index.js';
 import { planCases } from '../run/plan.js';
 import { overall } from '../run/summary.js';
 import { ExitCode } from '../errors.js';
@@ -7,18 +8,25 @@ import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
 
 export const caseFlags = <T>(y: Argv<T>) =>
-  y
+  withAdapterFlags(y)
     .option('idempotency', { choices: ['framework', 'none'] as const, default: 'framework' as const, describe: 'tools send an idempotency key from the framework (framework) or none, as naive code does' })
     .option('seed', { type: 'number', describe: 'seed of every random choice (retry jitter, generated schedules); recorded in run.json' })
     .option('out', { type: 'string', default: 'runs', describe: 'where run folders are written' })
     .option('timeout', { type: 'number', describe: 'milliseconds to wait for a run to finish before it counts as stuck (default: the adapter\'s, 60000 for most)' })
-    .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable), e.g. synchronous=NORMAL' })
+    .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable), e.g. synchronous=NORMAL; ordeal list shows each adapter\'s' })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' })
-    .option('otlp-endpoint', otlpEndpointFlag)
-    .option('langgraph-store', { choices: ['sqlite', 'postgres'] as const, describe: 'LangGraph checkpointer (same as --opt store=…)' })
-    .option('langgraph-api', { choices: ['graph', 'functional'] as const, describe: 'LangGraph agent style: StateGraph or entrypoint/task (same as --opt api=…)' })
-    .option('langgraph-durability', { choices: ['sync', 'async', 'exit'] as const, describe: 'LangGraph durability mode (same as --opt durability=…)' })
-    .option('postgres-url', { type: 'string', describe: 'PostgreSQL for --langgraph-store postgres (same as --opt postgresUrl=…)' });
+    .option('otlp-endpoint', otlpEndpointFlag);
+
+/** The flags adapters declare in their manifests (`flags`), each the same as an `--opt` (read back by caseOptions). */
+function withAdapterFlags<T>(y: Argv<T>): Argv<T> {
+  for (const m of adapterManifests())
+    for (const [flag, opt] of Object.entries(m.flags ?? {})) {
+      const spec = m.options?.[opt];
+      const choices = spec?.type === 'choice' && !spec.ignoreCase ? { choices: spec.choices } : {};
+      y.option(flag, { type: 'string', ...choices, describe: `${m.name}: ${spec?.description ?? opt} (same as --opt ${opt}=…)` });
+    }
+  return y;
+}
 
 /** `--otlp-endpoint URL`: also send every span to this OTLP/HTTP collector; it becomes ORDEAL_OTLP_ENDPOINT, which every case reads. */
 export const otlpEndpointFlag = {

@@ -76,7 +76,7 @@ export interface Fault {
   params?: Record<string, FaultParam>;
   /** Needs the Toxiproxy server between worker and world (network faults). */
   needsProxy?: boolean;
-  /** Which link this spec's proxy must stand on (network faults); `engine` needs an adapter whose Adapter.engineLink is true. */
+  /** Which link this spec's proxy must stand on (network faults); `engine` needs an adapter whose manifest says engineLink. */
   proxyTarget?(spec: FaultSpec): NetTarget;
   /** Environment the worker gets when the schedule has this fault. */
   workerEnv?(spec: FaultSpec): Record<string, string>;

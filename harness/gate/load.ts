@@ -3,7 +3,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, UsageError } from '../errors.js';
-import type { Adapter } from '../run/adapter.js';
+import type { UserAdapter } from '../run/manifest.js';
+import { schemaProblem } from '../run/options.js';
 import { validateGateConfig, type GateConfig } from './config.js';
 
 export const DEFAULT_CONFIGS = ['ordeal.config.ts', 'ordeal.config.mjs', 'ordeal.config.js', 'ordeal.config.json'];
@@ -63,8 +64,11 @@ export async function loadGateConfig(file: string): Promise<GateConfig> {
   return validateGateConfig(await rawConfig(file), file);
 }
 
-/** Imports a user's adapter module (path relative to the config) and checks it has the `Adapter` shape. */
-export async function loadAdapterModule(path: string, configFile: string, field: string): Promise<Adapter> {
+/**
+ * Imports a user's adapter module (path relative to the config) and checks it has the `Adapter` shape. It may declare
+ * an options schema (`options` on the adapter, or a named export `options`); without one its options pass through unchecked.
+ */
+export async function loadAdapterModule(path: string, configFile: string, field: string): Promise<UserAdapter> {
   const file = isAbsolute(path) ? path : resolve(dirname(configFile), path);
   const where = `${configFile}: field '${field}'`;
   if (!existsSync(file)) throw new InputError(`${where}: no such file ${file}`, 'ORD-242');
@@ -79,5 +83,10 @@ export async function loadAdapterModule(path: string, configFile: string, field:
   if (typeof a.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(a.name)) throw new InputError(`${where}: the adapter's 'name' must be a kebab-case string`, 'ORD-242');
   for (const fn of ['worker', 'submit', 'approve', 'outcome'])
     if (typeof a[fn] !== 'function') throw new InputError(`${where}: the adapter's '${fn}' must be a function (see harness/run/adapter.ts)`, 'ORD-242');
-  return { description: `${a.name} (from ${path})`, ...a } as unknown as Adapter;
+  if (a.engine !== undefined && typeof a.engine !== 'function' && (typeof a.engine !== 'object' || a.engine === null))
+    throw new InputError(`${where}: the adapter's 'engine' must be an EngineSpec or a function (options) => EngineSpec (see harness/run/adapter.ts)`, 'ORD-242');
+  const options = a.options ?? mod.options;
+  const problem = options === undefined ? undefined : schemaProblem(options);
+  if (problem) throw new InputError(`${where}: the adapter's options schema ${problem} (see harness/run/options.ts)`, 'ORD-242');
+  return { description: `${a.name} (from ${path})`, ...a, ...(options !== undefined ? { options } : {}) } as unknown as UserAdapter;
 }

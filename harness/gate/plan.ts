@@ -1,6 +1,6 @@
 /** The gate's cases: adapters × scenarios × (schedules, or every single-fault point) × idempotency modes. */
-import { adapters, registerAdapter } from '../../adapters/index.js';
-import { UsageError } from '../errors.js';
+import { adapterManifest, checkAdapterOptions, registerAdapter } from '../../adapters/index.js';
+import { OrdealError, UsageError } from '../errors.js';
 import { standardSchedules } from '../faults/index.js';
 import { checkAdapterName, checkEngineLink, type PlannedCase } from '../run/plan.js';
 import { resolveScenario } from '../scenario/index.js';
@@ -20,8 +20,7 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
   for (const [i, a] of config.adapters.entries()) {
     if (a.module) {
       const adapter = await loadAdapterModule(a.module, config.file, `adapters[${i}].module`);
-      registerAdapter(adapter);
-      names.push({ name: adapter.name, options: a.options });
+      names.push({ name: registerAdapter(adapter).name, options: a.options });
     } else {
       try {
         checkAdapterName(a.name!);
@@ -29,6 +28,13 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
         throw new UsageError(`${config.file}: field 'adapters[${i}]': ${(e as Error).message}`, 'ORD-240');
       }
       names.push({ name: a.name!, options: a.options });
+    }
+    // options are checked against the adapter's schema before any case starts
+    try {
+      checkAdapterOptions(names[names.length - 1]!.name, a.options);
+    } catch (e) {
+      if (!(e instanceof OrdealError)) throw e;
+      throw new UsageError(`${config.file}: field 'adapters[${i}].options': ${e.message}`, e.code);
     }
   }
   const scenarios = config.scenarios.map((s, i) => {
@@ -40,7 +46,7 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
   });
   const items: GatePlanItem[] = [];
   for (const { name, options } of names) {
-    const hasEngine = adapters[name]!.hasEngine;
+    const hasEngine = adapterManifest(name).hasEngine;
     const cases: PlannedCase[] = [];
     for (const scenario of scenarios) {
       const schedules: Schedule[] = config.schedules === 'standard' ? standardSchedules(scenario, hasEngine) : config.schedules;

@@ -17,7 +17,7 @@ export interface AdapterContext {
   traceparent?: string;
   idempotency: 'framework' | 'none';
   scenario: Scenario;
-  /** Adapter-specific options from the command line or config (`--opt key=value`). */
+  /** Adapter-specific options from the command line or config (`--opt key=value`), already checked against the manifest's schema. */
   options: Record<string, string>;
   /** Address of the adapter's engine once started. */
   engine?: EngineHandle;
@@ -86,13 +86,14 @@ export interface ApprovalDecision {
   values?: Record<string, unknown>;
 }
 
+/**
+ * What an adapter does; what it declares (description, options, engine presence, engineLink, flags) is in its
+ * manifest (`harness/run/manifest.ts`), whose `load()` returns this.
+ */
 export interface Adapter {
   name: string;
-  /** One line for `ordeal list`. */
-  description: string;
-  engine?: EngineSpec;
-  /** Its engine's handle has a `linkAddress` the worker↔engine traffic goes through: net faults may take `target=engine`. */
-  engineLink?: boolean;
+  /** Its engine for these options (the case's raw `--opt`s): present exactly when the manifest says `hasEngine`. */
+  engine?(options: Record<string, string>): EngineSpec;
   worker(ctx: AdapterContext): WorkerSpec;
   /** Called once the worker process is ready to be told about the run (optional: e.g. to wait for registration). */
   workerReady?(ctx: AdapterContext): Promise<void>;

@@ -1,5 +1,5 @@
 /** Turns `ordeal run`'s options into the list of cases to run. */
-import { adapters } from '../../adapters/index.js';
+import { adapterManifest } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { faults, parseFaultFlag, standardSchedules, validateSchedule } from '../faults/index.js';
 import { builtinScenarioNames, parseJsonFile, resolveScenario, type Scenario } from '../scenario/index.js';
@@ -19,12 +19,12 @@ export interface PlannedCase {
 }
 
 export function checkAdapterName(name: string): void {
-  if (!adapters[name]) throw new UsageError(`unknown adapter '${name}': expected one of ${Object.keys(adapters).join(', ')}`, 'ORD-101');
+  adapterManifest(name);
 }
 
 /** A network fault with target=engine needs an adapter whose worker↔engine link can run through Toxiproxy (exit 2 otherwise). */
 export function checkEngineLink(schedule: Schedule, adapter: string): void {
-  const entry = adapters[adapter]!;
+  const entry = adapterManifest(adapter);
   const f = schedule.find((spec) => faults[spec.fault]?.proxyTarget?.(spec) === 'engine');
   if (!f || entry.engineLink) return;
   const why = entry.hasEngine ? 'its worker↔engine connection cannot be routed through Toxiproxy' : 'it has no engine process (only target=world applies)';
@@ -38,7 +38,7 @@ export function planCases(o: PlanOptions): PlannedCase[] {
   let given: Schedule | undefined;
   if (o.faults?.length) given = o.faults.map(parseFaultFlag);
   if (o.scheduleFile) given = validateSchedule(parseJsonFile(o.scheduleFile), o.scheduleFile);
-  const hasEngine = adapters[o.adapter]!.hasEngine;
+  const hasEngine = adapterManifest(o.adapter).hasEngine;
   if (given?.some((f) => f.fault === 'kill-engine') && !hasEngine)
     throw new UsageError(`fault kill-engine needs an adapter with an engine process; '${o.adapter}' has none`, 'ORD-105');
   if (given) checkEngineLink(given, o.adapter);

@@ -29,13 +29,17 @@ export class CaseProcesses {
   private engineRole: string | undefined;
   private crashRestarts = 0;
   private stopping = false;
+  /** The adapter's engine for the case's options. */
+  private readonly engineSpec: EngineSpec | undefined;
 
   constructor(
     private readonly adapter: Adapter,
     private readonly ctx: AdapterContext,
     private readonly history: HistoryWriter,
     private readonly maxCrashRestarts = 5,
-  ) {}
+  ) {
+    this.engineSpec = adapter.engine?.(ctx.options);
+  }
 
   /**
    * Starts the engine (after a kill: only its dead processes) and waits until it answers. An engine process
@@ -43,7 +47,7 @@ export class CaseProcesses {
    * retried twice with fresh ports: a port chosen for the engine can still be taken before the engine binds it.
    */
   async startEngine(): Promise<void> {
-    const spec = this.adapter.engine;
+    const spec = this.engineSpec;
     if (!spec) return;
     const first = this.engine.incarnation === 0;
     for (let attempt = 1; ; attempt++) {
@@ -131,7 +135,7 @@ export class CaseProcesses {
   /** Stops everything at the end of the case: worker first, then engine (once it has settled), then its companions. */
   async stopAll(): Promise<void> {
     this.stopping = true;
-    const settle = this.adapter.engine?.settle;
+    const settle = this.engineSpec?.settle;
     if (settle && this.engine.proc && this.ctx.engine) await settle(this.ctx, this.ctx.engine).catch(() => undefined);
     await this.stopRoles([this.worker, this.engine, ...this.companions.values()]);
   }

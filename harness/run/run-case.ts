@@ -202,7 +202,7 @@ async function drive(o: CaseOptions, ctx: AdapterContext, world: WorldProcess, p
 /** Net faults with target=engine: a Toxiproxy in front of the engine handle's linkAddress, which the worker (or engine) then dials. */
 async function linkEngineThroughProxy(o: CaseOptions, ctx: AdapterContext, procs: CaseProcesses, net: NetProxy, history: HistoryWriter): Promise<void> {
   const upstream = ctx.engine?.linkAddress;
-  if (!o.adapter.engineLink || !upstream) throw new UsageError(`network faults with target=engine are not supported by adapter '${o.adapter.name}': its engine gives no worker↔engine address to proxy`, 'ORD-105');
+  if (!upstream) throw new UsageError(`network faults with target=engine are not supported by adapter '${o.adapter.name}': its engine gives no worker↔engine address to proxy`, 'ORD-105');
   const via = await net.linkEngine(upstream);
   procs.linkVia = via;
   ctx.engine = { ...ctx.engine!, linkAddress: via };

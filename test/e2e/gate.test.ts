@@ -50,6 +50,20 @@ describe('ordeal gate', () => {
     expect(adapter.stderr).toMatch(/field 'adapters\[0\]': unknown adapter 'nosuch'/);
   });
 
+  it("checks each adapter's options before any case runs: a built-in's schema, and a user module's own schema", async () => {
+    const out = tempDir();
+    const builtin = await ordeal(['gate', '--config', config({ adapters: [{ name: 'langgraph', options: { durability: 'never' } }], scenarios: ['refund-agent'] }), '--out', out]);
+    expect(builtin.code).toBe(2);
+    expect(builtin.stderr).toMatch(/field 'adapters\[0\]\.options': --opt durability=never: expected one of sync, async, exit \[ORD-110\]/);
+    // the example adapter, with a schema of its own
+    const mod = join(tempDir('ordeal-gate-'), 'typed-adapter.mjs');
+    writeFileSync(mod, `import base from ${JSON.stringify(join(root, 'examples/custom-adapter/adapter.mjs'))};\nexport default { ...base, name: 'typed', options: { depth: { type: 'integer', min: 5, description: 'how deep' } } };\n`);
+    const typed = await ordeal(['gate', '--config', config({ adapters: [{ module: mod, options: { depth: '3' } }], scenarios: ['refund-agent'] }), '--out', out]);
+    expect(typed.code).toBe(2);
+    expect(typed.stderr).toMatch(/field 'adapters\[0\]\.options': --opt depth=3: expected an integer ≥ 5/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it("gates a team's own agent: the Python worker of examples/custom-adapter passes kill-worker@after-effect:1 through its own journal", async () => {
     const out = tempDir();
     const r = await ordeal(['gate', '--config', join(root, 'examples/custom-adapter/ordeal.config.json'), '--out', out]);

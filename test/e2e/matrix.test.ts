@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adapters } from '../../adapters/index.js';
+import { adapterNames } from '../../adapters/index.js';
 import { builtinScenarioNames } from '../../harness/scenario/index.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 import { engineInstalled } from '../helpers/run-folder.js';
@@ -10,7 +10,7 @@ import { engineInstalled } from '../helpers/run-folder.js';
 const needs: Record<string, string | undefined> = { reference: undefined, langgraph: undefined, restate: 'restate', temporal: 'temporal', dapr: 'durabletask' };
 
 describe('every scenario on every adapter, without faults', () => {
-  for (const adapter of Object.keys(adapters)) {
+  for (const adapter of adapterNames()) {
     const engine = needs[adapter];
     const check = engine ? engineInstalled(engine) : { installed: true, skipReason: '' };
     it.skipIf(!check.installed)(`${adapter}${check.installed ? '' : ` — skipped: ${check.skipReason}`}`, async () => {

@@ -83,6 +83,9 @@ describe('bad input exits 2 and says what was expected', () => {
     ['bad idempotency', ['run', '--idempotency', 'maybe'], /idempotency.*Choices: "framework", "none"/s],
     ['unknown flag', ['run', '--colour'], /Unknown argument: colour/],
     ['bad adapter option', ['run', '--scenario', 'refund-agent', '--opt', 'synchronous=SOMETIMES'], /synchronous=SOMETIMES: expected FULL or NORMAL/],
+    ['unknown adapter option', ['run', '--scenario', 'refund-agent', '--opt', 'colour=red'], /--opt colour: not an option of the reference adapter; expected one of synchronous, pollMs, toolCalls/],
+    ['bad shared option', ['check', '--scenario', 'refund-agent', '--opt', 'toolCalls=parallel'], /--opt toolCalls=parallel: expected concurrent or sequential/],
+    ['adapter flag without its adapter', ['run', '--scenario', 'refund-agent', '--langgraph-store', 'postgres'], /--langgraph-store is an option of the langgraph adapter; add --adapter langgraph/],
     ['not a run folder', ['replay', '/tmp'], /not a run folder/],
   ];
   for (const [what, args, message] of cases) {
@@ -99,6 +102,24 @@ describe('bad input exits 2 and says what was expected', () => {
     expect(r.stderr).toContain("ORDEAL_SPAN_EXPORT='sometimes': expected one of simple, batch, off");
     expect(r.code).toBe(2);
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a bad adapter option is refused before any case runs', async () => {
+    const out = tempDir();
+    const r = await ordeal(['run', '--adapter', 'temporal', '--scenario', 'refund-agent', '--opt', 'heartbeatMs=90000', '--out', out]);
+    expect(r.stderr).toContain('--opt heartbeatMs=90000: must be below startToCloseMs=60000 to matter [ORD-110]');
+    expect(r.code).toBe(2);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('ordeal list shows each adapter with its options, as the schema declares them', async () => {
+    const json = JSON.parse((await ordeal(['list', '--json'])).stdout) as { adapters: Record<string, { hasEngine: boolean; options: Record<string, { type: string; default?: unknown; choices?: string[] }> }> };
+    for (const a of ['reference', 'langgraph', 'restate', 'temporal', 'dapr']) expect(json.adapters[a]!.options.toolCalls, a).toMatchObject({ type: 'choice', default: 'concurrent', choices: ['concurrent', 'sequential'] });
+    expect(json.adapters.temporal!.options.heartbeatMs).toMatchObject({ type: 'integer', default: 10_000, min: 0 });
+    expect(json.adapters.dapr).toMatchObject({ hasEngine: true, options: { mode: { choices: ['durabletask', 'daprd'] } } });
+    const text = (await ordeal(['list'])).stdout;
+    expect(text).toMatch(/--opt synchronous=FULL\|NORMAL +SQLite's synchronous mode/);
+    expect(text).toMatch(/--opt store=sqlite\|postgres, --langgraph-store +the checkpointer/);
   });
 
   it('a malformed scenario file names the file, the field and the expectation', async () => {

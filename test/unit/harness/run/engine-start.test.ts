@@ -25,7 +25,7 @@ function caseFor(name: string, spec: EngineSpec) {
   mkdirSync(join(runDir, 'logs'), { recursive: true });
   const ctx = { runId: name, runDir, dataDir: join(runDir, 'data'), workspace: join(runDir, 'ws'), worldUrl: 'http://127.0.0.1:9', idempotency: 'framework', options: {} } as unknown as AdapterContext;
   const history = new HistoryWriter(join(runDir, 'history.jsonl'));
-  const adapter = { name: 'test', engine: spec, worker: () => ({ command: 'true', args: [] }) } as unknown as Adapter;
+  const adapter = { name: 'test', engine: () => spec, worker: () => ({ command: 'true', args: [] }) } as unknown as Adapter;
   return { ctx, history, procs: new CaseProcesses(adapter, ctx, history) };
 }
 

@@ -1,0 +1,26 @@
+/** The Dapr adapter's manifest: `mode` picks the workflow engine. */
+import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
+import { sharedOptions } from '../../harness/run/options.js';
+
+export const daprManifest = defineAdapter({
+  name: 'dapr',
+  description:
+    'a Dapr workflow: the agent loop as an orchestration on the Durable Task sidecar (SQLite) via @dapr/durabletask-js, or on daprd + placement + scheduler (mode=daprd) via @dapr/dapr',
+  hasEngine: true,
+  engineLink: true,
+  // the sidecar keeps work a killed process had claimed locked for 2 minutes (fixed in durabletask-go)
+  caseTimeoutMs: 240_000,
+  options: {
+    mode: {
+      type: 'choice',
+      choices: ['durabletask', 'daprd'],
+      default: 'durabletask',
+      description: 'the workflow engine: the Durable Task sidecar (durabletask) or full Dapr, daprd with placement and scheduler (daprd; ordeal engines install daprd)',
+    },
+    ...sharedOptions,
+  },
+  load: async () => (await import('./adapter.js')).daprAdapter(),
+});
+
+export type DaprOptions = AdapterOptions<typeof daprManifest>;
+export type DaprMode = DaprOptions['mode'];

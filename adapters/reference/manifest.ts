@@ -1,0 +1,23 @@
+/** The reference adapter's manifest: ordeal's own durable runtime, the embedded default. */
+import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
+import { sharedOptions } from '../../harness/run/options.js';
+
+export const referenceManifest = defineAdapter({
+  name: 'reference',
+  description: "ordeal's own durable runtime on SQLite (journaled steps, leases, signals); the embedded default, no external services",
+  hasEngine: false,
+  options: {
+    synchronous: {
+      type: 'choice',
+      choices: ['FULL', 'NORMAL'],
+      ignoreCase: true,
+      default: 'FULL',
+      description: "SQLite's synchronous mode for the journal: FULL syncs every commit, NORMAL only at WAL checkpoints",
+    },
+    pollMs: { type: 'number', above: 0, default: 20, unit: 'milliseconds', description: 'how often an idle worker looks for work in the journal' },
+    ...sharedOptions,
+  },
+  load: async () => (await import('./adapter.js')).referenceAdapter(),
+});
+
+export type ReferenceOptions = AdapterOptions<typeof referenceManifest>;

@@ -1,0 +1,32 @@
+/** The Temporal adapter's manifest: the activity timeouts and retries that shape recovery. */
+import { UsageError } from '../../harness/errors.js';
+import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
+import { sharedOptions } from '../../harness/run/options.js';
+
+const ms = 'milliseconds';
+
+export const temporalManifest = defineAdapter({
+  name: 'temporal',
+  description: 'a Temporal workflow on the Temporal CLI dev server (SQLite) + @temporalio/worker: activities with heartbeats, approval as a signal',
+  hasEngine: true,
+  engineLink: true,
+  // recovery after a worker kill waits for the heartbeat timeout; long chains need room
+  caseTimeoutMs: 120_000,
+  options: {
+    startToCloseMs: { type: 'integer', min: 1, default: 60_000, unit: ms, description: "an activity attempt's start-to-close timeout" },
+    heartbeatMs: { type: 'integer', min: 0, default: 10_000, unit: ms, description: 'heartbeat timeout: how soon a lost attempt is noticed (0 = none, below startToCloseMs)' },
+    scheduleToStartMs: { type: 'integer', min: 0, default: 0, unit: ms, description: 'schedule-to-start timeout of an activity (0 = unset: wait for a worker forever)' },
+    retryInitialMs: { type: 'integer', min: 1, default: 1_000, unit: ms, description: "the activity retry policy's initial interval" },
+    maxAttempts: { type: 'integer', min: 1, default: 10, description: "the activity retry policy's maximum attempts" },
+    stickyMs: { type: 'integer', min: 1, default: 10_000, unit: ms, description: "the worker's sticky-queue schedule-to-start timeout (SDK default 10 s)" },
+    workflowTaskMs: { type: 'integer', min: 1, default: 10_000, unit: ms, description: 'the workflow task timeout (server default 10 s)' },
+    ...sharedOptions,
+  },
+  check(o) {
+    if (o.heartbeatMs > 0 && o.heartbeatMs >= o.startToCloseMs)
+      throw new UsageError(`--opt heartbeatMs=${o.heartbeatMs}: must be below startToCloseMs=${o.startToCloseMs} to matter`, 'ORD-110');
+  },
+  load: async () => (await import('./adapter.js')).temporalAdapter(),
+});
+
+export type TemporalOptions = AdapterOptions<typeof temporalManifest>;

@@ -1,0 +1,69 @@
+/**
+ * An adapter's manifest: everything the CLI, the planner and `ordeal list` need to know about an adapter without
+ * loading it (its options, whether it has an engine, its flags), and `load()` for the adapter itself. Light: the
+ * heavy framework code is behind `load()`.
+ */
+import type { Adapter, EngineSpec } from './adapter.js';
+import { parseOptions, type OptionSchema, type ParsedOptions, type RawOptions } from './options.js';
+
+export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
+  /** The `--adapter` name (kebab-case). */
+  name: string;
+  /** One line for `ordeal list`. */
+  description: string;
+  /** Its options (`--opt key=value`); absent: options are passed to the adapter unchecked (a user's adapter without a schema). */
+  options?: S;
+  /** Rules across options, run after each option parsed (throw a UsageError with ORD-110). `raw` says which were given. */
+  check?(options: ParsedOptions<S>, raw: RawOptions): void;
+  /** Whether it has an engine process (so `kill-engine` applies); its Adapter then has `engine(options)`. */
+  hasEngine: boolean;
+  /** Its engine's handle has a `linkAddress` the worker↔engine traffic goes through: net faults may take `target=engine`. */
+  engineLink?: boolean;
+  /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`); default 60 s. */
+  caseTimeoutMs?: number;
+  /** Command-line flags of its own, each the same as an `--opt`: flag (without `--`) → option name. */
+  flags?: Record<string, string>;
+  /** The adapter itself: a fresh object with its own clients (import its heavy modules here). */
+  load(): Promise<Adapter>;
+}
+
+/** Declares a manifest, keeping the exact types of its options for `parseAdapterOptions`. */
+export const defineAdapter = <const S extends OptionSchema>(m: AdapterManifest<S> & { options: S }): AdapterManifest<S> & { options: S } => m;
+
+/** The typed options of a manifest made with `defineAdapter`. */
+export type AdapterOptions<M> = M extends { options: infer S extends OptionSchema } ? ParsedOptions<S> : RawOptions;
+
+/** An adapter's options, parsed and checked against its manifest (a manifest without a schema passes them through). */
+export function parseAdapterOptions<S extends OptionSchema>(m: AdapterManifest<S> & { options: S }, raw: RawOptions): ParsedOptions<S>;
+export function parseAdapterOptions(m: AdapterManifest, raw: RawOptions): Record<string, unknown>;
+export function parseAdapterOptions(m: AdapterManifest, raw: RawOptions): Record<string, unknown> {
+  if (!m.options) return { ...raw };
+  const parsed = parseOptions(m.options, raw, m.name);
+  m.check?.(parsed, raw);
+  return parsed;
+}
+
+/**
+ * What a user's adapter module exports: an Adapter with its description, and optionally what a manifest declares
+ * (`options` schema, `check`, `engineLink`, `caseTimeoutMs`). Its `engine` may be an EngineSpec or `engine(options)`.
+ */
+export interface UserAdapter extends Omit<Adapter, 'engine'>, Partial<Pick<AdapterManifest, 'description' | 'options' | 'check' | 'engineLink' | 'caseTimeoutMs'>> {
+  engine?: EngineSpec | ((options: RawOptions) => EngineSpec);
+}
+
+/** The manifest of a user's adapter: its options pass through unchecked unless it declares a schema. */
+export function manifestFromAdapter(user: UserAdapter): AdapterManifest {
+  const { description, options, check, engineLink, caseTimeoutMs, engine } = user;
+  // an EngineSpec object becomes `engine(options)`; the user's object stays `this` for its own methods
+  const adapter = (engine && typeof engine !== 'function' ? Object.assign(Object.create(user) as object, { engine: () => engine }) : user) as Adapter;
+  return {
+    name: user.name,
+    description: description ?? user.name,
+    ...(options ? { options } : {}),
+    ...(check ? { check } : {}),
+    hasEngine: engine !== undefined,
+    engineLink: engineLink === true,
+    ...(caseTimeoutMs ? { caseTimeoutMs } : {}),
+    load: async () => adapter,
+  };
+}
