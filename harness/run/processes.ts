@@ -5,6 +5,8 @@ import { HarnessError, InputError } from '../errors.js';
 import { spawnGroup, type ManagedProcess } from '../launch/index.js';
 import type { HistoryWriter } from '../store/index.js';
 import type { Adapter, AdapterContext, EngineHandle, EngineSpec } from './adapter.js';
+import { now } from './clock.js';
+import { engineOf, type EngineLink } from './engine-link.js';
 
 interface Role {
   proc?: ManagedProcess;
@@ -13,32 +15,44 @@ interface Role {
   expected: Set<number>;
 }
 
+/**
+ * The worker and engine processes of one case, run with the case's context `ctx`. Each engine start is reported to
+ * `link`, the one owner of the address the worker dials (ctx.engine reads it); `extraEnv` is added to every worker's environment.
+ */
 export class CaseProcesses {
   readonly worker: Role = { incarnation: 0, expected: new Set() };
   readonly engine: Role = { incarnation: 0, expected: new Set() };
   /** The engine's companion processes (e.g. Dapr's placement and scheduler), by role. */
   readonly companions = new Map<string, Role>();
   /** pid → process name, to name the world's ops. */
-  readonly names = new Map<number, string>();
-  /** Added to every worker's environment (the case's trace context). */
-  extraEnv: Record<string, string> = {};
-  /** A Toxiproxy (host:port) that stands in for the engine handle's linkAddress, kept across engine restarts. */
-  linkVia: string | undefined;
+  private readonly names = new Map<number, string>();
+  /** The adapter's engine, if it has one. */
+  private readonly spec: EngineSpec | undefined;
   private enginePorts: Record<string, number> | undefined;
   /** What `kill-engine target=` calls the main engine process besides `engine`. */
   private engineRole: string | undefined;
   private crashRestarts = 0;
   private stopping = false;
-  /** The adapter's engine for the case's options. */
-  private readonly engineSpec: EngineSpec | undefined;
 
   constructor(
     private readonly adapter: Adapter,
-    private readonly ctx: AdapterContext,
+    private readonly ctx: Readonly<AdapterContext>,
+    private readonly link: EngineLink,
     private readonly history: HistoryWriter,
+    private readonly extraEnv: Readonly<Record<string, string>> = {},
     private readonly maxCrashRestarts = 5,
   ) {
-    this.engineSpec = adapter.engine?.(ctx.options);
+    this.spec = engineOf(adapter, ctx.options);
+  }
+
+  /** Whether the adapter has an engine process. */
+  get hasEngine(): boolean {
+    return this.spec !== undefined;
+  }
+
+  /** The history name of the process with this pid (`worker#2`, `engine#1`), if the case started it. */
+  nameOf(pid: number): string | undefined {
+    return this.names.get(pid);
   }
 
   /**
@@ -47,14 +61,13 @@ export class CaseProcesses {
    * retried twice with fresh ports: a port chosen for the engine can still be taken before the engine binds it.
    */
   async startEngine(): Promise<void> {
-    const spec = this.engineSpec;
+    const spec = this.spec;
     if (!spec) return;
     const first = this.engine.incarnation === 0;
     for (let attempt = 1; ; attempt++) {
       try {
         const handle = await this.launchEngine(spec);
-        // the proxy's upstream is the same port after a restart, so the worker keeps dialing the proxy
-        this.ctx.engine = this.linkVia && handle.linkAddress ? { ...handle, linkAddress: this.linkVia } : handle;
+        this.link.startedAs(handle);
         if (first) await spec.setup?.(this.ctx, handle);
         return;
       } catch (e) {
@@ -135,8 +148,9 @@ export class CaseProcesses {
   /** Stops everything at the end of the case: worker first, then engine (once it has settled), then its companions. */
   async stopAll(): Promise<void> {
     this.stopping = true;
-    const settle = this.engineSpec?.settle;
-    if (settle && this.engine.proc && this.ctx.engine) await settle(this.ctx, this.ctx.engine).catch(() => undefined);
+    const settle = this.spec?.settle;
+    const engine = this.link.engine;
+    if (settle && this.engine.proc && engine) await settle(this.ctx, engine).catch(() => undefined);
     await this.stopRoles([this.worker, this.engine, ...this.companions.values()]);
   }
 
@@ -196,5 +210,3 @@ function tail(file: string, lines = 12): string {
     return '';
   }
 }
-
-export const now = (): number => performance.timeOrigin + performance.now();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePorts, waitFor } from '../../../../harness/launch/index.js';
 import type { Adapter, AdapterContext, EngineSpec } from '../../../../harness/run/adapter.js';
+import { EngineLink } from '../../../../harness/run/engine-link.js';
 import { CaseProcesses } from '../../../../harness/run/processes.js';
 import { HistoryWriter, type Op } from '../../../../harness/store/index.js';
 
@@ -26,7 +27,8 @@ function caseFor(name: string, spec: EngineSpec) {
   const ctx = { runId: name, runDir, dataDir: join(runDir, 'data'), workspace: join(runDir, 'ws'), worldUrl: 'http://127.0.0.1:9', idempotency: 'framework', options: {} } as unknown as AdapterContext;
   const history = new HistoryWriter(join(runDir, 'history.jsonl'));
   const adapter = { name: 'test', engine: () => spec, worker: () => ({ command: 'true', args: [] }) } as unknown as Adapter;
-  return { ctx, history, procs: new CaseProcesses(adapter, ctx, history) };
+  const link = new EngineLink();
+  return { ctx, history, link, procs: new CaseProcesses(adapter, ctx, link, history) };
 }
 
 const answers = async (port: number) => (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) })).ok;
@@ -53,11 +55,11 @@ describe('starting an engine', () => {
     const squatter = await listen();
     const taken = (squatter.address() as { port: number }).port;
     let calls = 0;
-    const { ctx, history, procs } = caseFor('retry', engineOn(async (given) => given?.http ?? (calls++ === 0 ? taken : (await freePorts(1))[0]!)));
+    const { ctx, history, link, procs } = caseFor('retry', engineOn(async (given) => given?.http ?? (calls++ === 0 ? taken : (await freePorts(1))[0]!)));
     try {
       await procs.startEngine();
-      expect(ctx.engine?.ports.http).not.toBe(taken);
-      expect(await answers(ctx.engine!.ports.http!)).toBe(true);
+      expect(link.engine?.ports.http).not.toBe(taken);
+      expect(await answers(link.engine!.ports.http!)).toBe(true);
       const lifecycle = history.ops.filter((o: Op) => o.process?.startsWith('engine') && (o.f === 'start' || o.f === 'death'));
       expect(lifecycle.map((o) => `${o.process} ${o.f}`)).toEqual(['engine#1 start', 'engine#1 death', 'engine#2 start']);
       expect(readFileSync(join(ctx.runDir, 'logs', 'engine.log'), 'utf8')).toContain('listen failed: EADDRINUSE');
@@ -105,11 +107,11 @@ describe('starting an engine', () => {
   });
 
   it('does not retry a restart: the engine keeps its ports, and a dead restart is an error', async () => {
-    const { history, procs, ctx } = caseFor('restart', engineOn(async (given) => given?.http ?? (await freePorts(1))[0]!));
+    const { history, procs, link } = caseFor('restart', engineOn(async (given) => given?.http ?? (await freePorts(1))[0]!));
     let squatter: Server | undefined;
     try {
       await procs.startEngine();
-      const port = ctx.engine!.ports.http!;
+      const port = link.engine!.ports.http!;
       await procs.killEngine();
       squatter = createServer();
       await new Promise<void>((r) => squatter!.listen(port, '127.0.0.1', () => r()));

@@ -1,0 +1,77 @@
+/** Running a set-up case: the worker started, the run submitted, the human and the nemesis at work until the outcome; then teardown. */
+import { join } from 'node:path';
+import { FILES, writeJsonAtomic, type Outcome } from '../store/index.js';
+import type { FromWorld } from '../world/protocol.js';
+import type { RunHandle } from './adapter.js';
+import { now } from './clock.js';
+import { humanDecides } from './human.js';
+import { Nemesis } from './nemesis.js';
+import type { CaseOptions } from './run-case.js';
+import type { Case, CaseFolder, Running } from './setup.js';
+
+/**
+ * Records the world's ops in the history (named after the process that made them), hands its triggers to the
+ * nemesis and its approval requests to the human, then starts the worker, submits the run and polls its outcome
+ * until it ends or `timeoutMs` after the case's start; a fault still firing at the end heals first.
+ */
+export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
+  const { procs, world, ctx } = c;
+  const { history } = c.folder;
+  let handle: RunHandle | undefined;
+  let wake: () => void = () => undefined;
+  const pending: Promise<unknown>[] = [];
+  const nemesis = new Nemesis(c, o.schedule, (p) => pending.push(p), () => wake());
+  const human = { adapter: o.adapter, scenario: o.scenario, schedule: o.schedule, ctx, history };
+
+  world.onMessage((m: FromWorld) => {
+    if (m.kind === 'op') {
+      // requests the orchestrator itself sends to the world are an adapter delivering the human's decision
+      const byPid = m.op.pid === undefined ? undefined : m.op.pid === process.pid ? 'human' : procs.nameOf(m.op.pid);
+      history.append({ ...m.op, process: m.op.process ?? byPid ?? 'unknown' });
+      if (m.op.f === 'probe') wake();
+    } else if (m.kind === 'trigger') nemesis.fire(m.faultIndex, m.holdId);
+    else if (m.kind === 'approval') pending.push(humanDecides(human, () => handle, m.id, m.request.payload));
+  });
+  nemesis.arm();
+
+  try {
+    await procs.startWorker();
+    history.append({ time: now(), process: 'orchestrator', type: 'invoke', f: 'submit', id: 'submit', value: {} });
+    handle = await o.adapter.submit(ctx);
+    history.append({ time: now(), process: 'orchestrator', type: 'ok', f: 'submit', id: 'submit', value: { handle: handle.id } });
+    const deadline = c.startedAt + o.timeoutMs;
+    for (;;) {
+      const out = await o.adapter.outcome(ctx, handle).catch((): Outcome => ({ status: 'running' }));
+      if (out.status !== 'running') {
+        await nemesis.settled(); // let a fault that is firing finish healing before the case ends
+        return out;
+      }
+      if (now() > deadline) return out;
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 50);
+      });
+    }
+  } finally {
+    nemesis.disarm();
+    await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 100))]);
+  }
+}
+
+/**
+ * Ends the case on every path, whatever setup got to start: the worker and the engine stopped, the case's spans
+ * flushed to the world, Toxiproxy and the world stopped, the adapter's clients closed; then the outcome op, and
+ * run.json with the time it finished.
+ */
+export async function tearDown(o: CaseOptions, folder: CaseFolder, running: Running, outcome: Outcome): Promise<void> {
+  const { history, info } = folder;
+  await running.procs?.stopAll();
+  await folder.telemetry.finish(outcome); // before the world stops: it receives the spans
+  await running.net?.stop();
+  await running.world?.stop();
+  await o.adapter.close?.();
+  history.append({ time: now(), process: 'orchestrator', type: 'info', f: 'outcome', value: outcome as unknown as Record<string, unknown> });
+  history.close();
+  info.finishedAt = new Date().toISOString();
+  writeJsonAtomic(join(folder.dir, FILES.run), info);
+}

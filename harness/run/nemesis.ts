@@ -1,0 +1,82 @@
+/** The nemesis: fires the schedule's faults on their triggers, one at a time, each a `fault` op of process `nemesis`. */
+import { ensureError } from '../errors.js';
+import { faults, parseTrigger, type FaultContext, type Trigger } from '../faults/index.js';
+import type { FaultSpec, Schedule } from '../store/index.js';
+import { now } from './clock.js';
+import type { Case } from './setup.js';
+
+/** What a fault may do to this case: its processes, the world's resources, the Toxiproxy proxies. */
+function faultContext(c: Case): FaultContext {
+  const { procs, world } = c;
+  return {
+    killWorker: () => procs.killWorker(),
+    startWorker: () => procs.startWorker(),
+    ...(procs.hasEngine ? { killEngine: (target?: string) => procs.killEngine(target), startEngine: () => procs.startEngine() } : {}),
+    pauseWorker: () => procs.signalWorker('SIGSTOP'),
+    resumeWorker: () => procs.signalWorker('SIGCONT'),
+    setResource: (rid, value) => world.send({ kind: 'set-resource', id: rid, value }),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    scenario: c.ctx.scenario,
+    ...(c.net ? { net: c.net } : {}),
+  };
+}
+
+export class Nemesis {
+  private readonly triggers: Trigger[];
+  private readonly faultCtx: FaultContext;
+  private chain = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+
+  /** `track` gets every firing (the case waits, briefly, for them at its end); `healed` is called after each. */
+  constructor(
+    private readonly c: Case,
+    private readonly schedule: Schedule,
+    private readonly track: (firing: Promise<unknown>) => void,
+    private readonly healed: () => void,
+  ) {
+    this.triggers = schedule.map((f) => parseTrigger(f.at));
+    this.faultCtx = faultContext(c);
+  }
+
+  /** Tells the world which triggers it watches for, and sets the time triggers, counted from the case's start. */
+  arm(): void {
+    this.c.world.send({
+      kind: 'arm',
+      faults: this.triggers.flatMap((t, index) => (t.kind === 'time' ? [] : [{ index, trigger: t }])),
+    });
+    const elapsed = now() - this.c.startedAt;
+    this.timers = this.triggers.flatMap((t, index) => (t.kind === 'time' ? [setTimeout(() => this.fire(index, undefined), Math.max(0, t.ms - elapsed))] : []));
+  }
+
+  /** Clears the time triggers that have not fired. */
+  disarm(): void {
+    this.timers.forEach(clearTimeout);
+  }
+
+  /** Resolves once every fault fired so far has healed. */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Fires fault `index`, after the ones fired before it; `holdId`: the world holds a request until the fault says what it becomes. */
+  fire(index: number, holdId: number | undefined): void {
+    const { world, folder } = this.c;
+    const { history } = folder;
+    this.chain = this.chain.then(async () => {
+      const spec = this.schedule[index] as FaultSpec;
+      const opId = `fault-${index}`;
+      history.append({ time: now(), process: 'nemesis', type: 'invoke', f: 'fault', id: opId, value: { ...spec, index } });
+      try {
+        const firing = await faults[spec.fault]!.fire(this.faultCtx, spec, this.triggers[index]!);
+        if (holdId !== undefined) world.send({ kind: 'release', holdId, action: firing.release });
+        await firing.after?.();
+        history.append({ time: now(), process: 'nemesis', type: 'ok', f: 'fault', id: opId, value: { ...spec, index } });
+      } catch (e) {
+        if (holdId !== undefined) world.send({ kind: 'release', holdId, action: { type: 'continue' } });
+        history.append({ time: now(), process: 'nemesis', type: 'fail', f: 'fault', id: opId, value: { ...spec, index, error: ensureError(e).message } });
+      }
+      this.healed();
+    });
+    this.track(this.chain);
+  }
+}

@@ -1,0 +1,117 @@
+/** Setting up one case: its run folder, then the world, Toxiproxy when the schedule needs it, the engine and the case's context. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRunFolder, FILES, HistoryWriter, writeJsonAtomic } from '../store/index.js';
+import type { RunInfo } from '../store/index.js';
+import { faults, startNetProxy, type NetProxy } from '../faults/index.js';
+import { packageRoot } from '../paths.js';
+import { CaseTelemetry, spanExportOf } from '../telemetry/index.js';
+import type { AdapterContext } from './adapter.js';
+import { now } from './clock.js';
+import { EngineLink, linkProxied } from './engine-link.js';
+import { CaseProcesses } from './processes.js';
+import type { CaseOptions } from './run-case.js';
+import { startWorld, type WorldProcess } from './world-process.js';
+import { versions } from './replay.js';
+import { findAdapter } from '../../adapters/index.js';
+
+/** The run folder of a case, open for writing: run.json's record, the history and the case's telemetry. */
+export interface CaseFolder {
+  readonly id: string;
+  readonly dir: string;
+  /** run.json; `error` and `finishedAt` are filled in when the case ends. */
+  readonly info: RunInfo;
+  readonly history: HistoryWriter;
+  readonly telemetry: CaseTelemetry;
+}
+
+/** What of the case is running, filled in by setup as each part starts: teardown stops what is there. */
+export interface Running {
+  world?: WorldProcess;
+  net?: NetProxy;
+  procs?: CaseProcesses;
+}
+
+/** A case set up and ready to run: nothing in it is rewritten later. */
+export interface Case {
+  readonly folder: CaseFolder;
+  readonly world: WorldProcess;
+  /** Present when the schedule has network faults: the worker reaches the world (and maybe the engine) through it. */
+  readonly net?: NetProxy;
+  readonly procs: CaseProcesses;
+  /** What every adapter call gets (the worker's context); its `engine` is the link's engine as dialed. */
+  readonly ctx: Readonly<AdapterContext>;
+  /** When the case's clock started (before the engine started): time triggers and the timeout count from it. */
+  readonly startedAt: number;
+}
+
+/** Creates the run folder and writes what is known before anything runs: run.json, the schedule, the scenario, the workspace. */
+export function openCaseFolder(o: CaseOptions): CaseFolder {
+  const { id, dir } = createRunFolder(o.outDir, o.scenario.name, o.adapter.name);
+  const info: RunInfo = {
+    id,
+    adapter: o.adapter.name,
+    scenario: o.scenario.name,
+    ...(o.scenario.file ? { scenarioFile: o.scenario.file } : {}),
+    schedule: o.schedule,
+    seed: o.seed,
+    ...(o.path ? { path: o.path } : {}),
+    idempotency: o.idempotency,
+    options: o.options,
+    versions: versions(),
+    startedAt: new Date().toISOString(),
+  };
+  writeJsonAtomic(join(dir, FILES.run), info);
+  writeJsonAtomic(join(dir, FILES.schedule), o.schedule);
+  const { file: _file, ...scenarioData } = o.scenario;
+  writeJsonAtomic(join(dir, FILES.scenario), scenarioData);
+  for (const [p, content] of Object.entries(o.scenario.fixture.workspace)) {
+    mkdirSync(dirname(join(dir, FILES.workspace, p)), { recursive: true });
+    writeFileSync(join(dir, FILES.workspace, p), content);
+  }
+  const history = new HistoryWriter(join(dir, FILES.history));
+  const telemetry = new CaseTelemetry({ runId: id, scenario: o.scenario.name, adapter: o.adapter.name, idempotency: o.idempotency, seed: o.seed, ...(o.otlpEndpoint ? { otlpEndpoint: o.otlpEndpoint } : {}) });
+  telemetry.watch(history);
+  return { id, dir, info, history, telemetry };
+}
+
+/**
+ * Starts the world, Toxiproxy when the schedule has network faults (the worker then reaches the world through it),
+ * and the engine (behind a second proxy for target=engine), recording each part in `running` as it starts so that
+ * teardown stops it whatever fails later. The worker is not started: running the case starts it.
+ */
+export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Running): Promise<Case> {
+  const { id, dir, history, telemetry } = folder;
+  const world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, 'logs', 'world.log'));
+  running.world = world;
+  telemetry.connect(world.url);
+  history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });
+  const extraEnv: Record<string, string> = telemetry.processEnv();
+  for (const spec of o.schedule) Object.assign(extraEnv, faults[spec.fault]?.workerEnv?.(spec));
+  // network faults: the worker reaches the world only through a real Toxiproxy
+  const net = o.schedule.some((f) => faults[f.fault]?.needsProxy) ? await startNetProxy(world.url, dir, packageRoot) : undefined;
+  running.net = net;
+  const link = new EngineLink();
+  const ctx: Readonly<AdapterContext> = {
+    runId: id,
+    runDir: dir,
+    dataDir: join(dir, FILES.data),
+    workspace: join(dir, FILES.workspace),
+    worldUrl: net?.url ?? world.url,
+    // ORDEAL_SPAN_EXPORT=off (ordeal bench): no spans from the workers, and no OTLP endpoint for the engine either
+    ...(world.grpcUrl && spanExportOf() !== 'off' ? { otlpGrpcUrl: world.grpcUrl } : {}),
+    idempotency: o.idempotency,
+    scenario: o.scenario,
+    options: o.options,
+    traceparent: telemetry.processEnv().TRACEPARENT,
+    get engine() {
+      return link.engine;
+    },
+  };
+  const procs = new CaseProcesses(o.adapter, ctx, link, history, extraEnv);
+  running.procs = procs;
+  const startedAt = now();
+  await procs.startEngine();
+  if (net && linkProxied(o.schedule)) await link.throughProxy({ name: o.adapter.name, engineLink: findAdapter(o.adapter.name)?.engineLink === true }, net, history);
+  return { folder, world, ...(net ? { net } : {}), procs, ctx, startedAt };
+}
