@@ -1,4 +1,5 @@
 import { InputError, UsageError } from '../errors.js';
+import { isRecord } from '../json.js';
 import type { FaultSpec, Schedule } from '../store/types.js';
 import { killEngine } from './kill-engine.js';
 import { killWorker } from './kill-worker.js';
@@ -55,7 +56,7 @@ export function validateFaultSpec(spec: FaultSpec, where: string): Fault {
 export function validateSchedule(raw: unknown, where: string): Schedule {
   if (!Array.isArray(raw)) throw new InputError(`${where}: a schedule must be a JSON array of {fault, at, …params}`, 'ORD-206');
   return raw.map((f, i) => {
-    if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new InputError(`${where}[${i}]: expected an object {fault, at}`, 'ORD-206');
+    if (!isRecord(f)) throw new InputError(`${where}[${i}]: expected an object {fault, at}`, 'ORD-206');
     const spec = f as FaultSpec;
     validateFaultSpec(spec, `${where}[${i}]`);
     return spec;

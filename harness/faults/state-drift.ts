@@ -1,11 +1,12 @@
 import { InputError } from '../errors.js';
+import { isRecord } from '../json.js';
 import type { FaultSpec } from '../store/types.js';
 import { onlyParams, strParam } from './params.js';
 import type { Fault } from './types.js';
 
 /** The new value: the fixture's value with `field` set to `value`, or marked as changed by someone else. */
 function drifted(spec: FaultSpec, fixture: unknown): unknown {
-  const base = typeof fixture === 'object' && fixture !== null && !Array.isArray(fixture) ? (fixture as Record<string, unknown>) : {};
+  const base = isRecord(fixture) ? fixture : {};
   const field = strParam(spec, 'field');
   if (field === undefined) return { ...base, changedBy: 'someone-else' };
   return { ...base, [field]: spec.value };

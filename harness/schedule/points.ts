@@ -1,5 +1,6 @@
 /** Where a fault can fire in a scenario: the trigger points a calm run of it passes through. */
 import type { Fault, Trigger } from '../faults/index.js';
+import { isRecord } from '../json.js';
 import { cassetteCalls, isEffectTool, maxCalls, type Scenario } from '../scenario/index.js';
 
 /** What a calm run of the scenario does, counted the way the world counts triggers. */
@@ -35,8 +36,8 @@ function approvalFields(calls: { tool: string; args?: Record<string, unknown> }[
   const out: Record<string, string | number | boolean> = {};
   for (const c of calls) {
     const payload = c.tool === 'request_approval' ? c.args?.payload : undefined;
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) continue;
-    for (const [k, v] of Object.entries(payload as Record<string, unknown>)) {
+    if (!isRecord(payload)) continue;
+    for (const [k, v] of Object.entries(payload)) {
       const scalar = typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('{{'));
       if (scalar && !(k in out)) out[k] = v as string | number | boolean;
     }

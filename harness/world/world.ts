@@ -8,7 +8,7 @@ import type { WorldContext } from './context.js';
 import { effectRoutes } from './effect-routes.js';
 import { EffectLedger } from './effects.js';
 import { FaultController } from './fault-controller.js';
-import { isObject } from './fields.js';
+import { isRecord } from '../json.js';
 import { JsonlWriter } from './jsonl.js';
 import { otlpRoutes } from './otlp.js';
 import { startOtlpGrpc, type OtlpGrpcServer } from './otlp-grpc.js';
@@ -120,7 +120,7 @@ export async function startWorld(config: WorldConfig, channel: WorldChannel, opt
     })());
 
   function onMessage(raw: unknown): void {
-    if (!isObject(raw)) return send({ kind: 'error', message: `world: ignored a message that is not an object: ${String(raw)}` });
+    if (!isRecord(raw)) return send({ kind: 'error', message: `world: ignored a message that is not an object: ${String(raw)}` });
     const m = raw as ToWorld;
     try {
       switch (m.kind) {
