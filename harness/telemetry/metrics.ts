@@ -1,15 +1,10 @@
 /** Metrics derived from the spans and the history of a run folder, merged into verdict.json as `telemetry.*`. */
 import type { Op, RunRecord, SpanRecord } from '../store/index.js';
+import { quantile } from '../stats.js';
 import { ATTR } from './attributes.js';
 
 const ms = (nanos: string): number => Number(BigInt(nanos) / 1000n) / 1000;
 
-/** The q-quantile (0..1) by nearest rank; undefined for no values. */
-export function quantile(values: number[], q: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
 
 /** Spans that ran a step for real (not answered from the journal). */
 function stepExecutions(spans: SpanRecord[]): SpanRecord[] {

@@ -1,5 +1,5 @@
 /** The world (DESIGN §1, §2): a real HTTP server the agent acts on, run in its own process by the orchestrator. */
-export { startWorld, LEDGER_FILE, SPANS_FILE } from './world.js';
+export { startWorld } from './world.js';
 export type { World, WorldOptions } from './world.js';
 export type { WorldChannel } from './clock.js';
 export { HEADERS } from './protocol.js';

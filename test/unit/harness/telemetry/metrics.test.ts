@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveMetrics, quantile, recoveries } from '../../../../harness/telemetry/index.js';
+import { deriveMetrics, recoveries } from '../../../../harness/telemetry/index.js';
+import { quantile } from '../../../../harness/stats.js';
 import type { Op, SpanRecord } from '../../../../harness/store/index.js';
 
 let index = 0;
