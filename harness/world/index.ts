@@ -4,7 +4,6 @@ export type { World, WorldOptions } from './world.js';
 export type { WorldChannel } from './clock.js';
 export { HEADERS } from './protocol.js';
 export type { ArmedFault, FromWorld, ReleaseAction, ToWorld, WorldConfig, WorldOp, WorldTrigger } from './protocol.js';
-export { formatTrigger, parseWorldTrigger } from './fault-controller.js';
 export { unexpectedEffectId } from './effects.js';
 export { flattenOtlp } from './otlp.js';
 export { startOtlpGrpc, parseGrpcFrames, encodeGrpcMessage, TRACE_EXPORT_PATH, GRPC_STATUS } from './otlp-grpc.js';
