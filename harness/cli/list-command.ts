@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { adapters } from '../../adapters/index.js';
 import { checkers } from '../checks/index.js';
-import { faults, TRIGGER_HELP } from '../faults/index.js';
+import { faultHelp, faults, TRIGGER_HELP } from '../faults/index.js';
 import { builtinScenarioNames, resolveScenario } from '../scenario/index.js';
 
 export function listCommand(y: Argv) {
@@ -13,7 +13,7 @@ export function listCommand(y: Argv) {
       const sections: Record<string, Record<string, string>> = {
         adapters: Object.fromEntries(Object.entries(adapters).map(([n, a]) => [n, a.description + (a.hasEngine ? ' [has an engine]' : '')])),
         scenarios: Object.fromEntries(builtinScenarioNames().map((n) => [n, resolveScenario(n).description])),
-        faults: Object.fromEntries(Object.values(faults).map((f) => [f.name, f.description + (f.needsEngine ? ' [adapters with an engine]' : '')])),
+        faults: Object.fromEntries(Object.values(faults).map((f) => [f.name, faultHelp(f) + (f.needsEngine ? ' [adapters with an engine]' : '')])),
         triggers: TRIGGER_HELP,
         checkers: Object.fromEntries(Object.values(checkers).map((c) => [c.name, c.description])),
       };

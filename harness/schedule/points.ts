@@ -64,7 +64,7 @@ export function scenarioTriggers(shape: ScenarioShape): string[] {
 
 /** The triggers a fault may fire on in this scenario; empty when it cannot apply (e.g. a resource parameter and no resources). */
 export function triggersFor(fault: Fault, shape: ScenarioShape): string[] {
-  const params = Object.values(fault.params ?? {}).filter((p) => p.required);
+  const params = Object.values(fault.params).filter((p) => p.required);
   if (params.some((p) => p.type === 'resource') && shape.resources.length === 0) return [];
   if (params.some((p) => p.type === 'approval-edit') && Object.keys(shape.approvalFields).length === 0) return [];
   const world = scenarioTriggers(shape).filter((at) => !fault.triggers || fault.triggers.includes(triggerKind(at)!));
