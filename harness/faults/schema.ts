@@ -21,9 +21,10 @@ export function paramForm(p: ParamSpec): string {
   }
 }
 
-/** `ms=1..2147483647 ms (default 1000): how long …`, one parameter for `ordeal list`. */
+/** `ms=1..2147483647 ms (default 1000): how long …`, one parameter for `ordeal list` (`resource=ID`, `field=TEXT`, …). */
 export function paramLine(name: string, p: ParamSpec): string {
-  const form = p.type === 'integer' ? `${p.min}..${p.max}${p.unit ? ` ${p.unit}` : ''}` : p.type === 'choice' ? p.values.join('|') : p.type;
+  const placeholder = { resource: 'ID', 'approval-edit': 'FIELD', string: 'TEXT', scalar: 'VALUE' } as const;
+  const form = p.type === 'integer' ? `${p.min}..${p.max}${p.unit ? ` ${p.unit}` : ''}` : p.type === 'choice' ? p.values.join('|') : placeholder[p.type];
   const def = 'default' in p && p.default !== undefined ? ` (default ${p.default})` : p.required ? ' (required)' : '';
   return `${name}=${form}${def}: ${p.doc}`;
 }

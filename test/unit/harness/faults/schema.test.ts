@@ -122,7 +122,7 @@ describe('fault parameters', () => {
       'SIGSTOP the worker at the trigger, SIGCONT it ms later: a frozen process, not a dead one; ms=1..2147483647 ms (default 1000): how long the worker stays stopped',
     );
     expect(faultHelp(faults['ack-loss']!)).toBe(faults['ack-loss']!.description);
-    expect(faultHelp(faults['human-edit']!)).toContain('field=approval-edit (required)');
+    expect(faultHelp(faults['human-edit']!)).toContain('field=FIELD (required): the payload field the human edits; value=VALUE (required)');
   });
 
   it('reads parameters typed, and refuses a schema that contradicts itself', () => {
