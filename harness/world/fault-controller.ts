@@ -1,5 +1,6 @@
 /** Armed triggers and held requests: the world stops a request at an exact point until the orchestrator releases it. */
 import { formatTrigger, type WorldTrigger } from '../faults/trigger.js';
+import { isRecord } from '../json.js';
 import type { ArmedFault, FromWorld, ReleaseAction } from './protocol.js';
 
 export type TriggerKind = WorldTrigger['kind'];
@@ -88,7 +89,7 @@ function matches(t: WorldTrigger, kind: TriggerKind, n: number | null): boolean 
 
 /** A malformed release from the orchestrator must not crash a handler: unknown actions mean continue. */
 function normalize(a: ReleaseAction): ReleaseAction {
-  if (!a || typeof a !== 'object') return CONTINUE;
+  if (!isRecord(a)) return CONTINUE;
   switch (a.type) {
     case 'continue':
     case 'drop':
