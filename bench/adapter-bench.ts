@@ -6,7 +6,7 @@ import { ensureError } from '../harness/errors.js';
 import { benchCase, recoveryMs, type CaseTiming } from './case-timing.js';
 import { noopScenario } from './noop-scenario.js';
 import { RssSampler } from './rss-sampler.js';
-import { percentile, quantiles, round, type Quantiles } from './stats.js';
+import { median, quantiles, round, type Quantiles } from './stats.js';
 
 export interface AdapterFigures {
   /** The marginal cost of one no-op step: (T(N) − T(1)) / (N − 1) at the largest N. */
@@ -61,8 +61,8 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
       base0.push((await run(0)).agentMs);
       base1.push((await run(1)).agentMs);
     }
-    const t0 = percentile(base0, 50);
-    const t1 = percentile(base1, 50);
+    const t0 = median(base0);
+    const t1 = median(base1);
     const byN: Record<string, Quantiles> = {};
     let headline: number[] = [];
     for (const n of o.steps.filter((x) => x >= 2)) {
@@ -92,7 +92,7 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
       perStepMs,
       ratioToFloor: round(perStepMs.p50 / o.fdatasyncP50),
       throughput: { workflowsPerS: round(o.concurrency / windowS), stepsPerS: round((o.concurrency * tn) / windowS) },
-      recoveryMs: { p50: round(percentile(rec, 50)) },
+      recoveryMs: { p50: round(median(rec)) },
       peakRssMb: rss.peakMb(pids) ?? Number.NaN,
       byN,
       oneCallTurnMs: quantiles(base1.map((t) => t - t0)),

@@ -5,6 +5,7 @@ import type { Adapter } from '../harness/run/adapter.js';
 import type { Schedule } from '../harness/store/index.js';
 import { FILES, readJsonl, type Op } from '../harness/store/index.js';
 import type { Scenario } from '../harness/scenario/index.js';
+import { recoveries } from '../harness/checks/index.js';
 
 export interface CaseTiming {
   runDir: string;
@@ -52,13 +53,7 @@ export async function benchCase(o: BenchCaseOptions): Promise<CaseTiming> {
   return { runDir: r.runDir, agentMs: last.time - first.time, firstLlm: first.time, lastLlm: last.time, ops, workerPids };
 }
 
-/** Death of the killed worker → the first progress of its successor (a model call, a tool or a step probe). */
+/** The fault → the next progress of the run, as the recovery checker measures it (`recovery.maxRecoveryMs`). */
 export function recoveryMs(ops: Op[]): number | undefined {
-  const death = ops.find((op) => op.f === 'death' && op.process.startsWith('worker'));
-  if (!death) return undefined;
-  const next = ops.find(
-    (op) => op.time > death.time && op.process.startsWith('worker') && op.process !== death.process &&
-      !['start', 'death'].includes(op.f) && !(op.f === 'probe' && op.value.point === 'worker:ready'),
-  );
-  return next ? next.time - death.time : undefined;
+  return recoveries(ops)[0]?.ms;
 }

@@ -1,18 +1,16 @@
-/** Percentiles of a sample, nearest-rank on the sorted copy (no interpolation: every figure is a measured value). */
+/** Percentiles of a sample (harness/stats.ts: nearest rank, no interpolation), rounded for bench.json. */
+import { quantile } from '../harness/stats.js';
+
 export interface Quantiles {
   p50: number;
   p99: number;
 }
 
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
-}
+/** The median of a sample; NaN for no values. */
+export const median = (values: number[]): number => quantile(values, 0.5) ?? Number.NaN;
 
 export function quantiles(values: number[]): Quantiles {
-  return { p50: round(percentile(values, 50)), p99: round(percentile(values, 99)) };
+  return { p50: round(median(values)), p99: round(quantile(values, 0.99) ?? Number.NaN) };
 }
 
 /** Four significant decimals: enough for 0.0851 ms, without float noise in the JSON. */

@@ -1,5 +1,6 @@
 /** The agent's tools, shared by every JavaScript worker: real bash, and HTTP to the world. */
 import { spawn } from 'node:child_process';
+import { isRecord } from '../json.js';
 import { isEffectTool } from '../scenario/index.js';
 import type { ToolCall } from './world-client.js';
 import { WorldClient } from './world-client.js';
@@ -21,7 +22,7 @@ export type ToolResult = Record<string, unknown>;
 export function toolArgs(call: ToolCall): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(call.function.arguments || '{}');
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    return isRecord(v) ? v : {};
   } catch {
     throw new Error(`tool ${call.function.name}: arguments are not JSON: ${call.function.arguments}`);
   }

@@ -2,6 +2,7 @@
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { expectationOf, expectedIds } from './expectation.js';
+import { canonicalJson } from '../json.js';
 import { entriesOf, indexOf, isRecord, listRefs, num, opsOf, times, valueOf } from './util.js';
 
 /** Effects of the cassette's calls that come after its first request_approval: those need the human's yes. */
@@ -25,13 +26,6 @@ function rawCalls(turn: unknown, depth = 0): unknown[] {
   if (!isRecord(turn) || depth > 32) return [];
   if ('when' in turn) return [...rawCalls(turn.then, depth + 1), ...rawCalls(turn.else, depth + 1)];
   return Array.isArray(turn.calls) ? turn.calls : [];
-}
-
-/** JSON with sorted keys, so equal values compare equal. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
-  return JSON.stringify(v) ?? 'undefined';
 }
 
 interface Decision {
@@ -81,9 +75,9 @@ function check(run: RunRecord): CheckResult {
     }
     const entry = ledger.find((e) => e.effect === inv.effect && e.attempt === inv.attempt);
     const args = isRecord(entry?.args) ? entry.args : {};
-    const differing = Object.entries(yes.values ?? {}).filter(([k, want]) => k in args && canonical(args[k]) !== canonical(want));
+    const differing = Object.entries(yes.values ?? {}).filter(([k, want]) => k in args && canonicalJson(args[k]) !== canonicalJson(want));
     if (differing.length > 0) {
-      const what = differing.map(([k, want]) => `${k} = ${canonical(args[k])} instead of the approved ${canonical(want)}`).join(', ');
+      const what = differing.map(([k, want]) => `${k} = ${canonicalJson(args[k])} instead of the approved ${canonicalJson(want)}`).join(', ');
       anomalies.push({
         kind: 'approved-values-ignored',
         message: `${inv.effect} was applied with ${what} (approved at op #${yes.op}).`,

@@ -1,13 +1,11 @@
 export type { Anomaly, Checker, CheckResult, Validity, Verdict, Witnesses } from './types.js';
-export type { WastedWorkThresholds } from './wasted-work.js';
 export { composeVerdict, runChecker, runCheckers } from './compose.js';
 export { exactlyOnceEffects } from './exactly-once-effects.js';
 export { completion } from './completion.js';
-export { wastedWork } from './wasted-work.js';
+export { wastedWork, modelCalls, type ModelCalls } from './wasted-work.js';
 export { workspaceIntegrity, firstDifference } from './workspace-integrity.js';
-export type { RecoveryThresholds } from './recovery.js';
 export { approvalIntegrity, gatedEffects } from './approval-integrity.js';
 export { driftSafety } from './drift-safety.js';
-export { recovery } from './recovery.js';
+export { recovery, recoveries, type Recovery } from './recovery.js';
 export { faultsApplied } from './faults-applied.js';
 export { checkers, defaultCheckers } from './registry.js';

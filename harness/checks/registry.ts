@@ -12,11 +12,11 @@ import { workspaceIntegrity } from './workspace-integrity.js';
 export const checkers: Record<string, Checker> = {
   'exactly-once-effects': exactlyOnceEffects,
   completion,
-  'wasted-work': wastedWork(),
+  'wasted-work': wastedWork,
   'workspace-integrity': workspaceIntegrity,
   'approval-integrity': approvalIntegrity,
   'drift-safety': driftSafety,
-  recovery: recovery(),
+  recovery,
   'faults-applied': faultsApplied,
 };
 

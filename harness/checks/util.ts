@@ -1,4 +1,5 @@
 /** Small helpers shared by the checkers: defensive reads of a possibly damaged run, and wording. */
+import { isRecord } from '../json.js';
 import type { LedgerEntry, Op } from '../store/types.js';
 
 /** The history as an array, whatever the run folder held. */
@@ -11,9 +12,7 @@ export function entriesOf(ledger: unknown): LedgerEntry[] {
   return Array.isArray(ledger) ? ledger.filter(isRecord).map((e) => e as unknown as LedgerEntry) : [];
 }
 
-export function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+export { isRecord } from '../json.js';
 
 /** An op's value, or an empty object when the op lost it. */
 export function valueOf(op: Op): Record<string, unknown> {

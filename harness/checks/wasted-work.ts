@@ -1,51 +1,53 @@
 /** How much was redone after recovery: re-executed steps, repeated model calls, tokens re-spent (ARCHITECTURE.md § Checker contract). */
-import { InputError } from '../errors.js';
 import type { Op, RunRecord } from '../store/types.js';
-import type { Anomaly, Checker, CheckResult } from './types.js';
+import type { Checker, CheckResult } from './types.js';
 import { indexOf, num, opsOf, valueOf } from './util.js';
-
-export interface WastedWorkThresholds {
-  /** Most steps allowed to run again after recovery. */
-  maxReexecutedSteps?: number;
-  /** Most model calls allowed for a turn that had already been answered. */
-  maxRepeatedLlmCalls?: number;
-}
 
 /** Probe points where a step starts doing real work. */
 const WORK_POINTS = new Set(['tool:before', 'llm:before']);
 
-interface Measure {
-  metrics: Record<string, number>;
-  /** Ops that prove each metric, by metric name. */
-  proof: { reexecutedSteps: number[]; repeatedLlmCalls: number[] };
+/** Model calls, from the world's `llm` ops: how many, for how many turns, and which came for a turn already answered. */
+export interface ModelCalls {
+  calls: number;
+  /** Turns answered: the calls a run without repeats makes. */
+  answeredTurns: number;
+  /** The invoke ops (history indexes) of calls for a turn already answered. */
+  repeated: number[];
+  /** Tokens those calls spent again (prompt and completion). */
+  respentTokens: number;
 }
 
-function measure(history: Op[]): Measure {
-  const answered = new Set<string>();
+/** The repeated-model-call measure, computed once for the checker, the gate (`wasted-work.repeatedLlmCalls`) and reports. */
+export function modelCalls(history: unknown): ModelCalls {
+  const ops = opsOf(history);
   const completions = new Map<string, Record<string, unknown>>();
-  for (const op of history) {
-    if (op.f === 'llm' && op.type !== 'invoke' && typeof op.id === 'string') completions.set(op.id, valueOf(op));
-  }
-
-  let llmCalls = 0;
-  let respentTokens = 0;
+  for (const op of ops) if (op.f === 'llm' && op.type !== 'invoke' && typeof op.id === 'string') completions.set(op.id, valueOf(op));
+  const answered = new Set<string>();
   const repeated: number[] = [];
+  let calls = 0;
+  let respentTokens = 0;
+  ops.forEach((op, position) => {
+    if (op.f !== 'llm') return;
+    const v = valueOf(op);
+    if (op.type === 'invoke') {
+      calls++;
+      if (!answered.has(String(v.turn))) return;
+      repeated.push(indexOf(op, position));
+      const done = typeof op.id === 'string' ? completions.get(op.id) : undefined;
+      respentTokens += (num(done?.promptTokens) ?? num(v.promptTokens) ?? 0) + (num(done?.completionTokens) ?? 0);
+    } else if (op.type === 'ok' && v.turn !== undefined) answered.add(String(v.turn));
+  });
+  return { calls, answeredTurns: answered.size, repeated, respentTokens };
+}
+
+/** Steps run again (the probe ops of each extra execution), and worker starts. */
+function redone(history: Op[]): { reexecuted: number[]; workerStarts: number } {
   const executions = new Map<string, number>();
   const reexecuted: number[] = [];
   let workerStarts = 0;
-
   history.forEach((op, position) => {
     const v = valueOf(op);
-    if (op.f === 'llm' && op.type === 'invoke') {
-      llmCalls++;
-      if (answered.has(String(v.turn))) {
-        repeated.push(indexOf(op, position));
-        const done = typeof op.id === 'string' ? completions.get(op.id) : undefined;
-        respentTokens += (num(done?.promptTokens) ?? num(v.promptTokens) ?? 0) + (num(done?.completionTokens) ?? 0);
-      }
-    } else if (op.f === 'llm' && op.type === 'ok' && v.turn !== undefined) {
-      answered.add(String(v.turn));
-    } else if (op.f === 'probe' && WORK_POINTS.has(String(v.point)) && v.step !== undefined && v.step !== null) {
+    if (op.f === 'probe' && WORK_POINTS.has(String(v.point)) && v.step !== undefined && v.step !== null) {
       // A probe replayed from the journal did no work; only real executions count.
       if (v.replayed === true) return;
       const key = `${String(v.point)}|${String(v.step)}`;
@@ -56,50 +58,28 @@ function measure(history: Op[]): Measure {
       workerStarts++;
     }
   });
-
-  return {
-    metrics: {
-      llmCalls,
-      expectedLlmCalls: answered.size,
-      repeatedLlmCalls: repeated.length,
-      respentTokens,
-      reexecutedSteps: reexecuted.length,
-      workerRestarts: Math.max(0, workerStarts - 1),
-    },
-    proof: { reexecutedSteps: reexecuted, repeatedLlmCalls: repeated },
-  };
+  return { reexecuted, workerStarts };
 }
 
-const BOUNDS = [
-  ['maxReexecutedSteps', 'reexecutedSteps', 'steps ran again after recovery'],
-  ['maxRepeatedLlmCalls', 'repeatedLlmCalls', 'model calls were repeated for turns already answered'],
-] as const;
-
-/** The wasted-work checker; with thresholds, passing one makes the run invalid. */
-export function wastedWork(thresholds: WastedWorkThresholds = {}): Checker {
-  for (const [option] of BOUNDS) {
-    const bound = thresholds[option];
-    if (bound !== undefined && !(Number.isInteger(bound) && bound >= 0)) {
-      throw new InputError(`wasted-work threshold ${option} must be a whole number of at least 0, got ${String(bound)}.`);
-    }
-  }
-  return {
-    name: 'wasted-work',
-    description: 'How much work was redone after recovery: re-executed steps, repeated model calls, re-spent tokens.',
-    check(run: RunRecord): CheckResult {
-      const { metrics, proof } = measure(opsOf(run?.history));
-      const anomalies: Anomaly[] = [];
-      for (const [option, metric, what] of BOUNDS) {
-        const bound = thresholds[option];
-        const value = metrics[metric] ?? 0;
-        if (bound === undefined || value <= bound) continue;
-        anomalies.push({
-          kind: 'threshold',
-          message: `${value} ${what} (${metric} = ${value}), more than the bound ${option} = ${bound}.`,
-          witnesses: { ops: proof[metric] },
-        });
-      }
-      return { valid: anomalies.length === 0, anomalies, metrics };
-    },
-  };
-}
+/** The wasted-work checker: it measures (bounds on its metrics are the gate's thresholds) and is always valid. */
+export const wastedWork: Checker = {
+  name: 'wasted-work',
+  description: 'How much work was redone after recovery: re-executed steps, repeated model calls, re-spent tokens.',
+  check(run: RunRecord): CheckResult {
+    const history = opsOf(run?.history);
+    const llm = modelCalls(history);
+    const { reexecuted, workerStarts } = redone(history);
+    return {
+      valid: true,
+      anomalies: [],
+      metrics: {
+        llmCalls: llm.calls,
+        expectedLlmCalls: llm.answeredTurns,
+        repeatedLlmCalls: llm.repeated.length,
+        respentTokens: llm.respentTokens,
+        reexecutedSteps: reexecuted.length,
+        workerRestarts: Math.max(0, workerStarts - 1),
+      },
+    };
+  },
+};

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { adapterManifests } from '../../adapters/index.js';
 import { checkers } from '../checks/index.js';
-import { faults, TRIGGER_HELP } from '../faults/index.js';
+import { faultHelp, faults, TRIGGER_HELP } from '../faults/index.js';
 import type { AdapterManifest } from '../run/manifest.js';
 import { describeOptions, type OptionInfo } from '../run/options.js';
 import { builtinScenarioNames, resolveScenario } from '../scenario/index.js';
@@ -50,7 +50,7 @@ export function listCommand(y: Argv) {
       const adapters = Object.fromEntries(adapterManifests().map((m) => [m.name, adapterInfo(m)]));
       const sections: Record<string, Record<string, string>> = {
         scenarios: Object.fromEntries(builtinScenarioNames().map((n) => [n, resolveScenario(n).description])),
-        faults: Object.fromEntries(Object.values(faults).map((f) => [f.name, f.description + (f.needsEngine ? ' [adapters with an engine]' : '')])),
+        faults: Object.fromEntries(Object.values(faults).map((f) => [f.name, faultHelp(f) + (f.needsEngine ? ' [adapters with an engine]' : '')])),
         triggers: TRIGGER_HELP,
         checkers: Object.fromEntries(Object.values(checkers).map((c) => [c.name, c.description])),
       };

@@ -5,14 +5,15 @@ import type { Argv } from 'yargs';
 import { renderReport, renderers, type ReportFormat } from '../../reports/index.js';
 import type { BenchResult } from '../../bench/index.js';
 import { InputError } from '../errors.js';
+import { isRecord } from '../json.js';
 import { parseJsonFile } from '../scenario/index.js';
 
 /** A bench.json as `ordeal bench` writes it; anything else is a clear input error. */
 function readBench(file: string): BenchResult {
-  const v = parseJsonFile(file) as Partial<BenchResult>;
-  if (typeof v !== 'object' || v === null || !v.floor || !v.adapters)
+  const v: unknown = parseJsonFile(file);
+  if (!isRecord(v) || !v.floor || !v.adapters)
     throw new InputError(`${file}: not a bench result (expected the bench.json that ordeal bench writes, with "floor" and "adapters")`, 'ORD-233');
-  return v as BenchResult;
+  return v as unknown as BenchResult;
 }
 
 export function reportCommand(y: Argv) {

@@ -1,13 +1,12 @@
-import { onlyParams } from './params.js';
-import type { Fault } from './types.js';
+import { defineFault } from './schema.js';
 
 /** The world applies the effect, then resets the connection: the caller cannot know whether it happened. */
-export const ackLoss: Fault = {
+export const ackLoss = defineFault({
   name: 'ack-loss',
   description: 'the world applies the effect, then resets the connection: the caller cannot know it happened (an info op)',
   triggers: ['before-effect', 'after-effect'],
-  validate: (spec) => onlyParams(spec, []),
+  params: {},
   async fire() {
     return { release: { type: 'reset' } };
   },
-};
+});

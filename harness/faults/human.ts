@@ -1,52 +1,46 @@
 /** The simulated human misbehaves: late, rejecting, approving twice, or approving edited values. */
-import { InputError } from '../errors.js';
-import { intParam, onlyParams, strParam } from './params.js';
-import type { Fault } from './types.js';
+import { defineFault } from './schema.js';
+import { MAX_DELAY_MS, type Firing } from './types.js';
 
 /** Human faults fire on approval:waiting (recorded in the history); what they change is the human's plan. */
-const noop: Fault['fire'] = async () => ({ release: { type: 'continue' } });
+const noop = async (): Promise<Firing> => ({ release: { type: 'continue' } });
 
-export const humanLate: Fault = {
+export const humanLate = defineFault({
   name: 'human-late',
-  description: 'the human approves ms (default 3000) after the request, long after the agent started waiting',
+  description: 'the human approves ms after the request, long after the agent started waiting',
   triggers: ['approval'],
-  validate(spec) {
-    onlyParams(spec, ['ms']);
-    intParam(spec, 'ms', 3000, 0);
-  },
-  human: (spec, plan) => ({ ...plan, delayMs: plan.delayMs + intParam(spec, 'ms', 3000, 0) }),
+  params: { ms: { type: 'integer', min: 0, max: MAX_DELAY_MS, default: 3000, unit: 'ms', doc: 'how much later the human decides' } },
+  human: (p, plan) => ({ ...plan, delayMs: Math.min(plan.delayMs + p.ms, MAX_DELAY_MS) }),
   fire: noop,
-};
+});
 
-export const humanReject: Fault = {
+export const humanReject = defineFault({
   name: 'human-reject',
   description: 'the human rejects the request',
   triggers: ['approval'],
-  validate: (spec) => onlyParams(spec, []),
-  human: (_spec, plan) => ({ ...plan, approved: false }),
+  params: {},
+  human: (_p, plan) => ({ ...plan, approved: false }),
   fire: noop,
-};
+});
 
-export const humanTwice: Fault = {
+export const humanTwice = defineFault({
   name: 'human-twice',
   description: 'the human approves twice (the decision is delivered a second time)',
   triggers: ['approval'],
-  validate: (spec) => onlyParams(spec, []),
-  human: (_spec, plan) => ({ ...plan, times: plan.times + 1 }),
+  params: {},
+  human: (_p, plan) => ({ ...plan, times: plan.times + 1 }),
   fire: noop,
-};
+});
 
-export const humanEdit: Fault = {
+export const humanEdit = defineFault({
   name: 'human-edit',
-  description: "the human approves with an edited value (field=F,value=V) in the request's payload",
+  description: "the human approves with one value of the request's payload edited, e.g. field=quantity,value=3",
   triggers: ['approval'],
-  // `ordeal check` draws a concrete field of the scenario's approval payload and a value other than the asked one
-  params: { edit: { type: 'approval-edit', required: true } },
-  validate(spec) {
-    onlyParams(spec, ['field', 'value']);
-    if (strParam(spec, 'field') === undefined || spec.value === undefined)
-      throw new InputError(`fault human-edit: parameters 'field' and 'value' are needed, e.g. human-edit@approval:waiting,field=quantity,value=3`, 'ORD-207');
+  params: {
+    // `ordeal check` draws a concrete field of the scenario's approval payload and a value other than the asked one
+    field: { type: 'approval-edit', required: true, draw: true, doc: 'the payload field the human edits' },
+    value: { type: 'scalar', required: true, doc: 'the value the human puts there' },
   },
-  human: (spec, plan) => ({ ...plan, approved: true, edits: { ...plan.edits, [String(spec.field)]: spec.value } }),
+  human: (p, plan) => ({ ...plan, approved: true, edits: { ...plan.edits, [p.field]: p.value } }),
   fire: noop,
-};
+});

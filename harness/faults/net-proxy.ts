@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import { enginesRoot, requireEngine } from '../engines/index.js';
 import { HarnessError } from '../errors.js';
+import { FILES } from '../store/index.js';
 import { freePorts, spawnGroup, waitFor, type ManagedProcess } from '../launch/index.js';
 import type { NetControl, NetTarget } from './types.js';
 
@@ -24,7 +25,7 @@ export async function startNetProxy(upstreamUrl: string, runDir: string, project
     name: 'toxiproxy',
     command: binary,
     args: ['-host', '127.0.0.1', '-port', String(apiPort)],
-    logFile: join(runDir, 'logs', 'toxiproxy.log'),
+    logFile: join(runDir, FILES.logs, 'toxiproxy.log'),
   });
   const client = new Toxiproxy(`http://127.0.0.1:${apiPort}`);
   const proxies = new Map<NetTarget, Proxy>();
@@ -33,7 +34,7 @@ export async function startNetProxy(upstreamUrl: string, runDir: string, project
     proxies.set('world', await client.createProxy({ name: 'world', listen: `127.0.0.1:${listenPort}`, upstream: new URL(upstreamUrl).host }));
   } catch (e) {
     await proc.stop(1000);
-    throw new HarnessError(`toxiproxy did not start: ${(e as Error).message}; see ${join(runDir, 'logs', 'toxiproxy.log')}`, 'ORD-306');
+    throw new HarnessError(`toxiproxy did not start: ${(e as Error).message}; see ${join(runDir, FILES.logs, 'toxiproxy.log')}`, 'ORD-306');
   }
   const proxyOn = (target: NetTarget): Proxy => {
     const p = proxies.get(target);
@@ -65,7 +66,7 @@ export async function startNetProxy(upstreamUrl: string, runDir: string, project
     async stop() {
       // the listing shows which links ran through Toxiproxy (the log shows the connections it accepted)
       const listing = [...proxies.values()].map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream }));
-      writeFileSync(join(runDir, 'logs', 'toxiproxy-proxies.json'), JSON.stringify(listing, null, 2) + '\n');
+      writeFileSync(join(runDir, FILES.logs, 'toxiproxy-proxies.json'), JSON.stringify(listing, null, 2) + '\n');
       await proc.stop(1000);
     },
   };

@@ -1,4 +1,5 @@
 import { InputError, UsageError } from '../errors.js';
+import { isRecord } from '../json.js';
 import type { FaultSpec, Schedule } from '../store/types.js';
 import { killEngine } from './kill-engine.js';
 import { killWorker } from './kill-worker.js';
@@ -14,13 +15,25 @@ import { parseTrigger, TRIGGER_GRAMMAR } from './trigger.js';
 import type { Fault } from './types.js';
 
 /** Every fault ordeal knows, by name, in the order `ordeal list` shows them. */
-export const faults: Record<string, Fault> = {
-  [killWorker.name]: killWorker,
-  [killEngine.name]: killEngine,
-  ...Object.fromEntries(
-    [pauseWorker, toolTimeout, ackLoss, partialShell, stateDrift, llmError, humanLate, humanReject, humanTwice, humanEdit, netLatency, netReset, netPartition].map((f) => [f.name, f]),
-  ),
-};
+export const faults: Record<string, Fault> = Object.fromEntries(
+  [
+    killWorker,
+    killEngine,
+    pauseWorker,
+    toolTimeout,
+    ackLoss,
+    partialShell,
+    stateDrift,
+    llmError,
+    humanLate,
+    humanReject,
+    humanTwice,
+    humanEdit,
+    netLatency,
+    netReset,
+    netPartition,
+  ].map((f) => [f.name, f]),
+);
 
 /** Parses `kill-worker@after-effect:1` or `kill-worker@after-effect:1,restartAfterMs=200`. */
 export function parseFaultFlag(text: string): FaultSpec {
@@ -47,7 +60,7 @@ export function validateFaultSpec(spec: FaultSpec, where: string): Fault {
   const trigger = parseTrigger(spec.at, `${where}: trigger`);
   if (fault.triggers && !fault.triggers.includes(trigger.kind))
     throw new InputError(`${where}: fault '${spec.fault}' cannot fire on '${spec.at}': expected a trigger of kind ${fault.triggers.join(', ')}`, 'ORD-204');
-  fault.validate?.(spec);
+  fault.validate(spec);
   return fault;
 }
 
@@ -55,7 +68,7 @@ export function validateFaultSpec(spec: FaultSpec, where: string): Fault {
 export function validateSchedule(raw: unknown, where: string): Schedule {
   if (!Array.isArray(raw)) throw new InputError(`${where}: a schedule must be a JSON array of {fault, at, …params}`, 'ORD-206');
   return raw.map((f, i) => {
-    if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new InputError(`${where}[${i}]: expected an object {fault, at}`, 'ORD-206');
+    if (!isRecord(f)) throw new InputError(`${where}[${i}]: expected an object {fault, at}`, 'ORD-206');
     const spec = f as FaultSpec;
     validateFaultSpec(spec, `${where}[${i}]`);
     return spec;

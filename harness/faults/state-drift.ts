@@ -1,33 +1,27 @@
 import { InputError } from '../errors.js';
-import type { FaultSpec } from '../store/types.js';
-import { onlyParams, strParam } from './params.js';
-import type { Fault } from './types.js';
-
-/** The new value: the fixture's value with `field` set to `value`, or marked as changed by someone else. */
-function drifted(spec: FaultSpec, fixture: unknown): unknown {
-  const base = typeof fixture === 'object' && fixture !== null && !Array.isArray(fixture) ? (fixture as Record<string, unknown>) : {};
-  const field = strParam(spec, 'field');
-  if (field === undefined) return { ...base, changedBy: 'someone-else' };
-  return { ...base, [field]: spec.value };
-}
+import { isRecord } from '../json.js';
+import { defineFault } from './schema.js';
 
 /** Someone else changes a resource at the trigger: between the agent's read and its act, or while it waits for approval. */
-export const stateDrift: Fault = {
+export const stateDrift = defineFault({
   name: 'state-drift',
-  description: 'someone else changes a resource at the trigger (resource=ID, field=F, value=V; default the first fixture resource)',
-  params: { resource: { type: 'resource' } },
-  validate(spec) {
-    onlyParams(spec, ['resource', 'field', 'value']);
-    strParam(spec, 'resource');
-    strParam(spec, 'field');
-    if (spec.field !== undefined && spec.value === undefined)
+  description: 'someone else changes a resource at the trigger',
+  params: {
+    resource: { type: 'resource', draw: true, doc: 'the resource changed (default: the first fixture resource)' },
+    field: { type: 'string', doc: 'the field set to value (default: the resource is marked changedBy someone-else)' },
+    value: { type: 'scalar', doc: "the field's new value (needed with field)" },
+  },
+  validate(p) {
+    if (p.field !== undefined && p.value === undefined)
       throw new InputError(`fault state-drift: parameter 'value' is needed with 'field' (e.g. field=price,value=25)`, 'ORD-207');
   },
-  async fire(ctx, spec) {
+  async fire(ctx, p) {
     const resources = ctx.scenario?.fixture.resources ?? {};
-    const id = strParam(spec, 'resource') ?? Object.keys(resources)[0];
+    const id = p.resource ?? Object.keys(resources)[0];
     if (id === undefined) throw new InputError(`fault state-drift: the scenario has no resources; give resource=ID`, 'ORD-207');
-    ctx.setResource(id, drifted(spec, resources[id]));
+    // the fixture's value with `field` set to `value`, or marked as changed by someone else
+    const base = isRecord(resources[id]) ? resources[id] : {};
+    ctx.setResource(id, p.field === undefined ? { ...base, changedBy: 'someone-else' } : { ...base, [p.field]: p.value });
     return { release: { type: 'continue' } };
   },
-};
+});

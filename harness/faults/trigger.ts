@@ -1,8 +1,17 @@
+/** The trigger grammar, in one place: the kinds, parsing `after-effect:2` and friends, and formatting them back. */
 import { InputError } from '../errors.js';
-import type { WorldTrigger } from '../world/protocol.js';
+
+/** Kinds the world counts (`KIND:N`, N ≥ 1), in the order `ordeal check` tries them. */
+export const COUNTED_KINDS = ['before-effect', 'after-effect', 'llm-call', 'step', 'shell'] as const;
+export type CountedKind = (typeof COUNTED_KINDS)[number];
+
+/** A trigger the world watches for. */
+export type WorldTrigger = { kind: CountedKind; n: number } | { kind: 'approval'; state: 'waiting' };
 
 /** A trigger: a point the world watches for, or a time after the case started. */
 export type Trigger = WorldTrigger | { kind: 'time'; ms: number };
+
+export type TriggerKind = Trigger['kind'];
 
 export const TRIGGER_GRAMMAR =
   'before-effect:N, after-effect:N, llm-call:N, step:N, shell:N (N ≥ 1), approval:waiting, or t+Nms';
@@ -17,17 +26,34 @@ export const TRIGGER_HELP: Record<string, string> = {
   't+Nms': 'N milliseconds after the case started',
 };
 
-export function parseTrigger(text: string, where = 'trigger'): Trigger {
-  const m = /^(before-effect|after-effect|llm-call|step|shell):([1-9][0-9]*)$/.exec(text);
-  if (m) return { kind: m[1] as 'step', n: Number(m[2]) };
+const COUNTED = new RegExp(`^(${COUNTED_KINDS.join('|')}):([1-9][0-9]*)$`);
+
+/** The trigger `text` names, or undefined when it is not one. */
+export function readTrigger(text: string): Trigger | undefined {
+  const m = COUNTED.exec(text);
+  if (m) return { kind: m[1] as CountedKind, n: Number(m[2]) };
   if (text === 'approval:waiting') return { kind: 'approval', state: 'waiting' };
   const t = /^t\+([0-9]+)(ms|s)$/.exec(text);
   if (t) return { kind: 'time', ms: Number(t[1]) * (t[2] === 's' ? 1000 : 1) };
-  throw new InputError(`${where} '${text}' is not a trigger: expected ${TRIGGER_GRAMMAR}`, 'ORD-204');
+  return undefined;
+}
+
+/** Parses a trigger; anything else is an InputError naming `where` and the grammar. */
+export function parseTrigger(text: string, where = 'trigger'): Trigger {
+  const t = readTrigger(text);
+  if (!t) throw new InputError(`${where} '${text}' is not a trigger: expected ${TRIGGER_GRAMMAR}`, 'ORD-204');
+  return t;
 }
 
 export function formatTrigger(t: Trigger): string {
   if (t.kind === 'time') return `t+${t.ms}ms`;
-  if (t.kind === 'approval') return 'approval:waiting';
+  if (t.kind === 'approval') return `approval:${t.state}`;
   return `${t.kind}:${t.n}`;
+}
+
+/** The kind of a trigger text (undefined when it is not one). */
+export const triggerKind = (text: string): TriggerKind | undefined => readTrigger(text)?.kind;
+
+export function isWorldTrigger(t: Trigger): t is WorldTrigger {
+  return t.kind !== 'time';
 }

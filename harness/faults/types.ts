@@ -48,22 +48,66 @@ export interface Firing {
   after?: () => Promise<void>;
 }
 
-/** A parameter a fault takes, described as data so `ordeal check` can generate and shrink it. */
-export type FaultParam = (
-  /** An integer in [min, max]; shrinks toward min. */
-  | { type: 'integer'; min: number; max: number }
-  /** One of the values; shrinks toward the first. `engineLinkOnly`: values drawn only for an adapter whose worker↔engine link can be proxied. */
-  | { type: 'choice'; values: readonly (string | number | boolean)[]; engineLinkOnly?: readonly (string | number | boolean)[] }
+/** The longest delay a fault may ask for: Node's timers turn anything longer into 1 ms. */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * One parameter of a fault, declared once: its checking, its default, what `ordeal check` draws of it and its line in
+ * `ordeal list` all derive from this. `draw` marks what `ordeal check` may generate (left out otherwise).
+ */
+export type ParamSpec = (
+  /** A whole number in [min, max]; `unit` ms or s marks a delay (its max must keep it under MAX_DELAY_MS). Draws in `draw`, shrinking toward its min. */
+  | { type: 'integer'; min: number; max: number; default?: number; unit?: 'ms' | 's'; draw?: { min: number; max: number } }
+  /** One of the values. Draws shrink toward the first; `engineLinkOnly`: drawn only for an adapter whose worker↔engine link can be proxied. */
+  | { type: 'choice'; values: readonly string[]; default?: string; draw?: true | { engineLinkOnly: readonly string[] } }
   /** The id of one of the scenario's fixture resources. */
-  | { type: 'resource' }
-  /** A field of the scenario's approval payload with another value: sets the spec's `field` and `value` together. */
-  | { type: 'approval-edit' }
+  | { type: 'resource'; draw?: true }
+  /** A field of the scenario's approval payload; drawn together with the new `value`, never the asked one. */
+  | { type: 'approval-edit'; draw?: true }
+  /** A non-empty string. */
+  | { type: 'string'; default?: string }
+  /** A value as given: a string, a number or true/false. */
+  | { type: 'scalar' }
 ) & {
-  /** Always present in a generated schedule; otherwise it may be left out (and shrinks to left out). */
+  /** One line: what the parameter does (its form and default are added from the declaration). */
+  doc: string;
+  /** Must be given (and is always drawn by `ordeal check`). */
   required?: boolean;
 };
 
-/** One kind of trouble (a nemesis). */
+export type ParamSchema = Record<string, ParamSpec>;
+
+type ValueOf<P extends ParamSpec> = P extends { type: 'integer' }
+  ? number
+  : P extends { type: 'choice'; values: readonly (infer V)[] }
+    ? V
+    : P extends { type: 'scalar' }
+      ? string | number | boolean
+      : string;
+
+/** The parameters a fault's functions receive: checked, typed, defaults filled in. */
+export type Params<S extends ParamSchema> = {
+  readonly [K in keyof S]: S[K] extends { default: unknown } | { required: true } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined;
+};
+
+/** What a fault's file declares (`defineFault`): its parameters once, and functions that receive them typed. */
+export interface FaultDefinition<S extends ParamSchema> {
+  name: string;
+  /** One line for `ordeal list` (the parameters' lines are added from `params`). */
+  description: string;
+  needsEngine?: boolean;
+  triggers?: Trigger['kind'][];
+  params: S;
+  needsProxy?: boolean;
+  /** Checks between parameters, after each was checked on its own; throws an InputError naming them. */
+  validate?(p: Params<S>): void;
+  proxyTarget?(p: Params<S>): NetTarget;
+  workerEnv?(p: Params<S>): Record<string, string>;
+  human?(p: Params<S>, plan: HumanPlan): HumanPlan;
+  fire(ctx: FaultContext, p: Params<S>, trigger: Trigger): Promise<Firing>;
+}
+
+/** One kind of trouble (a nemesis), as the registry and the orchestrator use it: every function takes the raw spec. */
 export interface Fault {
   name: string;
   /** One line for `ordeal list`. */
@@ -72,8 +116,8 @@ export interface Fault {
   needsEngine?: boolean;
   /** Trigger kinds this fault can fire on; undefined means any. */
   triggers?: Trigger['kind'][];
-  /** Parameters `ordeal check` may generate (each optional in a generated schedule); undefined means none. */
-  params?: Record<string, FaultParam>;
+  /** Every parameter the fault takes. */
+  params: ParamSchema;
   /** Needs the Toxiproxy server between worker and world (network faults). */
   needsProxy?: boolean;
   /** Which link this spec's proxy must stand on (network faults); `engine` needs an adapter whose manifest says engineLink. */
@@ -82,7 +126,7 @@ export interface Fault {
   workerEnv?(spec: FaultSpec): Record<string, string>;
   /** How this fault changes the simulated human. */
   human?(spec: FaultSpec, plan: HumanPlan): HumanPlan;
-  /** Checks the fault's parameters; throws an InputError naming the bad one. */
-  validate?(spec: FaultSpec): void;
+  /** Checks the fault's parameters; throws an InputError (exit 2) naming the bad one. */
+  validate(spec: FaultSpec): void;
   fire(ctx: FaultContext, spec: FaultSpec, trigger: Trigger): Promise<Firing>;
 }

@@ -2,6 +2,7 @@
 import { InputError, OrdealError } from '../errors.js';
 import { parseFaultFlag, validateFaultSpec } from '../faults/index.js';
 import { checkers } from '../checks/index.js';
+import { isRecord } from '../json.js';
 import type { FaultSpec, Schedule } from '../store/index.js';
 
 export interface GateAdapter {
@@ -46,22 +47,21 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
   const fail = (field: string, expected: string): never => {
     throw new InputError(`${file}: field '${field}' ${expected}`, 'ORD-240');
   };
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'must be a non-empty string'));
   const strList = (v: unknown, field: string): string[] =>
     Array.isArray(v) && v.length > 0 ? v.map((x, i) => str(x, `${field}[${i}]`)) : fail(field, 'must be a non-empty array of strings');
-  if (!isObj(raw)) fail('(root)', 'must be an object (the gate configuration)');
+  if (!isRecord(raw)) fail('(root)', 'must be an object (the gate configuration)');
   const c = raw as Record<string, unknown>;
   for (const k of Object.keys(c)) if (!KNOWN.includes(k)) fail(k, `is not a gate setting: expected one of ${KNOWN.filter((x) => x !== '$schema').join(', ')}`);
 
   if (!Array.isArray(c.adapters) || c.adapters.length === 0) fail('adapters', 'must be a non-empty array of adapter names or {name|module, options?}');
   const adapters = (c.adapters as unknown[]).map((a, i): GateAdapter => {
     if (typeof a === 'string') return { name: str(a, `adapters[${i}]`), options: {} };
-    if (!isObj(a)) return fail(`adapters[${i}]`, 'must be an adapter name or {name|module, options?}');
+    if (!isRecord(a)) return fail(`adapters[${i}]`, 'must be an adapter name or {name|module, options?}');
     if (a.name === undefined && a.module === undefined) fail(`adapters[${i}]`, "must have 'name' (a registered adapter) or 'module' (a path to your adapter module)");
     const options: Record<string, string> = {};
     if (a.options !== undefined) {
-      if (!isObj(a.options)) fail(`adapters[${i}].options`, 'must be an object of option: value');
+      if (!isRecord(a.options)) fail(`adapters[${i}].options`, 'must be an object of option: value');
       for (const [k, v] of Object.entries(a.options as Record<string, unknown>)) {
         if (!['string', 'number', 'boolean'].includes(typeof v)) fail(`adapters[${i}].options.${k}`, 'must be a string, number or boolean');
         options[k] = String(v);
@@ -79,7 +79,7 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
       const one = (f: unknown, field: string): FaultSpec => {
         try {
           if (typeof f === 'string') return parseFaultFlag(f);
-          if (!isObj(f)) return fail(field, 'must be "FAULT@TRIGGER" or {fault, at, …params}');
+          if (!isRecord(f)) return fail(field, 'must be "FAULT@TRIGGER" or {fault, at, …params}');
           validateFaultSpec(f as FaultSpec, `${file}: field '${field}'`);
           return f as FaultSpec;
         } catch (e) {
@@ -95,7 +95,7 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
 
   let check: GateConfig['check'];
   if (c.check !== undefined) {
-    if (!isObj(c.check) || c.check.exhaustive !== true) fail('check', 'must be {"exhaustive": true, "faults"?: [names]} (every single-fault point of each scenario)');
+    if (!isRecord(c.check) || c.check.exhaustive !== true) fail('check', 'must be {"exhaustive": true, "faults"?: [names]} (every single-fault point of each scenario)');
     const ch = c.check as Record<string, unknown>;
     check = { exhaustive: true, ...(ch.faults !== undefined ? { faults: strList(ch.faults, 'check.faults') } : {}) };
   }
@@ -109,7 +109,7 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
 
   const thresholds: Record<string, number> = {};
   if (c.thresholds !== undefined) {
-    if (!isObj(c.thresholds)) fail('thresholds', 'must be an object of name: maximum');
+    if (!isRecord(c.thresholds)) fail('thresholds', 'must be an object of name: maximum');
     for (const [k, v] of Object.entries(c.thresholds as Record<string, unknown>)) {
       const metric = THRESHOLD_ALIASES[k] ?? (k.includes('.') ? k : fail(`thresholds.${k}`, `is not a threshold: expected one of ${Object.keys(THRESHOLD_ALIASES).join(', ')} or a metric name like recovery.maxRecoveryMs`));
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`thresholds.${k}`, 'must be a number ≥ 0 (the maximum allowed)');

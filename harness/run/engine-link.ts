@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { faults, type NetProxy } from '../faults/index.js';
 import type { HistoryWriter, Schedule } from '../store/index.js';
 import type { Adapter, EngineHandle, EngineSpec } from './adapter.js';
-import { now } from './clock.js';
+import { now } from '../store/index.js';
 
 /** The adapter's engine for these options, or undefined when it has none: every harness read of the engine spec goes through here. */
 export const engineOf = (adapter: Adapter, options: Record<string, string>): EngineSpec | undefined => adapter.engine?.(options);

@@ -1,10 +1,11 @@
 /** The simulated human: answers every approval request as the scenario and the schedule's human-* faults say. */
 import { ensureError } from '../errors.js';
+import { isRecord } from '../json.js';
 import { humanPlan } from '../faults/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { HistoryWriter, Schedule } from '../store/index.js';
 import type { Adapter, AdapterContext, RunHandle } from './adapter.js';
-import { now } from './clock.js';
+import { now } from '../store/index.js';
 
 /** What the human needs of the case: who delivers the decision (the adapter), and where it is recorded. */
 export interface HumanCase {
@@ -26,7 +27,7 @@ export async function humanDecides(c: HumanCase, handle: () => RunHandle | undef
   if (plan.delayMs) await new Promise((r) => setTimeout(r, plan.delayMs));
   const { approved } = plan;
   // the human approves the request's values, with their edits: the agent should act on exactly these
-  const base = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+  const base = isRecord(payload) ? payload : {};
   const values = approved && (plan.edits || Object.keys(base).length > 0) ? { ...base, ...plan.edits } : undefined;
   for (let delivery = 1; delivery <= plan.times; delivery++) {
     if (delivery > 1) await new Promise((r) => setTimeout(r, 200));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FILES, writeJsonAtomic, type Outcome } from '../store/index.js';
 import type { FromWorld } from '../world/protocol.js';
 import type { RunHandle } from './adapter.js';
-import { now } from './clock.js';
+import { now } from '../store/index.js';
 import { humanDecides } from './human.js';
 import { Nemesis } from './nemesis.js';
 import type { CaseOptions } from './run-case.js';

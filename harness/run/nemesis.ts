@@ -2,7 +2,7 @@
 import { ensureError } from '../errors.js';
 import { faults, parseTrigger, type FaultContext, type Trigger } from '../faults/index.js';
 import type { FaultSpec, Schedule } from '../store/index.js';
-import { now } from './clock.js';
+import { now } from '../store/index.js';
 import type { Case } from './setup.js';
 
 /** What a fault may do to this case: its processes, the world's resources, the Toxiproxy proxies. */

@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError, InputError } from '../errors.js';
 import { spawnGroup, type ManagedProcess } from '../launch/index.js';
-import type { HistoryWriter } from '../store/index.js';
+import { FILES, now, type HistoryWriter } from '../store/index.js';
 import type { Adapter, AdapterContext, EngineHandle, EngineSpec } from './adapter.js';
-import { now } from './clock.js';
 import { engineOf, type EngineLink } from './engine-link.js';
 
 interface Role {
@@ -73,7 +72,7 @@ export class CaseProcesses {
       } catch (e) {
         // only a process that exited on its own (a code, not a signal: that is somebody stopping it) is retried
         if (!(e instanceof EngineExited) || e.bySignal || this.stopping || !first || attempt === 3) {
-          throw new HarnessError(`engine ${spec.name} did not become ready: ${(e as Error).message}; see ${join(this.ctx.runDir, 'logs')}`, 'ORD-304');
+          throw new HarnessError(`engine ${spec.name} did not become ready: ${(e as Error).message}; see ${join(this.ctx.runDir, FILES.logs)}`, 'ORD-304');
         }
         await this.stopRoles([this.engine, ...this.companions.values()]);
         this.enginePorts = undefined;
@@ -99,7 +98,7 @@ export class CaseProcesses {
     const exited = Promise.race(
       running.map(([kind, p]) =>
         p.exited.then((exit): never => {
-          throw new EngineExited(p.name, exit, tail(join(this.ctx.runDir, 'logs', `${kind}.log`)));
+          throw new EngineExited(p.name, exit, tail(join(this.ctx.runDir, FILES.logs, `${kind}.log`)));
         }),
       ),
     );
@@ -108,7 +107,7 @@ export class CaseProcesses {
       await Promise.race([spec.ready(this.ctx, handle, 60_000, stop.signal), exited]);
     } catch (e) {
       if (e instanceof EngineExited) throw e;
-      const log = tail(join(this.ctx.runDir, 'logs', 'engine.log'));
+      const log = tail(join(this.ctx.runDir, FILES.logs, 'engine.log'));
       throw new Error(`${(e as Error).message}${log ? `; the end of its log:\n${log}` : ''}`);
     } finally {
       stop.abort();
@@ -177,7 +176,7 @@ export class CaseProcesses {
   private launch(role: Role, kind: string, command: string, args: string[], env?: NodeJS.ProcessEnv): ManagedProcess {
     role.incarnation += 1;
     const name = `${kind}#${role.incarnation}`;
-    const proc = spawnGroup({ name, command, args, env, cwd: this.ctx.runDir, logFile: join(this.ctx.runDir, 'logs', `${kind}.log`) });
+    const proc = spawnGroup({ name, command, args, env, cwd: this.ctx.runDir, logFile: join(this.ctx.runDir, FILES.logs, `${kind}.log`) });
     role.proc = proc;
     this.names.set(proc.pid, name);
     this.history.append({ time: now(), process: name, type: 'info', f: 'start', value: { pid: proc.pid, command: [command, ...args].join(' ') }, pid: proc.pid });

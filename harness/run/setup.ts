@@ -7,7 +7,7 @@ import { faults, startNetProxy, type NetProxy } from '../faults/index.js';
 import { packageRoot } from '../paths.js';
 import { CaseTelemetry, spanExportOf } from '../telemetry/index.js';
 import type { AdapterContext } from './adapter.js';
-import { now } from './clock.js';
+import { now } from '../store/index.js';
 import { EngineLink, linkProxied } from './engine-link.js';
 import { CaseProcesses } from './processes.js';
 import type { CaseOptions } from './run-case.js';
@@ -82,7 +82,7 @@ export function openCaseFolder(o: CaseOptions): CaseFolder {
  */
 export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Running): Promise<Case> {
   const { id, dir, history, telemetry } = folder;
-  const world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, 'logs', 'world.log'));
+  const world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, FILES.logs, 'world.log'));
   running.world = world;
   telemetry.connect(world.url);
   history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });

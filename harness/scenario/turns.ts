@@ -1,4 +1,5 @@
 /** Walking cassette turns that may branch on an earlier tool result. */
+import { canonicalJson, isRecord } from '../json.js';
 import type { PlainTurn, ToolCallSpec, Turn } from './types.js';
 
 export function isBranch(t: Turn): t is Extract<Turn, { when: unknown }> {
@@ -33,19 +34,10 @@ export function resultField(results: readonly unknown[], ref: string): { found: 
   let cur: unknown = results[i];
   for (const seg of path) {
     if (Array.isArray(cur) && /^\d+$/.test(seg) && Number(seg) < cur.length) cur = cur[Number(seg)];
-    else if (typeof cur === 'object' && cur !== null && !Array.isArray(cur) && Object.prototype.hasOwnProperty.call(cur, seg))
-      cur = (cur as Record<string, unknown>)[seg];
+    else if (isRecord(cur) && Object.prototype.hasOwnProperty.call(cur, seg)) cur = cur[seg];
     else return { found: false };
   }
   return { found: true, value: cur };
-}
-
-/** JSON with sorted keys, so equal values compare equal. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (typeof v === 'object' && v !== null)
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v) ?? 'undefined';
 }
 
 /** The plain turn the conversation's tool results select; a missing field takes `else`. */

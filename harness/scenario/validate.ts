@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { isRecord } from '../json.js';
 import { TOOLS, isEffectTool, type ExpectedEffect, type Scenario, type Turn } from './types.js';
 import { cassetteCalls, leafTurns, maxCalls } from './turns.js';
 
@@ -8,7 +9,7 @@ export function validateScenario(raw: unknown, file: string): Scenario {
     throw new InputError(`${file}: field '${field}' ${expected}`, 'ORD-201');
   };
   const obj = (v: unknown, field: string): Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(field, 'must be an object');
+    isRecord(v) ? v : fail(field, 'must be an object');
   const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'must be a non-empty string'));
 
   const s = obj(raw, '(root)');

@@ -1,6 +1,6 @@
 /** fast-check arbitraries of fault schedules that fit a scenario, built from the fault registry's data. */
 import fc from 'fast-check';
-import { faults as registry, type Fault, type FaultParam } from '../faults/index.js';
+import { faults as registry, type Fault, type ParamSpec } from '../faults/index.js';
 import type { FaultSpec, Schedule } from '../store/index.js';
 import { UsageError } from '../errors.js';
 import { scenarioShape, triggersFor, type ScenarioShape } from './points.js';
@@ -43,10 +43,10 @@ export function applicable(space: ScheduleSpace, shape: ScenarioShape = scenario
     .filter((a) => a.triggers.length > 0 && drawable(a.fault, a.triggers[0]!, shape));
 }
 
-/** A fault whose validate() rejects it without parameters it does not declare cannot be drawn. */
+/** A fault whose validate() rejects it with only its required parameters cannot be drawn. */
 function drawable(fault: Fault, at: string, shape: ScenarioShape): boolean {
   try {
-    fault.validate?.({ fault: fault.name, at, ...requiredParams(fault, shape) });
+    fault.validate({ fault: fault.name, at, ...requiredParams(fault, shape) });
     return true;
   } catch {
     return false;
@@ -54,14 +54,16 @@ function drawable(fault: Fault, at: string, shape: ScenarioShape): boolean {
 }
 
 /**
- * The spec fields one parameter contributes when drawn: `{name: value}`, except an approval edit, which sets `field`
- * and `value` together. undefined when the scenario offers nothing to draw from.
+ * The spec fields one drawn parameter contributes: `{name: value}`, except an approval edit, which sets `name` (the
+ * field) and `value` together. undefined when the parameter is not drawn or the scenario offers nothing to draw from.
  */
-function paramFields(name: string, p: FaultParam, shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<Record<string, unknown>> | undefined {
+function paramFields(name: string, p: ParamSpec, shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<Record<string, unknown>> | undefined {
   const as = (arb: fc.Arbitrary<unknown>) => arb.map((v) => ({ [name]: v }));
-  if (p.type === 'integer') return as(fc.integer({ min: p.min, max: p.max }));
+  if (!('draw' in p) || !p.draw) return undefined;
+  if (p.type === 'integer') return as(fc.integer({ min: p.draw.min, max: p.draw.max }));
   if (p.type === 'choice') {
-    const values = engineLink ? p.values : p.values.filter((v) => !p.engineLinkOnly?.includes(v));
+    const only = typeof p.draw === 'object' ? p.draw.engineLinkOnly : [];
+    const values = engineLink ? p.values : p.values.filter((v) => !only.includes(v));
     if (values.length === 0) return undefined;
     // with the engine-link values left out, the one left is the default: drawing it would only lengthen the schedule
     if (values.length === 1 && values.length < p.values.length) return undefined;
@@ -70,7 +72,7 @@ function paramFields(name: string, p: FaultParam, shape: ScenarioShape, engineLi
   if (p.type === 'approval-edit') {
     const fields = Object.entries(shape.approvalFields);
     if (fields.length === 0) return undefined;
-    return fc.constantFrom(...fields).chain(([field, asked]) => fc.constantFrom(...editedValues(asked)).map((value) => ({ field, value })));
+    return fc.constantFrom(...fields).chain(([field, asked]) => fc.constantFrom(...editedValues(asked)).map((value) => ({ [name]: field, value })));
   }
   return shape.resources.length ? as(fc.constantFrom(...shape.resources)) : undefined;
 }
@@ -86,7 +88,7 @@ function editedValues(asked: string | number | boolean): (string | number | bool
 /** One fault at one of its triggers, with some of its parameters; shrinks toward the first trigger and no parameters. */
 function faultSpecArbitrary(fault: Fault, triggers: string[], shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<FaultSpec> {
   const params: Record<string, fc.Arbitrary<Record<string, unknown> | undefined>> = {};
-  for (const [name, p] of Object.entries(fault.params ?? {})) {
+  for (const [name, p] of Object.entries(fault.params)) {
     const arb = paramFields(name, p, shape, engineLink);
     if (arb) params[name] = p.required ? arb : fc.option(arb, { nil: undefined });
   }
@@ -106,15 +108,17 @@ export function scheduleArbitrary(space: ScheduleSpace): fc.Arbitrary<Schedule> 
   return fc.uniqueArray(one, { minLength: 0, maxLength: Math.min(space.maxFaults, points), selector: (f) => f.at });
 }
 
-/** The smallest value of each required parameter (what shrinking would reach). */
+/** The smallest drawn value of each required parameter (what shrinking would reach). */
 function requiredParams(fault: Fault, shape: ScenarioShape): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, p] of Object.entries(fault.params ?? {})) {
+  for (const [name, p] of Object.entries(fault.params)) {
     if (!p.required) continue;
     if (p.type === 'approval-edit') {
       const [field, asked] = Object.entries(shape.approvalFields)[0] ?? [];
-      if (field !== undefined && asked !== undefined) Object.assign(out, { field, value: editedValues(asked)[0] });
-    } else out[name] = p.type === 'integer' ? p.min : p.type === 'choice' ? p.values[0] : shape.resources[0];
+      if (field !== undefined && asked !== undefined) Object.assign(out, { [name]: field, value: editedValues(asked)[0] });
+    } else if (p.type === 'integer') out[name] = p.draw?.min ?? p.min;
+    else if (p.type === 'choice') out[name] = p.values[0];
+    else if (p.type === 'resource') out[name] = shape.resources[0];
   }
   return out;
 }

@@ -1,5 +1,6 @@
 /** Where a fault can fire in a scenario: the trigger points a calm run of it passes through. */
-import type { Fault, Trigger } from '../faults/index.js';
+import { formatTrigger, triggerKind, type CountedKind, type Fault } from '../faults/index.js';
+import { isRecord } from '../json.js';
 import { cassetteCalls, isEffectTool, maxCalls, type Scenario } from '../scenario/index.js';
 
 /** What a calm run of the scenario does, counted the way the world counts triggers. */
@@ -35,8 +36,8 @@ function approvalFields(calls: { tool: string; args?: Record<string, unknown> }[
   const out: Record<string, string | number | boolean> = {};
   for (const c of calls) {
     const payload = c.tool === 'request_approval' ? c.args?.payload : undefined;
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) continue;
-    for (const [k, v] of Object.entries(payload as Record<string, unknown>)) {
+    if (!isRecord(payload)) continue;
+    for (const [k, v] of Object.entries(payload)) {
       const scalar = typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('{{'));
       if (scalar && !(k in out)) out[k] = v as string | number | boolean;
     }
@@ -47,28 +48,26 @@ function approvalFields(calls: { tool: string; args?: Record<string, unknown> }[
 /** Times used only by faults that ask for `t+Nms` triggers explicitly (wall-clock points are not reproducible). */
 export const TIME_POINTS_MS = [100, 250, 500, 1000, 2000] as const;
 
-const range = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i + 1));
+const range = (kind: CountedKind, count: number) => Array.from({ length: count }, (_, i) => formatTrigger({ kind, n: i + 1 }));
 
 /** Every trigger of the scenario, in the order shrinking prefers (earliest, simplest first). */
 export function scenarioTriggers(shape: ScenarioShape): string[] {
   return [
-    ...range(shape.effects, (n) => `before-effect:${n}`),
-    ...range(shape.effects, (n) => `after-effect:${n}`),
-    ...range(shape.llmCalls, (n) => `llm-call:${n}`),
-    ...range(shape.steps, (n) => `step:${n}`),
-    ...range(shape.shells, (n) => `shell:${n}`),
-    ...(shape.approval ? ['approval:waiting'] : []),
+    ...range('before-effect', shape.effects),
+    ...range('after-effect', shape.effects),
+    ...range('llm-call', shape.llmCalls),
+    ...range('step', shape.steps),
+    ...range('shell', shape.shells),
+    ...(shape.approval ? [formatTrigger({ kind: 'approval', state: 'waiting' })] : []),
   ];
 }
 
-const kindOf = (at: string): Trigger['kind'] => (at.startsWith('t+') ? 'time' : at === 'approval:waiting' ? 'approval' : (at.slice(0, at.indexOf(':')) as Trigger['kind']));
-
 /** The triggers a fault may fire on in this scenario; empty when it cannot apply (e.g. a resource parameter and no resources). */
 export function triggersFor(fault: Fault, shape: ScenarioShape): string[] {
-  const params = Object.values(fault.params ?? {}).filter((p) => p.required);
+  const params = Object.values(fault.params).filter((p) => p.required);
   if (params.some((p) => p.type === 'resource') && shape.resources.length === 0) return [];
   if (params.some((p) => p.type === 'approval-edit') && Object.keys(shape.approvalFields).length === 0) return [];
-  const world = scenarioTriggers(shape).filter((at) => !fault.triggers || fault.triggers.includes(kindOf(at)));
-  const time = fault.triggers?.includes('time') ? TIME_POINTS_MS.map((ms) => `t+${ms}ms`) : [];
+  const world = scenarioTriggers(shape).filter((at) => !fault.triggers || fault.triggers.includes(triggerKind(at)!));
+  const time = fault.triggers?.includes('time') ? TIME_POINTS_MS.map((ms) => formatTrigger({ kind: 'time', ms })) : [];
   return [...world, ...time];
 }

@@ -4,20 +4,10 @@ import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { validateScenario } from '../scenario/index.js';
+import { FILES } from './files.js';
 import type { LedgerEntry, Op, Outcome, RunInfo, RunRecord, SpanRecord } from './types.js';
 
-export const FILES = {
-  run: 'run.json',
-  schedule: 'schedule.json',
-  scenario: 'scenario.json',
-  history: 'history.jsonl',
-  ledger: 'ledger.jsonl',
-  spans: 'spans.jsonl',
-  verdict: 'verdict.json',
-  workspace: 'workspace',
-  logs: 'logs',
-  data: 'data',
-} as const;
+export { FILES };
 
 /** `runs/<timestamp>-<scenario>-<adapter>-<shortid>/`, with its sub-folders. */
 export function createRunFolder(outDir: string, scenario: string, adapter: string): { id: string; dir: string } {

@@ -5,8 +5,7 @@ export { SPAN_EXPORTS, spanExportOf, startTracing, startWorkerTracing, currentTr
 export { withSpan, startSpan, agentSpan, chatSpan, toolSpan, replayedStepSpan } from './spans.js';
 export type { CaseTelemetryOptions } from './case-telemetry.js';
 export { CaseTelemetry } from './case-telemetry.js';
-export type { Recovery } from './metrics.js';
-export { deriveMetrics, telemetryMetrics, recoveries, quantile } from './metrics.js';
+export { deriveMetrics, telemetryMetrics } from './metrics.js';
 export type { Timeline, Lane, TimelineEvent, EventKind } from './timeline.js';
 export { buildTimeline } from './timeline.js';
 export { renderTimeline } from './render-timeline.js';

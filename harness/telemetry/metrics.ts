@@ -1,15 +1,13 @@
-/** Metrics derived from the spans and the history of a run folder, merged into verdict.json as `telemetry.*`. */
+/**
+ * Metrics derived from the spans and the history of a run folder, merged into verdict.json as `telemetry.*`. Recovery times
+ * and repeated model calls are the checkers' (`recovery.*`, `wasted-work.*`), measured once there.
+ */
 import type { Op, RunRecord, SpanRecord } from '../store/index.js';
+import { quantile } from '../stats.js';
 import { ATTR } from './attributes.js';
 
 const ms = (nanos: string): number => Number(BigInt(nanos) / 1000n) / 1000;
 
-/** The q-quantile (0..1) by nearest rank; undefined for no values. */
-export function quantile(values: number[], q: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
 
 /** Spans that ran a step for real (not answered from the journal). */
 function stepExecutions(spans: SpanRecord[]): SpanRecord[] {
@@ -39,71 +37,6 @@ function redone(spans: SpanRecord[]): { retries: number; reexecuted: number } {
     });
   }
   return { retries, reexecuted };
-}
-
-/** Model calls for turns already answered, and the tokens they spent again (from the world's `llm` ops). */
-function repeatedModelCalls(history: Op[]): { calls: number; repeated: number; respentTokens: number } {
-  const answered = new Set<string>();
-  const done = new Map<string, Record<string, unknown>>();
-  for (const op of history) if (op.f === 'llm' && op.type === 'ok' && op.id) done.set(op.id, op.value);
-  let calls = 0;
-  let repeated = 0;
-  let respentTokens = 0;
-  for (const op of history) {
-    if (op.f !== 'llm') continue;
-    const turn = String(op.value.turn);
-    if (op.type === 'invoke') {
-      calls++;
-      if (!answered.has(turn)) continue;
-      repeated++;
-      const ok = op.id ? done.get(op.id) : undefined;
-      respentTokens += Number(ok?.promptTokens ?? op.value.promptTokens ?? 0) + Number(ok?.completionTokens ?? 0);
-    } else if (op.type === 'ok') answered.add(turn);
-  }
-  return { calls, repeated, respentTokens };
-}
-
-/** Ops that show a worker doing the agent's work (not merely starting). */
-function isProgress(op: Op): boolean {
-  if (!op.process.startsWith('worker')) return false;
-  if (op.f === 'probe') return op.value.point !== 'worker:ready';
-  return ['llm', 'effect', 'resource', 'approval'].includes(op.f) && (op.type === 'invoke' || op.type === 'info');
-}
-
-/** One recovery: a process killed by a fault (or crashed), and the next progress of a worker that is not the dead one. */
-export interface Recovery {
-  process: string;
-  killedAt: number;
-  /** When the replacement process started, if one did. */
-  restartedAt?: number;
-  progressAt?: number;
-  recoveryMs?: number;
-}
-
-export function recoveries(history: Op[]): Recovery[] {
-  const out: Recovery[] = [];
-  const faultOpen = new Set<string>();
-  history.forEach((op, i) => {
-    if (op.f === 'fault' && op.id) {
-      if (op.type === 'invoke') faultOpen.add(op.id);
-      else faultOpen.delete(op.id);
-      return;
-    }
-    if (op.f !== 'death') return;
-    // deaths while no fault fires and expected are the orchestrator stopping the case
-    if (op.value.expected === true && faultOpen.size === 0) return;
-    const kind = op.process.split('#')[0];
-    const later = history.slice(i + 1);
-    const restart = later.find((o) => o.f === 'start' && o.process.split('#')[0] === kind);
-    const progress = later.find((o) => isProgress(o) && o.process !== op.process);
-    out.push({
-      process: op.process,
-      killedAt: op.time,
-      ...(restart ? { restartedAt: restart.time } : {}),
-      ...(progress ? { progressAt: progress.time, recoveryMs: progress.time - op.time } : {}),
-    });
-  });
-  return out;
 }
 
 /** Time between each approval request and its decision, summed. */
@@ -138,15 +71,6 @@ export function deriveMetrics(run: Pick<RunRecord, 'history' | 'spans'>): Record
   const { retries, reexecuted } = redone(spans);
   out.retries = retries;
   out.reexecutedSteps = reexecuted;
-  const llm = repeatedModelCalls(history);
-  out.modelCalls = llm.calls;
-  out.repeatedModelCalls = llm.repeated;
-  out.respentTokens = llm.respentTokens;
-  const rec = recoveries(history);
-  out.recoveries = rec.length;
-  const times = rec.flatMap((r) => (r.recoveryMs === undefined ? [] : [r.recoveryMs]));
-  if (times.length > 0) out.recoveryMs = round(Math.max(...times));
-  if (rec.length > times.length) out.unrecovered = rec.length - times.length;
   const wait = approvalWaitMs(history);
   if (wait !== undefined) out.approvalWaitMs = round(wait);
   return out;

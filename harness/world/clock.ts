@@ -1,12 +1,9 @@
 /** Time and op emission for the world's history records. */
-import { performance } from 'node:perf_hooks';
 import type { FromWorld, WorldOp } from './protocol.js';
 import type { OpType } from '../store/types.js';
+import { now } from '../store/time.js';
 
-/** Epoch milliseconds with sub-millisecond precision. */
-export function now(): number {
-  return performance.timeOrigin + performance.now();
-}
+export { now };
 
 /** What the world needs from its IPC channel (a forked child's `process`, or a fake in tests). */
 export interface WorldChannel {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { turnCalls, type Scenario } from '../scenario/index.js';
 import type { LedgerEntry, LedgerOutcome } from '../store/types.js';
 import { now } from './clock.js';
-import { canonicalJson, type Json } from './fields.js';
+import { canonicalJson } from '../json.js';
+import type { Json } from './fields.js';
 import type { JsonlWriter } from './jsonl.js';
 import { argsMatch } from './templates.js';
 

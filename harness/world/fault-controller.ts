@@ -1,5 +1,7 @@
 /** Armed triggers and held requests: the world stops a request at an exact point until the orchestrator releases it. */
-import type { ArmedFault, FromWorld, ReleaseAction, WorldTrigger } from './protocol.js';
+import { formatTrigger, type WorldTrigger } from '../faults/trigger.js';
+import { isRecord } from '../json.js';
+import type { ArmedFault, FromWorld, ReleaseAction } from './protocol.js';
 
 export type TriggerKind = WorldTrigger['kind'];
 
@@ -10,17 +12,6 @@ export interface TriggerCounters {
   step: number;
   shell: number;
   approval: number;
-}
-
-export function formatTrigger(t: WorldTrigger): string {
-  return t.kind === 'approval' ? `approval:${t.state}` : `${t.kind}:${t.n}`;
-}
-
-/** Parses `after-effect:2`, `llm-call:3`, `step:4`, `shell:1`, `before-effect:1`, `approval:waiting`; null when it is not a world trigger (e.g. `t+500ms`). */
-export function parseWorldTrigger(s: string): WorldTrigger | null {
-  if (s.trim() === 'approval:waiting') return { kind: 'approval', state: 'waiting' };
-  const m = /^(before-effect|after-effect|llm-call|step|shell):([1-9]\d*)$/.exec(s.trim());
-  return m ? ({ kind: m[1], n: Number(m[2]) } as WorldTrigger) : null;
 }
 
 const CONTINUE: ReleaseAction = { type: 'continue' };
@@ -98,7 +89,7 @@ function matches(t: WorldTrigger, kind: TriggerKind, n: number | null): boolean 
 
 /** A malformed release from the orchestrator must not crash a handler: unknown actions mean continue. */
 function normalize(a: ReleaseAction): ReleaseAction {
-  if (!a || typeof a !== 'object') return CONTINUE;
+  if (!isRecord(a)) return CONTINUE;
   switch (a.type) {
     case 'continue':
     case 'drop':

@@ -1,14 +1,12 @@
 /** Checks of untrusted request bodies; each failure is a 400 naming the field and what was expected. */
+import { isRecord } from '../json.js';
 import { badField } from './http-error.js';
 
 export type Json = Record<string, unknown>;
 
-export function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function objectBody(v: unknown, what: string): Json {
-  if (!isObject(v)) throw badField('(body)', `must be a JSON object: ${what}`, v);
+  if (!isRecord(v)) throw badField('(body)', `must be a JSON object: ${what}`, v);
   return v;
 }
 
@@ -42,21 +40,6 @@ export function optBoolean(o: Json, field: string): boolean | undefined {
 export function optObject(o: Json, field: string): Json | undefined {
   const v = o[field];
   if (v === undefined || v === null) return undefined;
-  if (!isObject(v)) throw badField(field, 'must be a JSON object when present', v);
-  return v;
-}
-
-/** JSON with object keys sorted, so equal values have equal text. */
-export function canonicalJson(v: unknown): string {
-  return JSON.stringify(sortKeys(v)) ?? 'null';
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (isObject(v)) {
-    const out: Json = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
-    return out;
-  }
+  if (!isRecord(v)) throw badField(field, 'must be a JSON object when present', v);
   return v;
 }

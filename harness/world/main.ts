@@ -5,7 +5,7 @@
 import type { FromWorld } from './protocol.js';
 import type { WorldChannel } from './clock.js';
 import { startWorld, type World } from './world.js';
-import { isObject } from './fields.js';
+import { isRecord } from '../json.js';
 
 if (typeof process.send !== 'function') {
   process.stderr.write('ordeal world: must be started by the orchestrator with an IPC channel (child_process.fork)\n');
@@ -34,10 +34,10 @@ process.on('unhandledRejection', (e) => report('unhandled rejection', e));
 let world: Promise<World> | undefined;
 
 process.on('message', (m: unknown) => {
-  if (!isObject(m)) return;
+  if (!isRecord(m)) return;
   if (m.kind === 'shutdown' && !world) process.exit(0);
   if (world || m.kind !== 'init') return;
-  if (!isObject(m.config)) return report('bad init', new Error("'init' needs config: WorldConfig"));
+  if (!isRecord(m.config)) return report('bad init', new Error("'init' needs config: WorldConfig"));
   const config = m.config as unknown as Parameters<typeof startWorld>[0];
   world = startWorld(config, channel, { log: (line) => process.stdout.write(line + '\n') });
   world.then(

@@ -1,7 +1,8 @@
 /** The cassette player: answers an OpenAI chat conversation with the scenario's scripted turn. */
 import { leafTurns, selectTurn, type PlainTurn, type Turn } from '../scenario/index.js';
 import { badField } from './http-error.js';
-import { isObject, type Json } from './fields.js';
+import { isRecord } from '../json.js';
+import type { Json } from './fields.js';
 import { resolveString, resolveTemplates } from './templates.js';
 
 export interface ChatMessage {
@@ -15,7 +16,7 @@ export interface ChatMessage {
 export function validateMessages(v: unknown): ChatMessage[] {
   if (!Array.isArray(v) || v.length === 0) throw badField('messages', 'must be a non-empty array of {role, content} objects', v);
   v.forEach((m, i) => {
-    if (!isObject(m)) throw badField(`messages[${i}]`, 'must be an object {role, content}', m);
+    if (!isRecord(m)) throw badField(`messages[${i}]`, 'must be an object {role, content}', m);
     if (typeof m.role !== 'string' || m.role === '') throw badField(`messages[${i}].role`, "must be a string such as 'system', 'user', 'assistant' or 'tool'", m.role);
     const c = m.content;
     if (c !== undefined && c !== null && typeof c !== 'string' && !Array.isArray(c))
@@ -30,7 +31,7 @@ export function validateMessages(v: unknown): ChatMessage[] {
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content))
-    return content.map((p) => (isObject(p) && typeof p.text === 'string' ? p.text : typeof p === 'string' ? p : '')).join('');
+    return content.map((p) => (isRecord(p) && typeof p.text === 'string' ? p.text : typeof p === 'string' ? p : '')).join('');
   return '';
 }
 
@@ -52,7 +53,7 @@ function messageChars(m: ChatMessage): number {
   let n = contentText(m.content).length;
   if (Array.isArray(m.tool_calls))
     for (const c of m.tool_calls)
-      if (isObject(c) && isObject(c.function)) n += String(c.function.name ?? '').length + String(c.function.arguments ?? '').length;
+      if (isRecord(c) && isRecord(c.function)) n += String(c.function.name ?? '').length + String(c.function.arguments ?? '').length;
   return n;
 }
 

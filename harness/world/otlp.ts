@@ -2,7 +2,8 @@
 import type { SpanRecord } from '../store/types.js';
 import { HttpError, badField } from './http-error.js';
 import { decodeOtlpProtobuf } from './otlp-protobuf.js';
-import { isObject, type Json } from './fields.js';
+import { isRecord } from '../json.js';
+import type { Json } from './fields.js';
 import type { JsonlWriter } from './jsonl.js';
 import { sendJson, type Exchange, type Route } from './server.js';
 
@@ -11,7 +12,7 @@ export const OTLP_BODY_LIMIT = 16 * 1024 * 1024;
 /** An OTLP AnyValue as a plain JSON value. */
 export function anyValue(v: unknown, field: string): unknown {
   if (v === undefined || v === null) return null;
-  if (!isObject(v)) throw badField(field, 'must be an OTLP AnyValue object such as {"stringValue": "…"}', v);
+  if (!isRecord(v)) throw badField(field, 'must be an OTLP AnyValue object such as {"stringValue": "…"}', v);
   if ('stringValue' in v) {
     if (typeof v.stringValue !== 'string') throw badField(`${field}.stringValue`, 'must be a string', v.stringValue);
     return v.stringValue;
@@ -33,12 +34,12 @@ export function anyValue(v: unknown, field: string): unknown {
     throw badField(`${field}.doubleValue`, 'must be a number', d);
   }
   if ('arrayValue' in v) {
-    const values = isObject(v.arrayValue) ? (v.arrayValue.values ?? []) : undefined;
+    const values = isRecord(v.arrayValue) ? (v.arrayValue.values ?? []) : undefined;
     if (!Array.isArray(values)) throw badField(`${field}.arrayValue`, 'must be {"values": [AnyValue, …]}', v.arrayValue);
     return values.map((x, i) => anyValue(x, `${field}.arrayValue.values[${i}]`));
   }
   if ('kvlistValue' in v) {
-    const values = isObject(v.kvlistValue) ? (v.kvlistValue.values ?? []) : undefined;
+    const values = isRecord(v.kvlistValue) ? (v.kvlistValue.values ?? []) : undefined;
     if (!Array.isArray(values)) throw badField(`${field}.kvlistValue`, 'must be {"values": [KeyValue, …]}', v.kvlistValue);
     return attributes(values, `${field}.kvlistValue.values`);
   }
@@ -55,7 +56,7 @@ export function attributes(list: unknown, field: string): Record<string, unknown
   if (!Array.isArray(list)) throw badField(field, 'must be an array of {key, value}', list);
   const out: Record<string, unknown> = {};
   list.forEach((kv, i) => {
-    if (!isObject(kv) || typeof kv.key !== 'string') throw badField(`${field}[${i}].key`, 'must be a string', isObject(kv) ? kv.key : kv);
+    if (!isRecord(kv) || typeof kv.key !== 'string') throw badField(`${field}[${i}].key`, 'must be a string', isRecord(kv) ? kv.key : kv);
     out[kv.key] = anyValue(kv.value, `${field}[${i}].value`);
   });
   return out;
@@ -83,19 +84,19 @@ function nanos(v: unknown, field: string): string {
 
 /** Flattens an ExportTraceServiceRequest (JSON encoding) into span records; throws a 400 naming the first bad field. */
 export function flattenOtlp(body: unknown): SpanRecord[] {
-  if (!isObject(body)) throw badField('(body)', 'must be an OTLP ExportTraceServiceRequest JSON object {"resourceSpans": […]}', body);
+  if (!isRecord(body)) throw badField('(body)', 'must be an OTLP ExportTraceServiceRequest JSON object {"resourceSpans": […]}', body);
   const out: SpanRecord[] = [];
   arrayField(body, 'resourceSpans', '(body)').forEach((rs, ri) => {
     const rf = `resourceSpans[${ri}]`;
-    if (!isObject(rs)) throw badField(rf, 'must be an object', rs);
-    const resource = isObject(rs.resource) ? attributes(rs.resource.attributes, `${rf}.resource.attributes`) : {};
+    if (!isRecord(rs)) throw badField(rf, 'must be an object', rs);
+    const resource = isRecord(rs.resource) ? attributes(rs.resource.attributes, `${rf}.resource.attributes`) : {};
     const scopes = [...arrayField(rs, 'scopeSpans', rf), ...arrayField(rs, 'instrumentationLibrarySpans', rf)];
     scopes.forEach((ss, si) => {
       const sf = `${rf}.scopeSpans[${si}]`;
-      if (!isObject(ss)) throw badField(sf, 'must be an object', ss);
+      if (!isRecord(ss)) throw badField(sf, 'must be an object', ss);
       arrayField(ss, 'spans', sf).forEach((sp, pi) => {
         const f = `${sf}.spans[${pi}]`;
-        if (!isObject(sp)) throw badField(f, 'must be an object', sp);
+        if (!isRecord(sp)) throw badField(f, 'must be an object', sp);
         if (typeof sp.name !== 'string') throw badField(`${f}.name`, 'must be a string', sp.name);
         const rec: SpanRecord = {
           traceId: id(sp.traceId, `${f}.traceId`, true)!,

@@ -4,15 +4,10 @@
  */
 import type { Op } from '../store/types.js';
 import type { Scenario } from '../scenario/index.js';
+import type { WorldTrigger } from '../faults/trigger.js';
 
-/** A trigger the world watches for, parsed from `after-effect:1` and friends. */
-export type WorldTrigger =
-  | { kind: 'before-effect'; n: number }
-  | { kind: 'after-effect'; n: number }
-  | { kind: 'llm-call'; n: number }
-  | { kind: 'step'; n: number }
-  | { kind: 'shell'; n: number }
-  | { kind: 'approval'; state: 'waiting' };
+/** A trigger the world watches for (the grammar: harness/faults/trigger.ts). */
+export type { WorldTrigger };
 
 export interface ArmedFault {
   /** Index of the fault in the schedule. */

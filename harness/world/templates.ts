@@ -2,7 +2,7 @@
  * `{{result:N.path}}` templates in cassette arguments: replaced by the field `path` (dot path) of the JSON content
  * of the N-th `role: "tool"` message of the conversation (0-based).
  */
-import { isObject } from './fields.js';
+import { isRecord } from '../json.js';
 
 const TEMPLATE = /\{\{\s*result:(\d+)(?:\.([^}]*?))?\s*\}\}/g;
 const WHOLE = /^\{\{\s*result:(\d+)(?:\.([^}]*?))?\s*\}\}$/;
@@ -20,7 +20,7 @@ function lookup(results: readonly unknown[], n: number, path: string | undefined
   if (path === undefined || path === '') return cur;
   for (const seg of path.split('.')) {
     if (Array.isArray(cur) && /^\d+$/.test(seg) && Number(seg) < cur.length) cur = cur[Number(seg)];
-    else if (isObject(cur) && Object.prototype.hasOwnProperty.call(cur, seg)) cur = cur[seg];
+    else if (isRecord(cur) && Object.prototype.hasOwnProperty.call(cur, seg)) cur = cur[seg];
     else return MISSING;
   }
   return cur;
@@ -45,7 +45,7 @@ export function resolveTemplates<T>(value: T, results: readonly unknown[]): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return resolveString(v, results);
     if (Array.isArray(v)) return v.map(walk);
-    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;
@@ -58,8 +58,8 @@ export function resolveTemplates<T>(value: T, results: readonly unknown[]): T {
 export function argsMatch(spec: unknown, actual: unknown): boolean {
   if (typeof spec === 'string' && hasTemplate(spec)) return actual !== undefined;
   if (Array.isArray(spec)) return Array.isArray(actual) && spec.length === actual.length && spec.every((s, i) => argsMatch(s, actual[i]));
-  if (isObject(spec)) {
-    if (!isObject(actual)) return false;
+  if (isRecord(spec)) {
+    if (!isRecord(actual)) return false;
     const keys = Object.keys(spec);
     if (keys.length !== Object.keys(actual).length) return false;
     return keys.every((k) => Object.prototype.hasOwnProperty.call(actual, k) && argsMatch(spec[k], actual[k]));

@@ -8,7 +8,8 @@ import type { WorldContext } from './context.js';
 import { effectRoutes } from './effect-routes.js';
 import { EffectLedger } from './effects.js';
 import { FaultController } from './fault-controller.js';
-import { isObject } from './fields.js';
+import { isRecord } from '../json.js';
+import { FILES } from '../store/files.js';
 import { JsonlWriter } from './jsonl.js';
 import { otlpRoutes } from './otlp.js';
 import { startOtlpGrpc, type OtlpGrpcServer } from './otlp-grpc.js';
@@ -35,8 +36,6 @@ export interface World {
   readonly closed: Promise<void>;
 }
 
-export const LEDGER_FILE = 'ledger.jsonl';
-export const SPANS_FILE = 'spans.jsonl';
 
 /** Starts the world on `config.host:config.port`, answers `ready` on the channel, and obeys its messages. */
 export async function startWorld(config: WorldConfig, channel: WorldChannel, options: WorldOptions = {}): Promise<World> {
@@ -47,8 +46,8 @@ export async function startWorld(config: WorldConfig, channel: WorldChannel, opt
       /* the orchestrator is gone: main.ts exits on disconnect */
     }
   };
-  const ledgerFile = new JsonlWriter(join(config.runDir, LEDGER_FILE));
-  const spansFile = new JsonlWriter(join(config.runDir, SPANS_FILE));
+  const ledgerFile = new JsonlWriter(join(config.runDir, FILES.ledger));
+  const spansFile = new JsonlWriter(join(config.runDir, FILES.spans));
   const faults = new FaultController(send);
   const ctx: WorldContext = { config, ops: new OpSink(send), faults, send };
   const ledger = new EffectLedger(config.scenario, ledgerFile);
@@ -120,7 +119,7 @@ export async function startWorld(config: WorldConfig, channel: WorldChannel, opt
     })());
 
   function onMessage(raw: unknown): void {
-    if (!isObject(raw)) return send({ kind: 'error', message: `world: ignored a message that is not an object: ${String(raw)}` });
+    if (!isRecord(raw)) return send({ kind: 'error', message: `world: ignored a message that is not an object: ${String(raw)}` });
     const m = raw as ToWorld;
     try {
       switch (m.kind) {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { wastedWork } from '../../../../harness/checks/wasted-work.js';
-import { InputError } from '../../../../harness/errors.js';
+import { modelCalls, wastedWork } from '../../../../harness/checks/wasted-work.js';
 import type { RunRecord } from '../../../../harness/store/types.js';
 import { run } from './fixtures.js';
 
@@ -27,7 +26,7 @@ function killedRun(opts: { replayed?: boolean } = {}) {
 
 describe('wasted-work', () => {
   it('measures repeated model calls, re-spent tokens, re-executed steps and restarts', () => {
-    const res = wastedWork().check(killedRun());
+    const res = wastedWork.check(killedRun());
     expect(res).toEqual({
       valid: true,
       anomalies: [],
@@ -43,45 +42,33 @@ describe('wasted-work', () => {
   });
 
   it('does not count a step replayed from the journal as re-executed', () => {
-    expect(wastedWork().check(killedRun({ replayed: true })).metrics.reexecutedSteps).toBe(0);
+    expect(wastedWork.check(killedRun({ replayed: true })).metrics.reexecutedSteps).toBe(0);
   });
 
   it('reports nothing wasted for a run without recovery', () => {
     const r = run().start().probe('llm:before', 0).llm(0).probe('tool:before', 1).llm(1).build();
-    const m = wastedWork().check(r).metrics;
+    const m = wastedWork.check(r).metrics;
     expect([m.repeatedLlmCalls, m.respentTokens, m.reexecutedSteps, m.workerRestarts]).toEqual([0, 0, 0, 0]);
     expect(m.expectedLlmCalls).toBe(2);
   });
 
   it('counts each extra execution of a step', () => {
     const r = run().probe('tool:before', 's').probe('tool:before', 's').probe('tool:before', 's').build();
-    expect(wastedWork().check(r).metrics.reexecutedSteps).toBe(2);
+    expect(wastedWork.check(r).metrics.reexecutedSteps).toBe(2);
   });
 
-  it('fails a passed threshold, naming the metric, its value and the bound, with the ops that prove it', () => {
-    const res = wastedWork({ maxRepeatedLlmCalls: 0, maxReexecutedSteps: 1 }).check(killedRun());
-    expect(res.valid).toBe(false);
-    expect(res.anomalies).toHaveLength(1);
-    const [a] = res.anomalies;
-    expect(a?.kind).toBe('threshold');
-    expect(a?.message).toContain('repeatedLlmCalls = 1');
-    expect(a?.message).toContain('maxRepeatedLlmCalls = 0');
+  it('names the repeated model calls by their ops (the proof behind repeatedLlmCalls); bounds are gate thresholds', () => {
     const r = killedRun();
-    const repeat = r.history[a!.witnesses.ops![0]!];
-    expect(repeat).toMatchObject({ f: 'llm', type: 'invoke', value: { turn: 1 }, process: 'worker#2' });
-  });
-
-  it('stays valid at the bound', () => {
-    expect(wastedWork({ maxRepeatedLlmCalls: 1, maxReexecutedSteps: 1 }).check(killedRun()).valid).toBe(true);
-  });
-
-  it('rejects a bad threshold at once, naming it', () => {
-    expect(() => wastedWork({ maxReexecutedSteps: -1 })).toThrow(InputError);
-    expect(() => wastedWork({ maxRepeatedLlmCalls: 1.5 })).toThrow(/maxRepeatedLlmCalls.*1\.5/);
+    const measured = modelCalls(r.history);
+    expect(measured).toMatchObject({ calls: 5, answeredTurns: 3, respentTokens: 240 });
+    expect(measured.repeated).toHaveLength(1);
+    expect(r.history[measured.repeated[0]!]).toMatchObject({ f: 'llm', type: 'invoke', value: { turn: 1 }, process: 'worker#2' });
+    // however much was redone, the checker measures and stays valid: a gate threshold decides (test/unit/harness/gate)
+    expect(wastedWork.check(r).valid).toBe(true);
   });
 
   it('never throws on a damaged run', () => {
-    const res = wastedWork().check({ history: [{ f: 'llm', type: 'invoke' }, null, { f: 'probe', value: 7 }] } as unknown as RunRecord);
+    const res = wastedWork.check({ history: [{ f: 'llm', type: 'invoke' }, null, { f: 'probe', value: 7 }] } as unknown as RunRecord);
     expect(res.valid).toBe(true);
     expect(res.metrics.llmCalls).toBe(1);
   });
@@ -93,7 +80,7 @@ describe('wasted-work', () => {
         for (let t = 0; t < turns; t++) b.llm(t, { prompt: 10, completion: 1 });
         b.kill().start();
         for (const t of repeats) b.llm(t % turns, { prompt: 10, completion: 1 });
-        const m = wastedWork().check(b.build()).metrics;
+        const m = wastedWork.check(b.build()).metrics;
         expect(m.repeatedLlmCalls).toBe(repeats.length);
         expect(m.respentTokens).toBe(11 * repeats.length);
         expect(m.expectedLlmCalls).toBe(turns);

@@ -1,21 +1,22 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faults, validateSchedule, type Fault } from '../../../../harness/faults/index.js';
+import { defineFault, faults, validateSchedule, type Fault } from '../../../../harness/faults/index.js';
 import { builtinScenarioNames, resolveScenario, type Scenario } from '../../../../harness/scenario/index.js';
 import { scenarioShape, scheduleArbitrary, singleFaultPoints, type ScheduleSpace } from '../../../../harness/schedule/index.js';
 import type { FaultSpec } from '../../../../harness/store/index.js';
 
 /** A fault with parameters, standing in for the catalogue's: only model calls and times, needs a resource. */
-const probe: Fault = {
+const probe: Fault = defineFault({
   name: 'test-drift',
   description: 'test only',
   triggers: ['llm-call', 'time'],
-  params: { delayMs: { type: 'integer', min: 10, max: 20 }, mode: { type: 'choice', values: ['a', 'b'] }, id: { type: 'resource', required: true } },
-  validate(spec) {
-    if (spec.delayMs !== undefined && (typeof spec.delayMs !== 'number' || spec.delayMs < 10 || spec.delayMs > 20)) throw new Error('delayMs out of range');
+  params: {
+    delayMs: { type: 'integer', min: 10, max: 20, unit: 'ms', draw: { min: 10, max: 20 }, doc: 'a delay' },
+    mode: { type: 'choice', values: ['a', 'b'], draw: true, doc: 'a mode' },
+    id: { type: 'resource', required: true, draw: true, doc: 'a resource' },
   },
   fire: async () => ({ release: { type: 'continue' } }),
-};
+});
 beforeAll(() => void (faults[probe.name] = probe));
 afterAll(() => void delete faults[probe.name]);
 

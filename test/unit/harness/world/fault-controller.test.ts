@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FaultController } from '../../../../harness/world/fault-controller.js';
-import { formatTrigger, parseWorldTrigger, type FromWorld } from '../../../../harness/world/index.js';
+import type { FromWorld } from '../../../../harness/world/index.js';
 
 describe('world: fault controller', () => {
-  it('parses and formats world triggers', () => {
-    for (const s of ['after-effect:2', 'before-effect:1', 'llm-call:3', 'step:4', 'shell:1', 'approval:waiting'])
-      expect(formatTrigger(parseWorldTrigger(s)!)).toBe(s);
-    expect(parseWorldTrigger('t+500ms')).toBeNull();
-    expect(parseWorldTrigger('step:0')).toBeNull();
-    expect(parseWorldTrigger('step:x')).toBeNull();
-  });
-
   it('fires each armed fault once, in arming order, and returns the first ending action', async () => {
     const sent: FromWorld[] = [];
     const fc = new FaultController((m) => sent.push(m));
