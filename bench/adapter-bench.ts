@@ -6,6 +6,7 @@ import { ensureError } from '../harness/errors.js';
 import { benchCase, recoveryMs, type CaseTiming } from './case-timing.js';
 import { noopScenario } from './noop-scenario.js';
 import { RssSampler } from './rss-sampler.js';
+import type { RuntimeWaitsResult } from './runtime-waits.js';
 import { median, quantiles, round, type Quantiles } from './stats.js';
 
 export interface AdapterFigures {
@@ -19,8 +20,8 @@ export interface AdapterFigures {
   byN?: Record<string, Quantiles>;
   /** T(1) − T(0): what a model turn with one call adds to a case (a model round trip and one step). */
   oneCallTurnMs?: Quantiles;
-  /** reference only: the runtime's own overhead, in-process, without HTTP. */
-  inProcess?: { perStepMs: Quantiles; ratioToFloor: number };
+  /** reference only: the runtime's own overhead, in-process, without HTTP, and how late its timers and hinted retries end. */
+  inProcess?: { perStepMs: Quantiles; ratioToFloor: number; waits: RuntimeWaitsResult };
 }
 export type AdapterResult = AdapterFigures | { missing: string };
 

@@ -5,3 +5,4 @@ export { runBench } from './run-bench.js';
 export { benchTable } from './table.js';
 export { measureFloor } from './floor.js';
 export { measureRuntimeSteps } from './runtime-steps.js';
+export { measureRuntimeWaits } from './runtime-waits.js';

@@ -6,6 +6,7 @@ import { benchAdapter, type AdapterResult } from './adapter-bench.js';
 import { measureFloor, type Floor } from './floor.js';
 import { measureHarness } from './harness-cost.js';
 import { measureRuntimeSteps } from './runtime-steps.js';
+import { measureRuntimeWaits } from './runtime-waits.js';
 import { round } from './stats.js';
 
 export interface BenchOptions {
@@ -50,7 +51,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     if (name === 'reference' && !('missing' in r)) {
       log('reference: the runtime in-process, no HTTP');
       const inProc = await measureRuntimeSteps(work, o.steps, o.quick ? 5 : 30);
-      r.inProcess = { perStepMs: inProc.perStepMs, ratioToFloor: round(inProc.perStepMs.p50 / floor.fdatasyncMs.p50) };
+      log('reference: how late its timers and hinted retries end, in-process');
+      const waits = await measureRuntimeWaits(work, o.quick ? 3 : 10);
+      r.inProcess = { perStepMs: inProc.perStepMs, ratioToFloor: round(inProc.perStepMs.p50 / floor.fdatasyncMs.p50), waits };
     }
     results[name] = r;
   }

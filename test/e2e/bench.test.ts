@@ -23,6 +23,10 @@ describe('ordeal bench', () => {
     for (const v of [ref.oneCallTurnMs.p50, ref.throughput.workflowsPerS, ref.throughput.stepsPerS, ref.recoveryMs.p50, ref.peakRssMb])
       expect(positive(v), JSON.stringify(ref)).toBe(true);
     expect(positive(ref.inProcess.perStepMs.p50)).toBe(true);
+    // how late a 50 ms durable timer and a 50 ms hinted retry end (a timer may fire a ms early: finite, not positive)
+    expect(ref.inProcess.waits.waitMs).toBe(50);
+    for (const v of [ref.inProcess.waits.timerLateMs.p50, ref.inProcess.waits.timerLateMs.p99, ref.inProcess.waits.retryAfterLateMs.p50, ref.inProcess.waits.retryAfterLateMs.p99])
+      expect(finite(v), JSON.stringify(ref.inProcess.waits)).toBe(true);
     expect(res.adapters.restate).toEqual({ missing: expect.stringContaining('ordeal engines install restate') });
     expect(positive(res.harness.casesPerMin)).toBe(true);
     // the same result is on disk for the HTML report

@@ -30,19 +30,20 @@ async function until(what: string, cond: () => boolean, ms = 20_000): Promise<vo
   }
 }
 
-/** Starts `ordeal run`, waits until the agent is waiting for approval, and returns the run folder and the pids it started. */
+/** Starts `ordeal run`, waits until the agent is waiting for approval, and returns the run folder and the pids it started (checked alive). */
 async function startMidRun() {
   const out = tempDir();
   const child = spawn(process.execPath, [ordealBin, 'run', '--scenario', slowScenario(out), '--out', out], { stdio: 'ignore' });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
   let runDir = '';
-  const pids = () => {
+  /** The processes the case started, as its history's start ops name them. */
+  const started = () => {
     const h = join(runDir, 'history.jsonl');
     if (!runDir || !existsSync(h)) return [];
     return readFileSync(h, 'utf8')
       .split('\n')
       .filter((l) => l.includes('"f":"start"'))
-      .map((l) => (JSON.parse(l) as { pid: number }).pid);
+      .map((l) => JSON.parse(l) as { process: string; pid: number });
   };
   await until('the agent waits for approval', () => {
     const d = readdirSync(out).find((n) => n.includes('slow-human'));
@@ -50,14 +51,23 @@ async function startMidRun() {
     runDir = join(out, d);
     return existsSync(join(runDir, 'history.jsonl')) && readFileSync(join(runDir, 'history.jsonl'), 'utf8').includes('approval:waiting');
   });
-  return { child, exited, runDir, pids: pids() };
+  const processes = started();
+  const pids = processes.map((p) => p.pid);
+  try {
+    // what the tests below see gone must have been there: the world and the worker, both alive mid-run
+    expect(processes.map((p) => p.process)).toEqual(['world', 'worker#1']);
+    expect(pids.every((p) => Number.isInteger(p) && p > 0)).toBe(true);
+    expect(pids.filter(alive)).toEqual(pids);
+  } catch (e) {
+    child.kill('SIGINT');
+    throw e;
+  }
+  return { child, exited, runDir, pids };
 }
 
 describe('no process outlives the orchestrator', () => {
   it('SIGINT mid-run stops the world and the worker and leaves a readable, incomplete run folder', async () => {
     const { child, exited, runDir, pids } = await startMidRun();
-    expect(pids.length).toBeGreaterThanOrEqual(2); // the world and the worker
-    expect(pids.every(alive)).toBe(true);
     child.kill('SIGINT');
     const exit = await exited;
     expect(exit.code).toBe(130);

@@ -1,4 +1,5 @@
 /** Runs `ordeal run --json` for the fault end-to-end tests and reads what a user would look at. */
+import { expect } from 'vitest';
 import { ordeal, tempDir } from '../helpers/cli.js';
 import { history as runHistory, type HistoryOp } from '../helpers/run-folder.js';
 
@@ -33,6 +34,24 @@ export function failures(c: CaseJson): Record<string, string[]> {
 export function history(c: CaseJson): HistoryOp[] {
   return runHistory(c.runDir);
 }
+
+/** The nemesis's op that fired the case's one fault and the op that ended it (for a timed fault: healed). */
+export function faultWindow(ops: HistoryOp[]): { fired: HistoryOp; ended: HistoryOp } {
+  const fault = ops.filter((o) => o.f === 'fault');
+  expect(fault.map((o) => o.type)).toEqual(['invoke', 'ok']);
+  return { fired: fault[0]!, ended: fault[1]! };
+}
+
+/**
+ * What a worker sent, as the world recorded it on arrival: its calls (`invoke`) and its probes and approval requests (`info`).
+ * The world's answers (`ok`/`fail`) carry the worker's name too, and so do the orchestrator's start/death records: neither is
+ * the worker making progress.
+ */
+export const workerSent = (ops: HistoryOp[]): HistoryOp[] =>
+  ops.filter((o) => o.process.startsWith('worker#') && (o.type === 'invoke' || (o.type === 'info' && o.f !== 'start' && o.f !== 'death')));
+
+/** The ops whose recorded time lies strictly between two ops'. */
+export const between = (ops: HistoryOp[], from: HistoryOp, to: HistoryOp): HistoryOp[] => ops.filter((o) => o.time > from.time && o.time < to.time);
 
 /** How the nemesis's fault ops ended: ['ok'] when the fault fired and healed. */
 export function faultEnds(c: CaseJson): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failures, faultEnds, history, runFault } from './fault-cases.js';
+import { between, failures, faultEnds, faultWindow, history, runFault, workerSent } from './fault-cases.js';
 
 describe('faults on effects and the model (reference runtime)', () => {
   it('ack-loss: the lost acknowledgement duplicates the refund with --idempotency none, not with framework', async () => {
@@ -22,12 +22,21 @@ describe('faults on effects and the model (reference runtime)', () => {
     expect(late.length).toBeGreaterThan(0);
   });
 
-  it('pause-worker: a frozen worker resumes and finishes, in both idempotency modes, without a restart', async () => {
+  it('pause-worker: a frozen worker sends nothing while paused, then resumes and finishes, in both idempotency modes, without a restart', async () => {
     for (const mode of ['none', 'framework'] as const) {
       const r = await runFault(['refund-agent'], ['pause-worker@llm-call:2,ms=800'], mode);
       expect(r.cases[0]!.valid).toBe(true);
       expect(faultEnds(r.cases[0]!)).toEqual(['ok']);
-      expect(history(r.cases[0]!).filter((o) => o.f === 'start' && o.process.startsWith('worker'))).toHaveLength(1);
+      const ops = history(r.cases[0]!);
+      expect(ops.filter((o) => o.f === 'start' && o.process.startsWith('worker'))).toHaveLength(1);
+      // the recorded pause spans its 800 ms (less the few ms a timer may fire early), and in all that time the world heard nothing
+      // from the worker, which sends a probe every few ms when it runs; the next thing the worker sent arrived after the SIGCONT
+      const { fired: paused, ended: resumed } = faultWindow(ops);
+      expect(resumed.time - paused.time).toBeGreaterThan(700);
+      const sent = workerSent(ops);
+      expect([mode, between(sent, paused, resumed)]).toEqual([mode, []]);
+      const next = sent.find((o) => o.time > paused.time);
+      expect(next?.time).toBeGreaterThan(resumed.time);
     }
   });
 

@@ -33,6 +33,13 @@ describe('state drift, human checkpoints and half-done shell commands (reference
     const late = await runFault(['approval-drift-reread'], ['human-late@approval:waiting,ms=1500'], 'none');
     expect(late.cases[0]!.valid).toBe(true);
     expect(faultEnds(late.cases[0]!)).toEqual(['ok']);
+    // the human decided at least the fault's 1500 ms after the agent started waiting (on top of the scenario's own 1000 ms)
+    const ops = history(late.cases[0]!);
+    const waiting = ops.find((o) => o.f === 'probe' && o.value.point === 'approval:waiting')!;
+    const decided = ops.filter((o) => o.f === 'approval' && o.value.event === 'decided');
+    expect(decided).toHaveLength(1);
+    expect(decided[0]!.index).toBeGreaterThan(waiting.index);
+    expect(decided[0]!.time - waiting.time).toBeGreaterThanOrEqual(1500);
     const twice = await runFault(['approval-drift-reread'], ['human-twice@approval:waiting'], 'none');
     expect(twice.cases[0]!.valid).toBe(true);
     expect(history(twice.cases[0]!).filter((o) => o.f === 'approval' && o.value.event === 'decided')).toHaveLength(2);

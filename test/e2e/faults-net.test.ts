@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkers } from '../../harness/checks/index.js';
 import { engines, enginesRoot } from '../../harness/engines/index.js';
+import { faults } from '../../harness/faults/index.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
-import { failures, faultEnds, history, runFault, type CaseJson } from './fault-cases.js';
+import { between, failures, faultEnds, faultWindow, history, runFault, workerSent, type CaseJson } from './fault-cases.js';
 
 describe('network faults through a real Toxiproxy, and fault specs (reference runtime)', () => {
   it('net-reset after the refund was applied duplicates it with --idempotency none, not with framework', async () => {
@@ -15,13 +17,38 @@ describe('network faults through a real Toxiproxy, and fault specs (reference ru
     expect(fw.cases[0]!.valid).toBe(true);
   });
 
-  it('net-latency and net-partition on a model call: the run still finishes valid', async () => {
+  it('net-latency on a model call: the answer reaches the worker no earlier than the latency after the world sent it; the run finishes valid', async () => {
     const lat = await runFault(['refund-agent'], ['net-latency@llm-call:2,ms=800,latency=200'], 'none');
     expect(lat.cases[0]!.valid).toBe(true);
     expect(faultEnds(lat.cases[0]!)).toEqual(['ok']);
+    const ops = history(lat.cases[0]!);
+    const { fired, ended } = faultWindow(ops);
+    // the world held the 2nd model call until the toxic was on, then answered it while the toxic lasted
+    const answer = ops.find((o) => o.f === 'llm' && o.type === 'ok' && o.time > fired.time)!;
+    expect(answer.value.turn).toBe(1);
+    expect(answer.time).toBeLessThan(ended.time);
+    // the worker acts on an answer within a few ms; through the proxy, what it sent next reached the world ≥ 200 ms later
+    const next = workerSent(ops).find((o) => o.time > answer.time)!;
+    expect(next.time - answer.time).toBeGreaterThanOrEqual(200);
+  });
+
+  it('net-partition on a model call: the call in flight across the partition completes only after it heals; the run finishes valid', async () => {
     const part = await runFault(['refund-agent'], ['net-partition@llm-call:2,ms=600'], 'framework');
     expect(part.cases[0]!.valid).toBe(true);
     expect(faultEnds(part.cases[0]!)).toEqual(['ok']);
+    const ops = history(part.cases[0]!);
+    const { fired, ended: healed } = faultWindow(ops);
+    // the 2nd model call reached the world before the partition; the world's answer went into the partition
+    const call = ops.filter((o) => o.f === 'llm' && o.type === 'invoke' && o.time < fired.time).at(-1)!;
+    expect(call.value.turn).toBe(1);
+    // nothing the worker sent crossed the partition, and the step that made the call was journaled only after the heal,
+    // from a repeated call: the answer sent into the partition never arrived
+    expect(between(workerSent(ops), fired, healed)).toEqual([]);
+    const journaled = ops.find((o) => o.f === 'probe' && o.value.point === 'step:journaled' && o.time > call.time)!;
+    expect(journaled.time).toBeGreaterThan(healed.time);
+    const repeated = ops.find((o) => o.f === 'llm' && o.type === 'invoke' && o.value.turn === call.value.turn && o.time > call.time);
+    expect(repeated?.time).toBeGreaterThan(healed.time);
+    expect(repeated!.time).toBeLessThan(journaled.time);
   });
 
   it('a missing Toxiproxy binary exits 3 with the command that installs it', async () => {
@@ -47,9 +74,10 @@ describe('network faults through a real Toxiproxy, and fault specs (reference ru
   it('ordeal list --json names every fault and checker', async () => {
     const r = await ordeal(['list', '--json']);
     const list = JSON.parse(r.stdout) as { faults: Record<string, string>; checkers: Record<string, string> };
-    for (const f of ['pause-worker', 'tool-timeout', 'ack-loss', 'partial-shell', 'state-drift', 'llm-error', 'human-late', 'human-reject', 'human-twice', 'human-edit', 'net-latency', 'net-reset', 'net-partition'])
-      expect(list.faults[f], f).toMatch(/\w+ \w+/);
-    for (const c of ['approval-integrity', 'drift-safety', 'recovery']) expect(list.checkers[c], c).toMatch(/\w+ \w+/);
+    // exactly the registries' names, in their order, each with a description
+    expect(Object.keys(list.faults)).toEqual(Object.keys(faults));
+    expect(Object.keys(list.checkers)).toEqual(Object.keys(checkers));
+    for (const [name, description] of [...Object.entries(list.faults), ...Object.entries(list.checkers)]) expect(description, name).toMatch(/\w+ \w+/);
   });
 });
 

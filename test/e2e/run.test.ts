@@ -1,7 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ordeal, tempDir } from '../helpers/cli.js';
+import { standardSchedules } from '../../harness/faults/index.js';
+import { scheduleLabel } from '../../harness/run/summary.js';
+import { resolveScenario } from '../../harness/scenario/index.js';
+import { ordeal, root, tempDir } from '../helpers/cli.js';
 import { refundEntries } from '../helpers/run-folder.js';
 
 interface Json {
@@ -54,7 +57,16 @@ describe('ordeal run on the reference runtime', () => {
     const out = tempDir();
     const r = await ordeal(['run', '--out', out]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    for (const s of ['coding-agent', 'refund-agent', 'long-chain']) expect(r.stdout).toContain(s);
+    // one table row for each scenario in scenarios/ under each of its standard kill points (and the calm baseline), no other
+    const rows = r.stdout
+      .split('\n')
+      .map((line) => line.split(/ {2,}/))
+      .filter((cells) => cells[1] === 'reference')
+      .map(([scenario, , , fault]) => `${scenario} ${fault}`);
+    const scenarios = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    expect(scenarios.length).toBeGreaterThan(0);
+    const expected = scenarios.flatMap((s) => standardSchedules(resolveScenario(s), false).map((schedule) => `${s} ${scheduleLabel(schedule)}`));
+    expect(rows.sort()).toEqual(expected.sort());
     expect(r.stdout).toContain('kill-worker@after-effect:1');
     expect(r.stdout).toContain('kill-worker@approval:waiting');
     expect(r.stdout).toMatch(/All \d+ cases valid/);

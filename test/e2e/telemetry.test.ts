@@ -31,7 +31,7 @@ async function sendMalformed(out: string): Promise<number[]> {
     const dir = existsSync(out) ? readdirSync(out)[0] : undefined;
     const world = dir ? lines(join(out, dir, 'history.jsonl')).find((o) => o.f === 'start' && o.process === 'world') : undefined;
     if (world?.value?.url) {
-      const post = (type: string, body: string | Uint8Array) =>
+      const post = (type: string, body: string | Uint8Array<ArrayBuffer>) =>
         fetch(`${world.value.url}/v1/traces`, { method: 'POST', headers: { 'content-type': type }, body }).then((r) => r.status);
       return [await post('application/json', '{"resourceSpans": [{"scopeSpans": [{"spans": [{"name": 7}]}]}]}'), await post('application/x-protobuf', new Uint8Array([0x0a, 0x7f, 0x01]))];
     }

@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installEngines, enginesRoot } from '../../harness/engines/index.js';
+import { standardSchedules } from '../../harness/faults/index.js';
+import { resolveScenario } from '../../harness/scenario/index.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
 import { history, lines, refundEntries, type Span } from '../helpers/run-folder.js';
 import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
@@ -59,7 +61,10 @@ describe('ordeal run --adapter temporal on the real Temporal dev server', () => 
     const r = await ordeal([...fast, '--scenario', 'refund-agent', '--out', tempDir()]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const cases = (JSON.parse(r.stdout) as { cases: Case[] }).cases;
-    const label = (c: Case) => c.schedule.map((f) => `${f.fault}@${f.at}`).join('+');
+    const scheduleText = (schedule: Case['schedule']) => schedule.map((f) => `${f.fault}@${f.at}`).join('+');
+    const label = (c: Case) => scheduleText(c.schedule);
+    // exactly the standard schedules for a scenario with effects and an approval on an adapter with an engine
+    expect(cases.map(label).sort()).toEqual(standardSchedules(resolveScenario('refund-agent'), true).map(scheduleText).sort());
     expect(cases.map(label)).toEqual(expect.arrayContaining(['kill-worker@after-effect:1', 'kill-engine@approval:waiting']));
 
     const afterEffect = cases.find((c) => label(c) === 'kill-worker@after-effect:1')!;

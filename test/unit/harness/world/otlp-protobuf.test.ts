@@ -50,7 +50,7 @@ describe('world: POST /v1/traces with OTLP protobuf', () => {
     const spanId = 'cd'.repeat(8);
     const span = Buffer.concat([field(1, Buffer.from(traceId, 'hex')), field(2, Buffer.from(spanId, 'hex'))]);
     const body = field(1, field(2, field(2, span)));
-    const res = await fetch(`${w.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+    const res = await fetch(`${w.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(body) });
     expect(res.status).toBe(200);
     const written = w.lines('spans.jsonl').find((s) => s.spanId === spanId);
     expect(written).toMatchObject({ traceId, name: '', startTimeUnixNano: '0', attributes: {}, resource: {} });
