@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 describe('opt-in engines', () => {
-  it('leaves daprd out of a plain `engines install` (all) unless ORDEAL_DAPR_FULL=1, which CI does not set', async () => {
+  it('leaves daprd out of a plain `engines install` (all) unless ORDEAL_DAPR_FULL=1 (which the test command sets)', async () => {
     delete process.env.ORDEAL_DAPR_FULL;
     root = mkdtempSync(join(tmpdir(), 'ordeal-engines-'));
     // every default engine looks installed, so 'all' touches no network
