@@ -23,6 +23,11 @@ export const adapters: Record<string, AdapterEntry> = {
     hasEngine: false,
     load: async () => (await import('./langgraph/adapter.js')).langgraphAdapter(),
   },
+  'langgraph-py': {
+    description: "LangGraph's Python original (StateGraph + ToolNode, interrupt(), Command resume) on SqliteSaver, or PostgresSaver with --opt store=postgres",
+    hasEngine: false,
+    load: async () => (await import('./langgraph-py/adapter.js')).langgraphPyAdapter(),
+  },
   restate: {
     description: 'a Restate workflow on the real restate-server (ctx.run steps, an awakeable for approval)',
     hasEngine: true,
