@@ -71,8 +71,8 @@ def agent_tools(deps: ToolDeps) -> list[BaseTool]:
     out: list[BaseTool] = []
     for s in TOOL_SCHEMAS:
         f = s["function"]
-        fields: dict[str, Any] = {k: (Any, None) for k in f["parameters"]["properties"]}
-        schema = create_model(f"{f['name']}_args", __base__=_Args, **fields)
+        # no declared fields: a declared one would arrive as None when the model left it out; the model gets TOOL_SCHEMAS itself
+        schema = create_model(f"{f['name']}_args", __base__=_Args)
         out.append(OrdealTool(name=f["name"], description=f["description"], args_schema=schema, deps=deps))
     return out
 
