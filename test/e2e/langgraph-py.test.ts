@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engineInstalled, refundEntries, runOne, spans } from '../helpers/run-folder.js';
+import { engineInstalled, ledger, refundEntries, runOne, spans } from '../helpers/run-folder.js';
 import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 
@@ -112,5 +112,43 @@ describe('langgraph-py without its engine', () => {
     });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('ordeal engines install python');
+  });
+});
+
+/** Reproductions of problems reported against LangGraph (Python), as scenarios beside the adapter. */
+describe.skipIf(!installed)("langgraph-py: LangGraph's reported problems", () => {
+  const scenario = (name: string) => join(import.meta.dirname, '../../adapters/langgraph-py/scenarios', `${name}.json`);
+
+  it('#7417: a long tool call whose turn is killed after its effect runs again from the checkpoint (the build log is written twice)', async () => {
+    const { code, c } = await run(['--scenario', scenario('long-tool-call'), '--fault', 'kill-worker@after-effect:1', '--opt', 'toolCalls=sequential']);
+    expect(code).toBe(1);
+    expect(readFileSync(join(c.runDir, 'workspace/build.log'), 'utf8')).toBe('build-started\nbuild-finished\nbuild-started\nbuild-finished\n');
+    expect(c.checks['workspace-integrity']!.valid).toBe(false);
+    // the ticket update was re-sent with the same checkpointed key, so the world applied it once
+    expect(ledger(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+  });
+
+  it('an approval beside an effect in one turn: resuming re-runs the whole ToolNode, so without keys the refund goes out twice with no fault at all', async () => {
+    const out = tempDir();
+    const calm = join(out, 'calm.json');
+    writeFileSync(calm, '[]');
+    const none = await run(['--scenario', scenario('approval-beside-effect'), '--schedule', calm, '--idempotency', 'none']);
+    expect(none.code).toBe(1);
+    expect(refundEntries(none.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    const keyed = await run(['--scenario', scenario('approval-beside-effect'), '--schedule', calm]);
+    expect(keyed.code).toBe(0);
+    expect(refundEntries(keyed.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+  });
+
+  it('#7780: two interrupts in one task (interrupt() in a loop) are each answered by id, also after a kill while waiting', async () => {
+    const { code, c } = await run(['--scenario', scenario('approval-loop'), '--fault', 'kill-worker@approval:waiting']);
+    expect(code, JSON.stringify(c.checks)).toBe(0);
+    expect(ledger(c.runDir).map((e) => [e.effect, e.outcome])).toEqual(
+      expect.arrayContaining([
+        ['refund:order-1042', 'applied'],
+        ['refund:order-1043', 'applied'],
+      ]),
+    );
+    expect(historyText(c.runDir).match(/"event":"decided"/g)!.length).toBeGreaterThanOrEqual(2);
   });
 });
