@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 from langchain_openai import ChatOpenAI
@@ -62,7 +63,7 @@ def _task_step(config: RunnableConfig) -> str:
     return str(config.get("configurable", {}).get("checkpoint_ns") or config.get("metadata", {}).get("langgraph_step", "unknown"))
 
 
-def _call_model(p: AgentParts, bound: Any, messages: list[AnyMessage], config: RunnableConfig) -> AIMessage:
+def _call_model(p: AgentParts, bound: Any, messages: Sequence[BaseMessage], config: RunnableConfig) -> AIMessage:
     if bound is None or p.world is None:
         raise RuntimeError("langgraph: this agent was opened to read state, not to run")
     step = config.get("metadata", {}).get("langgraph_step")
@@ -100,11 +101,10 @@ def functional_agent(p: AgentParts) -> Any:
     by_name = {t.name: t for t in p.tools}
 
     @task
-    def call_model(messages: list[AnyMessage]) -> AIMessage:
+    def call_model(messages: list[BaseMessage]) -> AIMessage:
         return _call_model(p, bound, messages, get_config())
 
-    @task(retry_policy=RETRY)
-    def call_tool(call: dict[str, Any]) -> ToolMessage:
+    def call_tool_fn(call: dict[str, Any]) -> ToolMessage:
         t = by_name.get(call["name"])
         if t is None:
             raise RuntimeError(f"langgraph: the model called unknown tool '{call['name']}'")
@@ -112,14 +112,16 @@ def functional_agent(p: AgentParts) -> Any:
         result: ToolMessage = t.invoke({**call, "type": "tool_call"}, get_config())
         return result
 
+    call_tool: Any = task(name="call_tool", retry_policy=RETRY)(call_tool_fn)  # type: ignore[arg-type]  # the stub cannot bind its ParamSpec here
+
     @entrypoint(checkpointer=p.checkpointer)
-    def agent(messages: list[AnyMessage]) -> list[AnyMessage]:
-        response = call_model(messages).result()
+    def agent(messages: list[BaseMessage]) -> list[BaseMessage]:
+        response: AIMessage = call_model(messages).result()
         for _ in range(MAX_TURNS):
             if not response.tool_calls:
-                return add_messages(messages, [response])  # type: ignore[return-value]
-            results = [f.result() for f in [call_tool(c) for c in response.tool_calls]]
-            messages = add_messages(messages, [response, *results])  # type: ignore[assignment]
+                return cast(list[BaseMessage], add_messages(cast(Any, messages), cast(Any, [response])))
+            results = [f.result() for f in [call_tool(dict(c)) for c in response.tool_calls]]
+            messages = cast(list[BaseMessage], add_messages(cast(Any, messages), cast(Any, [response, *results])))
             response = call_model(messages).result()
         raise RuntimeError("langgraph: too many turns")
 
