@@ -21,26 +21,30 @@ def main() -> None:
     opts = parse_options(json.loads(os.environ.get("ORDEAL_OPTIONS") or "{}"))
     data_dir = os.environ["ORDEAL_DATA_DIR"]
     saver: Saver | None = None
+    app: Any = None
     for line in sys.stdin:
         if not line.strip():
             continue
         thread_id = json.loads(line)["threadId"]
         out: dict[str, Any] = {"status": "running"}
         try:
-            # a SQLite reader opened before the worker created the tables never sees them: open one per look
-            if saver is None or opts.store == "sqlite":
+            if saver is None:
                 saver = open_saver(opts, data_dir, read_only=True)
-            if saver is not None:
-                app = build_app(opts.api, AgentParts(None, agent_tools(ToolDeps(WorldClient("http://unused"), "", "none")), None, saver.saver))
-                answer = final_answer(opts.api, app.get_state({"configurable": {"thread_id": thread_id}}))
+                # the same agent over the same store, never run: LangGraph's own view of the thread
+                app = build_app(opts.api, AgentParts(None, agent_tools(ToolDeps(WorldClient("http://unused"), "", "none")), None, saver.saver)) if saver else None
+            if app is not None:
+                snap = app.get_state({"configurable": {"thread_id": thread_id}})
+                answer = final_answer(opts.api, snap)
                 if answer is not None:
                     out = {"status": "completed", "answer": answer}
+                elif not snap.created_at and saver is not None and opts.store == "sqlite":
+                    saver.close()  # opened before the worker made the tables: look again with a fresh connection
+                    saver = app = None
         except Exception as e:  # noqa: BLE001 - a store not readable yet is a run still under way
             out = {"status": "running", "note": f"{type(e).__name__}: {e}"}
-        finally:
-            if saver is not None and opts.store == "sqlite":
+            if saver is not None:
                 saver.close()
-                saver = None
+            saver = app = None
         sys.stdout.write(json.dumps(out) + "\n")
         sys.stdout.flush()
 
