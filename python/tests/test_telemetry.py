@@ -46,3 +46,14 @@ def test_span_export_is_read_from_the_environment() -> None:
     assert telemetry.span_export_of({"ORDEAL_SPAN_EXPORT": "off"}) == "off"
     with pytest.raises(ValueError, match="expected one of simple, batch, off"):
         telemetry.span_export_of({"ORDEAL_SPAN_EXPORT": "loud"})
+
+
+def test_span_export_off_sends_nothing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(telemetry, "_active", None)
+    t = telemetry.start_worker_tracing("ordeal-worker-kit-test", {"ORDEAL_WORLD_URL": world.url, "ORDEAL_SPAN_EXPORT": "off"})
+    with telemetry.tool_span("refund", "call_1", "s", 1):
+        pass
+    t.shutdown()
+    monkeypatch.setattr(telemetry, "_active", None)
+    time.sleep(0.3)
+    assert world.jsonl("spans.jsonl") == []
