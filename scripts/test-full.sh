@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Everything the tests need, then the tests: the real engines (cached in .engines/, full Dapr's daprd included), Chromium for the
-# report's browser test, a PostgreSQL for LangGraph's PostgresSaver (stopped again afterwards).
+# Everything the tests need, then the tests: the real engines (cached in .engines/, full Dapr's daprd and the Python venv
+# included), Chromium for the report's browser test, a PostgreSQL for LangGraph's PostgresSaver (stopped again afterwards),
+# the Python kit's pytest suite.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -11,4 +12,7 @@ bash scripts/chromium.sh
 ORDEAL_POSTGRES_URL="$(bash scripts/postgres.sh)"
 export ORDEAL_POSTGRES_URL
 trap 'bash scripts/postgres.sh stop || true' EXIT
+# the Python worker kit's own suite against a real world process (needs dist/; a type error elsewhere still emits it)
+[ -f dist/harness/world/main.js ] || npx tsc -p tsconfig.json || [ -f dist/harness/world/main.js ]
+"${ORDEAL_ENGINES_DIR:-$root/.engines}/python/venv/bin/python" -m pytest -q python/tests
 npx vitest run "$@"

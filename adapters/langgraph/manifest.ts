@@ -1,42 +1,47 @@
 /** The LangGraph adapter's manifest: agent style, checkpointer and durability, with flags of its own. */
 import { UsageError } from '../../harness/errors.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
-import { sharedOptions } from '../../harness/run/options.js';
+import { sharedOptions, type OptionSchema, type ParsedOptions, type RawOptions } from '../../harness/run/options.js';
 
 /** Where `scripts/postgres.sh` starts PostgreSQL unless ORDEAL_POSTGRES_URL says otherwise. */
 export const DEFAULT_POSTGRES_URL = 'postgresql://postgres@127.0.0.1:55432/ordeal';
+
+/** The options both LangGraph flavours (JavaScript and Python) take: agent style, checkpointer, durability. */
+export const checkpointedGraphOptions = {
+  api: { type: 'choice', choices: ['graph', 'functional'], default: 'graph', description: 'the agent as a StateGraph (graph) or with entrypoint/task (functional)' },
+  store: { type: 'choice', choices: ['sqlite', 'postgres'], default: 'sqlite', description: 'the checkpointer: SqliteSaver in the data directory, or PostgresSaver' },
+  postgresUrl: {
+    type: 'url',
+    protocols: ['postgresql', 'postgres'],
+    example: 'postgresql://user@host:port/db',
+    default: () => process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL,
+    defaultNote: `ORDEAL_POSTGRES_URL, else ${DEFAULT_POSTGRES_URL}`,
+    description: "PostgresSaver's database (only with store=postgres)",
+  },
+  durability: { type: 'choice', choices: ['sync', 'async', 'exit'], default: 'sync', description: "LangGraph's durability mode: when a superstep's checkpoint is written" },
+  recursionLimit: {
+    type: 'integer',
+    min: 1,
+    default: 1000,
+    description: "supersteps per invoke (LangGraph's default of 25 stops a 44-call agent with GRAPH_RECURSION_LIMIT)",
+  },
+} as const satisfies OptionSchema;
+
+/** Rules across the LangGraph options: a PostgreSQL URL only with store=postgres, and a usable one when it is. */
+export function checkCheckpointedGraph(o: ParsedOptions<typeof checkpointedGraphOptions>, raw: RawOptions): void {
+  if (raw.postgresUrl !== undefined && o.store !== 'postgres') throw new UsageError('--opt postgresUrl needs --opt store=postgres (the default store is sqlite)', 'ORD-110');
+  // a URL from the environment is checked only when it is used
+  if (o.store === 'postgres' && !/^postgres(ql)?:\/\//.test(o.postgresUrl))
+    throw new UsageError(`ORDEAL_POSTGRES_URL=${redactUrl(o.postgresUrl)}: expected a postgresql://user@host:port/db URL (it is --opt postgresUrl's default)`, 'ORD-110');
+}
 
 export const langgraphManifest = defineAdapter({
   name: 'langgraph',
   description: 'a LangGraph.js agent (StateGraph or functional API: ToolNode, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process',
   hasEngine: false,
-  options: {
-    api: { type: 'choice', choices: ['graph', 'functional'], default: 'graph', description: 'the agent as a StateGraph (graph) or with entrypoint/task (functional)' },
-    store: { type: 'choice', choices: ['sqlite', 'postgres'], default: 'sqlite', description: 'the checkpointer: SqliteSaver in the data directory, or PostgresSaver' },
-    postgresUrl: {
-      type: 'url',
-      protocols: ['postgresql', 'postgres'],
-      example: 'postgresql://user@host:port/db',
-      default: () => process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL,
-      defaultNote: `ORDEAL_POSTGRES_URL, else ${DEFAULT_POSTGRES_URL}`,
-      description: "PostgresSaver's database (only with store=postgres)",
-    },
-    durability: { type: 'choice', choices: ['sync', 'async', 'exit'], default: 'sync', description: "LangGraph's durability mode: when a superstep's checkpoint is written" },
-    recursionLimit: {
-      type: 'integer',
-      min: 1,
-      default: 1000,
-      description: "supersteps per invoke (LangGraph's default of 25 stops a 44-call agent with GRAPH_RECURSION_LIMIT)",
-    },
-    ...sharedOptions,
-  },
+  options: { ...checkpointedGraphOptions, ...sharedOptions },
   flags: { 'langgraph-store': 'store', 'langgraph-api': 'api', 'langgraph-durability': 'durability', 'postgres-url': 'postgresUrl' },
-  check(o, raw) {
-    if (raw.postgresUrl !== undefined && o.store !== 'postgres') throw new UsageError('--opt postgresUrl needs --opt store=postgres (the default store is sqlite)', 'ORD-110');
-    // a URL from the environment is checked only when it is used
-    if (o.store === 'postgres' && !/^postgres(ql)?:\/\//.test(o.postgresUrl))
-      throw new UsageError(`ORDEAL_POSTGRES_URL=${redactUrl(o.postgresUrl)}: expected a postgresql://user@host:port/db URL (it is --opt postgresUrl's default)`, 'ORD-110');
-  },
+  check: checkCheckpointedGraph,
   load: async () => (await import('./adapter.js')).langgraphAdapter(),
 });
 

@@ -6,6 +6,7 @@ export const restateManifest = defineAdapter({
   name: 'restate',
   description: 'a Restate workflow on the real restate-server: ctx.run steps, an awakeable for approval, retries by Restate',
   hasEngine: true,
+  requires: ['restate'],
   engineLink: true,
   options: { ...sharedOptions },
   load: async () => (await import('./adapter.js')).restateAdapter(),

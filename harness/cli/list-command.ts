@@ -12,6 +12,8 @@ export interface AdapterInfo {
   hasEngine: boolean;
   engineLink: boolean;
   caseTimeoutMs?: number;
+  /** The installed engines its cases need (`ordeal engines install <name>`). */
+  requires?: readonly string[];
   /** Its options by name; null: it declares none, and options reach it unchecked (a user's adapter). */
   options: Record<string, OptionInfo> | null;
   flags?: Record<string, string>;
@@ -23,6 +25,7 @@ export function adapterInfo(m: AdapterManifest): AdapterInfo {
     hasEngine: m.hasEngine,
     engineLink: m.engineLink === true,
     ...(m.caseTimeoutMs ? { caseTimeoutMs: m.caseTimeoutMs } : {}),
+    ...(m.requires ? { requires: m.requires } : {}),
     options: m.options ? describeOptions(m.options) : null,
     ...(m.flags ? { flags: m.flags } : {}),
   };
@@ -61,7 +64,7 @@ export function listCommand(y: Argv) {
       const wa = Math.max(...Object.keys(adapters).map((k) => k.length));
       process.stdout.write('adapters:\n');
       for (const [k, a] of Object.entries(adapters)) {
-        process.stdout.write(`  ${k.padEnd(wa)}  ${a.description}${a.hasEngine ? ' [has an engine]' : ''}\n`);
+        process.stdout.write(`  ${k.padEnd(wa)}  ${a.description}${a.hasEngine ? ' [has an engine]' : ''}${a.requires ? ` [needs: ordeal engines install ${a.requires.join(' ')}]` : ''}\n`);
         for (const line of optionLines(a, ' '.repeat(wa + 6))) process.stdout.write(`${line}\n`);
       }
       process.stdout.write('\n');

@@ -16,6 +16,13 @@ function fail(e: unknown): never {
   process.exit(ExitCode.harness);
 }
 
+// a reader that stops early (`ordeal list | head`) closes the pipe: stop quietly, and stop what the command started
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') fail(e);
+  killAllGroups();
+  process.exit(0);
+});
+
 let cli = yargs(hideBin(process.argv)).scriptName('ordeal');
 for (const add of commands) cli = add(cli) as typeof cli;
 try {

@@ -19,6 +19,11 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
   hasEngine: boolean;
   /** Its engine's handle has a `linkAddress` the worker↔engine traffic goes through: net faults may take `target=engine`. */
   engineLink?: boolean;
+  /**
+   * The installed engines (names in `ordeal engines status`) its cases need with default options, e.g. `['restate']`:
+   * what `ordeal list` shows and what the test suite checks before running it.
+   */
+  requires?: readonly string[];
   /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`); default 60 s. */
   caseTimeoutMs?: number;
   /** Command-line flags of its own, each the same as an `--opt`: flag (without `--`) → option name. */

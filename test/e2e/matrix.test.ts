@@ -2,16 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adapterNames } from '../../adapters/index.js';
+import { adapterManifest, adapterNames } from '../../adapters/index.js';
 import { builtinScenarioNames } from '../../harness/scenario/index.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 import { engineInstalled } from '../helpers/run-folder.js';
 
-const needs: Record<string, string | undefined> = { reference: undefined, langgraph: undefined, restate: 'restate', temporal: 'temporal', dapr: 'durabletask' };
-
 describe('every scenario on every adapter, without faults', () => {
   for (const adapter of adapterNames()) {
-    const engine = needs[adapter];
+    const engine = adapterManifest(adapter).requires?.find((e) => !engineInstalled(e).installed) ?? adapterManifest(adapter).requires?.[0];
     const check = engine ? engineInstalled(engine) : { installed: true, skipReason: '' };
     it.skipIf(!check.installed)(`${adapter}${check.installed ? '' : ` — skipped: ${check.skipReason}`}`, async () => {
       const out = tempDir();

@@ -9,7 +9,7 @@ import { parseAdapterOptions } from '../../../harness/run/manifest.js';
 import { parseValue } from '../../../harness/run/options.js';
 import { caseOptions } from '../../../harness/cli/common.js';
 
-const builtins = ['reference', 'langgraph', 'restate', 'temporal', 'dapr'];
+const builtins = ['reference', 'langgraph', 'langgraph-py', 'restate', 'temporal', 'dapr'];
 
 describe('built-in manifests', () => {
   it('lists every built-in adapter once', () => {
@@ -48,7 +48,7 @@ describe('options are checked at the edge', () => {
   it('refuses an unknown option, naming it and the known ones (exit 2, ORD-110)', () => {
     expect(() => checkAdapterOptions('restate', { heartbeatMs: '1' })).toThrow('--opt heartbeatMs: not an option of the restate adapter; expected one of toolCalls');
     expect(() => checkAdapterOptions('reference', { colour: 'red' })).toThrow(UsageError);
-    expect(() => checkAdapterOptions('nope', {})).toThrow("unknown adapter 'nope': expected one of reference, langgraph, restate, temporal, dapr");
+    expect(() => checkAdapterOptions('nope', {})).toThrow("unknown adapter 'nope': expected one of reference, langgraph, langgraph-py, restate, temporal, dapr");
   });
 
   it('keeps each adapter’s rules: reference, langgraph, dapr', () => {

@@ -1,0 +1,152 @@
+"""The agent as LangGraph's docs write one: a StateGraph (model node, prebuilt ToolNode, conditional edge) or the functional API."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any, cast
+
+from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
+from langchain_core.tools import BaseTool
+from langchain_openai import ChatOpenAI
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.config import get_config
+from langgraph.func import entrypoint, task
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.graph.message import add_messages
+from langgraph.prebuilt import ToolNode
+from langgraph.types import RetryPolicy
+from ordeal_worker import TOOL_SCHEMAS, WorldClient, WorldHttpError, opening_messages
+from ordeal_worker.telemetry import chat_span, set_usage
+
+from .tools import next_attempt
+
+#: the model the world's scripted model answers as (`gen_ai.request.model`)
+MODEL = "ordeal-scripted"
+MAX_TURNS = 200
+
+
+def chat_model(world_url: str) -> ChatOpenAI:
+    """A real ChatOpenAI client pointed at the world's OpenAI-compatible endpoint."""
+    return ChatOpenAI(
+        model=MODEL,
+        api_key="not-needed",  # type: ignore[arg-type]
+        base_url=f"{world_url}/v1",
+        temperature=0,
+        # the client's own retries are what a LangGraph user gets for transient model errors
+        max_retries=4,
+        timeout=60,
+        default_headers={"x-ordeal-pid": str(os.getpid())},
+    )
+
+
+def _retry_on(e: Exception) -> bool:
+    """Transient tool failures are retried by the node; a 4xx the world meant is not."""
+    return not isinstance(e, WorldHttpError) or e.retryable
+
+
+RETRY = RetryPolicy(initial_interval=0.1, max_interval=2.0, max_attempts=5, jitter=False, retry_on=_retry_on)
+
+
+@dataclass
+class AgentParts:
+    #: None where the agent is only read (the orchestrator's outcome), never run
+    model: ChatOpenAI | None
+    tools: list[BaseTool]
+    world: WorldClient | None
+    checkpointer: BaseCheckpointSaver[Any]
+
+
+def _task_step(config: RunnableConfig) -> str:
+    """A task's durable identity: its checkpoint namespace (node or task name and a task id derived from the checkpoint)."""
+    return str(config.get("configurable", {}).get("checkpoint_ns") or config.get("metadata", {}).get("langgraph_step", "unknown"))
+
+
+def _call_model(p: AgentParts, bound: Any, messages: Sequence[BaseMessage], config: RunnableConfig) -> AIMessage:
+    if bound is None or p.world is None:
+        raise RuntimeError("langgraph: this agent was opened to read state, not to run")
+    step = config.get("metadata", {}).get("langgraph_step")
+    p.world.probe("llm:before", step=step)
+    key = _task_step(config)
+    with chat_span(MODEL, key, next_attempt(key)) as s:
+        reply: AIMessage = bound.invoke(messages)
+        u = reply.usage_metadata
+        if u:
+            set_usage(s, u.get("input_tokens"), u.get("output_tokens"))
+        return reply
+
+
+def graph_agent(p: AgentParts) -> Any:
+    bound = p.model.bind_tools(TOOL_SCHEMAS) if p.model else None  # the same tool schemas every framework sends
+
+    def call_model(state: MessagesState, config: RunnableConfig) -> dict[str, list[AnyMessage]]:
+        return {"messages": [_call_model(p, bound, state["messages"], config)]}
+
+    def route(state: MessagesState) -> str:
+        last = state["messages"][-1]
+        return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+
+    builder = StateGraph(MessagesState)
+    builder.add_node("agent", call_model)
+    builder.add_node("tools", ToolNode(p.tools, handle_tool_errors=False), retry_policy=RETRY)
+    builder.add_edge(START, "agent")
+    builder.add_conditional_edges("agent", route, ["tools", END])
+    builder.add_edge("tools", "agent")
+    return builder.compile(checkpointer=p.checkpointer)
+
+
+def functional_agent(p: AgentParts) -> Any:
+    bound = p.model.bind_tools(TOOL_SCHEMAS) if p.model else None
+    by_name = {t.name: t for t in p.tools}
+
+    @task
+    def call_model(messages: list[BaseMessage]) -> AIMessage:
+        return _call_model(p, bound, messages, get_config())
+
+    def call_tool_fn(call: dict[str, Any]) -> ToolMessage:
+        t = by_name.get(call["name"])
+        if t is None:
+            raise RuntimeError(f"langgraph: the model called unknown tool '{call['name']}'")
+        # the task's config carries its durable identity (thread, checkpoint namespace with the task id)
+        result: ToolMessage = t.invoke({**call, "type": "tool_call"}, get_config())
+        return result
+
+    call_tool: Any = task(name="call_tool", retry_policy=RETRY)(call_tool_fn)  # type: ignore[arg-type]  # the stub cannot bind its ParamSpec here
+
+    @entrypoint(checkpointer=p.checkpointer)
+    def agent(messages: list[BaseMessage]) -> list[BaseMessage]:
+        response: AIMessage = call_model(messages).result()
+        for _ in range(MAX_TURNS):
+            if not response.tool_calls:
+                return cast(list[BaseMessage], add_messages(cast(Any, messages), cast(Any, [response])))
+            results = [f.result() for f in [call_tool(dict(c)) for c in response.tool_calls]]
+            messages = cast(list[BaseMessage], add_messages(cast(Any, messages), cast(Any, [response, *results])))
+            response = call_model(messages).result()
+        raise RuntimeError("langgraph: too many turns")
+
+    return agent
+
+
+def build_app(api: str, parts: AgentParts) -> Any:
+    return functional_agent(parts) if api == "functional" else graph_agent(parts)
+
+
+def initial_input(api: str, task: str, system: str | None) -> Any:
+    system_msg, user_msg = opening_messages(task, system)
+    messages = [SystemMessage(system_msg["content"]), HumanMessage(user_msg["content"])]
+    return messages if api == "functional" else {"messages": messages}
+
+
+def final_answer(api: str, snap: Any) -> str | None:
+    """The final answer once the thread is done: nothing left to run and the last message is the model's answer without tool calls."""
+    if not snap.created_at or snap.next:
+        return None
+    values = snap.values
+    messages = values if api == "functional" else (values or {}).get("messages", [])
+    if not isinstance(messages, list) or not messages:
+        return None
+    last = messages[-1]
+    if not isinstance(last, AIMessage) or last.tool_calls:
+        return None
+    return last.content if isinstance(last.content, str) else str(last.content)

@@ -1,0 +1,96 @@
+"""The langgraph-py worker: picks up the submitted thread, resumes it after a restart, and waits on approvals."""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from typing import Any, NoReturn
+
+from langgraph.types import Command
+from ordeal_worker import WorldClient, exit_with_parent, parent_alive, read_worker_env
+from ordeal_worker.telemetry import ATTR, agent_span, start_worker_tracing
+
+from .agent import AgentParts, build_app, chat_model, final_answer, initial_input
+from .handoff import read_run_request, write_failure
+from .options import Options, parse_options
+from .store import open_saver, report_writes
+from .tools import ToolDeps, agent_tools
+
+
+def main() -> NoReturn:
+    tracing = start_worker_tracing("ordeal-worker-langgraph-py")
+    env = read_worker_env()
+    exit_with_parent(env.parent_pid)
+    opts = parse_options(env.options)
+    world = WorldClient(env.world_url)
+    store = open_saver(opts, env.data_dir)
+    assert store is not None
+    stopping = False
+
+    def shutdown(*_: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        try:
+            store.close()
+        finally:
+            tracing.shutdown(1.0)  # spans ended so far reach the world before exit
+            sys.exit(0)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+
+    def journaled(kind: str, step: int | None, detail: dict[str, Any]) -> None:
+        # a graph journals a superstep with `put`; the functional API journals each task's result with `put_writes`
+        counts = kind == "putWrites" and "__return__" in detail["channels"] if opts.api == "functional" else kind == "put"
+        if counts:
+            world.probe("step:journaled", step=step, detail={"kind": kind, **detail})
+
+    report_writes(store.saver, journaled)
+    app = build_app(opts.api, AgentParts(chat_model(env.world_url), agent_tools(ToolDeps(world, env.workspace, env.idempotency)), world, store.saver))
+
+    world.probe("worker:ready")
+    while (req := read_run_request(env.data_dir)) is None:
+        time.sleep(0.02)
+    try:
+        drive(app, opts, world, req)
+    except Exception as e:  # noqa: BLE001 - whatever stopped the thread is the run's failure
+        if not stopping:
+            write_failure(env.data_dir, req["threadId"], f"{type(e).__name__}: {e}")
+    # stay up, as a deployed worker would, until the orchestrator stops it
+    while parent_alive(env.parent_pid):
+        time.sleep(0.2)
+    sys.exit(0)
+
+
+def drive(app: Any, o: Options, world: WorldClient, req: dict[str, Any]) -> None:
+    """LangGraph's documented resume: the thread's last checkpoint tells whether to start, continue with None, or resume an interrupt."""
+    config: dict[str, Any] = {"configurable": {"thread_id": req["threadId"]}, "recursion_limit": o.recursion_limit}
+    if o.tool_calls == "sequential":
+        config["max_concurrency"] = 1  # ToolNode maps a turn's calls over the config's executor: one at a time
+    while True:
+        snap = app.get_state(config)
+        if not snap.created_at:
+            inp: Any = initial_input(o.api, req["task"], req.get("system"))
+        elif not snap.next:
+            if final_answer(o.api, snap) is not None:
+                return
+            raise RuntimeError(f"langgraph: thread {req['threadId']} has nothing left to run but no final answer")
+        else:
+            waits = [i for t in snap.tasks for i in t.interrupts if isinstance(i.value, dict) and i.value.get("approvalId")]
+            # every pending interrupt is answered by its id (several pause at once when a turn asks twice)
+            inp = Command(resume={i.id: decision(world, i.value["approvalId"]) for i in waits}) if waits else None
+        resumed = bool(snap.created_at)
+        # one invoke_agent span per invoke: it ends where the thread pauses for approval or finishes
+        with agent_span("ordeal-agent", {"ordeal.resumed": resumed, ATTR.replayed: resumed and o.api == "functional"}):
+            app.invoke(inp, config, durability=o.durability)
+
+
+def decision(world: WorldClient, approval_id: str) -> dict[str, Any]:
+    """LangGraph has no server to deliver the human's answer: poll the world's approval inbox."""
+    a = world.wait_for_decision(approval_id)
+    values = (a.get("decision") or {}).get("values")
+    return {"approved": a.get("status") == "approved", **({"values": values} if values else {})}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The ordeal worker kit: what `harness/agent/` is to JavaScript workers, for Python ones."""
+from .conversation import DEFAULT_SYSTEM_PROMPT, opening_messages
+from .env import WorkerEnv, exit_with_parent, parent_alive, read_worker_env
+from .tools import EFFECT_TOOLS, PARTIAL_EXIT, TOOL_SCHEMAS, TOOLS, ToolContext, is_effect_tool, run_shell, run_tool, tool_args, tool_timeout_s
+from .world import WorldClient, WorldHttpError, parse_retry_after
+
+__all__ = [
+    "DEFAULT_SYSTEM_PROMPT",
+    "EFFECT_TOOLS",
+    "PARTIAL_EXIT",
+    "TOOL_SCHEMAS",
+    "TOOLS",
+    "ToolContext",
+    "WorkerEnv",
+    "WorldClient",
+    "WorldHttpError",
+    "exit_with_parent",
+    "is_effect_tool",
+    "opening_messages",
+    "parent_alive",
+    "parse_retry_after",
+    "read_worker_env",
+    "run_shell",
+    "run_tool",
+    "tool_args",
+    "tool_timeout_s",
+]

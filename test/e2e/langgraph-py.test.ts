@@ -1,0 +1,154 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { engineInstalled, ledger, refundEntries, runOne, spans } from '../helpers/run-folder.js';
+import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { ordeal, tempDir } from '../helpers/cli.js';
+
+interface Case {
+  scenario: string;
+  valid: boolean;
+  runDir: string;
+  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
+}
+
+const { installed, skipReason } = engineInstalled('python');
+if (!installed) console.warn(`langgraph-py e2e skipped: ${skipReason}`);
+const historyText = (dir: string) => readFileSync(join(dir, 'history.jsonl'), 'utf8');
+const run = (args: string[], env?: NodeJS.ProcessEnv) => runOne<Case>(['--adapter', 'langgraph-py', ...args], env);
+const refundKill = ['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1'];
+/** The graph's key: thread id, the ToolNode task's checkpoint namespace, the tool call id from the checkpointed AIMessage. */
+const graphKey = /^lg:thread-.+:tools:[0-9a-f-]{36}:call_/;
+const pgUrl = process.env.ORDEAL_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:55432/ordeal';
+const pgAnswers = await (async () => {
+  const pg = ((await import('pg' as string)) as { default: { Client: new (o: object) => { connect(): Promise<void>; end(): Promise<void> } } }).default;
+  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    console.warn(`langgraph-py postgres case skipped: no PostgreSQL answers at ${pgUrl} (run scripts/postgres.sh, or npm run test:full)`);
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+})();
+
+describe.skipIf(!installed)('ordeal run --adapter langgraph-py (LangGraph Python: StateGraph, ToolNode, interrupt(), SqliteSaver)', () => {
+  it('refunds twice when the worker dies after the refund and tools send no idempotency key', async () => {
+    const { code, c } = await run([...refundKill, '--idempotency', 'none']);
+    expect(code).toBe(1);
+    expectRefundTwice(c);
+  });
+
+  it('re-runs the tools superstep after the kill, and the world deduplicates it by the checkpointed task and tool call', async () => {
+    const { code, c } = await run([...refundKill, '--idempotency', 'framework']);
+    expect(code).toBe(0);
+    expectRefundDeduplicated(c, graphKey);
+    expect(historyText(c.runDir)).toContain('"signal":"SIGKILL"');
+    expect(existsSync(join(c.runDir, 'data/checkpoints.sqlite'))).toBe(true);
+  });
+
+  it('the Python worker spans join the case trace: GenAI names, the idempotency key on the effect span, tokens on chat spans', async () => {
+    const { code, c } = await run(['--scenario', 'refund-agent']);
+    expect(code).toBe(0);
+    const all = spans(c.runDir);
+    const worker = all.filter((s) => s.resource['service.name'] === 'ordeal-worker-langgraph-py');
+    expect(new Set(all.map((s) => s.traceId)).size).toBe(1);
+    expect(worker.map((s) => s.name)).toEqual(expect.arrayContaining(['invoke_agent ordeal-agent', 'chat ordeal-scripted', 'execute_tool refund', 'execute_tool request_approval']));
+    const refund = worker.find((s) => s.name === 'execute_tool refund')!;
+    expect(refund.attributes['ordeal.idempotency_key']).toBe(refundEntries(c.runDir)[0]!.key);
+    expect(refund.attributes['gen_ai.tool.name']).toBe('refund');
+    expect(worker.find((s) => s.name === 'chat ordeal-scripted')!.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+  });
+
+  it('every shipped scenario is valid when nothing goes wrong', async () => {
+    const out = tempDir();
+    const calm = join(out, 'calm.json');
+    writeFileSync(calm, '[]');
+    const r = await ordeal(['run', '--adapter', 'langgraph-py', '--schedule', calm, '--json', '--out', out]);
+    const cases = (JSON.parse(r.stdout) as { cases: Case[] }).cases;
+    expect(cases.length).toBeGreaterThanOrEqual(8);
+    expect(cases.filter((c) => !c.valid).map((c) => c.scenario)).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe.skipIf(!installed)('langgraph-py variants', () => {
+  it('functional API: the restarted entrypoint answers finished tasks from the checkpoint, so the re-sent refund carries the same key', async () => {
+    const { code, c } = await run([...refundKill, '--opt', 'api=functional']);
+    expect(code).toBe(0);
+    expectRefundDeduplicated(c, /^lg:thread-.+:agent:[0-9a-f-]{36}\|call_tool:[0-9a-f-]{36}:call_/);
+    expect(historyText(c.runDir)).toContain('"channels":["__return__"]');
+  });
+
+  it.skipIf(!pgAnswers)('PostgresSaver: resumes after a kill right after the refund, without a SQLite file', async () => {
+    const { code, c } = await run([...refundKill, '--opt', 'store=postgres', '--opt', `postgresUrl=${pgUrl}`]);
+    expect(code).toBe(0);
+    expect(existsSync(join(c.runDir, 'data/checkpoints.sqlite'))).toBe(false);
+    expectRefundDeduplicated(c, graphKey);
+  });
+
+  it('durability=exit: nothing after the approval was checkpointed, so the refund goes out twice under new keys', async () => {
+    const { code, c } = await run([...refundKill, '--opt', 'durability=exit']);
+    expect(code).toBe(1);
+    const refunds = refundEntries(c.runDir);
+    expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    expect(refunds[0]!.key).not.toBe(refunds[1]!.key);
+    expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');
+  });
+
+  it('rejects an unknown option value with exit 2, naming the option and the allowed values', async () => {
+    const r = await ordeal(['run', '--adapter', 'langgraph-py', '--scenario', 'refund-agent', '--opt', 'toolCalls=parallel', '--out', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--opt toolCalls=parallel: expected one of concurrent, sequential');
+  });
+});
+
+describe('langgraph-py without its engine', () => {
+  it('exits 3 naming the install command when the python engine is not installed', async () => {
+    const r = await ordeal(['run', '--adapter', 'langgraph-py', '--scenario', 'refund-agent', '--out', tempDir()], {
+      env: { ...process.env, ORDEAL_ENGINES_DIR: tempDir('ordeal-no-engines-') },
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('ordeal engines install python');
+  });
+});
+
+/** Reproductions of problems reported against LangGraph (Python), as scenarios beside the adapter. */
+describe.skipIf(!installed)("langgraph-py: LangGraph's reported problems", () => {
+  const scenario = (name: string) => join(import.meta.dirname, '../../adapters/langgraph-py/scenarios', `${name}.json`);
+
+  it('#7417: a long tool call whose turn is killed after its effect runs again from the checkpoint (the build log is written twice)', async () => {
+    const { code, c } = await run(['--scenario', scenario('long-tool-call'), '--fault', 'kill-worker@after-effect:1', '--opt', 'toolCalls=sequential']);
+    expect(code).toBe(1);
+    expect(readFileSync(join(c.runDir, 'workspace/build.log'), 'utf8')).toBe('build-started\nbuild-finished\nbuild-started\nbuild-finished\n');
+    expect(c.checks['workspace-integrity']!.valid).toBe(false);
+    // the ticket update was re-sent with the same checkpointed key, so the world applied it once
+    expect(ledger(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+  });
+
+  it('an approval beside an effect in one turn: resuming re-runs the whole ToolNode, so without keys the refund goes out twice with no fault at all', async () => {
+    const out = tempDir();
+    const calm = join(out, 'calm.json');
+    writeFileSync(calm, '[]');
+    const none = await run(['--scenario', scenario('approval-beside-effect'), '--schedule', calm, '--idempotency', 'none']);
+    expect(none.code).toBe(1);
+    expect(refundEntries(none.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'applied']);
+    const keyed = await run(['--scenario', scenario('approval-beside-effect'), '--schedule', calm]);
+    expect(keyed.code).toBe(0);
+    expect(refundEntries(keyed.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+  });
+
+  it('#7780: two interrupts in one task (interrupt() in a loop) are each answered by id, also after a kill while waiting', async () => {
+    const { code, c } = await run(['--scenario', scenario('approval-loop'), '--fault', 'kill-worker@approval:waiting']);
+    expect(code, JSON.stringify(c.checks)).toBe(0);
+    expect(ledger(c.runDir).map((e) => [e.effect, e.outcome])).toEqual(
+      expect.arrayContaining([
+        ['refund:order-1042', 'applied'],
+        ['refund:order-1043', 'applied'],
+      ]),
+    );
+    expect(historyText(c.runDir).match(/"event":"decided"/g)!.length).toBeGreaterThanOrEqual(2);
+  });
+});
