@@ -1,5 +1,6 @@
 /** The Dapr adapter: the agent loop as a Dapr workflow (Durable Task orchestration) on the real workflow engine. */
 import { join } from 'node:path';
+import { agentTask, approvalResult, toolCallsOf } from '../../harness/agent/index.js';
 import { HarnessError } from '../../harness/errors.js';
 import type { Adapter, AdapterContext, EngineSpec, RunHandle } from '../../harness/run/adapter.js';
 import { workerEnv } from '../../harness/run/adapter.js';
@@ -31,21 +32,20 @@ export function daprAdapter(): Adapter {
     engine: byMode,
     engineLink: true,
     worker: (ctx) => {
+      toolCallsOf(ctx.options); // reject a bad option before anything starts
       const worker = daprOptions(ctx.options).mode === 'daprd' ? 'daprd-worker.js' : 'worker.js';
       // the worker dials the link address: a Toxiproxy in front of the sidecar when a net fault targets the engine
       const link = ctx.engine?.linkAddress;
       return { command: process.execPath, args: [join(distRoot, 'adapters/dapr', worker)], env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) } };
     },
     async submit(ctx) {
-      const task = ctx.scenario.task;
-      const input = { task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) };
+      const input = agentTask(ctx.scenario, ctx.options);
       // the run id is the instance id: one orchestration per case, found again after any restart
       await connect(ctx).schedule(ORCHESTRATOR, input, ctx.runId);
       return { id: ctx.runId };
     },
     async approve(ctx, handle: RunHandle, decision) {
-      const data = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
-      await connect(ctx).raise(handle.id, approvalEvent(decision.approvalId), data);
+      await connect(ctx).raise(handle.id, approvalEvent(decision.approvalId), approvalResult(decision));
     },
     outcome: (ctx, handle) => connect(ctx).outcome(handle.id),
     async close() {

@@ -1,4 +1,5 @@
 /** `--opt` knobs of the LangGraph adapter, checked before anything starts. */
+import { toolCallsOf, type ToolCallsMode } from '../../harness/agent/index.js';
 import { UsageError } from '../../harness/errors.js';
 
 export type Api = 'graph' | 'functional';
@@ -13,12 +14,14 @@ export interface LangGraphOptions {
   durability: Durability;
   /** Supersteps per invoke; LangGraph's default of 25 stops a 44-call agent (long-chain) with GRAPH_RECURSION_LIMIT. */
   recursionLimit: number;
+  /** How a turn's tool calls run (every adapter's option). */
+  toolCalls: ToolCallsMode;
 }
 
 /** Where `scripts/postgres.sh` starts PostgreSQL unless ORDEAL_POSTGRES_URL says otherwise. */
 export const DEFAULT_POSTGRES_URL = 'postgresql://postgres@127.0.0.1:55432/ordeal';
 
-const KNOWN = ['api', 'store', 'postgresUrl', 'durability', 'recursionLimit'];
+const KNOWN = ['api', 'store', 'postgresUrl', 'durability', 'recursionLimit', 'toolCalls'];
 
 function choice<T extends string>(o: Record<string, string>, key: string, allowed: readonly T[], dflt: T): T {
   const v = o[key] ?? dflt;
@@ -37,11 +40,12 @@ export function langgraphOptions(o: Record<string, string>, env: NodeJS.ProcessE
     throw new UsageError(`--opt recursionLimit=${o.recursionLimit}: expected a positive integer (LangGraph's default is 25)`, 'ORD-110');
   if (o.postgresUrl !== undefined && store !== 'postgres')
     throw new UsageError(`--opt postgresUrl needs --opt store=postgres (the default store is sqlite)`, 'ORD-110');
-  if (store !== 'postgres') return { api, store, durability, recursionLimit };
+  const toolCalls = toolCallsOf(o);
+  if (store !== 'postgres') return { api, store, durability, recursionLimit, toolCalls };
   const postgresUrl = o.postgresUrl ?? (env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL);
   if (!/^postgres(ql)?:\/\//.test(postgresUrl))
     throw new UsageError(`--opt postgresUrl=${postgresUrl}: expected a postgresql://user@host:port/db URL`, 'ORD-110');
-  return { api, store, postgresUrl, durability, recursionLimit };
+  return { api, store, postgresUrl, durability, recursionLimit, toolCalls };
 }
 
 /** The URL without its password, for messages. */

@@ -5,6 +5,7 @@ import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapt
 import { workerEnv } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
 import { distRoot } from '../../harness/paths.js';
+import { agentTask, approvalResult, toolCallsOf } from '../../harness/agent/index.js';
 import { runtimeOptions } from './options.js';
 
 export function referenceAdapter(): Adapter {
@@ -16,15 +17,16 @@ export function referenceAdapter(): Adapter {
     description: "ordeal's own durable runtime on SQLite (journaled steps, leases, signals); no external services",
     worker: (ctx) => {
       runtimeOptions(ctx.options); // reject bad options before anything starts
+      toolCallsOf(ctx.options);
       return { command: process.execPath, args: [join(distRoot, 'adapters/reference/worker.js')], env: workerEnv(ctx) };
     },
     async submit(ctx) {
       const id = `agent-${ctx.runId}`;
-      client(ctx).start(id, 'agent', { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) });
+      client(ctx).start(id, 'agent', agentTask(ctx.scenario, ctx.options));
       return { id };
     },
     async approve(ctx, handle: RunHandle, decision) {
-      client(ctx).signal(handle.id, `approval:${decision.approvalId}`, { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) });
+      client(ctx).signal(handle.id, `approval:${decision.approvalId}`, approvalResult(decision));
     },
     async outcome(ctx, handle): Promise<Outcome> {
       const s = client(ctx).status(handle.id);

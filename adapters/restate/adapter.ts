@@ -2,6 +2,7 @@
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { agentTask, approvalResult, toolCallsOf } from '../../harness/agent/index.js';
 import { waitFor } from '../../harness/launch/index.js';
 import { distRoot } from '../../harness/paths.js';
 import { workerEnv, type Adapter, type AdapterContext, type EngineHandle, type RunHandle } from '../../harness/run/adapter.js';
@@ -44,11 +45,14 @@ export function restateAdapter(): Adapter {
     description: 'a Restate workflow on the real restate-server: ctx.run steps, an awakeable for approval, retries by Restate',
     engine: restateEngine,
     engineLink: true,
-    worker: (ctx) => ({
-      command: process.execPath,
-      args: [join(distRoot, 'adapters/restate/worker.js')],
-      env: { ...workerEnv(ctx), ORDEAL_RESTATE_WORKER_PORT: String(engineOf(ctx).ports.worker) },
-    }),
+    worker: (ctx) => {
+      toolCallsOf(ctx.options); // reject a bad option before anything starts
+      return {
+        command: process.execPath,
+        args: [join(distRoot, 'adapters/restate/worker.js')],
+        env: { ...workerEnv(ctx), ORDEAL_RESTATE_WORKER_PORT: String(engineOf(ctx).ports.worker) },
+      };
+    },
     async workerReady(ctx) {
       const h = engineOf(ctx);
       await waitFor('restate worker endpoint', () => portOpen(h.ports.worker!), 30_000, 50);
@@ -60,7 +64,7 @@ export function restateAdapter(): Adapter {
       registered.add(ctx.runId);
     },
     async submit(ctx) {
-      const input: AgentInput = { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) };
+      const input: AgentInput = agentTask(ctx.scenario, ctx.options);
       // The workflow key is the run id: submitting twice attaches to the same run.
       // the case's traceparent on the ingress request: the server's spans for the invocation join the case's trace
       const opts = clients.rpc.sendOpts<AgentInput>({ ...(ctx.traceparent ? { headers: { traceparent: ctx.traceparent } } : {}) });
@@ -68,8 +72,7 @@ export function restateAdapter(): Adapter {
       return { id: ctx.runId, invocationId: sub.invocationId };
     },
     async approve(ctx, _handle: RunHandle, decision) {
-      const payload: ApprovalPayload = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
-      await ingress(ctx).resolveAwakeable(decision.approvalId, payload);
+      await ingress(ctx).resolveAwakeable<ApprovalPayload>(decision.approvalId, approvalResult(decision));
     },
     async outcome(ctx, handle): Promise<Outcome> {
       try {

@@ -1,4 +1,5 @@
 /** `--opt startToCloseMs=… --opt heartbeatMs=… --opt scheduleToStartMs=…`: the knobs that shape recovery. */
+import { toolCallsOf } from '../../harness/agent/options.js';
 import { UsageError } from '../../harness/errors.js';
 import type { ActivityTimeouts } from './shared.js';
 
@@ -21,8 +22,10 @@ const DEFAULTS: TemporalOptions = {
 
 export function temporalOptions(o: Record<string, string>): TemporalOptions {
   const out = { ...DEFAULTS };
+  toolCallsOf(o); // every adapter's option; not an activity setting
   for (const [k, v] of Object.entries(o)) {
-    if (!(k in DEFAULTS)) throw new UsageError(`--opt ${k}: unknown Temporal option; expected one of ${Object.keys(DEFAULTS).join(', ')}`, 'ORD-110');
+    if (k === 'toolCalls') continue;
+    if (!(k in DEFAULTS)) throw new UsageError(`--opt ${k}: unknown Temporal option; expected one of ${[...Object.keys(DEFAULTS), 'toolCalls'].join(', ')}`, 'ORD-110');
     const n = Number(v);
     const min = k === 'heartbeatMs' || k === 'scheduleToStartMs' ? 0 : 1;
     if (!Number.isInteger(n) || n < min) throw new UsageError(`--opt ${k}=${v}: expected an integer ≥ ${min} (milliseconds${k === 'maxAttempts' ? ', or a count' : ''})`, 'ORD-110');
