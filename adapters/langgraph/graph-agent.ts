@@ -1,6 +1,7 @@
 /**
- * The agent as a StateGraph, as LangGraph's docs write one: a model node, a ToolNode, conditional edges; the tool calls
- * go to the ToolNode as `Send`s, one task each, a stretch of them in one superstep (run in parallel).
+ * The agent as a StateGraph, as LangGraph's docs write one: a model node, a ToolNode, conditional edges. The tool calls
+ * go to the ToolNode as `Send`s (map-reduce): one task each, a stretch of them in one superstep, run in parallel; a
+ * `join` node after it (fan-in) sends the next stretch or goes back to the model.
  */
 import type { AIMessage, BaseMessage, ToolMessage } from '@langchain/core/messages';
 import type { StructuredToolInterface } from '@langchain/core/tools';
@@ -39,6 +40,7 @@ export function graphAgent(p: AgentParts) {
     return { messages: [await modelSpan(config, () => model.invoke(state.messages))] };
   };
   // the next stretch of the turn's unanswered calls, each a Send to the ToolNode; the model again once all are answered
+  // (read by `join`, which runs once all of a superstep's tool tasks are done: a branch on `tools` would see only its own task's answer)
   const next = (state: typeof MessagesAnnotation.State) => {
     const batch = nextToolBatch(state.messages, p.toolCalls);
     if (batch === undefined) return END;
@@ -48,8 +50,10 @@ export function graphAgent(p: AgentParts) {
     .addNode('agent', callModel)
     .addNode('tools', new ToolNode(p.tools, { handleToolErrors: false }), { retryPolicy })
     .addEdge(START, 'agent')
+    .addNode('join', () => ({}))
     .addConditionalEdges('agent', next, ['tools', END])
-    .addConditionalEdges('tools', next, ['tools', 'agent'])
+    .addEdge('tools', 'join')
+    .addConditionalEdges('join', next, ['tools', 'agent'])
     .compile({ checkpointer: p.checkpointer });
 }
 
