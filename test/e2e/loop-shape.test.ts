@@ -4,10 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
-import { engineInstalled, ledger, runOne, spans, type Span } from '../helpers/run-folder.js';
+import { engineInstalled, history, ledger, runOne, spans, type Span } from '../helpers/run-folder.js';
 
 /** Turn 1: two shell calls that each wait (up to 5 s) for the other to start; turn 2: two effects. */
 const scenario = join(root, 'test/fixtures/parallel-tools.json');
+/** One turn: read a resource, ask for approval, send an email. */
+const withApproval = join(root, 'test/fixtures/parallel-approval.json');
 
 const setups: { name: string; engine?: string; args: string[] }[] = [
   { name: 'reference', args: ['--adapter', 'reference'] },
@@ -57,6 +59,19 @@ for (const setup of setups) {
       expect(shells).toHaveLength(2);
       expect(oneAfterAnother(shells)).toBe(true);
       expect(oneAfterAnother(effects)).toBe(true);
+    });
+
+    it('waits for an approval among the calls: the calls before it finish first, the calls after it start once the human answered', async () => {
+      const { code, stderr, c } = await runOne([...setup.args, '--scenario', withApproval, '--schedule', calm]);
+      expect(code, stderr).toBe(0);
+      const h = history(c.runDir);
+      const read = h.findIndex((o) => o.f === 'resource' && o.type === 'ok');
+      const requested = h.findIndex((o) => o.f === 'approval' && o.value.event === 'requested');
+      const decided = h.findIndex((o) => o.f === 'approval' && o.value.event === 'decided');
+      const email = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke');
+      expect([read, requested, decided, email].every((i) => i >= 0), JSON.stringify({ read, requested, decided, email })).toBe(true);
+      expect(read).toBeLessThan(requested);
+      expect(decided).toBeLessThan(email);
     });
 
     it('applies each of two concurrent effects once when the worker dies after the first, each with its own framework key', async () => {
