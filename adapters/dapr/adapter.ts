@@ -1,5 +1,6 @@
 /** The Dapr adapter: the agent loop as a Dapr workflow (Durable Task orchestration) on the real workflow engine. */
 import { join } from 'node:path';
+import { agentTask, approvalResult } from '../../harness/agent/index.js';
 import { HarnessError } from '../../harness/errors.js';
 import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
@@ -30,15 +31,13 @@ export function daprAdapter(): Adapter {
       return { command: process.execPath, args: [join(distRoot, 'adapters/dapr', worker)], env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) } };
     },
     async submit(ctx) {
-      const task = ctx.scenario.task;
-      const input = { task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) };
+      const input = agentTask(ctx.scenario, ctx.options);
       // the run id is the instance id: one orchestration per case, found again after any restart
       await connect(ctx).schedule(ORCHESTRATOR, input, ctx.runId);
       return { id: ctx.runId };
     },
     async approve(ctx, handle: RunHandle, decision) {
-      const data = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
-      await connect(ctx).raise(handle.id, approvalEvent(decision.approvalId), data);
+      await connect(ctx).raise(handle.id, approvalEvent(decision.approvalId), approvalResult(decision));
     },
     outcome: (ctx, handle) => connect(ctx).outcome(handle.id),
     async close() {

@@ -2,20 +2,32 @@
  * The agent loop as a Dapr (Durable Task) orchestration: model and tool calls are activities, the
  * approval is an external event. Shared by both modes: daprd serves the same Durable Task protocol.
  */
-import { openingMessages, runTool, toolArgs, toolSchemas, WorldClient, type ChatMessage, type ChatReply, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
-import { isEffectTool } from '../../harness/scenario/index.js';
+import {
+  approvalResult,
+  effectKey,
+  MAX_TURNS,
+  MODEL,
+  openingMessages,
+  retryDelayMs,
+  runTool,
+  STEP_RETRY,
+  toolArgs,
+  toolBatches,
+  toolSchemas,
+  WorldClient,
+  type AgentTask,
+  type ApprovalResult,
+  type ChatMessage,
+  type ChatReply,
+  type ToolCall,
+  type ToolResult,
+} from '../../harness/agent/index.js';
 import { chatSpan, toolSpan } from '../../harness/telemetry/index.js';
 
 export const ORCHESTRATOR = 'agent';
 export const ACTIVITY = { llm: 'llm', tool: 'tool', approvalRequest: 'approval-request' } as const;
 
-/** The model the world's scripted model answers as (`gen_ai.request.model`). */
-const MODEL = 'ordeal-scripted';
-
-export interface AgentInput {
-  task: string;
-  system?: string;
-}
+export type AgentInput = AgentTask;
 
 /** Every activity gets its durable identity from the orchestration, never from the model's output. */
 interface StepInput {
@@ -46,9 +58,6 @@ export interface AgentDeps {
   maxTurns?: number;
 }
 
-/** The SDK (1.0.0) has no activity retry policy yet, so the orchestration retries with durable timers. */
-const retry = { maxAttempts: 6, initialMs: 50, maxMs: 2000, factor: 2 };
-
 /** The approval's external event name (the SDK lower-cases event names). */
 export const approvalEvent = (approvalId: string): string => `approval:${approvalId}`.toLowerCase();
 
@@ -58,40 +67,55 @@ export function agentOrchestrator(deps: AgentDeps) {
   return async function* agent(ctx: AgentContext, input: AgentInput): Steps<{ answer: string }> {
     const messages: ChatMessage[] = [...openingMessages(input)];
     let step = 0;
-    for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
+    for (let turn = 0; turn < (deps.maxTurns ?? MAX_TURNS); turn++) {
       const reply = yield* activity<ChatReply>(ctx, deps, ACTIVITY.llm, ++step, { messages });
       messages.push(reply.message);
       const calls = reply.message.tool_calls ?? [];
       if (calls.length === 0) return { answer: reply.message.content ?? '' };
-      for (const call of calls) {
-        let result: ToolResult;
-        if (call.function.name === 'request_approval') {
-          const { id } = yield* activity<{ id: string }>(ctx, deps, ACTIVITY.approvalRequest, ++step, { args: toolArgs(call) });
+      const results: ToolResult[] = [];
+      for (const batch of toolBatches(calls, (c) => c.function.name, input.toolCalls)) {
+        if ('approval' in batch) {
+          const { id } = yield* activity<{ id: string }>(ctx, deps, ACTIVITY.approvalRequest, ++step, { args: toolArgs(batch.approval) });
           if (!ctx.isReplaying) await deps.world.probe('approval:waiting', { step, detail: { id } });
-          const decision = (yield ctx.waitForExternalEvent(approvalEvent(id))) as { approved: boolean; values?: Record<string, unknown> };
-          result = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
-        } else {
-          result = yield* activity<ToolResult>(ctx, deps, ACTIVITY.tool, ++step, { call });
+          results.push(approvalResult((yield ctx.waitForExternalEvent(approvalEvent(id))) as ApprovalResult));
+          continue;
         }
-        messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
+        // Fan-out: every call of the stretch is scheduled, in call order (the same step numbers on every replay), before
+        // the orchestration waits on any, so the engine runs them at once; their results are then taken in call order.
+        // (Not whenAll: the SDK's WhenAllTask throws "Task is already completed" when a child completes after another
+        // failed, which a step that needs a retry makes happen.)
+        const started = batch.calls.map((call) => {
+          const s = ++step;
+          return { step: s, call, first: schedule(ctx, ACTIVITY.tool, s, 1, { call }) };
+        });
+        for (const t of started) results.push(yield* activity<ToolResult>(ctx, deps, ACTIVITY.tool, t.step, { call: t.call }, t.first));
       }
+      for (const [i, call] of calls.entries()) messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(results[i]) });
     }
     throw new Error('agent: too many turns');
   };
 }
 
-/** One durable step: the activity, retried after failures, and the `step:journaled` probe once its result is in the history. */
-async function* activity<T>(ctx: AgentContext, deps: AgentDeps, name: string, step: number, payload: Record<string, unknown>): Steps<T> {
-  const key = `${ctx.instanceId}:${step}`;
+/** Schedules one attempt of a step's activity: its input carries the step's durable identity. */
+function schedule(ctx: AgentContext, name: string, step: number, attempt: number, payload: Record<string, unknown>): unknown {
+  const input: StepInput = { step, attempt, key: `${ctx.instanceId}:${step}` };
+  return ctx.callActivity(name, { ...payload, ...input });
+}
+
+/**
+ * One durable step: the activity (its first attempt maybe already scheduled), retried after failures with durable
+ * timers (the SDK has no activity retry policy yet; STEP_RETRY), and the `step:journaled` probe once its result is in the history.
+ */
+async function* activity<T>(ctx: AgentContext, deps: AgentDeps, name: string, step: number, payload: Record<string, unknown>, first?: unknown): Steps<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = (yield ctx.callActivity(name, { ...payload, step, attempt, key })) as { value: T };
+      const task = attempt === 1 && first !== undefined ? first : schedule(ctx, name, step, attempt, payload);
+      const out = (yield task) as { value: T };
       if (!ctx.isReplaying) await deps.world.probe('step:journaled', { step, attempt, detail: { name } });
       return out.value;
     } catch (e) {
-      if (attempt >= retry.maxAttempts) throw e;
-      const delay = Math.min(retry.maxMs, retry.initialMs * retry.factor ** (attempt - 1));
-      yield ctx.createTimer(new Date(ctx.currentUtcDateTime.getTime() + delay));
+      if (attempt >= STEP_RETRY.maxAttempts) throw e;
+      yield ctx.createTimer(new Date(ctx.currentUtcDateTime.getTime() + retryDelayMs(attempt)));
     }
   }
 }
@@ -107,10 +131,10 @@ export function agentActivities(deps: AgentDeps): Record<string, (ctx: unknown, 
     [ACTIVITY.tool]: async (_ctx, input) => {
       const call = input.call as ToolCall;
       await deps.world.probe('tool:before', { step: input.step, attempt: input.attempt, detail: { name: `tool:${call.function.name}` } });
-      const ctx = { world: deps.world, workspace: deps.workspace, step: input.step, attempt: input.attempt };
-      const sent = deps.idempotency === 'framework' && isEffectTool(call.function.name) ? { idempotencyKey: input.key } : {}; // only effects send the key
-      const id = { step: input.step, attempt: input.attempt, ...sent };
-      return { value: await toolSpan(call.function.name, call.id, id, () => runTool(call, deps.idempotency === 'framework' ? { ...ctx, idempotencyKey: input.key } : ctx)) };
+      const key = effectKey(call.function.name, input.key, deps.idempotency);
+      const sent = key ? { idempotencyKey: key } : {};
+      const ctx = { world: deps.world, workspace: deps.workspace, step: input.step, attempt: input.attempt, ...sent };
+      return { value: await toolSpan(call.function.name, call.id, { step: input.step, attempt: input.attempt, ...sent }, () => runTool(call, ctx)) };
     },
     [ACTIVITY.approvalRequest]: async (_ctx, input) => {
       const args = input.args as Record<string, unknown>;

@@ -9,7 +9,7 @@ export const langgraphPyManifest = defineAdapter({
   hasEngine: false,
   requires: ['python'],
   options: { ...checkpointedGraphOptions, ...sharedOptions },
-  check: checkCheckpointedGraph,
+  check: (o, raw) => checkCheckpointedGraph(o, raw),
   load: async () => (await import('./adapter.js')).langgraphPyAdapter(),
 });
 

@@ -5,7 +5,7 @@ import { workerEnv } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
 import { distRoot } from '../../harness/paths.js';
 import { HarnessError } from '../../harness/errors.js';
-import { WorldClient } from '../../harness/agent/index.js';
+import { approvalResult, WorldClient } from '../../harness/agent/index.js';
 import { buildApp, finalAnswer, threadConfig } from './app.js';
 import { openReader, type Saver } from './checkpointer.js';
 import { readFailure, writeRunRequest } from './handoff.js';
@@ -28,10 +28,7 @@ export function langgraphAdapter(): Adapter {
       return { id: threadId };
     },
     async approve(ctx, _handle, decision) {
-      await new WorldClient(ctx.worldUrl).request('POST', `/approvals/${encodeURIComponent(decision.approvalId)}/decision`, {
-        approved: decision.approved,
-        ...(decision.values ? { values: decision.values } : {}),
-      });
+      await new WorldClient(ctx.worldUrl).request('POST', `/approvals/${encodeURIComponent(decision.approvalId)}/decision`, approvalResult(decision));
     },
     async outcome(ctx, handle): Promise<Outcome> {
       const failed = readFailure(ctx.dataDir);
@@ -42,7 +39,7 @@ export function langgraphAdapter(): Adapter {
       if (!saver) return { status: 'running' };
       const world = new WorldClient(ctx.worldUrl);
       // the same app over the same store, opened read-only: LangGraph's own view of the thread
-      const app = buildApp(o.api, { tools: agentTools({ world, workspace: ctx.workspace, idempotency: ctx.idempotency }), world, checkpointer: saver.saver });
+      const app = buildApp(o.api, { tools: agentTools({ world, workspace: ctx.workspace, idempotency: ctx.idempotency }), world, checkpointer: saver.saver, toolCalls: o.toolCalls });
       const snap = await app.getState(threadConfig(handle.id)).finally(() => (saver === reader ? undefined : saver.close()));
       const answer = finalAnswer(o.api, snap);
       return answer === undefined ? { status: 'running' } : { status: 'completed', answer };

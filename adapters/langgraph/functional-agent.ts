@@ -4,9 +4,8 @@ import type { ToolCall } from '@langchain/core/messages/tool';
 import { addMessages, entrypoint, getConfig, task } from '@langchain/langgraph';
 import type { AgentParts } from './graph-agent.js';
 import { retryPolicy } from './graph-agent.js';
+import { MAX_TURNS, toolBatches } from '../../harness/agent/index.js';
 import { modelSpan } from './telemetry.js';
-
-const MAX_TURNS = 200;
 
 export function functionalAgent(p: AgentParts) {
   const model = p.model?.bindTools(p.tools);
@@ -30,7 +29,12 @@ export function functionalAgent(p: AgentParts) {
     let response = await callModel(messages);
     for (let turn = 0; turn < MAX_TURNS; turn++) {
       if (!response.tool_calls?.length) return addMessages(messages, [response]);
-      const results = await Promise.all(response.tool_calls.map((c) => callTool(c)));
+      // a stretch of calls runs as parallel tasks (called in call order: the same task ids on every replay); an approval is a barrier
+      const results: ToolMessage[] = [];
+      for (const batch of toolBatches(response.tool_calls, (c) => c.name, p.toolCalls)) {
+        if ('approval' in batch) results.push(await callTool(batch.approval));
+        else results.push(...(await Promise.all(batch.calls.map((c) => callTool(c)))));
+      }
       messages = addMessages(messages, [response, ...results]);
       response = await callModel(messages);
     }

@@ -41,7 +41,7 @@ export const langgraphManifest = defineAdapter({
   hasEngine: false,
   options: { ...checkpointedGraphOptions, ...sharedOptions },
   flags: { 'langgraph-store': 'store', 'langgraph-api': 'api', 'langgraph-durability': 'durability', 'postgres-url': 'postgresUrl' },
-  check: checkCheckpointedGraph,
+  check: (o, raw) => checkCheckpointedGraph(o, raw),
   load: async () => (await import('./adapter.js')).langgraphAdapter(),
 });
 

@@ -1,10 +1,11 @@
 /** The chat model: a real ChatOpenAI client pointed at the world's OpenAI-compatible endpoint. */
 import { ChatOpenAI } from '@langchain/openai';
+import { MODEL } from '../../harness/agent/index.js';
 import { HEADERS } from '../../harness/world/protocol.js';
 
 export function chatModel(worldUrl: string): ChatOpenAI {
   return new ChatOpenAI({
-    model: 'ordeal-scripted',
+    model: MODEL,
     apiKey: 'not-needed',
     temperature: 0,
     // the client's own retries are what a LangGraph user gets for transient model errors

@@ -2,10 +2,10 @@
 import { trace } from '@opentelemetry/api';
 import type { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { MODEL } from '../../harness/agent/index.js';
 import { ATTR, chatSpan } from '../../harness/telemetry/index.js';
 
-/** The model the world's scripted model answers as (`gen_ai.request.model`). */
-export const MODEL = 'ordeal-scripted';
+export { MODEL };
 
 // Executions of each step in this process: LangGraph does not tell a task which attempt it is.
 const attempts = new Map<string, number>();

@@ -2,8 +2,7 @@
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { interrupt } from '@langchain/langgraph';
-import { runTool, toolSchemas, type WorldClient } from '../../harness/agent/index.js';
-import { isEffectTool } from '../../harness/scenario/index.js';
+import { APPROVAL_TOOL, effectKey, runTool, toolSchemas, type ApprovalResult, type WorldClient } from '../../harness/agent/index.js';
 import { toolSpan } from '../../harness/telemetry/index.js';
 import { nextAttempt } from './telemetry.js';
 
@@ -28,10 +27,7 @@ export function stepKey(config: ToolConfig): string {
 }
 
 /** What the approval tool returns once the human has decided. */
-export interface Decision {
-  approved: boolean;
-  values?: Record<string, unknown>;
-}
+export type Decision = ApprovalResult;
 
 /** What `interrupt()` surfaces to the worker: the approval to wait for. */
 export interface ApprovalWait {
@@ -47,17 +43,12 @@ export function agentTools(deps: ToolDeps): StructuredToolInterface[] {
         const key = stepKey(config);
         const step = config.metadata?.langgraph_step as number | undefined;
         const id = { step: key, attempt: nextAttempt(key) };
-        if (f.name === 'request_approval') return approval(deps, key, args, id);
+        if (f.name === APPROVAL_TOOL) return approval(deps, key, args, id);
         await deps.world.probe('tool:before', { ...(step !== undefined ? { step } : {}), detail: { name: f.name, key } });
         const call = { id: config.toolCall?.id ?? '', type: 'function' as const, function: { name: f.name, arguments: JSON.stringify(args) } };
-        const sent = deps.idempotency === 'framework' && isEffectTool(f.name) ? { idempotencyKey: key } : {}; // only effects send the key
-        return toolSpan(f.name, call.id || undefined, { ...id, ...sent }, () =>
-          runTool(call, {
-            world: deps.world,
-            workspace: deps.workspace,
-            ...(step !== undefined ? { step } : {}),
-            ...(deps.idempotency === 'framework' ? { idempotencyKey: key } : {}),
-          }),
+        const sent = effectKey(f.name, key, deps.idempotency);
+        return toolSpan(f.name, call.id || undefined, { ...id, ...(sent ? { idempotencyKey: sent } : {}) }, () =>
+          runTool(call, { world: deps.world, workspace: deps.workspace, ...(step !== undefined ? { step } : {}), ...(sent ? { idempotencyKey: sent } : {}) }),
         );
       },
       { name: f.name, description: f.description, schema: permissive(f.parameters) },

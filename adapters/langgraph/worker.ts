@@ -1,6 +1,6 @@
 /** The LangGraph worker: picks up the submitted thread, resumes it after a restart, and waits on approvals. */
 import { Command } from '@langchain/langgraph';
-import { readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
+import { approvalResult, readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
 import { ensureError } from '../../harness/errors.js';
 import { buildApp, finalAnswer, initialInput, threadConfig, type AgentApp } from './app.js';
 import { openSaver, reportWrites } from './checkpointer.js';
@@ -27,6 +27,7 @@ const app = buildApp(opts.api, {
   tools: agentTools({ world, workspace: env.workspace, idempotency: env.idempotency }),
   world,
   checkpointer: store.saver,
+  toolCalls: opts.toolCalls,
 });
 
 let stopping = false;
@@ -82,8 +83,7 @@ async function decision(id: string): Promise<Decision> {
   for (;;) {
     const a = await world.approvalStatus(id).catch(() => undefined);
     if (a && a.status !== 'pending') {
-      const values = a.decision?.values as Record<string, unknown> | undefined;
-      return { approved: a.status === 'approved', ...(values ? { values } : {}) };
+      return approvalResult({ approved: a.status === 'approved', values: a.decision?.values as Record<string, unknown> | undefined });
     }
     await sleep(50);
   }

@@ -7,6 +7,7 @@ import type { Outcome } from '../../harness/store/types.js';
 import { distRoot } from '../../harness/paths.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { referenceManifest } from './manifest.js';
+import { agentTask, approvalResult } from '../../harness/agent/index.js';
 
 export function referenceAdapter(): Adapter {
   let rt: Runtime | undefined;
@@ -17,11 +18,11 @@ export function referenceAdapter(): Adapter {
     worker: (ctx) => ({ command: process.execPath, args: [join(distRoot, 'adapters/reference/worker.js')], env: workerEnv(ctx) }),
     async submit(ctx) {
       const id = `agent-${ctx.runId}`;
-      client(ctx).start(id, 'agent', { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) });
+      client(ctx).start(id, 'agent', agentTask(ctx.scenario, ctx.options));
       return { id };
     },
     async approve(ctx, handle: RunHandle, decision) {
-      client(ctx).signal(handle.id, `approval:${decision.approvalId}`, { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) });
+      client(ctx).signal(handle.id, `approval:${decision.approvalId}`, approvalResult(decision));
     },
     async outcome(ctx, handle): Promise<Outcome> {
       const s = client(ctx).status(handle.id);

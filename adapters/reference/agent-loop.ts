@@ -1,14 +1,28 @@
 /** The agent loop on the reference runtime: every model call and tool call is a durable step. */
 import type { Span } from '@opentelemetry/api';
 import { RetryableError, type WorkflowContext } from './runtime/index.js';
-import { openingMessages, runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
-import { isEffectTool } from '../../harness/scenario/index.js';
+import {
+  approvalResult,
+  effectKey,
+  MAX_TURNS,
+  MODEL,
+  openingMessages,
+  runTool,
+  STEP_RETRY,
+  toolArgs,
+  toolBatches,
+  toolSchemas,
+  WorldClient,
+  WorldHttpError,
+  type AgentTask,
+  type ApprovalResult,
+  type ChatMessage,
+  type ToolCall,
+  type ToolResult,
+} from '../../harness/agent/index.js';
 import { agentSpan, chatSpan, toolSpan, ATTR } from '../../harness/telemetry/index.js';
 
-export interface AgentInput {
-  task: string;
-  system?: string;
-}
+export { MODEL };
 
 export interface AgentDeps {
   world: WorldClient;
@@ -17,7 +31,7 @@ export interface AgentDeps {
   maxTurns?: number;
 }
 
-const retry = { maxAttempts: 6, initialMs: 50, maxMs: 2000, factor: 2 };
+const retry = STEP_RETRY;
 
 /** A world answer with `retry-after` (a 429, say) becomes a RetryableError, so the runtime waits as long as the server asked. */
 async function honourRetryAfter<T>(call: () => Promise<T>): Promise<T> {
@@ -30,18 +44,15 @@ async function honourRetryAfter<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The model the world's scripted model answers as (`gen_ai.request.model`). */
-export const MODEL = 'ordeal-scripted';
-
 export function agentWorkflow(deps: AgentDeps) {
-  return (ctx: WorkflowContext, input: AgentInput): Promise<{ answer: string }> =>
+  return (ctx: WorkflowContext, input: AgentTask): Promise<{ answer: string }> =>
     // one invoke_agent span per execution: a recovery replays from the top in a new one
     agentSpan('ordeal-agent', (span) => loop(ctx, deps, input, span), { [ATTR.replayed]: ctx.replaying });
 }
 
-async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentInput, span: Span): Promise<{ answer: string }> {
+async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentTask, span: Span): Promise<{ answer: string }> {
   const messages: ChatMessage[] = [...openingMessages(input)];
-  for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
+  for (let turn = 0; turn < (deps.maxTurns ?? MAX_TURNS); turn++) {
     const reply = await ctx.step(
       'llm',
       (info) => chatSpan(MODEL, { step: info.seq, attempt: info.attempt }, () => honourRetryAfter(() => deps.world.chat(messages, toolSchemas))),
@@ -50,24 +61,13 @@ async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentInput, sp
     messages.push(reply.message);
     const calls = reply.message.tool_calls ?? [];
     if (calls.length === 0) return { answer: reply.message.content ?? '' };
-    // The turn's calls run concurrently, as parallel tool calls intend; ctx.step takes its seq when called, so
-    // starting them in call order numbers them the same on every execution. An approval is a barrier: the calls
-    // before it finish first, and the calls after it start only once the human has answered.
+    // A stretch of calls runs concurrently, as parallel tool calls intend; ctx.step takes its seq when called, so
+    // starting them in call order numbers them the same on every execution. An approval is a barrier (toolBatches).
     const results: ToolResult[] = [];
-    let batch: ToolCall[] = [];
-    const runBatch = async () => {
-      results.push(...(await Promise.all(batch.map((call) => tool(ctx, deps, call)))));
-      batch = [];
-    };
-    for (const call of calls) {
-      if (call.function.name !== 'request_approval') {
-        batch.push(call);
-        continue;
-      }
-      await runBatch();
-      results.push(await approval(ctx, deps, call, span));
+    for (const batch of toolBatches(calls, (c) => c.function.name, input.toolCalls)) {
+      if ('approval' in batch) results.push(await approval(ctx, deps, batch.approval, span));
+      else results.push(...(await Promise.all(batch.calls.map((call) => tool(ctx, deps, call)))));
     }
-    await runBatch();
     for (const [i, call] of calls.entries()) messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(results[i]) });
   }
   throw new Error('agent: too many turns');
@@ -77,10 +77,10 @@ function tool(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall): Promise<To
   return ctx.step(
     `tool:${call.function.name}`,
     (info) => {
-      const key = deps.idempotency === 'framework' ? info.key : undefined;
-      const sent = key && isEffectTool(call.function.name) ? { idempotencyKey: key } : {}; // only effects send the key
+      const key = effectKey(call.function.name, info.key, deps.idempotency);
+      const sent = key ? { idempotencyKey: key } : {};
       return toolSpan(call.function.name, call.id, { step: info.seq, attempt: info.attempt, ...sent }, () =>
-        runTool(call, { world: deps.world, workspace: deps.workspace, step: info.seq, attempt: info.attempt, ...(key ? { idempotencyKey: key } : {}) }),
+        runTool(call, { world: deps.world, workspace: deps.workspace, step: info.seq, attempt: info.attempt, ...sent }),
       );
     },
     { retry, timeoutMs: 60_000 },
@@ -105,6 +105,5 @@ async function approval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall, s
     span.setAttribute('ordeal.waiting_for', 'approval');
     span.end();
   }
-  const decision = (await ctx.waitForSignal(`approval:${id}`)) as { approved: boolean; values?: Record<string, unknown> };
-  return { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
+  return approvalResult((await ctx.waitForSignal(`approval:${id}`)) as ApprovalResult);
 }

@@ -2,6 +2,7 @@
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import * as clients from '@restatedev/restate-sdk-clients';
+import { agentTask, approvalResult } from '../../harness/agent/index.js';
 import { waitFor } from '../../harness/launch/index.js';
 import { distRoot } from '../../harness/paths.js';
 import { workerEnv, type Adapter, type AdapterContext, type EngineHandle, type RunHandle } from '../../harness/run/adapter.js';
@@ -58,7 +59,7 @@ export function restateAdapter(): Adapter {
       registered.add(ctx.runId);
     },
     async submit(ctx) {
-      const input: AgentInput = { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) };
+      const input: AgentInput = agentTask(ctx.scenario, ctx.options);
       // The workflow key is the run id: submitting twice attaches to the same run.
       // the case's traceparent on the ingress request: the server's spans for the invocation join the case's trace
       const opts = clients.rpc.sendOpts<AgentInput>({ ...(ctx.traceparent ? { headers: { traceparent: ctx.traceparent } } : {}) });
@@ -66,8 +67,7 @@ export function restateAdapter(): Adapter {
       return { id: ctx.runId, invocationId: sub.invocationId };
     },
     async approve(ctx, _handle: RunHandle, decision) {
-      const payload: ApprovalPayload = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
-      await ingress(ctx).resolveAwakeable(decision.approvalId, payload);
+      await ingress(ctx).resolveAwakeable<ApprovalPayload>(decision.approvalId, approvalResult(decision));
     },
     async outcome(ctx, handle): Promise<Outcome> {
       try {

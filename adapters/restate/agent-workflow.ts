@@ -1,14 +1,27 @@
 /** The agent loop as a Restate workflow: model and tool calls in `ctx.run`, approval through an awakeable. */
 import { context, trace, type Context, type Span } from '@opentelemetry/api';
 import * as restate from '@restatedev/restate-sdk';
-import { openingMessages, runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolResult } from '../../harness/agent/index.js';
-import { isEffectTool } from '../../harness/scenario/index.js';
+import {
+  approvalResult,
+  effectKey,
+  MAX_TURNS,
+  MODEL,
+  openingMessages,
+  runTool,
+  toolArgs,
+  toolBatches,
+  toolSchemas,
+  WorldClient,
+  WorldHttpError,
+  type AgentTask,
+  type ApprovalResult,
+  type ChatMessage,
+  type ToolCall,
+  type ToolResult,
+} from '../../harness/agent/index.js';
 import { agentSpan, ATTR, chatSpan, contextFromTraceparent, currentTracing, OPERATION, replayedStepSpan, toolSpan } from '../../harness/telemetry/index.js';
 
-export interface AgentInput {
-  task: string;
-  system?: string;
-}
+export type AgentInput = AgentTask;
 
 export interface AgentOutput {
   answer: string;
@@ -24,8 +37,7 @@ export interface AgentDeps {
 /** The workflow's name at the ingress: `/agent/<runId>/run`. */
 export const AGENT = 'agent';
 
-/** The model the world's scripted model answers as (`gen_ai.request.model`). */
-export const MODEL = 'ordeal-scripted';
+export { MODEL };
 
 /** The span a step would have had, for the marker of a step answered from the journal. */
 function replayStep(name: string, step: number, attempt: number): [string, { step: number; attempt: number }, Record<string, string>] {
@@ -35,10 +47,7 @@ function replayStep(name: string, step: number, attempt: number): [string, { ste
 }
 
 /** Decision the human sends through the awakeable. */
-export interface ApprovalPayload {
-  approved: boolean;
-  values?: Record<string, unknown>;
-}
+export type ApprovalPayload = ApprovalResult;
 
 /**
  * The server's `invocation-attempt` span, from the `traceparent` it sends with the attempt, when it is in the
@@ -61,64 +70,77 @@ export function agentWorkflow(deps: AgentDeps) {
     const processing = () => (ctx as unknown as restate.internal.ContextInternal).isProcessing();
     // the SDK may run a ctx.run closure outside this async context: its step spans are parented explicitly
     const agentContext = context.active();
-    /** One journaled step: the key is Restate's durable identity of it (invocation id + journal position). */
-    const step = async <T>(name: string, point: 'llm:before' | 'tool:before', action: (key: string, seq: number, attempt: number) => Promise<T>): Promise<T> => {
+    /**
+     * One journaled step, started now: its journal position and key are taken when it is called, so steps started in
+     * call order number the same on every replay. `done` marks a step answered from the journal, and reports it journaled.
+     */
+    const start = <T>(name: string, point: 'llm:before' | 'tool:before', action: (key: string, seq: number, attempt: number) => Promise<T>) => {
       const n = ++seq;
       const key = `${ctx.request().id}:${n}`;
       let ran = false;
       let attempt = attempts.get(key) ?? 0;
-      const result = await ctx.run(name, async () => {
+      const result: restate.RestatePromise<T> = ctx.run(name, async () => {
         ran = true;
         attempt = (attempts.get(key) ?? 0) + 1;
         attempts.set(key, attempt);
         await deps.world.probe(point, { step: n, attempt, detail: { name } });
         return context.with(agentContext, () => action(key, n, attempt));
       });
-      // answered from the journal: nothing ran, and the trace says so
-      if (!ran) context.with(agentContext, () => replayedStepSpan(...replayStep(name, n, Math.max(attempt, 1))));
-      if (processing()) await deps.world.probe('step:journaled', { step: n, detail: { name } });
-      return result as T;
+      const done = async () => {
+        // answered from the journal: nothing ran, and the trace says so
+        if (!ran) context.with(agentContext, () => replayedStepSpan(...replayStep(name, n, Math.max(attempt, 1))));
+        if (processing()) await deps.world.probe('step:journaled', { step: n, detail: { name } });
+      };
+      return { result, done };
+    };
+    const step = async <T>(name: string, point: 'llm:before' | 'tool:before', action: (key: string, seq: number, attempt: number) => Promise<T>): Promise<T> => {
+      const s = start(name, point, action);
+      const result = await s.result;
+      await s.done();
+      return result;
+    };
+    const tool = (call: ToolCall) =>
+      start(`tool:${call.function.name}`, 'tool:before', (key, n, attempt) => {
+        const sent = effectKey(call.function.name, key, deps.idempotency);
+        return toolSpan(call.function.name, call.id, { step: n, attempt, ...(sent ? { idempotencyKey: sent } : {}) }, () =>
+          runTool(call, { world: deps.world, workspace: deps.workspace, step: n, attempt, ...(sent ? { idempotencyKey: sent } : {}) }),
+        );
+      });
+    const approval = async (call: ToolCall): Promise<ToolResult> => {
+      const args = toolArgs(call);
+      const { id, promise } = ctx.awakeable<ApprovalPayload>();
+      // The awakeable id is the approval id: the human's answer resolves it through the ingress.
+      await step('approval:request', 'tool:before', (_key, n, attempt) =>
+        toolSpan('request_approval', call.id, { step: n, attempt }, () => deps.world.requestApproval(id, String(args.summary ?? ''), args.payload ?? null)),
+      );
+      if (processing()) {
+        await deps.world.probe('approval:waiting', { detail: { id } });
+        // the invocation suspends while it waits: this stretch of the agent ends here
+        span.setAttribute('ordeal.waiting_for', 'approval');
+        span.end();
+      }
+      return approvalResult(await promise);
     };
 
     const messages: ChatMessage[] = [...openingMessages(input)];
-    for (let turn = 0; turn < (deps.maxTurns ?? 200); turn++) {
+    for (let turn = 0; turn < (deps.maxTurns ?? MAX_TURNS); turn++) {
       const reply = await step('llm', 'llm:before', (_key, n, attempt) => chatSpan(MODEL, { step: n, attempt }, () => deps.world.chat(messages, toolSchemas)));
       messages.push(reply.message);
       const calls = reply.message.tool_calls ?? [];
       if (calls.length === 0) return { answer: reply.message.content ?? '' };
-      for (const call of calls) {
-        let result: ToolResult;
-        if (call.function.name === 'request_approval') {
-          const args = toolArgs(call);
-          const { id, promise } = ctx.awakeable<ApprovalPayload>();
-          // The awakeable id is the approval id: the human's answer resolves it through the ingress.
-          await step('approval:request', 'tool:before', (_key, n, attempt) =>
-            toolSpan('request_approval', call.id, { step: n, attempt }, () => deps.world.requestApproval(id, String(args.summary ?? ''), args.payload ?? null)),
-          );
-          if (processing()) {
-            await deps.world.probe('approval:waiting', { detail: { id } });
-            // the invocation suspends while it waits: this stretch of the agent ends here
-            span.setAttribute('ordeal.waiting_for', 'approval');
-            span.end();
-          }
-          const decision = await promise;
-          result = { approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
-        } else {
-          result = await step(`tool:${call.function.name}`, 'tool:before', (key, n, attempt) => {
-            const sent = deps.idempotency === 'framework' && isEffectTool(call.function.name) ? { idempotencyKey: key } : {}; // only effects send the key
-            return toolSpan(call.function.name, call.id, { step: n, attempt, ...sent }, () =>
-              runTool(call, {
-                world: deps.world,
-                workspace: deps.workspace,
-                step: n,
-                attempt,
-                ...(deps.idempotency === 'framework' ? { idempotencyKey: key } : {}),
-              }),
-            );
-          });
+      // A stretch of calls runs as concurrent ctx.runs, started in call order and joined with RestatePromise.all;
+      // an approval is a barrier (toolBatches).
+      const results: ToolResult[] = [];
+      for (const batch of toolBatches(calls, (c) => c.function.name, input.toolCalls)) {
+        if ('approval' in batch) {
+          results.push(await approval(batch.approval));
+          continue;
         }
-        messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
+        const steps = batch.calls.map(tool);
+        results.push(...(await restate.RestatePromise.all(steps.map((s) => s.result))));
+        for (const s of steps) await s.done();
       }
+      for (const [i, call] of calls.entries()) messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(results[i]) });
     }
     throw new restate.TerminalError('agent: too many turns');
   };

@@ -2,12 +2,10 @@
 import { trace } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
-import { isEffectTool } from '../../harness/scenario/index.js';
+import { effectKey, MODEL, runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
 import { ATTR, chatSpan, toolSpan, type StepIdentity } from '../../harness/telemetry/index.js';
 
-/** The world's scripted model, as the other adapters name it in `chat` spans. */
-export const MODEL = 'ordeal-scripted';
+export { MODEL };
 
 export interface ActivityDeps {
   world: WorldClient;
@@ -42,8 +40,8 @@ export function createActivities(deps: ActivityDeps) {
       if (!info.workflowExecution) throw ApplicationFailure.nonRetryable('runToolCall runs only inside the agent workflow', 'NonRetryable');
       const { workflowId, runId } = info.workflowExecution;
       // Temporal's identity of this step: the same on every retry of the activity, different for every other step.
-      const key = deps.idempotency === 'framework' ? `${workflowId}/${runId}/${info.activityId}` : undefined;
-      const id = stepOf(key && isEffectTool(call.function.name) ? key : undefined); // only effects send the key
+      const key = effectKey(call.function.name, `${workflowId}/${runId}/${info.activityId}`, deps.idempotency);
+      const id = stepOf(key);
       return heartbeating(() =>
         toolSpan(call.function.name, call.id, id, () =>
           runTool(call, {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
 import { workerEnv } from '../../harness/run/adapter.js';
+import { agentTask, approvalResult } from '../../harness/agent/index.js';
 import { HarnessError } from '../../harness/errors.js';
 import type { Outcome } from '../../harness/store/types.js';
 import { distRoot } from '../../harness/paths.js';
@@ -35,14 +36,14 @@ export function temporalAdapter(): Adapter {
     async submit(ctx) {
       const { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts, workflowTaskMs } = parseAdapterOptions(temporalManifest, ctx.options);
       const timeouts = { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts };
-      const input: AgentInput = { task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}), timeouts };
+      const input: AgentInput = { ...agentTask(ctx.scenario, ctx.options), timeouts };
       const c = await client(ctx);
       // The run id is the workflow id: Temporal refuses a second start of the same id, so a retried submit is harmless.
       await c.workflow.start(WORKFLOW_TYPE, { workflowId: ctx.runId, taskQueue: TASK_QUEUE, args: [input], workflowTaskTimeout: workflowTaskMs });
       return { id: ctx.runId };
     },
     async approve(ctx, handle: RunHandle, decision) {
-      const d: ApprovalDecisionSignal = { approvalId: decision.approvalId, approved: decision.approved, ...(decision.values ? { values: decision.values } : {}) };
+      const d: ApprovalDecisionSignal = { approvalId: decision.approvalId, ...approvalResult(decision) };
       await (await client(ctx)).workflow.getHandle(handle.id).signal(APPROVAL_SIGNAL, d);
     },
     async outcome(ctx, handle): Promise<Outcome> {

@@ -14,7 +14,9 @@ export const workflowsPath = join(here, 'workflows.js');
 export async function workflowBundlePath(interceptorModules: string[] = []): Promise<string> {
   const require = createRequire(import.meta.url);
   const hash = createHash('sha256');
-  for (const f of [workflowsPath, join(here, 'shared.js')]) hash.update(readFileSync(f));
+  // the workflow's own modules (harness/agent's sandbox-safe ones included): a change to any of them rebuilds the bundle
+  for (const f of [workflowsPath, join(here, 'shared.js'), ...['conversation.js', 'loop.js'].map((m) => join(here, '../../harness/agent', m))])
+    hash.update(readFileSync(f));
   hash.update(JSON.stringify(interceptorModules));
   hash.update(String((require('@temporalio/workflow/package.json') as { version: string }).version));
   const dir = join(packageRoot, 'node_modules', '.cache', 'ordeal-temporal');

@@ -1,15 +1,14 @@
 /** Names and types shared by the workflow bundle, the worker and the client (no Node imports: it is bundled). */
 
 import type { Sinks } from '@temporalio/workflow';
+import type { AgentTask } from '../../harness/agent/conversation.js';
 
 export const TASK_QUEUE = 'ordeal-agent';
 export const NAMESPACE = 'default';
 export const WORKFLOW_TYPE = 'agentWorkflow';
 export const APPROVAL_SIGNAL = 'approval';
 
-export interface AgentInput {
-  task: string;
-  system?: string;
+export interface AgentInput extends AgentTask {
   /** Activity timeouts and retries, chosen by the adapter options (see manifest.ts). */
   timeouts: ActivityTimeouts;
 }

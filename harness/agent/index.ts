@@ -1,8 +1,11 @@
 export type { WorkerEnv } from './env.js';
 export type { AgentTask } from './conversation.js';
 export { openingMessages, DEFAULT_SYSTEM_PROMPT } from './conversation.js';
+export type { ApprovalResult, ToolBatch, ToolCallsMode } from './loop.js';
+export { APPROVAL_TOOL, approvalResult, MAX_TURNS, MODEL, retryDelayMs, STEP_RETRY, TOOL_CALLS_MODES, toolBatches } from './loop.js';
+export { agentTask, toolCallsOf } from './options.js';
 export { readWorkerEnv, exitWithParent } from './env.js';
 export type { ChatMessage, ChatReply, ToolCall } from './world-client.js';
 export { WorldClient, WorldHttpError, parseRetryAfter } from './world-client.js';
 export type { ToolContext, ToolResult } from './tools.js';
-export { runTool, runShell, toolArgs, toolSchemas, toolTimeoutMs, PARTIAL_EXIT } from './tools.js';
+export { effectKey, runTool, runShell, toolArgs, toolSchemas, toolTimeoutMs, PARTIAL_EXIT } from './tools.js';

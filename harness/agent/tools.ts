@@ -28,6 +28,14 @@ export function toolArgs(call: ToolCall): Record<string, unknown> {
   }
 }
 
+/**
+ * The `Idempotency-Key` a tool call sends: the step's durable key, for effects only and only with framework
+ * idempotency (`--idempotency none` sends none). Reads and the shell never send one.
+ */
+export function effectKey(tool: string, stepKey: string, idempotency: 'framework' | 'none'): string | undefined {
+  return idempotency === 'framework' && isEffectTool(tool) ? stepKey : undefined;
+}
+
 /** Runs one tool call (all but `request_approval`, which each framework waits for in its own way). */
 export async function runTool(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
   const name = call.function.name;

@@ -3,6 +3,7 @@
  * into typed values with defaults, refusing an unknown option or a bad value (UsageError ORD-110). Light: no imports
  * beyond the errors, so manifests and workers may use it.
  */
+import { TOOL_CALLS_MODES } from '../agent/loop.js';
 import { UsageError } from '../errors.js';
 
 /** Options as the command line, a gate config or a worker's ORDEAL_OPTIONS give them. */
@@ -74,7 +75,7 @@ export type ParsedOptions<S extends OptionSchema> = {
 export const sharedOptions = {
   toolCalls: {
     type: 'choice',
-    choices: ['concurrent', 'sequential'],
+    choices: TOOL_CALLS_MODES,
     default: 'concurrent',
     description: 'how the agent loop runs the tool calls of one model turn: all at once, or one after the other',
   },

@@ -16,6 +16,8 @@ export interface Span {
   spanId: string;
   parentSpanId?: string;
   name: string;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
   attributes: Record<string, unknown>;
   resource: Record<string, unknown>;
 }

@@ -1,0 +1,98 @@
+// One loop semantics on every adapter: a turn's tool calls run at once by default, one after another with
+// --opt toolCalls=sequential, and concurrent effects keep their framework keys across a worker kill.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ordeal, root, tempDir } from '../helpers/cli.js';
+import { engineInstalled, history, ledger, runOne, spans, type Span } from '../helpers/run-folder.js';
+
+/** Turn 1: two shell calls that each wait (up to 5 s) for the other to start; turn 2: two effects. */
+const scenario = join(root, 'test/fixtures/parallel-tools.json');
+/** One turn: read a resource, ask for approval, send an email. */
+const withApproval = join(root, 'test/fixtures/parallel-approval.json');
+
+const setups: { name: string; engine?: string; args: string[] }[] = [
+  { name: 'reference', args: ['--adapter', 'reference'] },
+  { name: 'langgraph (StateGraph)', args: ['--adapter', 'langgraph'] },
+  { name: 'langgraph (functional API)', args: ['--adapter', 'langgraph', '--opt', 'api=functional'] },
+  { name: 'restate', engine: 'restate', args: ['--adapter', 'restate'] },
+  // a 2 s heartbeat timeout: a killed worker's activities are noticed in seconds (README: "Temporal")
+  { name: 'temporal', engine: 'temporal', args: ['--adapter', 'temporal', '--opt', 'heartbeatMs=2000'] },
+  { name: 'dapr', engine: 'durabletask', args: ['--adapter', 'dapr'] },
+];
+
+/** The calls of one tool as they ran (spans answered from a journal left out): start and end, ns since the epoch. */
+function ran(dir: string, tool: string): { id: unknown; start: bigint; end: bigint }[] {
+  return spans(dir)
+    .filter((s: Span) => s.name === `execute_tool ${tool}` && s.attributes['ordeal.replayed'] !== true)
+    .map((s) => ({ id: s.attributes['gen_ai.tool.call.id'], start: BigInt(s.startTimeUnixNano), end: BigInt(s.endTimeUnixNano) }))
+    .sort((a, b) => (a.start < b.start ? -1 : 1));
+}
+
+/** Each call started before every other one had finished. */
+const overlap = (calls: { start: bigint; end: bigint }[]) => calls.every((a) => calls.every((b) => a === b || (a.start < b.end && b.start < a.end)));
+/** Each call started only after the one before it had finished. */
+const oneAfterAnother = (calls: { start: bigint; end: bigint }[]) => calls.every((c, i) => i === 0 || calls[i - 1]!.end <= c.start);
+
+const calm = join(tempDir(), 'calm.json');
+writeFileSync(calm, '[]');
+
+for (const setup of setups) {
+  const engine = setup.engine ? engineInstalled(setup.engine) : { installed: true, skipReason: '' };
+  describe.skipIf(!engine.installed)(`loop shape on ${setup.name}${engine.installed ? '' : ` — skipped: ${engine.skipReason}`}`, () => {
+    const run = (args: string[]) => runOne([...setup.args, '--scenario', scenario, ...args]);
+
+    it('runs the tool calls of one turn at once by default', async () => {
+      const { code, stderr, c } = await run(['--schedule', calm]);
+      expect(code, stderr).toBe(0);
+      const shells = ran(c.runDir, 'shell');
+      expect(shells).toHaveLength(2);
+      expect(overlap(shells), JSON.stringify(shells, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).toBe(true);
+    });
+
+    it('runs them one after another with --opt toolCalls=sequential', async () => {
+      const { code, stderr, c } = await run(['--schedule', calm, '--opt', 'toolCalls=sequential']);
+      expect(code, stderr).toBe(0);
+      for (const tool of ['shell', 'send_email', 'post_comment']) expect(ran(c.runDir, tool).length, tool).toBeGreaterThan(0);
+      const shells = ran(c.runDir, 'shell');
+      const effects = [...ran(c.runDir, 'send_email'), ...ran(c.runDir, 'post_comment')].sort((a, b) => (a.start < b.start ? -1 : 1));
+      expect(shells).toHaveLength(2);
+      expect(oneAfterAnother(shells)).toBe(true);
+      expect(oneAfterAnother(effects)).toBe(true);
+    });
+
+    it('waits for an approval among the calls: the calls before it finish first, the calls after it start once the human answered', async () => {
+      const { code, stderr, c } = await runOne([...setup.args, '--scenario', withApproval, '--schedule', calm]);
+      expect(code, stderr).toBe(0);
+      const h = history(c.runDir);
+      const read = h.findIndex((o) => o.f === 'resource' && o.type === 'ok');
+      const requested = h.findIndex((o) => o.f === 'approval' && o.value.event === 'requested');
+      const decided = h.findIndex((o) => o.f === 'approval' && o.value.event === 'decided');
+      const email = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke');
+      expect([read, requested, decided, email].every((i) => i >= 0), JSON.stringify({ read, requested, decided, email })).toBe(true);
+      expect(read).toBeLessThan(requested);
+      expect(decided).toBeLessThan(email);
+    });
+
+    it('applies each of two concurrent effects once when the worker dies after the first, each with its own framework key', async () => {
+      const { code, stderr, c } = await run(['--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
+      expect(code, stderr).toBe(0);
+      const entries = ledger(c.runDir);
+      expect(entries.filter((e) => e.outcome === 'applied').map((e) => e.effect).sort()).toEqual(['comment:issue-7', 'email:checked']);
+      const keys = new Map(entries.map((e) => [e.effect, e.key]));
+      expect(keys.get('email:checked')).toBeTruthy();
+      expect(keys.get('comment:issue-7')).toBeTruthy();
+      expect(keys.get('email:checked')).not.toBe(keys.get('comment:issue-7'));
+      // a retried request carries the key of its first one
+      for (const e of entries) expect(e.key).toBe(keys.get(e.effect));
+    });
+  });
+}
+
+describe('--opt toolCalls', () => {
+  it('refuses a value other than concurrent or sequential, naming the option (exit 2)', async () => {
+    const r = await ordeal(['run', '--adapter', 'reference', '--scenario', scenario, '--schedule', calm, '--opt', 'toolCalls=parallel', '--out', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--opt toolCalls=parallel: expected concurrent or sequential');
+  });
+});
