@@ -81,7 +81,7 @@ export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promis
 /** `--otlp-endpoint`: an http(s) URL, else a usage error naming what is expected. */
 export function checkOtlpEndpoint(v: unknown): string {
   const s = Array.isArray(v) ? v[v.length - 1] : v;
-  let ok = false;
+  let ok: boolean;
   try {
     ok = ['http:', 'https:'].includes(new URL(String(s)).protocol);
   } catch {
