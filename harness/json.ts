@@ -1,4 +1,4 @@
-/** Plain JSON values: telling an object from an array or null, and a canonical text for comparing values. */
+/** Plain JSON values: telling an object from an array or null, a canonical text for comparing values, a value as text. */
 
 /** A plain object (not null, not an array). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -19,4 +19,11 @@ function sortKeys(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
   return out;
+}
+
+/** A JSON value as text for a message or a key: a string as it is, anything else as its JSON (never `[object Object]`). */
+export function textOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint') return v.toString();
+  return JSON.stringify(v) ?? String(v);
 }

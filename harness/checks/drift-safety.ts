@@ -1,4 +1,5 @@
 /** No effect was applied on the basis of a resource version that had changed since it was read (ARCHITECTURE.md § Checker contract). */
+import { textOf } from '../json.js';
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { indexOf, num, opsOf, valueOf } from './util.js';
@@ -37,7 +38,7 @@ function check(run: RunRecord): CheckResult {
     }
     if (op.f !== 'effect' || typeof op.id !== 'string') return;
     if (op.type === 'invoke') {
-      invokes.set(op.id, { effect: typeof v.effect === 'string' ? v.effect : String(v.type ?? 'effect'), op: at.op, position });
+      invokes.set(op.id, { effect: typeof v.effect === 'string' ? v.effect : textOf(v.type ?? 'effect'), op: at.op, position });
       return;
     }
     if (v.outcome !== 'applied') return;

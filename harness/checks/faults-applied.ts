@@ -1,4 +1,5 @@
 /** Did the schedule happen as asked? A fault that failed to fire leaves the case untested, so the verdict cannot be true. */
+import { textOf } from '../json.js';
 import type { RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { indexOf, opsOf, valueOf } from './util.js';
@@ -16,7 +17,7 @@ export const faultsApplied: Checker = {
         const v = valueOf(op);
         return {
           kind: 'fault-failed',
-          message: `fault ${String(v.fault)}@${String(v.at)} could not be applied: ${String(v.error ?? 'no reason recorded')}.`,
+          message: `fault ${String(v.fault)}@${String(v.at)} could not be applied: ${textOf(v.error ?? 'no reason recorded')}.`,
           witnesses: { ops: [indexOf(op, position)] },
         };
       });

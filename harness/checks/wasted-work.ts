@@ -1,4 +1,5 @@
 /** How much was redone after recovery: re-executed steps, repeated model calls, tokens re-spent (ARCHITECTURE.md § Checker contract). */
+import { textOf } from '../json.js';
 import type { Op, RunRecord } from '../store/types.js';
 import type { Checker, CheckResult } from './types.js';
 import { indexOf, num, opsOf, valueOf } from './util.js';
@@ -31,11 +32,11 @@ export function modelCalls(history: unknown): ModelCalls {
     const v = valueOf(op);
     if (op.type === 'invoke') {
       calls++;
-      if (!answered.has(String(v.turn))) return;
+      if (!answered.has(textOf(v.turn))) return;
       repeated.push(indexOf(op, position));
       const done = typeof op.id === 'string' ? completions.get(op.id) : undefined;
       respentTokens += (num(done?.promptTokens) ?? num(v.promptTokens) ?? 0) + (num(done?.completionTokens) ?? 0);
-    } else if (op.type === 'ok' && v.turn !== undefined) answered.add(String(v.turn));
+    } else if (op.type === 'ok' && v.turn !== undefined) answered.add(textOf(v.turn));
   });
   return { calls, answeredTurns: answered.size, repeated, respentTokens };
 }
@@ -50,7 +51,7 @@ function redone(history: Op[]): { reexecuted: number[]; workerStarts: number } {
     if (op.f === 'probe' && WORK_POINTS.has(String(v.point)) && v.step !== undefined && v.step !== null) {
       // A probe replayed from the journal did no work; only real executions count.
       if (v.replayed === true) return;
-      const key = `${String(v.point)}|${String(v.step)}`;
+      const key = `${String(v.point)}|${textOf(v.step)}`;
       const seen = executions.get(key) ?? 0;
       if (seen > 0) reexecuted.push(indexOf(op, position));
       executions.set(key, seen + 1);

@@ -1,4 +1,5 @@
 /** The final workspace equals the expected one: no half-applied shell command left behind (ARCHITECTURE.md § Checker contract). */
+import { textOf } from '../json.js';
 import type { RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { isRecord } from './util.js';
@@ -40,10 +41,9 @@ function check(run: RunRecord): CheckResult {
     } else if (!has) {
       anomalies.push({ kind: 'missing-file', message: `${path} should exist at the end of the run but is missing.`, witnesses: {} });
     } else if (got !== want) {
-      const text = typeof got === 'string' ? got : JSON.stringify(got) ?? String(got);
-      anomalies.push({
+            anomalies.push({
         kind: 'workspace-mismatch',
-        message: `${path} differs from the expected content: ${firstDifference(String(want), text)}.`,
+        message: `${path} differs from the expected content: ${firstDifference(textOf(want), textOf(got))}.`,
         witnesses: {},
       });
     }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { adapterManifest, adapterManifests, checkAdapterOptions } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
+import { textOf } from '../json.js';
 import { runCase, type CaseResult } from '../run/run-case.js';
 import type { PlannedCase } from '../run/plan.js';
 import { firstAnomaly, scheduleLabel, summarize, unfiredNote, type CaseSummary } from '../run/summary.js';
@@ -19,7 +20,7 @@ export function caseOptions(argv: { opt?: string[]; adapter?: string; [flag: str
       const v = argv[flag];
       if (v === undefined) continue;
       if (adapter !== m.name) throw new UsageError(`--${flag} is an option of the ${m.name} adapter; add --adapter ${m.name}`, 'ORD-107');
-      out[opt] = String(v);
+      out[opt] = textOf(Array.isArray(v) ? v.at(-1) : v); // given twice: the last one counts, as for --otlp-endpoint
     }
   return checkAdapterOptions(adapter, out);
 }
@@ -80,7 +81,7 @@ export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promis
 /** `--otlp-endpoint`: an http(s) URL, else a usage error naming what is expected. */
 export function checkOtlpEndpoint(v: unknown): string {
   const s = Array.isArray(v) ? v[v.length - 1] : v;
-  let ok = false;
+  let ok: boolean;
   try {
     ok = ['http:', 'https:'].includes(new URL(String(s)).protocol);
   } catch {

@@ -24,7 +24,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 let cli = yargs(hideBin(process.argv)).scriptName('ordeal');
-for (const add of commands) cli = add(cli) as typeof cli;
+for (const add of commands) cli = add(cli);
 try {
   await cli
     .demandCommand(1, 'give a command: run, check, replay, report, bench, engines, gate or list (see --help)')

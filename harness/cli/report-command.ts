@@ -16,6 +16,8 @@ function readBench(file: string): BenchResult {
   return v as unknown as BenchResult;
 }
 
+const DEFAULT_FORMAT: ReportFormat = 'html';
+
 export function reportCommand(y: Argv) {
   return y.command(
     'report <runs..>',
@@ -23,12 +25,12 @@ export function reportCommand(y: Argv) {
     (a) =>
       a
         .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'run folders, or directories that hold run folders' })
-        .option('format', { choices: Object.keys(renderers) as ReportFormat[], default: 'html' as ReportFormat, describe: 'html (self-contained), md (PR comments, CI summaries), json (everything), junit (CI test results)' })
+        .option('format', { choices: Object.keys(renderers) as ReportFormat[], default: DEFAULT_FORMAT, describe: 'html (self-contained), md (PR comments, CI summaries), json (everything), junit (CI test results)' })
         .option('out', { type: 'string', describe: 'write to this file instead of stdout' })
         .option('bench', { type: 'string', describe: 'a bench.json written by ordeal bench: adds the benchmark section and chart (html, json)' })
         .example('$0 report runs/ --format html --out report.html', 'the side-by-side report of every run in runs/'),
     (argv) => {
-      const text = renderReport(argv.runs as string[], argv.format, argv.bench ? readBench(argv.bench) : undefined);
+      const text = renderReport(argv.runs, argv.format, argv.bench ? readBench(argv.bench) : undefined);
       if (!argv.out) {
         process.stdout.write(text);
         return;

@@ -1,6 +1,8 @@
+import { stripVTControlCharacters } from 'node:util';
+
 /** A plain text table: columns padded to the widest cell, long cells cut. */
 export function table(header: string[], rows: string[][], maxWidth = 70): string {
-  const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+  const visible = (s: string) => stripVTControlCharacters(s).length;
   const cut = (s: string) => (visible(s) > maxWidth ? s.slice(0, maxWidth - 1) + '…' : s);
   const cells = [header, ...rows].map((r) => r.map(cut));
   const widths = header.map((_, i) => Math.max(...cells.map((r) => visible(r[i] ?? ''))));

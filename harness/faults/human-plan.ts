@@ -8,8 +8,8 @@ export function humanPlan(scenario: Scenario, schedule: Schedule): HumanPlan {
   const h = scenario.human ?? { decision: 'approve' as const };
   let plan: HumanPlan = { approved: h.decision === 'approve', delayMs: h.delayMs ?? 0, times: 1 };
   for (const spec of schedule) {
-    const change = faults[spec.fault]?.human;
-    if (change) plan = change(spec, plan);
+    const fault = faults[spec.fault];
+    if (fault?.human) plan = fault.human(spec, plan);
   }
   return plan;
 }

@@ -14,7 +14,7 @@ export const killEngine = defineFault({
   async fire(ctx, p) {
     if (!ctx.killEngine || !ctx.startEngine) throw new HarnessError('kill-engine: this adapter has no engine process', 'ORD-305');
     await ctx.killEngine(p.target);
-    const start = ctx.startEngine;
+    const start = ctx.startEngine.bind(ctx);
     return {
       release: { type: 'continue' },
       after: async () => {

@@ -1,5 +1,5 @@
 import { InputError, UsageError } from '../errors.js';
-import { isRecord } from '../json.js';
+import { isRecord, textOf } from '../json.js';
 import type { FaultSpec, Schedule } from '../store/types.js';
 import { killEngine } from './kill-engine.js';
 import { killWorker } from './kill-worker.js';
@@ -78,7 +78,7 @@ export function validateSchedule(raw: unknown, where: string): Schedule {
 export function formatFault(spec: FaultSpec): string {
   const params = Object.entries(spec)
     .filter(([k]) => k !== 'fault' && k !== 'at')
-    .map(([k, v]) => `,${k}=${v}`)
+    .map(([k, v]) => `,${k}=${textOf(v)}`)
     .join('');
   return `${spec.fault}@${spec.at}${params}`;
 }

@@ -101,9 +101,10 @@ export interface FaultDefinition<S extends ParamSchema> {
   needsProxy?: boolean;
   /** Checks between parameters, after each was checked on its own; throws an InputError naming them. */
   validate?(p: Params<S>): void;
-  proxyTarget?(p: Params<S>): NetTarget;
-  workerEnv?(p: Params<S>): Record<string, string>;
-  human?(p: Params<S>, plan: HumanPlan): HumanPlan;
+  // called detached from the definition (defineFault wraps them), so they must not use `this`
+  proxyTarget?(this: void, p: Params<S>): NetTarget;
+  workerEnv?(this: void, p: Params<S>): Record<string, string>;
+  human?(this: void, p: Params<S>, plan: HumanPlan): HumanPlan;
   fire(ctx: FaultContext, p: Params<S>, trigger: Trigger): Promise<Firing>;
 }
 

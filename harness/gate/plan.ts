@@ -62,7 +62,9 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
       const seen = new Set<string>();
       for (const schedule of [...schedules, ...points]) {
         const key = JSON.stringify(schedule);
-        if (!seen.has(key)) seen.add(key), cases.push({ adapter: name, scenario, schedule });
+        if (seen.has(key)) continue;
+        seen.add(key);
+        cases.push({ adapter: name, scenario, schedule });
       }
     }
     for (const idempotency of config.idempotency) items.push({ idempotency, options, cases });

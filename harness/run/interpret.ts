@@ -70,7 +70,7 @@ export async function tearDown(o: CaseOptions, folder: CaseFolder, running: Runn
   await running.net?.stop();
   await running.world?.stop();
   await o.adapter.close?.();
-  history.append({ time: now(), process: 'orchestrator', type: 'info', f: 'outcome', value: outcome as unknown as Record<string, unknown> });
+  history.append({ time: now(), process: 'orchestrator', type: 'info', f: 'outcome', value: outcome });
   history.close();
   info.finishedAt = new Date().toISOString();
   writeJsonAtomic(join(folder.dir, FILES.run), info);

@@ -108,7 +108,7 @@ export class CaseProcesses {
     } catch (e) {
       if (e instanceof EngineExited) throw e;
       const log = tail(join(this.ctx.runDir, FILES.logs, 'engine.log'));
-      throw new Error(`${(e as Error).message}${log ? `; the end of its log:\n${log}` : ''}`);
+      throw new Error(`${(e as Error).message}${log ? `; the end of its log:\n${log}` : ''}`, { cause: e });
     } finally {
       stop.abort();
     }
@@ -147,9 +147,9 @@ export class CaseProcesses {
   /** Stops everything at the end of the case: worker first, then engine (once it has settled), then its companions. */
   async stopAll(): Promise<void> {
     this.stopping = true;
-    const settle = this.spec?.settle;
+    const spec = this.spec;
     const engine = this.link.engine;
-    if (settle && this.engine.proc && engine) await settle(this.ctx, engine).catch(() => undefined);
+    if (spec?.settle && this.engine.proc && engine) await spec.settle(this.ctx, engine).catch(() => undefined);
     await this.stopRoles([this.worker, this.engine, ...this.companions.values()]);
   }
 

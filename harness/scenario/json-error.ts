@@ -1,3 +1,10 @@
+/** Where the scan found the text is not JSON. */
+class NotJsonAt extends Error {
+  constructor(readonly at: number) {
+    super(`not JSON at offset ${at}`);
+  }
+}
+
 /** Finds where a JSON text stops being JSON, since Node 20's JSON.parse messages do not say. */
 export function jsonErrorOffset(text: string): number {
   let i = 0;
@@ -5,7 +12,7 @@ export function jsonErrorOffset(text: string): number {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
   const fail = (): never => {
-    throw i;
+    throw new NotJsonAt(i);
   };
   const lit = (word: string) => (text.startsWith(word, i) ? (i += word.length) : fail());
   const str = () => {
@@ -62,7 +69,7 @@ export function jsonErrorOffset(text: string): number {
     value();
     ws();
     return i < text.length ? i : -1;
-  } catch (at) {
-    return typeof at === 'number' ? at : -1;
+  } catch (e) {
+    return e instanceof NotJsonAt ? e.at : -1;
   }
 }

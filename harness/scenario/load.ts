@@ -12,7 +12,7 @@ export function parseJsonFile(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e}); expected a readable JSON file`, 'ORD-202');
+    throw new InputError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)}); expected a readable JSON file`, 'ORD-202');
   }
   try {
     return JSON.parse(text);

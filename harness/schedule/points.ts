@@ -39,7 +39,7 @@ function approvalFields(calls: { tool: string; args?: Record<string, unknown> }[
     if (!isRecord(payload)) continue;
     for (const [k, v] of Object.entries(payload)) {
       const scalar = typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('{{'));
-      if (scalar && !(k in out)) out[k] = v as string | number | boolean;
+      if (scalar && !(k in out)) out[k] = v;
     }
   }
   return out;

@@ -33,7 +33,7 @@ export class HistoryWriter {
     this.fd = openSync(file, 'a');
   }
   append(op: Omit<Op, 'index'>): Op {
-    const full = { index: this.ops.length, ...op } as Op;
+    const full = { index: this.ops.length, ...op };
     this.ops.push(full);
     if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(full) + '\n');
     return full;

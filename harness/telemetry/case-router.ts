@@ -40,6 +40,6 @@ export class CaseRouter implements SpanExporter {
   }
 
   async forceFlush(): Promise<void> {
-    await Promise.allSettled([...this.routes.values()].flat().map((e) => e.forceFlush?.()));
+    await Promise.allSettled([...this.routes.values()].flat().map((e) => e.forceFlush?.() ?? Promise.resolve()));
   }
 }

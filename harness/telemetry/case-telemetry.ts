@@ -3,6 +3,7 @@ import { context, SpanStatusCode, trace, type Attributes, type Context, type Spa
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { textOf } from '../json.js';
 import type { HistoryWriter, Op, Outcome } from '../store/index.js';
 import { ATTR } from './attributes.js';
 import { CaseRouter } from './case-router.js';
@@ -91,13 +92,13 @@ export class CaseTelemetry {
     if (op.f === 'start') {
       this.begin(`process:${op.process}`, `ordeal.process ${op.process}`, op, { [ATTR.process]: op.process, 'process.pid': Number(v.pid ?? op.pid ?? 0) });
     } else if (op.f === 'death') {
-      const attrs: Attributes = { [ATTR.process]: op.process, 'ordeal.expected': v.expected === true, ...(v.signal ? { 'ordeal.signal': String(v.signal) } : {}), ...(typeof v.code === 'number' ? { 'process.exit.code': v.code } : {}) };
+      const attrs: Attributes = { [ATTR.process]: op.process, 'ordeal.expected': v.expected === true, ...(v.signal ? { 'ordeal.signal': textOf(v.signal) } : {}), ...(typeof v.code === 'number' ? { 'process.exit.code': v.code } : {}) };
       this.root.addEvent('process.death', attrs, at(op));
       this.close(`process:${op.process}`, op, attrs, v.expected === true ? undefined : 'died unexpectedly');
     } else if (op.f === 'fault' && op.type === 'invoke') {
       this.begin(`fault:${op.id}`, `ordeal.fault ${String(v.fault)}`, op, { [ATTR.fault]: String(v.fault), 'ordeal.fault.at': String(v.at), 'ordeal.fault.index': Number(v.index ?? 0) });
     } else if (op.f === 'fault') {
-      this.close(`fault:${op.id}`, op, {}, op.type === 'fail' ? String(v.error ?? 'fault failed') : undefined);
+      this.close(`fault:${op.id}`, op, {}, op.type === 'fail' ? textOf(v.error ?? 'fault failed') : undefined);
     } else if (op.f === 'approval' && v.event === 'requested') {
       this.begin(`approval:${String(v.id)}`, 'ordeal.approval', op, { 'ordeal.approval.id': String(v.id) });
     } else if (op.f === 'approval' && v.event === 'decided') {

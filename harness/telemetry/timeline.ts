@@ -1,5 +1,6 @@
 /** The timeline of one case, built from its run folder: lanes per process incarnation, and what happened on each. */
 import type { Op, RunRecord, SpanRecord } from '../store/index.js';
+import { textOf } from '../json.js';
 import { ATTR } from './attributes.js';
 
 export interface Lane {
@@ -40,10 +41,10 @@ const nanosToMs = (n: string): number => Number(BigInt(n) / 1000n) / 1000;
 
 function stepText(s: SpanRecord): string {
   const a = s.attributes;
-  const parts = [s.name, `step ${String(a[ATTR.step])}`, `attempt ${String(a[ATTR.attempt] ?? 1)}`];
-  if (a[ATTR.inputTokens] !== undefined) parts.push(`${String(a[ATTR.inputTokens])}→${String(a[ATTR.outputTokens] ?? 0)} tokens`);
+  const parts = [s.name, `step ${String(a[ATTR.step])}`, `attempt ${textOf(a[ATTR.attempt] ?? 1)}`];
+  if (a[ATTR.inputTokens] !== undefined) parts.push(`${String(a[ATTR.inputTokens])}→${textOf(a[ATTR.outputTokens] ?? 0)} tokens`);
   if (a[ATTR.idempotencyKey]) parts.push(`key ${String(a[ATTR.idempotencyKey])}`);
-  if (a['error.type']) parts.push(`failed (${String(a['error.type'])})`);
+  if (a['error.type']) parts.push(`failed (${textOf(a['error.type'])})`);
   return parts.join(' · ');
 }
 
@@ -68,17 +69,20 @@ export function buildTimeline(run: RunRecord): Timeline {
     if (op.f === 'start') {
       const l = lane(op.process, at);
       l.start = at;
-      if (typeof v.pid === 'number') (l.pid = v.pid), byPid.set(v.pid, op.process);
+      if (typeof v.pid === 'number') {
+        l.pid = v.pid;
+        byPid.set(v.pid, op.process);
+      }
       if (op.process !== 'world') events.push({ at, lane: op.process, kind: 'start', text: `started (pid ${String(v.pid)})` });
     } else if (op.f === 'death') {
       const l = lane(op.process, at);
       l.end = at;
-      l.ended = v.signal ? `killed (${String(v.signal)}${v.expected ? '' : ', unexpected'})` : v.expected ? `exited ${String(v.code)}` : `crashed (exit ${String(v.code)})`;
+      l.ended = v.signal ? `killed (${textOf(v.signal)}${v.expected ? '' : ', unexpected'})` : v.expected ? `exited ${String(v.code)}` : `crashed (exit ${String(v.code)})`;
       events.push({ at, lane: op.process, kind: 'death', text: `✖ ${l.ended}` });
     } else if (op.f === 'fault') {
       const what = `${String(v.fault)}@${String(v.at)}`;
       if (op.type === 'invoke') events.push({ at, lane: 'nemesis', kind: 'fault', text: `⚡ fault ${what} fires` });
-      else events.push({ at, lane: 'nemesis', kind: 'fault', text: op.type === 'ok' ? `fault ${what} done` : `fault ${what} failed: ${String(v.error)}` });
+      else events.push({ at, lane: 'nemesis', kind: 'fault', text: op.type === 'ok' ? `fault ${what} done` : `fault ${what} failed: ${textOf(v.error)}` });
       lane('nemesis', at);
     } else if (op.f === 'approval' && (v.event === 'requested' || v.event === 'decided')) {
       const who = op.process === 'unknown' ? 'human' : laneOfOp(op);
@@ -86,13 +90,13 @@ export function buildTimeline(run: RunRecord): Timeline {
       events.push({ at, lane: who, kind: 'approval', text: v.event === 'requested' ? `✋ approval requested (${String(v.id)})` : `✔ approval ${v.approved === false ? 'rejected' : 'granted'} (${String(v.id)})` });
     } else if (op.f === 'outcome') {
       lane('orchestrator', at);
-      events.push({ at, lane: 'orchestrator', kind: 'outcome', text: `outcome: ${String(v.status)}${v.error ? ` (${String(v.error)})` : ''}` });
+      events.push({ at, lane: 'orchestrator', kind: 'outcome', text: `outcome: ${String(v.status)}${v.error ? ` (${textOf(v.error)})` : ''}` });
     }
   }
   for (const s of run.spans) {
     if (s.attributes[ATTR.step] === undefined) continue;
     const pid = Number(s.resource['process.pid']);
-    const name = byPid.get(pid) ?? `${String(s.resource['service.name'] ?? 'process')} pid ${pid}`;
+    const name = byPid.get(pid) ?? `${textOf(s.resource['service.name'] ?? 'process')} pid ${pid}`;
     const at = rel(nanosToMs(s.startTimeUnixNano));
     lane(name, at);
     const replayed = s.attributes[ATTR.replayed] === true;
@@ -115,7 +119,7 @@ export function buildTimeline(run: RunRecord): Timeline {
     events.push({ at: rel(e.time), lane: name, kind: dup ? 'duplicate' : 'effect', text: `$ effect ${e.effect} (${e.type}) ${how}${e.key ? ` · key ${e.key}` : ' · no key'}` });
   }
   events.sort((a, b) => a.at - b.at);
-  const services = [...new Set(run.spans.map((s) => String(s.resource['service.name'] ?? '?')))];
+  const services = [...new Set(run.spans.map((s) => textOf(s.resource['service.name'] ?? '?')))];
   return {
     runDir: run.dir,
     scenario: run.info.scenario,

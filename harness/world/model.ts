@@ -1,7 +1,7 @@
 /** The cassette player: answers an OpenAI chat conversation with the scenario's scripted turn. */
 import { leafTurns, selectTurn, type PlainTurn, type Turn } from '../scenario/index.js';
 import { badField } from './http-error.js';
-import { isRecord } from '../json.js';
+import { isRecord, textOf } from '../json.js';
 import type { Json } from './fields.js';
 import { resolveString, resolveTemplates } from './templates.js';
 
@@ -53,7 +53,7 @@ function messageChars(m: ChatMessage): number {
   let n = contentText(m.content).length;
   if (Array.isArray(m.tool_calls))
     for (const c of m.tool_calls)
-      if (isRecord(c) && isRecord(c.function)) n += String(c.function.name ?? '').length + String(c.function.arguments ?? '').length;
+      if (isRecord(c) && isRecord(c.function)) n += textOf(c.function.name ?? '').length + textOf(c.function.arguments ?? '').length;
   return n;
 }
 

@@ -53,7 +53,7 @@ export const ExportTraceServiceRequest = protobuf.parse(OTLP_TRACE_PROTO).root.l
 /** OTLP JSON: 64-bit integers as decimal strings, bytes as base64 (ids are re-encoded as hex below), proto3 defaults filled in. */
 const JSON_FORM: protobuf.IConversionOptions = { longs: String, bytes: String, arrays: true, defaults: true };
 
-const hex = (base64: unknown): string => Buffer.from(String(base64 ?? ''), 'base64').toString('hex');
+const hex = (base64: unknown): string => Buffer.from(typeof base64 === 'string' ? base64 : '', 'base64').toString('hex');
 
 /** An ExportTraceServiceRequest in protobuf as its OTLP JSON form; throws a 400 on bytes that are not one. */
 export function decodeOtlpProtobuf(body: Uint8Array): Json {

@@ -19,8 +19,10 @@ const refundKill = ['--scenario', 'refund-agent', '--fault', 'kill-worker@after-
 
 /** The URL scripts/postgres.sh printed (npm run test:full sets it), or the address it starts PostgreSQL on. */
 const pgUrl = process.env.ORDEAL_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:55432/ordeal';
+/** A module name TypeScript does not resolve: pg ships no type declarations. */
+const PG: string = 'pg';
 const pgAnswers = await (async () => {
-  const pg = ((await import('pg' as string)) as { default: { Client: new (o: object) => { connect(): Promise<void>; end(): Promise<void> } } }).default;
+  const pg = ((await import(PG)) as { default: { Client: new (o: object) => { connect(): Promise<void>; end(): Promise<void> } } }).default;
   const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();

@@ -4,12 +4,15 @@ import { LeaseLostError, NonDeterminismError, RetryableError, SignalTimeoutError
 import { backoffDelay, jitterFor } from './prng.js';
 import type { StepJournal, StepWrite } from './step-journal.js';
 import type {
-  JournalEntry, RetryPolicy, RuntimeHooks, StepEvent, StepInfo, StepJournaledEvent, StepKind, StepOptions,
+  JournalEntry, RetryPolicy, RuntimeHooks, StepEvent, StepInfo, StepKind, StepOptions,
   WaitForSignalOptions, WorkflowContext,
 } from './types.js';
 
-/** Internal: unwinds a halted execution; never reaches workflow code. */
-export const ABANDONED = Symbol('abandoned');
+/** Internal: unwinds a halted execution; never reaches workflow code. One shared instance, told apart by identity. */
+class Abandoned extends Error {
+  override name = 'Abandoned';
+}
+export const ABANDONED: Error = new Abandoned('execution abandoned');
 const NEVER = new Promise<never>(() => undefined);
 /** The `info.signal` of a step without a timeout: nothing aborts it, so one is shared instead of one per attempt. */
 const UNABORTED = new AbortController().signal;
@@ -88,7 +91,10 @@ export class ExecutionContext implements WorkflowContext {
     this.inflight.add(run);
     run.then(() => this.inflight.delete(run), () => this.inflight.delete(run));
     // Halting hides itself from workflow code: the call simply never returns, so try/catch cannot resume a dead run.
-    return run.catch((error: unknown) => (error === ABANDONED ? NEVER : Promise.reject(error)));
+    return run.catch((error: unknown) => {
+      if (error === ABANDONED) return NEVER;
+      throw error;
+    });
   }
 
   private async runStep<T>(seq: number, name: string, fn: (info: StepInfo) => T | Promise<T>, options?: StepOptions): Promise<T> {
@@ -273,7 +279,7 @@ export class ExecutionContext implements WorkflowContext {
     const hook = this.d.hooks[name] as ((e: typeof event) => void | Promise<void>) | undefined;
     if (hook === undefined) return;
     try {
-      await hook(event as StepJournaledEvent);
+      await hook(event);
     } catch (error) {
       // A failing probe must not change the workflow's behaviour; say so once per failure.
       process.emitWarning(`ordeal reference runtime: hook ${name} failed: ${String(error)}`);

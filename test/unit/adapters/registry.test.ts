@@ -78,6 +78,7 @@ describe('options are checked at the edge', () => {
 
   it('an adapter flag (declared in its manifest) is an --opt, and only with its adapter', () => {
     expect(caseOptions({ adapter: 'langgraph', opt: ['api=functional'], 'langgraph-store': 'sqlite' })).toEqual({ api: 'functional', store: 'sqlite' });
+    expect(caseOptions({ adapter: 'langgraph', 'langgraph-store': ['postgres', 'sqlite'] })).toEqual({ store: 'sqlite' }); // given twice: the last counts
     expect(() => caseOptions({ adapter: 'reference', 'langgraph-store': 'postgres' })).toThrow('--langgraph-store is an option of the langgraph adapter; add --adapter langgraph');
     expect(() => caseOptions({ adapter: 'temporal', opt: ['heartbeatMs=90000'] })).toThrow('--opt heartbeatMs=90000: must be below startToCloseMs=60000 to matter');
   });

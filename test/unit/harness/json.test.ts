@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, isRecord } from '../../../harness/json.js';
+import { canonicalJson, isRecord, textOf } from '../../../harness/json.js';
 
 describe('isRecord', () => {
   it('is true for plain objects only', () => {
@@ -28,5 +28,14 @@ describe('canonicalJson', () => {
 
   it('writes scalars as JSON does', () => {
     expect([1, 'a', true, null].map(canonicalJson)).toEqual(['1', '"a"', 'true', 'null']);
+  });
+});
+
+describe('textOf', () => {
+  it('prints a string as it is and any other JSON value as its JSON, so an object never reads [object Object]', () => {
+    expect(textOf('boom')).toBe('boom');
+    expect(textOf({ code: 'E1', message: 'boom' })).toBe('{"code":"E1","message":"boom"}');
+    expect([3, true, null, ['a']].map(textOf)).toEqual(['3', 'true', 'null', '["a"]']);
+    expect(textOf(undefined)).toBe('undefined');
   });
 });

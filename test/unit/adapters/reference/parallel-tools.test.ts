@@ -28,7 +28,7 @@ const scenario: Scenario = {
     { final: 'Order 7 handled.' },
   ],
   expect: { effects: [{ id: 'email:order-7', type: 'send_email' }], answer: 'Order 7 handled.' },
-} as Scenario;
+};
 
 async function run(schedule: Schedule, adapter = referenceAdapter()) {
   const r = await runCase({ adapter, scenario, schedule, idempotency: 'framework', seed: 1, outDir: out, timeoutMs: 60_000, options: {} });

@@ -143,7 +143,7 @@ describe('world: POST /effects/:type', () => {
     w.channel.deliver({ kind: 'release', holdId: trig.holdId, action: { type: 'error', status: 503 } });
     const res = await pending;
     expect(res.status).toBe(503);
-    expect(((await res.json()) as any).error.code).toBe('injected-fault');
+    expect((await res.json()).error.code).toBe('injected-fault');
     expect(w.lines('ledger.jsonl')[0]).toMatchObject({ outcome: 'applied', effect: expect.stringMatching(/^charge_card:unexpected:/) });
     expect(w.channel.ops('effect').at(-1)).toMatchObject({ type: 'info', value: { reason: 'error-after-apply', status: 503 } });
   });

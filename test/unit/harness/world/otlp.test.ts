@@ -73,7 +73,7 @@ describe('world: POST /v1/traces (OTLP/HTTP JSON)', () => {
   it('answers 400 for bytes that are not an OTLP protobuf message, naming the format', async () => {
     const res = await fetch(w.url + '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([1, 2, 3]) });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.message).toMatch(/protobuf/);
+    expect((await res.json()).error.message).toMatch(/protobuf/);
   });
 
   it('flattenOtlp accepts an empty export', () => {
