@@ -15,6 +15,8 @@ const setups: { name: string; engine?: string; args: string[] }[] = [
   { name: 'reference', args: ['--adapter', 'reference'] },
   { name: 'langgraph (StateGraph)', args: ['--adapter', 'langgraph'] },
   { name: 'langgraph (functional API)', args: ['--adapter', 'langgraph', '--opt', 'api=functional'] },
+  { name: 'langgraph-py (StateGraph)', engine: 'python', args: ['--adapter', 'langgraph-py'] },
+  { name: 'langgraph-py (functional API)', engine: 'python', args: ['--adapter', 'langgraph-py', '--opt', 'api=functional'] },
   { name: 'restate', engine: 'restate', args: ['--adapter', 'restate'] },
   // a 2 s heartbeat timeout: a killed worker's activities are noticed in seconds (README: "Temporal")
   { name: 'temporal', engine: 'temporal', args: ['--adapter', 'temporal', '--opt', 'heartbeatMs=2000'] },
@@ -62,13 +64,15 @@ for (const setup of setups) {
     });
 
     it('waits for an approval among the calls: the calls before it finish first, the calls after it start once the human answered', async () => {
-      const { code, stderr, c } = await runOne([...setup.args, '--scenario', withApproval, '--schedule', calm]);
+      // the human answers 1.5 s after the agent waits, so a call that does not wait for the answer goes out before it
+      const { code, stderr, c } = await runOne([...setup.args, '--scenario', withApproval, '--fault', 'human-late@approval:waiting,ms=1500']);
       expect(code, stderr).toBe(0);
       const h = history(c.runDir);
       const read = h.findIndex((o) => o.f === 'resource' && o.type === 'ok');
       const requested = h.findIndex((o) => o.f === 'approval' && o.value.event === 'requested');
       const decided = h.findIndex((o) => o.f === 'approval' && o.value.event === 'decided');
       const email = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke');
+      expect(h.filter((o) => o.f === 'effect' && o.type === 'invoke'), 'the email is sent once, after the answer').toHaveLength(1);
       expect([read, requested, decided, email].every((i) => i >= 0), JSON.stringify({ read, requested, decided, email })).toBe(true);
       expect(read).toBeLessThan(requested);
       expect(decided).toBeLessThan(email);
