@@ -9,8 +9,9 @@ export class OrdealError extends Error {
     readonly code: string,
     message: string,
     readonly exitCode: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -33,8 +34,8 @@ export class InputError extends OrdealError {
 /** ORD-3xx: the harness could not run a case (engine missing, port taken, process failed to start). */
 export class HarnessError extends OrdealError {
   override name = 'HarnessError';
-  constructor(message: string, code = 'ORD-300') {
-    super(code, message, ExitCode.harness);
+  constructor(message: string, code = 'ORD-300', options?: ErrorOptions) {
+    super(code, message, ExitCode.harness, options);
   }
 }
 

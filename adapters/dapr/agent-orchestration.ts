@@ -21,6 +21,7 @@ import {
   type ChatReply,
   type ToolCall,
   type ToolResult,
+  approvalRequestArgs,
 } from '../../harness/agent/index.js';
 import { chatSpan, toolSpan } from '../../harness/telemetry/index.js';
 
@@ -140,7 +141,7 @@ export function agentActivities(deps: AgentDeps): Record<string, (ctx: unknown, 
       const args = input.args as Record<string, unknown>;
       // the approval id is the step's durable key in both modes: the world's inbox is not an effect
       const id = { step: input.step, attempt: input.attempt };
-      await toolSpan('request_approval', undefined, id, () => deps.world.requestApproval(input.key, String(args.summary ?? ''), args.payload ?? null));
+      await toolSpan('request_approval', undefined, id, () => deps.world.requestApproval(input.key, ...approvalRequestArgs(args)));
       return { value: { id: input.key } };
     },
   };

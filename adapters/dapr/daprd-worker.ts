@@ -1,5 +1,5 @@
 /** The Dapr adapter's worker in daprd mode: @dapr/dapr's WorkflowRuntime hosting the same agent orchestration and activities. */
-import { WorkflowRuntime, type TWorkflow, type WorkflowContext } from '@dapr/dapr';
+import { WorkflowRuntime, type WorkflowContext } from '@dapr/dapr';
 import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
 import { agentActivities, agentOrchestrator, ORCHESTRATOR, type AgentContext } from './agent-orchestration.js';
 
@@ -20,7 +20,7 @@ const asAgentContext = (w: WorkflowContext): AgentContext => ({
   get currentUtcDateTime() {
     return w.getCurrentUtcDateTime();
   },
-  callActivity: (name, input) => w.callActivity(name, input as never),
+  callActivity: (name, input) => w.callActivity(name, input),
   createTimer: (fireAt) => w.createTimer(fireAt),
   waitForExternalEvent: (name) => w.waitForExternalEvent(name),
 });
@@ -29,7 +29,7 @@ const [daprHost, daprPort] = env.engineUrl.split(':');
 const runtime = new WorkflowRuntime({ daprHost: daprHost!, daprPort: daprPort! });
 const agent = agentOrchestrator(deps);
 // the SDK types workflows as sync generators; its executor awaits next(), so the async generator (for probes) works
-runtime.registerWorkflowWithName(ORCHESTRATOR, ((ctx: WorkflowContext, input: Parameters<typeof agent>[1]) => agent(asAgentContext(ctx), input)) as unknown as TWorkflow);
+runtime.registerWorkflowWithName(ORCHESTRATOR, (ctx: WorkflowContext, input: Parameters<typeof agent>[1]) => agent(asAgentContext(ctx), input));
 for (const [name, fn] of Object.entries(agentActivities(deps))) runtime.registerActivityWithName(name, (ctx, input) => fn(ctx, input as Parameters<typeof fn>[1]));
 await runtime.start();
 await world.probe('worker:ready');

@@ -1,6 +1,5 @@
 /** The Dapr adapter's worker: a Durable Task worker that hosts the agent orchestration and its activities. */
 import { TaskHubGrpcWorker } from '@dapr/durabletask-js';
-import type { TOrchestrator } from '@dapr/durabletask-js/types/orchestrator.type.js';
 import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
 import { startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentActivities, agentOrchestrator, ORCHESTRATOR } from './agent-orchestration.js';
@@ -14,7 +13,7 @@ const deps = { world, workspace: env.workspace, idempotency: env.idempotency };
 
 const worker = new TaskHubGrpcWorker(env.engineUrl);
 // the SDK types orchestrators as sync generators; it awaits next(), so an async generator (for probes) works
-worker.addNamedOrchestrator(ORCHESTRATOR, agentOrchestrator(deps) as unknown as TOrchestrator);
+worker.addNamedOrchestrator(ORCHESTRATOR, agentOrchestrator(deps));
 for (const [name, fn] of Object.entries(agentActivities(deps))) worker.addNamedActivity(name, fn);
 await worker.start();
 await world.probe('worker:ready');

@@ -1,4 +1,5 @@
 /** The orchestrator's side of a Dapr workflow, per mode: Durable Task's client on the sidecar, or DaprWorkflowClient on daprd. */
+import { textOf } from '../../harness/json.js';
 import { TaskHubGrpcClient } from '@dapr/durabletask-js';
 import type { Outcome } from '../../harness/store/types.js';
 import type { DaprMode } from './manifest.js';
@@ -18,7 +19,7 @@ function toOutcome(s: { runtimeStatus: number; serializedOutput?: string } | und
   if (!s) return { status: 'running' };
   if (s.runtimeStatus === STATUS.COMPLETED) {
     const out = s.serializedOutput ? (JSON.parse(s.serializedOutput) as { answer?: unknown }) : {};
-    return { status: 'completed', answer: String(out.answer ?? '') };
+    return { status: 'completed', answer: textOf(out.answer ?? '') };
   }
   if (s.runtimeStatus === STATUS.FAILED || s.runtimeStatus === STATUS.TERMINATED) {
     return { status: 'failed', error: failure() ?? `orchestration ${s.runtimeStatus === STATUS.FAILED ? 'failed' : 'terminated'}` };

@@ -1,16 +1,15 @@
 /** The langgraph-py adapter: LangGraph's Python original (StateGraph or functional API) on SqliteSaver or PostgresSaver. */
+import { pingPostgres } from '../langgraph/postgres.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
 import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
 import { workerEnv } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
-import { HarnessError } from '../../harness/errors.js';
 import { WorldClient } from '../../harness/agent/index.js';
 import { requireEngine } from '../../harness/engines/registry.js';
 import { pythonSources } from '../../harness/engines/python.js';
 import { readFailure, writeRunRequest } from '../langgraph/handoff.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
-import { redactUrl } from '../langgraph/manifest.js';
 import { langgraphPyManifest } from './manifest.js';
 
 /** The environment a Python process of this adapter runs with: the checkout's kit and agent first on PYTHONPATH. */
@@ -89,26 +88,4 @@ class OutcomeReader {
       if (this.child.exitCode === null && pid) this.child.kill('SIGKILL');
     }, 2000).unref();
   }
-}
-
-/** A PostgreSQL that does not answer is the harness's problem (exit 3), named with the URL tried. */
-async function pingPostgres(url: string): Promise<void> {
-  // pg ships no types here; it is the driver the JavaScript PostgresSaver uses too
-  const pg = ((await import('pg' as string)) as { default: PgModule }).default;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-  } catch (e) {
-    throw new HarnessError(
-      `PostgreSQL at ${redactUrl(url)} did not answer (${(e as Error).message}); start one with scripts/postgres.sh or pass --opt postgresUrl=postgresql://…`,
-      'ORD-306',
-    );
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-interface PgModule {
-  Client: new (o: { connectionString: string; connectionTimeoutMillis: number }) => { connect(): Promise<void>; query(q: string): Promise<unknown>; end(): Promise<void> };
 }

@@ -1,16 +1,16 @@
 /** The LangGraph adapter: the agent as a LangGraph.js app with a persistent checkpointer (no engine process). */
+import { pingPostgres } from './postgres.js';
 import { join } from 'node:path';
-import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
+import type { Adapter, RunHandle } from '../../harness/run/adapter.js';
 import { workerEnv } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
 import { distRoot } from '../../harness/paths.js';
-import { HarnessError } from '../../harness/errors.js';
 import { approvalResult, WorldClient } from '../../harness/agent/index.js';
 import { buildApp, finalAnswer, threadConfig } from './app.js';
 import { openReader, type Saver } from './checkpointer.js';
 import { readFailure, writeRunRequest } from './handoff.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
-import { langgraphManifest, redactUrl } from './manifest.js';
+import { langgraphManifest } from './manifest.js';
 import { agentTools } from './tools.js';
 
 export function langgraphAdapter(): Adapter {
@@ -49,26 +49,4 @@ export function langgraphAdapter(): Adapter {
       reader = undefined;
     },
   };
-}
-
-/** A PostgreSQL that does not answer is the harness's problem (exit 3), named with the URL tried. */
-async function pingPostgres(url: string): Promise<void> {
-  // pg ships no types here; it is the driver PostgresSaver itself uses
-  const pg = ((await import('pg' as string)) as { default: PgModule }).default;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-  } catch (e) {
-    throw new HarnessError(
-      `PostgreSQL at ${redactUrl(url)} did not answer (${(e as Error).message}); start one with scripts/postgres.sh or pass --opt postgresUrl=postgresql://…`,
-      'ORD-306',
-    );
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-interface PgModule {
-  Client: new (o: { connectionString: string; connectionTimeoutMillis: number }) => { connect(): Promise<void>; query(q: string): Promise<unknown>; end(): Promise<void> };
 }

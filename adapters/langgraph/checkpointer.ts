@@ -17,7 +17,7 @@ export const checkpointFile = (dataDir: string): string => join(dataDir, 'checkp
 /** Opens the store the worker writes (tables created if missing). */
 export async function openSaver(o: LangGraphOptions, dataDir: string): Promise<Saver> {
   if (o.store === 'postgres') {
-    const saver = PostgresSaver.fromConnString(o.postgresUrl!);
+    const saver = PostgresSaver.fromConnString(o.postgresUrl);
     await saver.setup();
     return { saver, close: () => saver.end() };
   }
@@ -28,7 +28,7 @@ export async function openSaver(o: LangGraphOptions, dataDir: string): Promise<S
 /** Opens the same store read-only for the orchestrator; undefined while the worker has not created it. */
 export async function openReader(o: LangGraphOptions, dataDir: string): Promise<Saver | undefined> {
   if (o.store === 'postgres') {
-    const saver = PostgresSaver.fromConnString(o.postgresUrl!);
+    const saver = PostgresSaver.fromConnString(o.postgresUrl);
     return { saver, close: () => saver.end() };
   }
   const file = checkpointFile(dataDir);

@@ -2,7 +2,7 @@
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { interrupt } from '@langchain/langgraph';
-import { APPROVAL_TOOL, effectKey, runTool, toolSchemas, type ApprovalResult, type WorldClient } from '../../harness/agent/index.js';
+import { APPROVAL_TOOL, approvalRequestArgs, effectKey, runTool, toolSchemas, type ApprovalResult, type WorldClient } from '../../harness/agent/index.js';
 import { toolSpan } from '../../harness/telemetry/index.js';
 import { nextAttempt } from './telemetry.js';
 
@@ -65,9 +65,9 @@ function permissive(parameters: Record<string, unknown>): Record<string, unknown
 /** Posts the request (idempotent by id), then pauses the thread with `interrupt()` until the worker resumes it. */
 async function approval(deps: ToolDeps, key: string, args: Record<string, unknown>, id: { step: string; attempt: number }): Promise<Decision> {
   const approvalId = `approval:${key}`;
-  const summary = String(args.summary ?? '');
+  const [summary, payload] = approvalRequestArgs(args);
   // the span covers the request only: interrupt() below throws to pause the thread, which is not a failure
-  const a = await toolSpan('request_approval', undefined, id, () => deps.world.requestApproval(approvalId, summary, args.payload ?? null));
+  const a = await toolSpan('request_approval', undefined, id, () => deps.world.requestApproval(approvalId, summary, payload));
   if (a.status === 'pending') await deps.world.probe('approval:waiting', { detail: { id: approvalId } });
   const wait: ApprovalWait = { approvalId, summary };
   return interrupt<ApprovalWait, Decision>(wait);

@@ -1,4 +1,5 @@
 /** The reference adapter: ordeal's own durable runtime, the embedded default (no engine process). */
+import { textOf } from '../../harness/json.js';
 import { join } from 'node:path';
 import { openRuntime, type Runtime } from './runtime/index.js';
 import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
@@ -27,8 +28,8 @@ export function referenceAdapter(): Adapter {
     async outcome(ctx, handle): Promise<Outcome> {
       const s = client(ctx).status(handle.id);
       if (!s || s.status === 'pending' || s.status === 'running') return { status: 'running' };
-      if (s.status === 'completed') return { status: 'completed', answer: String((s.result as { answer?: unknown })?.answer ?? '') };
-      return { status: 'failed', error: String(s.error ?? 'unknown error') };
+      if (s.status === 'completed') return { status: 'completed', answer: textOf((s.result as { answer?: unknown })?.answer ?? '') };
+      return { status: 'failed', error: textOf(s.error ?? 'unknown error') };
     },
     async close() {
       rt?.close();

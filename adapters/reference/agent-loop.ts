@@ -19,6 +19,7 @@ import {
   type ChatMessage,
   type ToolCall,
   type ToolResult,
+  approvalRequestArgs,
 } from '../../harness/agent/index.js';
 import { agentSpan, chatSpan, toolSpan, ATTR } from '../../harness/telemetry/index.js';
 
@@ -94,7 +95,7 @@ async function approval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall, s
     'approval:request',
     (info) =>
       toolSpan('request_approval', call.id, { step: info.seq, attempt: info.attempt }, async () => {
-        await deps.world.requestApproval(info.key, String(args.summary ?? ''), args.payload ?? null);
+        await deps.world.requestApproval(info.key, ...approvalRequestArgs(args));
         return info.key;
       }),
     { retry },
@@ -105,5 +106,5 @@ async function approval(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall, s
     span.setAttribute('ordeal.waiting_for', 'approval');
     span.end();
   }
-  return approvalResult((await ctx.waitForSignal(`approval:${id}`)) as ApprovalResult);
+  return approvalResult(await ctx.waitForSignal<ApprovalResult>(`approval:${id}`));
 }

@@ -38,7 +38,7 @@ async function register(h: EngineHandle): Promise<void> {
 export function restateAdapter(): Adapter {
   const registered = new Set<string>();
   const ingress = (ctx: AdapterContext) => clients.connect({ url: engineOf(ctx).url });
-  const workflow = (ctx: AdapterContext, key: string) => ingress(ctx).workflowClient<AgentWorkflow>({ name: AGENT } as AgentWorkflow, key);
+  const workflow = (ctx: AdapterContext, key: string) => ingress(ctx).workflowClient<AgentWorkflow>({ name: AGENT }, key);
 
   return {
     name: 'restate',

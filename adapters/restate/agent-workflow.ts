@@ -18,6 +18,7 @@ import {
   type ChatMessage,
   type ToolCall,
   type ToolResult,
+  approvalRequestArgs,
 } from '../../harness/agent/index.js';
 import { agentSpan, ATTR, chatSpan, contextFromTraceparent, currentTracing, OPERATION, replayedStepSpan, toolSpan } from '../../harness/telemetry/index.js';
 
@@ -111,7 +112,7 @@ export function agentWorkflow(deps: AgentDeps) {
       const { id, promise } = ctx.awakeable<ApprovalPayload>();
       // The awakeable id is the approval id: the human's answer resolves it through the ingress.
       await step('approval:request', 'tool:before', (_key, n, attempt) =>
-        toolSpan('request_approval', call.id, { step: n, attempt }, () => deps.world.requestApproval(id, String(args.summary ?? ''), args.payload ?? null)),
+        toolSpan('request_approval', call.id, { step: n, attempt }, () => deps.world.requestApproval(id, ...approvalRequestArgs(args))),
       );
       if (processing()) {
         await deps.world.probe('approval:waiting', { detail: { id } });

@@ -2,7 +2,7 @@
 import { trace } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { effectKey, MODEL, runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult } from '../../harness/agent/index.js';
+import { effectKey, MODEL, runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult, approvalRequestArgs } from '../../harness/agent/index.js';
 import { ATTR, chatSpan, toolSpan, type StepIdentity } from '../../harness/telemetry/index.js';
 
 export { MODEL };
@@ -59,7 +59,7 @@ export function createActivities(deps: ActivityDeps) {
     async requestApproval(approvalId: string, rawArgs: string): Promise<void> {
       const args = toolArgs({ id: approvalId, type: 'function', function: { name: 'request_approval', arguments: rawArgs } });
       const id = stepOf();
-      await heartbeating(() => toolSpan('request_approval', undefined, id, () => world.requestApproval(approvalId, String(args.summary ?? ''), args.payload ?? null)));
+      await heartbeating(() => toolSpan('request_approval', undefined, id, () => world.requestApproval(approvalId, ...approvalRequestArgs(args))));
     },
   };
 }

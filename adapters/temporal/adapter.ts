@@ -1,4 +1,5 @@
 /** The Temporal adapter: the agent loop as a workflow on a real Temporal dev server. */
+import { textOf } from '../../harness/json.js';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
@@ -56,7 +57,7 @@ export function temporalAdapter(): Adapter {
         throw e;
       }
       if (status === 'RUNNING') return { status: 'running' };
-      if (status === 'COMPLETED') return { status: 'completed', answer: String(((await h.result()) as { answer?: unknown })?.answer ?? '') };
+      if (status === 'COMPLETED') return { status: 'completed', answer: textOf(((await h.result()) as { answer?: unknown })?.answer ?? '') };
       let error = `workflow ${status.toLowerCase()}`;
       await h.result().catch((e: Error) => (error += `: ${e.cause instanceof Error ? e.cause.message : e.message}`));
       return { status: 'failed', error };

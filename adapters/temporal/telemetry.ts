@@ -46,7 +46,7 @@ export function workerTelemetry(env: NodeJS.ProcessEnv = process.env): WorkerTel
   };
   return {
     activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
-    exporterSink: makeWorkflowExporter(workflowSpans as never, resource as never),
+    exporterSink: makeWorkflowExporter(workflowSpans as never, resource),
     shutdown: async () => {
       await Promise.all([tracing.shutdown(1000), Promise.race([workflowSpans.shutdown(), new Promise((r) => setTimeout(r, 1000).unref())])]);
     },
@@ -64,5 +64,5 @@ function fromWorkflowIsolate(s: ReadableSpan): ReadableSpan {
     droppedAttributesCount: old.droppedAttributesCount ?? 0,
     droppedEventsCount: old.droppedEventsCount ?? 0,
     droppedLinksCount: old.droppedLinksCount ?? 0,
-  }) as ReadableSpan;
+  });
 }

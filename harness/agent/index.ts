@@ -8,4 +8,4 @@ export { readWorkerEnv, exitWithParent } from './env.js';
 export type { ChatMessage, ChatReply, ToolCall } from './world-client.js';
 export { WorldClient, WorldHttpError, parseRetryAfter } from './world-client.js';
 export type { ToolContext, ToolResult } from './tools.js';
-export { effectKey, runTool, runShell, toolArgs, toolSchemas, toolTimeoutMs, PARTIAL_EXIT } from './tools.js';
+export { approvalRequestArgs, effectKey, runTool, runShell, toolArgs, toolSchemas, toolTimeoutMs, PARTIAL_EXIT } from './tools.js';

@@ -1,6 +1,6 @@
 /** The agent's tools, shared by every JavaScript worker: real bash, and HTTP to the world. */
 import { spawn } from 'node:child_process';
-import { isRecord } from '../json.js';
+import { isRecord, textOf } from '../json.js';
 import { isEffectTool } from '../scenario/index.js';
 import type { ToolCall } from './world-client.js';
 import { WorldClient } from './world-client.js';
@@ -28,6 +28,11 @@ export function toolArgs(call: ToolCall): Record<string, unknown> {
   }
 }
 
+/** A `request_approval` call's arguments as `WorldClient.requestApproval` takes them after the id: the summary as text, the payload as given. */
+export function approvalRequestArgs(args: Record<string, unknown>): [summary: string, payload: unknown] {
+  return [textOf(args.summary ?? ''), args.payload ?? null];
+}
+
 /**
  * The `Idempotency-Key` a tool call sends: the step's durable key, for effects only and only with framework
  * idempotency (`--idempotency none` sends none). Reads and the shell never send one.
@@ -41,7 +46,7 @@ export async function runTool(call: ToolCall, ctx: ToolContext): Promise<ToolRes
   const name = call.function.name;
   const args = toolArgs(call);
   if (name === 'shell') {
-    const r = await runShell(String(args.command ?? ''), ctx);
+    const r = await runShell(textOf(args.command ?? ''), ctx);
     // `check: true` makes a failed command a failed tool call (retried by the framework), like subprocess.run(check=True)
     if (args.check === true && r.exitCode !== 0) throw new Error(`shell command exited ${String(r.exitCode)}: ${String(r.stderr).slice(-300)}`);
     return r;

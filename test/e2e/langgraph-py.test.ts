@@ -19,9 +19,11 @@ const run = (args: string[], env?: NodeJS.ProcessEnv) => runOne<Case>(['--adapte
 const refundKill = ['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1'];
 /** The graph's key: thread id, the ToolNode task's checkpoint namespace, the tool call id from the checkpointed AIMessage. */
 const graphKey = /^lg:thread-.+:tools:[0-9a-f-]{36}:call_/;
+/** `pg` has no types here: a string keeps the compiler from looking for them. */
+const PG: string = 'pg';
 const pgUrl = process.env.ORDEAL_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:55432/ordeal';
 const pgAnswers = await (async () => {
-  const pg = ((await import('pg' as string)) as { default: { Client: new (o: object) => { connect(): Promise<void>; end(): Promise<void> } } }).default;
+  const pg = ((await import(PG)) as { default: { Client: new (o: object) => { connect(): Promise<void>; end(): Promise<void> } } }).default;
   const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
