@@ -8,6 +8,7 @@ export const daprManifest = defineAdapter({
     'a Dapr workflow: the agent loop as an orchestration on the Durable Task sidecar (SQLite) via @dapr/durabletask-js, or on daprd + placement + scheduler (mode=daprd) via @dapr/dapr',
   hasEngine: true,
   requires: ['durabletask'],
+  engineProcesses: (o) => (o.mode === 'daprd' ? ['daprd', 'placement', 'scheduler'] : ['durabletask']),
   engineLink: true,
   // the sidecar keeps work a killed process had claimed locked for 2 minutes (fixed in durabletask-go)
   caseTimeoutMs: 240_000,

@@ -7,6 +7,7 @@ export const restateManifest = defineAdapter({
   description: 'a Restate workflow on the real restate-server: ctx.run steps, an awakeable for approval, retries by Restate',
   hasEngine: true,
   requires: ['restate'],
+  engineProcesses: () => ['restate'],
   engineLink: true,
   options: { ...sharedOptions },
   load: async () => (await import('./adapter.js')).restateAdapter(),

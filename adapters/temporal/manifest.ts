@@ -10,6 +10,7 @@ export const temporalManifest = defineAdapter({
   description: 'a Temporal workflow on the Temporal CLI dev server (SQLite) + @temporalio/worker: activities with heartbeats, approval as a signal',
   hasEngine: true,
   requires: ['temporal'],
+  engineProcesses: () => ['temporal'],
   engineLink: true,
   // recovery after a worker kill waits for the heartbeat timeout; long chains need room
   caseTimeoutMs: 120_000,

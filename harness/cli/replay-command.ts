@@ -32,8 +32,8 @@ export function replayCommandCli(y: Argv) {
       const scenario = validateScenario(JSON.parse(readFileSync(join(dir, FILES.scenario), 'utf8')), join(dir, FILES.scenario));
       if (info.scenarioFile) scenario.file = info.scenarioFile;
       const schedule = validateSchedule(JSON.parse(readFileSync(join(dir, FILES.schedule), 'utf8')), join(dir, FILES.schedule));
-      checkEngineLink(schedule, info.adapter);
       const options = checkAdapterOptions(info.adapter, (info.options ?? {}) as Record<string, string>);
+      checkEngineLink(schedule, info.adapter, options);
       const results = await executeCases([{ adapter: info.adapter, scenario, schedule }], {
         idempotency: info.idempotency,
         seed: info.seed,

@@ -49,8 +49,10 @@ export function runCommand(y: Argv) {
           .option('schedule', { type: 'string', describe: 'a schedule.json file: [{"fault": …, "at": …}]' }),
       ).example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
     async (argv) => {
+      const options = caseOptions(argv);
       const cases = planCases({
         adapter: argv.adapter,
+        options,
         ...(argv.scenario ? { scenarios: argv.scenario } : {}),
         ...(argv.fault ? { faults: argv.fault } : {}),
         ...(argv.schedule ? { scheduleFile: argv.schedule } : {}),
@@ -62,7 +64,7 @@ export function runCommand(y: Argv) {
         seed,
         out: argv.out,
         timeoutMs: argv.timeout,
-        options: caseOptions(argv),
+        options,
         onCase: json
           ? undefined
           : (s, i, n) => process.stderr.write(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}\n`),

@@ -54,7 +54,7 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
         throw new UsageError(`${config.file}: field 'schedules': kill-engine needs an adapter with an engine process; '${name}' has none`, 'ORD-240');
       for (const s of config.schedules === 'standard' ? [] : schedules)
         try {
-          checkEngineLink(s, name);
+          checkEngineLink(s, name, options);
         } catch (e) {
           throw new UsageError(`${config.file}: field 'schedules': ${(e as Error).message}`, 'ORD-240');
         }

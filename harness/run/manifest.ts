@@ -20,6 +20,11 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
   /** Its engine's handle has a `linkAddress` the worker↔engine traffic goes through: net faults may take `target=engine`. */
   engineLink?: boolean;
   /**
+   * The processes of its engine that `kill-engine target=` may name for these options (besides `engine`, the main
+   * one), e.g. full Dapr's `['daprd', 'placement', 'scheduler']`; a target outside them is refused before any case starts.
+   */
+  engineProcesses?(options: RawOptions): readonly string[];
+  /**
    * The installed engines (names in `ordeal engines status`) its cases need with default options, e.g. `['restate']`:
    * what `ordeal list` shows and what the test suite checks before running it.
    */

@@ -4,12 +4,15 @@ import { UsageError } from '../errors.js';
 import { faults, parseFaultFlag, standardSchedules, validateSchedule } from '../faults/index.js';
 import { builtinScenarioNames, parseJsonFile, resolveScenario, type Scenario } from '../scenario/index.js';
 import type { Schedule } from '../store/index.js';
+import type { RawOptions } from './options.js';
 
 export interface PlanOptions {
   adapter: string;
   scenarios?: string[];
   faults?: string[];
   scheduleFile?: string;
+  /** The adapter options as given (`kill-engine target=` is checked against the engine they select). */
+  options?: RawOptions;
 }
 
 export interface PlannedCase {
@@ -22,9 +25,21 @@ export function checkAdapterName(name: string): void {
   adapterManifest(name);
 }
 
-/** A network fault with target=engine needs an adapter whose worker↔engine link can run through Toxiproxy (exit 2 otherwise). */
-export function checkEngineLink(schedule: Schedule, adapter: string): void {
+/**
+ * A network fault with target=engine needs an adapter whose worker↔engine link can run through Toxiproxy, and a
+ * `kill-engine target=` must name a process of the adapter's engine for these options (exit 2 otherwise).
+ */
+export function checkEngineLink(schedule: Schedule, adapter: string, options: RawOptions = {}): void {
   const entry = adapterManifest(adapter);
+  const processes = entry.engineProcesses?.(options);
+  for (const spec of schedule) {
+    const target = spec.fault === 'kill-engine' ? spec.target : undefined;
+    if (target === undefined || !processes || target === 'engine' || processes.includes(String(target))) continue;
+    throw new UsageError(
+      `fault kill-engine target=${String(target)} is not a process of adapter '${adapter}''s engine${Object.keys(options).length ? ' with these options' : ''}; expected one of engine, ${processes.join(', ')}`,
+      'ORD-105',
+    );
+  }
   const f = schedule.find((spec) => faults[spec.fault]?.proxyTarget?.(spec) === 'engine');
   if (!f || entry.engineLink) return;
   const why = entry.hasEngine ? 'its worker↔engine connection cannot be routed through Toxiproxy' : 'it has no engine process (only target=world applies)';
@@ -41,7 +56,7 @@ export function planCases(o: PlanOptions): PlannedCase[] {
   const hasEngine = adapterManifest(o.adapter).hasEngine;
   if (given?.some((f) => f.fault === 'kill-engine') && !hasEngine)
     throw new UsageError(`fault kill-engine needs an adapter with an engine process; '${o.adapter}' has none`, 'ORD-105');
-  if (given) checkEngineLink(given, o.adapter);
+  if (given) checkEngineLink(given, o.adapter, o.options);
   return scenarios.flatMap((scenario) =>
     (given ? [given] : standardSchedules(scenario, hasEngine)).map((schedule) => ({ adapter: o.adapter, scenario, schedule })),
   );
