@@ -1,9 +1,11 @@
-/** `ordeal bench`: the floor, each adapter, and the harness's own cost, measured in one run on one directory. */
+/** `ordeal bench`: the floors (disk, loopback HTTP, each shape's), each adapter, and the harness's own cost, measured in one run on one directory. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchAdapter, type AdapterResult } from './adapter-bench.js';
-import { measureFloor, type Floor } from './floor.js';
+import { measureDisk } from './floor.js';
+import { measureLoopback } from './loopback.js';
+import { shapeFloors, type Floor } from './shape-floor.js';
 import { measureHarness } from './harness-cost.js';
 import { measureRuntimeSteps } from './runtime-steps.js';
 import { round } from './stats.js';
@@ -43,10 +45,14 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     date: new Date().toISOString(),
   };
   log('floor: fdatasync 4 KiB, SQLite insert (WAL, synchronous=FULL)');
-  const floor = await measureFloor(work, o.quick);
+  const disk = await measureDisk(work, o.quick);
+  const n = Math.max(...o.steps);
+  log(`floor: loopback HTTP round trips to a world process (model call, tool call, ${n} concurrent tool calls)`);
+  const loopback = await measureLoopback(work, n, o.quick);
+  const floor: Floor = { ...disk, loopback, ...shapeFloors(disk, loopback) };
   const results: Record<string, AdapterResult> = {};
   for (const name of o.adapters) {
-    const r = await benchAdapter(name, { steps: o.steps, reps, concurrency: o.quick ? 2 : 8, outDir: work, fdatasyncP50: floor.fdatasyncMs.p50, log });
+    const r = await benchAdapter(name, { steps: o.steps, reps, concurrency: o.quick ? 2 : 8, outDir: work, floor, log });
     if (name === 'reference' && !('missing' in r)) {
       log('reference: the runtime in-process, no HTTP');
       const inProc = await measureRuntimeSteps(work, o.steps, o.quick ? 5 : 30);
