@@ -34,7 +34,8 @@ export function shapeFloors(disk: DiskFloor, net: Loopback): { chain: ShapeFloor
       fdatasyncs: 2,
       roundTrips: 2,
       counts:
-        `one more turn = the model call (round trip p50 ${ms(model)}) + the tool call it asks for (round trip p50 ${ms(tool)}) ` +
+        `one more turn = the model call (round trip p50 ${ms(model)}, sending the conversation of turn ${net.modelCallMs.turns}, the chain's mean size) ` +
+        `+ the tool call it asks for (round trip p50 ${ms(tool)}) ` +
         `+ 2 fdatasyncs (p50 ${ms(sync)} each). Two commits at the least because a durable step persists its result before ` +
         `anything that depends on it proceeds, and each of the two steps has a dependant: the model's reply must be on disk ` +
         `before the tool call it asks for runs (a crash could otherwise replay a different reply after the call's effect), and ` +
