@@ -57,8 +57,12 @@ export async function measureLoopback(dir: string, n: number, quick: boolean): P
     const reps = quick ? 10 : 50;
     const many: number[] = [];
     const one: number[] = [];
+    // a burst leaves the world's history ops to this process (IPC): let them drain so that no burst waits for another's
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
     for (let r = 0; r < reps; r++) {
+      await settle();
       many.push(await burst(n));
+      await settle();
       one.push(await burst(1));
     }
     return { modelCallMs: { ...(model as Quantiles), turns }, toolCallMs: tool as Quantiles, burst: { n, p50Ms: round(percentile(many, 50)), oneP50Ms: round(percentile(one, 50)) } };
