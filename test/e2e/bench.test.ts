@@ -5,6 +5,8 @@ import { ordeal, tempDir } from '../helpers/cli.js';
 
 const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
 const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+/** How the bench's table writes a figure: `d` decimals below 10, one from 10 up. */
+const fmt = (x: number, d: number) => (x < 10 ? x.toFixed(d) : x.toFixed(1));
 
 describe('ordeal bench', () => {
   it('measures the reference runtime on both shapes beside each shape\'s floor and says why an adapter without its engine is missing', async () => {
@@ -51,15 +53,15 @@ describe('ordeal bench', () => {
     for (const shape of ['chain', 'fanOut']) {
       const chart = section.slice(section.indexOf(`<svg class="bench-chart bench-${shape}"`));
       expect(chart).toMatch(/^<svg [^]*?<title>reference: -?[\d.]+ ms, -?[\d.]+× the floor<\/title>[^]*?<\/svg>/);
-      expect(chart.slice(0, chart.indexOf('</svg>'))).toContain(`floor ${floor[shape].perStepMs.toFixed(3)} ms`);
+      expect(chart.slice(0, chart.indexOf('</svg>'))).toContain(`floor ${fmt(floor[shape].perStepMs, 3)} ms`);
     }
     const cells = (name: string) => [...section.matchAll(new RegExp(`<tr[^>]*><td>${name.replace(/[()]/g, '\\$&')}</td>(.*?)</tr>`, 'g'))].map((m) => [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]));
-    expect(cells('floor')[0]?.slice(0, 6)).toEqual([floor.chain.perStepMs.toFixed(3), '', '1.0', floor.fanOut.perStepMs.toFixed(3), '', '1.0']);
+    expect(cells('floor')[0]?.slice(0, 6)).toEqual([fmt(floor.chain.perStepMs, 3), '', '1.0', fmt(floor.fanOut.perStepMs, 3), '', '1.0']);
     const row = cells('reference')[0]!;
     expect(row).toHaveLength(11);
-    expect([row[2], row[5]]).toEqual([ref.chain.ratioToFloor, ref.fanOut.ratioToFloor].map((x: number) => x.toFixed(2)));
+    expect([row[2], row[5]]).toEqual([ref.chain.ratioToFloor, ref.fanOut.ratioToFloor].map((x: number) => fmt(x, 2)));
     expect(cells('reference (runtime in-process)')).toHaveLength(1);
-    expect(section).toContain(`fdatasync of 4 KiB p50 ${floor.fdatasyncMs.p50.toFixed(3)} ms`);
+    expect(section).toContain(`fdatasync of 4 KiB p50 ${fmt(floor.fdatasyncMs.p50, 3)} ms`);
     expect(section).toContain('missing: ');
   }, 240_000);
 
