@@ -12,6 +12,8 @@ function readBench(file: string): BenchResult {
   const v = parseJsonFile(file) as Partial<BenchResult>;
   if (typeof v !== 'object' || v === null || !v.floor || !v.adapters)
     throw new InputError(`${file}: not a bench result (expected the bench.json that ordeal bench writes, with "floor" and "adapters")`, 'ORD-233');
+  if (!v.floor.chain || !v.floor.fanOut)
+    throw new InputError(`${file}: a bench result from an older ordeal (no "floor.chain" and "floor.fanOut": the chain and fan-out shapes); run ordeal bench again`, 'ORD-233');
   return v as BenchResult;
 }
 
