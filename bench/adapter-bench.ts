@@ -5,7 +5,6 @@ import { EngineMissingError } from '../harness/engines/index.js';
 import { ensureError } from '../harness/errors.js';
 import { benchCase, recoveryMs, type CaseTiming } from './case-timing.js';
 import { benchScenario, SHAPES, type Shape } from './scenarios.js';
-import type { Floor } from './shape-floor.js';
 import { RssSampler } from './rss-sampler.js';
 import { percentile, quantiles, round, type Quantiles } from './stats.js';
 
@@ -13,7 +12,7 @@ import { percentile, quantiles, round, type Quantiles } from './stats.js';
 export interface ShapeFigures {
   /** The marginal cost of one step: (T(N) − T(1)) / (N − 1) at the largest N. */
   perStepMs: Quantiles;
-  /** perStepMs.p50 / the shape's floor (`floor.chain` or `floor.fanOut`). */
+  /** perStepMs.p50 / the shape's floor (`floor.chain` or `floor.fanOut`), set once the run's floor is known. */
   ratioToFloor: number;
   /** Per-step p50/p99 by N ≥ 2 (the headline is the largest N). */
   byN: Record<string, Quantiles>;
@@ -39,7 +38,6 @@ export interface AdapterBenchOptions {
   reps: number;
   concurrency: number;
   outDir: string;
-  floor: Pick<Floor, 'chain' | 'fanOut'>;
   log: (line: string) => void;
 }
 
@@ -86,7 +84,7 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
     }
     const figures = (shape: Shape): ShapeFigures => {
       const perStepMs = quantiles(headline[shape]);
-      return { perStepMs, ratioToFloor: round(perStepMs.p50 / o.floor[shape].perStepMs), byN: byN[shape] };
+      return { perStepMs, ratioToFloor: Number.NaN, byN: byN[shape] };
     };
 
     const tn = Math.min(10, Math.max(...o.steps));

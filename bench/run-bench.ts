@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { benchAdapter, type AdapterResult } from './adapter-bench.js';
 import { measureDisk } from './floor.js';
 import { measureLoopback } from './loopback.js';
-import { shapeFloors, type Floor } from './shape-floor.js';
+import { medianFloor, shapeFloors, type Floor } from './shape-floor.js';
+import { SHAPES } from './scenarios.js';
 import { measureHarness } from './harness-cost.js';
 import { measureRuntimeSteps } from './runtime-steps.js';
 import { round } from './stats.js';
@@ -44,22 +45,34 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     steps: o.steps,
     date: new Date().toISOString(),
   };
-  log('floor: fdatasync 4 KiB, SQLite insert (WAL, synchronous=FULL)');
-  const disk = await measureDisk(work, o.quick);
+  // The floor is measured before each adapter and the run's floor is the median of each part over those measurements:
+  // on a shared machine one measurement can land in a busy moment, and every adapter is compared with the same floor.
   const n = Math.max(...o.steps);
-  log(`floor: loopback HTTP round trips to a world process (model call, tool call, ${n} concurrent tool calls)`);
-  const loopback = await measureLoopback(work, n, o.quick);
-  const floor: Floor = { ...disk, loopback, ...shapeFloors(disk, loopback) };
+  const measured: Floor[] = [];
+  const measureFloor = async (before: string) => {
+    log(`floor (before ${before}): fdatasync 4 KiB, SQLite insert (WAL, synchronous=FULL), loopback HTTP round trips to a world process (model call, tool call, ${n} concurrent tool calls)`);
+    const disk = await measureDisk(work, o.quick);
+    const loopback = await measureLoopback(work, n, o.quick);
+    measured.push({ ...disk, loopback, ...shapeFloors(disk, loopback) });
+  };
   const results: Record<string, AdapterResult> = {};
+  let inProcess: Awaited<ReturnType<typeof measureRuntimeSteps>> | undefined;
   for (const name of o.adapters) {
-    const r = await benchAdapter(name, { steps: o.steps, reps, concurrency: o.quick ? 2 : 8, outDir: work, floor, log });
+    await measureFloor(name);
+    const r = await benchAdapter(name, { steps: o.steps, reps, concurrency: o.quick ? 2 : 8, outDir: work, log });
     if (name === 'reference' && !('missing' in r)) {
       log('reference: the runtime in-process, no HTTP');
-      const inProc = await measureRuntimeSteps(work, o.steps, o.quick ? 5 : 30);
-      r.inProcess = { perStepMs: inProc.perStepMs, ratioToFloor: round(inProc.perStepMs.p50 / floor.fdatasyncMs.p50) };
+      inProcess = await measureRuntimeSteps(work, o.steps, o.quick ? 5 : 30);
     }
     results[name] = r;
   }
+  const floor = medianFloor(measured);
+  for (const r of Object.values(results)) {
+    if ('missing' in r) continue;
+    for (const shape of SHAPES) r[shape].ratioToFloor = round(r[shape].perStepMs.p50 / floor[shape].perStepMs);
+  }
+  const ref = results.reference;
+  if (inProcess && ref && !('missing' in ref)) ref.inProcess = { perStepMs: inProcess.perStepMs, ratioToFloor: round(inProcess.perStepMs.p50 / floor.fdatasyncMs.p50) };
   log('harness: ordeal run cases per minute on the reference runtime');
   const harness = await measureHarness(work, o.quick);
   const result: BenchResult = { machine, floor, adapters: results, harness };

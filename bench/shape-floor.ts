@@ -1,7 +1,7 @@
 /** Each bench shape's physical floor: the fdatasyncs and loopback round trips one step needs at the least, at their measured p50. */
 import type { DiskFloor } from './floor.js';
 import type { Loopback } from './loopback.js';
-import { round } from './stats.js';
+import { percentile, round, type Quantiles } from './stats.js';
 
 export interface ShapeFloor {
   /** The least one step of the shape can cost on this machine, ms. */
@@ -19,6 +19,21 @@ export interface Floor extends DiskFloor {
   loopback: Loopback;
   chain: ShapeFloor;
   fanOut: ShapeFloor;
+  /** How many measurements (one before each adapter) each figure is the median of. */
+  measurements?: number;
+}
+
+/** Each figure the median over the measurements (nearest rank), and the shapes' floors built from those medians. */
+export function medianFloor(all: Floor[]): Floor {
+  const q = (pick: (f: Floor) => Quantiles): Quantiles => ({ p50: percentile(all.map((f) => pick(f).p50), 50), p99: percentile(all.map((f) => pick(f).p99), 50) });
+  const disk: DiskFloor = { fdatasyncMs: q((f) => f.fdatasyncMs), sqliteFullInsertMs: q((f) => f.sqliteFullInsertMs) };
+  const first = all[0]!.loopback;
+  const loopback: Loopback = {
+    modelCallMs: { ...q((f) => f.loopback.modelCallMs), turns: first.modelCallMs.turns },
+    toolCallMs: q((f) => f.loopback.toolCallMs),
+    burst: { n: first.burst.n, p50Ms: percentile(all.map((f) => f.loopback.burst.p50Ms), 50), oneP50Ms: percentile(all.map((f) => f.loopback.burst.oneP50Ms), 50) },
+  };
+  return { ...disk, loopback, ...shapeFloors(disk, loopback), measurements: all.length };
 }
 
 const ms = (x: number) => `${x.toFixed(3)} ms`;

@@ -20,6 +20,7 @@ describe('ordeal bench', () => {
     for (const probe of ['fdatasyncMs', 'sqliteFullInsertMs']) for (const q of ['p50', 'p99']) expect(positive(res.floor[probe][q]), `${probe}.${q}`).toBe(true);
     // each shape's floor: what it counts, from figures measured in the same run
     const { floor } = res;
+    expect(floor.measurements).toBe(2); // one before each adapter, the missing one included
     for (const q of ['p50', 'p99']) for (const rt of ['modelCallMs', 'toolCallMs']) expect(positive(floor.loopback[rt][q]), `${rt}.${q}`).toBe(true);
     expect(floor.chain).toMatchObject({ fdatasyncs: 2, roundTrips: 2, counts: expect.stringContaining('fdatasync') });
     expect(floor.chain.perStepMs).toBeCloseTo(floor.loopback.modelCallMs.p50 + floor.loopback.toolCallMs.p50 + 2 * floor.fdatasyncMs.p50, 3);
