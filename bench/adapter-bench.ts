@@ -49,7 +49,9 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
   } catch (e) {
     return { missing: `the adapter did not load: ${ensureError(e).message}` };
   }
-  const rss = new RssSampler().start();
+  // Sampling /proc every 100 ms costs the processes being timed (a chain's reference turn took 3× as long beside it), so
+  // the sampler runs only in the phases that time nothing per step: throughput and recovery.
+  const rss = new RssSampler();
   const pids: number[] = [];
   const run = async (shape: Shape, n: number, probes = false, schedule?: Parameters<typeof benchCase>[0]['schedule']): Promise<CaseTiming> => {
     // a fresh adapter object per case: adapters keep per-case clients (runCase closes them), and cases run concurrently
@@ -89,6 +91,7 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
 
     const tn = Math.min(10, Math.max(...o.steps));
     o.log(`${name}: throughput, ${o.concurrency} concurrent chains of ${tn} turns`);
+    rss.start();
     const together = await Promise.all(Array.from({ length: o.concurrency }, () => run('chain', tn)));
     const windowS = (Math.max(...together.map((t) => t.lastLlm)) - Math.min(...together.map((t) => t.firstLlm))) / 1000;
 

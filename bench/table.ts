@@ -36,7 +36,7 @@ export function benchNotes(r: BenchResult): string[] {
     `chain (the headline): N turns of one tool call each, every call asked for after the previous result; a step is one more turn. Floor: ${r.floor.chain.counts}`,
     `fan-out: one turn of N concurrent tool calls; a step is one more call. Floor: ${r.floor.fanOut.counts}`,
     `floor figures measured in this run, each the median of ${r.floor.measurements ?? 1} measurement(s), one before each adapter; loopback round trips against a world process, through the workers' client: model call p50 ${f(lo.modelCallMs.p50)} ms (p99 ${f(lo.modelCallMs.p99)}), tool call p50 ${f(lo.toolCallMs.p50)} ms (p99 ${f(lo.toolCallMs.p99)}); × floor = per-step p50 / the shape's floor`,
-    'one-call turn = T(1) − T(0): a second model round trip and one step; throughput: concurrent chains of 10 turns; in-process = the reference runtime alone, N sequential no-op steps, no HTTP; its × floor is against one fdatasync (a lone durable step)',
+    'one-call turn = T(1) − T(0): a second model round trip and one step; throughput: concurrent chains of 10 turns; peak RSS: the workers of the throughput and recovery cases; in-process = the reference runtime alone, N sequential no-op steps, no HTTP; its × floor is against one fdatasync (a lone durable step)',
   ];
 }
 
