@@ -5,12 +5,12 @@ import Database from 'better-sqlite3';
 import { Bench } from 'tinybench';
 import { round, type Quantiles } from './stats.js';
 
-export interface Floor {
+export interface DiskFloor {
   fdatasyncMs: Quantiles;
   sqliteFullInsertMs: Quantiles;
 }
 
-export async function measureFloor(dir: string, quick: boolean): Promise<Floor> {
+export async function measureDisk(dir: string, quick: boolean): Promise<DiskFloor> {
   const block = Buffer.alloc(4096, 0x61);
   const fd = openSync(join(dir, 'floor.bin'), 'w');
   // The same 4 KiB block rewritten in place: the cheapest durable write the file system offers.
@@ -40,7 +40,7 @@ export async function measureFloor(dir: string, quick: boolean): Promise<Floor> 
   return { fdatasyncMs: f as Quantiles, sqliteFullInsertMs: s as Quantiles };
 }
 
-function latency(result: unknown, name: string): Quantiles {
+export function latency(result: unknown, name: string): Quantiles {
   const r = result as { state: string; latency?: { p50: number; p99: number }; error?: Error };
   if (r.state !== 'completed' || !r.latency) throw new Error(`floor probe '${name}' did not complete: ${r.error?.message ?? r.state}`);
   return { p50: round(r.latency.p50), p99: round(r.latency.p99) };

@@ -1,8 +1,11 @@
 export type { BenchOptions, BenchResult } from './run-bench.js';
-export type { AdapterFigures, AdapterResult } from './adapter-bench.js';
-export type { Floor } from './floor.js';
+export type { AdapterFigures, AdapterResult, ShapeFigures } from './adapter-bench.js';
+export type { Floor, ShapeFloor } from './shape-floor.js';
+export type { Shape } from './scenarios.js';
 export { runBench } from './run-bench.js';
 export { benchTable } from './table.js';
-export { measureFloor } from './floor.js';
+export { measureDisk } from './floor.js';
+export { measureLoopback } from './loopback.js';
 export { measureRuntimeSteps } from './runtime-steps.js';
 export { measureRuntimeWaits } from './runtime-waits.js';
+export { BENCH_COLUMNS, benchNotes, benchRows } from './table.js';

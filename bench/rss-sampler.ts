@@ -1,4 +1,4 @@
-/** Peak RSS (VmHWM) of this process's descendants, sampled from /proc while a case runs. */
+/** Peak RSS (VmHWM) of this process's descendants, sampled from /proc while cases run (not free: it scans /proc). */
 import { readdirSync, readFileSync } from 'node:fs';
 
 export class RssSampler {

@@ -1,9 +1,12 @@
-/** `ordeal bench`: the floor, each adapter, and the harness's own cost, measured in one run on one directory. */
+/** `ordeal bench`: the floors (disk, loopback HTTP, each shape's), each adapter, and the harness's own cost, measured in one run on one directory. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchAdapter, type AdapterResult } from './adapter-bench.js';
-import { measureFloor, type Floor } from './floor.js';
+import { measureDisk } from './floor.js';
+import { measureLoopback } from './loopback.js';
+import { medianFloor, shapeFloors, type Floor } from './shape-floor.js';
+import { SHAPES } from './scenarios.js';
 import { measureHarness } from './harness-cost.js';
 import { measureRuntimeSteps } from './runtime-steps.js';
 import { measureRuntimeWaits } from './runtime-waits.js';
@@ -43,20 +46,38 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     steps: o.steps,
     date: new Date().toISOString(),
   };
-  log('floor: fdatasync 4 KiB, SQLite insert (WAL, synchronous=FULL)');
-  const floor = await measureFloor(work, o.quick);
+  // The floor is measured before each adapter and the run's floor is the median of each part over those measurements:
+  // on a shared machine one measurement can land in a busy moment, and every adapter is compared with the same floor.
+  const n = Math.max(...o.steps);
+  const measured: Floor[] = [];
+  const measureFloor = async (before: string) => {
+    log(`floor (before ${before}): fdatasync 4 KiB, SQLite insert (WAL, synchronous=FULL), loopback HTTP round trips to a world process (model call, tool call, ${n} concurrent tool calls)`);
+    const disk = await measureDisk(work, o.quick);
+    const loopback = await measureLoopback(work, n, o.quick);
+    measured.push({ ...disk, loopback, ...shapeFloors(disk, loopback) });
+  };
   const results: Record<string, AdapterResult> = {};
+  let inProcess: Awaited<ReturnType<typeof measureRuntimeSteps>> | undefined;
+  let waits: Awaited<ReturnType<typeof measureRuntimeWaits>> | undefined;
   for (const name of o.adapters) {
-    const r = await benchAdapter(name, { steps: o.steps, reps, concurrency: o.quick ? 2 : 8, outDir: work, fdatasyncP50: floor.fdatasyncMs.p50, log });
+    await measureFloor(name);
+    const r = await benchAdapter(name, { steps: o.steps, reps, concurrency: o.quick ? 2 : 8, outDir: work, log });
     if (name === 'reference' && !('missing' in r)) {
       log('reference: the runtime in-process, no HTTP');
-      const inProc = await measureRuntimeSteps(work, o.steps, o.quick ? 5 : 30);
+      inProcess = await measureRuntimeSteps(work, o.steps, o.quick ? 5 : 30);
       log('reference: how late its timers and hinted retries end, in-process');
-      const waits = await measureRuntimeWaits(work, o.quick ? 3 : 10);
-      r.inProcess = { perStepMs: inProc.perStepMs, ratioToFloor: round(inProc.perStepMs.p50 / floor.fdatasyncMs.p50), waits };
+      waits = await measureRuntimeWaits(work, o.quick ? 3 : 10);
     }
     results[name] = r;
   }
+  const floor = medianFloor(measured);
+  for (const r of Object.values(results)) {
+    if ('missing' in r) continue;
+    for (const shape of SHAPES) r[shape].ratioToFloor = round(r[shape].perStepMs.p50 / floor[shape].perStepMs);
+  }
+  const ref = results.reference;
+  if (inProcess && waits && ref && !('missing' in ref))
+    ref.inProcess = { perStepMs: inProcess.perStepMs, ratioToFloor: round(inProcess.perStepMs.p50 / floor.fdatasyncMs.p50), waits };
   log('harness: ordeal run cases per minute on the reference runtime');
   const harness = await measureHarness(work, o.quick);
   const result: BenchResult = { machine, floor, adapters: results, harness };

@@ -1,4 +1,5 @@
 /** The reference runtime's own per-step durable overhead: N no-op steps in-process, no HTTP, no probes. */
+import { textOf } from '../harness/json.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRuntime } from '../adapters/reference/runtime/index.js';
@@ -27,7 +28,7 @@ export async function measureRuntimeSteps(dir: string, steps: number[], reps: nu
   const time = async (id: string, n: number): Promise<number> => {
     rt.start(id, 'noop', { n });
     const s = await rt.wait(id, { pollMs: 1, timeoutMs: 120_000 });
-    if (s.status !== 'completed') throw new Error(`bench instance ${id} ended ${s.status}: ${String(s.error)}`);
+    if (s.status !== 'completed') throw new Error(`bench instance ${id} ended ${s.status}: ${textOf(s.error)}`);
     return spans.get(id) as number;
   };
   try {

@@ -1,4 +1,5 @@
 /** How late the reference runtime ends its waits, in-process: a durable timer after its journaled wake-up time, a retry after its hint. */
+import { textOf } from '../harness/json.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRuntime, RetryableError } from '../adapters/reference/runtime/index.js';
@@ -40,7 +41,7 @@ export async function measureRuntimeWaits(dir: string, reps: number, waitMs = 50
   const result = async (id: string, workflow: string): Promise<number> => {
     rt.start(id, workflow, null);
     const s = await rt.wait(id, { pollMs: 1, timeoutMs: 60_000 });
-    if (s.status !== 'completed') throw new Error(`bench instance ${id} ended ${s.status}: ${String(s.error)}`);
+    if (s.status !== 'completed') throw new Error(`bench instance ${id} ended ${s.status}: ${textOf(s.error)}`);
     return s.result as number;
   };
   try {

@@ -3,31 +3,58 @@ import type { BenchResult } from './run-bench.js';
 
 const f = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(d) : x.toFixed(1));
 
-export function benchTable(r: BenchResult): string {
-  const rows: string[][] = [['adapter', 'per step p50 ms', 'p99 ms', '× fdatasync', 'one-call turn ms', 'workflows/s', 'steps/s', 'recovery p50 ms', 'peak RSS MB']];
-  const notes: string[] = [];
+export const BENCH_COLUMNS = [
+  'adapter', 'chain step p50 ms', 'p99 ms', '× floor', 'fan-out step p50 ms', 'p99 ms', '× floor', 'one-call turn ms', 'workflows/s', 'turns/s', 'recovery p50 ms', 'peak RSS MB',
+];
+
+/** The table's rows as text cells: the floor first, then each adapter (and the reference runtime in-process). */
+export function benchRows(r: BenchResult): { rows: string[][]; missing: string[] } {
+  const rows: string[][] = [['floor', f(r.floor.chain.perStepMs), '', '1.0', f(r.floor.fanOut.perStepMs), '', '1.0', '', '', '', '', '']];
+  const missing: string[] = [];
   for (const [name, a] of Object.entries(r.adapters)) {
     if ('missing' in a) {
-      rows.push([name, 'missing', '', '', '', '', '', '', '']);
-      notes.push(`${name}: ${a.missing}`);
+      rows.push([name, 'missing', ...Array.from({ length: BENCH_COLUMNS.length - 2 }, () => '')]);
+      missing.push(`${name}: ${a.missing}`);
       continue;
     }
-    rows.push([name, f(a.perStepMs.p50), f(a.perStepMs.p99), f(a.ratioToFloor, 1), f(a.oneCallTurnMs?.p50, 1), f(a.throughput.workflowsPerS, 2), f(a.throughput.stepsPerS, 1), f(a.recoveryMs.p50, 0), f(a.peakRssMb, 1)]);
-    if (a.inProcess) rows.push([`${name} (runtime in-process)`, f(a.inProcess.perStepMs.p50), f(a.inProcess.perStepMs.p99), f(a.inProcess.ratioToFloor, 1), '', '', '', '', '']);
+    rows.push([
+      name, f(a.chain.perStepMs.p50), f(a.chain.perStepMs.p99), f(a.chain.ratioToFloor, 2), f(a.fanOut.perStepMs.p50), f(a.fanOut.perStepMs.p99), f(a.fanOut.ratioToFloor, 2),
+      f(a.oneCallTurnMs.p50, 1), f(a.throughput.workflowsPerS, 2), f(a.throughput.stepsPerS, 1), f(a.recoveryMs.p50, 0), f(a.peakRssMb, 1),
+    ]);
+    if (a.inProcess)
+      rows.push([`${name} (runtime in-process)`, f(a.inProcess.perStepMs.p50), f(a.inProcess.perStepMs.p99), f(a.inProcess.ratioToFloor, 2), '', '', '', '', '', '', '', '']);
   }
+  return { rows, missing };
+}
+
+/** What each figure means, in the order the table shows them. */
+export function benchNotes(r: BenchResult): string[] {
+  const n = Math.max(...r.machine.steps);
+  const lo = r.floor.loopback;
+  return [
+    `per step = (T(N) − T(1)) / (N − 1) at N = ${n}, whole stack (worker ↔ world HTTP, ordeal's probes and spans off); T = first model call → last model answer; every tool call is read_resource, one round trip to the world`,
+    `chain (the headline): N turns of one tool call each, every call asked for after the previous result; a step is one more turn. Floor: ${r.floor.chain.counts}`,
+    `fan-out: one turn of N concurrent tool calls; a step is one more call. Floor: ${r.floor.fanOut.counts}`,
+    `floor figures measured in this run, each the median of ${r.floor.measurements ?? 1} measurement(s), one before each adapter; loopback round trips against a world process, through the workers' client: model call p50 ${f(lo.modelCallMs.p50)} ms (p99 ${f(lo.modelCallMs.p99)}), tool call p50 ${f(lo.toolCallMs.p50)} ms (p99 ${f(lo.toolCallMs.p99)}); × floor = per-step p50 / the shape's floor`,
+    'one-call turn = T(1) − T(0): a second model round trip and one step; throughput: concurrent chains of 10 turns; peak RSS: the workers of the throughput and recovery cases; in-process = the reference runtime alone, N sequential no-op steps, no HTTP; its × floor is against one fdatasync (a lone durable step)',
+  ];
+}
+
+export function benchTable(r: BenchResult): string {
+  const { rows: body, missing } = benchRows(r);
+  const rows = [BENCH_COLUMNS, ...body];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const m = r.machine;
   return [
     `machine: ${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB, ${m.os}, Node ${m.node}, load ${m.loadAvg1m}${m.quick ? ' (quick)' : ''}`,
-    `floor (${m.benchDir}): fdatasync 4 KiB p50 ${f(r.floor.fdatasyncMs.p50)} ms, p99 ${f(r.floor.fdatasyncMs.p99)} ms; SQLite FULL insert p50 ${f(r.floor.sqliteFullInsertMs.p50)} ms, p99 ${f(r.floor.sqliteFullInsertMs.p99)} ms`,
+    `disk (${m.benchDir}): fdatasync 4 KiB p50 ${f(r.floor.fdatasyncMs.p50)} ms, p99 ${f(r.floor.fdatasyncMs.p99)} ms; SQLite FULL insert p50 ${f(r.floor.sqliteFullInsertMs.p50)} ms, p99 ${f(r.floor.sqliteFullInsertMs.p99)} ms`,
     '',
     line(rows[0]!),
     ...rows.slice(1).map(line),
     '',
-    `per step = (T(N) − T(1)) / (N − 1) at N = ${Math.max(...m.steps)}: a no-op tool step's marginal cost, whole stack (N calls in one model turn, worker ↔ world HTTP, ordeal's probes and spans off); × fdatasync = per-step p50 / fdatasync p50`,
-    'one-call turn = T(1) − T(0): a second model round trip and one step; in-process = the reference runtime alone, N sequential steps',
+    ...benchNotes(r),
     `harness: ${f(r.harness.casesPerMin, 1)} ordeal run cases per minute (reference runtime)`,
-    ...notes.map((n) => `missing: ${n}`),
+    ...missing.map((n) => `missing: ${n}`),
   ].join('\n');
 }

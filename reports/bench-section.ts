@@ -1,18 +1,16 @@
-/** The bench section of the HTML report: `<out>/bench.json` → an HTML fragment with an inline SVG bar chart. */
-import type { BenchResult } from '../bench/index.js';
+/** The bench section of the HTML report: `<out>/bench.json` → an HTML fragment with one inline SVG bar chart per shape. */
+import { BENCH_COLUMNS, benchNotes, benchRows, type BenchResult, type Shape } from '../bench/index.js';
 import { escapeHtml as e } from './escape.js';
 
 const num = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(d) : x.toFixed(1));
 
-/** Horizontal bars of the per-step p50 per adapter, log-scaled (the figures span orders of magnitude), with the fdatasync floor as a line. */
-export function benchChart(r: BenchResult): string {
-  const bars: { label: string; value: number }[] = [];
-  for (const [name, a] of Object.entries(r.adapters)) {
-    if ('missing' in a) continue;
-    bars.push({ label: name, value: a.perStepMs.p50 });
-    if (a.inProcess) bars.push({ label: `${name} (runtime in-process)`, value: a.inProcess.perStepMs.p50 });
-  }
-  const floor = r.floor.fdatasyncMs.p50;
+const SHAPE_TITLE: Record<Shape, string> = { chain: 'chain: one more turn (model call + tool call)', fanOut: 'fan-out: one more concurrent call in a turn' };
+
+/** Horizontal bars of one shape's per-step p50 per adapter, log-scaled (the figures span orders of magnitude), with the shape's floor as a line. */
+export function benchChart(r: BenchResult, shape: Shape): string {
+  const bars: { label: string; value: number; ratio: number }[] = [];
+  for (const [name, a] of Object.entries(r.adapters)) if (!('missing' in a)) bars.push({ label: name, value: a[shape].perStepMs.p50, ratio: a[shape].ratioToFloor });
+  const floor = r.floor[shape].perStepMs;
   const values = [...bars.map((b) => b.value), floor].filter((v) => v > 0);
   if (bars.length === 0 || values.length === 0) return '<p>No adapter was measured.</p>';
   const lo = Math.log10(Math.min(...values) / 2);
@@ -26,40 +24,45 @@ export function benchChart(r: BenchResult): string {
     const y = 10 + i * row;
     return (
       `<text x="${left - 6}" y="${y + 15}" text-anchor="end" font-size="12">${e(b.label)}</text>` +
-      `<rect x="${left}" y="${y + 3}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${row - 8}" fill="#4a78b0"><title>${e(b.label)}: ${num(b.value)} ms</title></rect>` +
-      `<text x="${(x(b.value) + 4).toFixed(1)}" y="${y + 15}" font-size="11">${num(b.value)} ms</text>`
+      `<rect x="${left}" y="${y + 3}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${row - 8}" fill="#4a78b0"><title>${e(b.label)}: ${num(b.value)} ms, ${num(b.ratio, 2)}× the floor</title></rect>` +
+      `<text x="${(x(b.value) + 4).toFixed(1)}" y="${y + 15}" font-size="11">${num(b.value)} ms · ${num(b.ratio, 2)}×</text>`
     );
   });
   const fx = x(floor).toFixed(1);
   const axisY = 10 + bars.length * row;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 90}" height="${height}" role="img" aria-label="per-step durable overhead, p50, log scale">` +
+    `<svg class="bench-chart bench-${shape}" xmlns="http://www.w3.org/2000/svg" width="${left + width + 130}" height="${height}" role="img" aria-label="${e(SHAPE_TITLE[shape])}: per-step p50, log scale">` +
     parts.join('') +
     `<line x1="${fx}" y1="6" x2="${fx}" y2="${axisY}" stroke="#c0392b" stroke-dasharray="4 3"/>` +
-    `<text x="${fx}" y="${axisY + 16}" text-anchor="middle" font-size="11" fill="#c0392b">fdatasync 4 KiB ${num(floor)} ms</text>` +
+    `<text x="${fx}" y="${axisY + 16}" text-anchor="middle" font-size="11" fill="#c0392b">floor ${num(floor)} ms</text>` +
     `</svg>`
   );
 }
 
 export function benchSection(r: BenchResult): string {
   const m = r.machine;
-  const rows = Object.entries(r.adapters).map(([name, a]) => {
-    if ('missing' in a) return `<tr><td>${e(name)}</td><td colspan="8">missing: ${e(a.missing)}</td></tr>`;
-    const cells = [num(a.perStepMs.p50), num(a.perStepMs.p99), `${num(a.ratioToFloor, 1)}×`, num(a.oneCallTurnMs?.p50, 1), num(a.throughput.workflowsPerS, 2), num(a.throughput.stepsPerS, 1), num(a.recoveryMs.p50, 0), num(a.peakRssMb, 1)];
-    const main = `<tr><td>${e(name)}</td>${cells.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`;
-    return a.inProcess
-      ? `${main}<tr><td>${e(name)} (runtime in-process)</td><td>${num(a.inProcess.perStepMs.p50)}</td><td>${num(a.inProcess.perStepMs.p99)}</td><td>${num(a.inProcess.ratioToFloor, 1)}×</td><td colspan="5"></td></tr>`
-      : main;
+  const { rows, missing } = benchRows(r);
+  const body = rows.map((row) => {
+    if (row[1] === 'missing') {
+      const why = missing.find((x) => x.startsWith(`${row[0]}: `))?.slice(row[0]!.length + 2) ?? '';
+      return `<tr><td>${e(row[0])}</td><td colspan="${BENCH_COLUMNS.length - 1}">missing: ${e(why)}</td></tr>`;
+    }
+    return `<tr${row[0] === 'floor' ? ' class="floor"' : ''}><td>${e(row[0])}</td>${row.slice(1).map((c) => `<td class="num">${e(c)}</td>`).join('')}</tr>`;
   });
+  const [perStep, chain, fanOut, loopback, rest] = benchNotes(r);
   return [
     '<section class="bench">',
     '<h2>Benchmarks</h2>',
     `<p>${e(`${m.cpus} × ${m.cpuModel}, ${m.memGb} GiB, ${m.os}, Node ${m.node}, load ${m.loadAvg1m} at start, ${m.date}${m.quick ? ' (quick run)' : ''}`)}</p>`,
-    `<p>Floor on the bench directory: fdatasync of 4 KiB p50 ${num(r.floor.fdatasyncMs.p50)} ms (p99 ${num(r.floor.fdatasyncMs.p99)}); SQLite insert, WAL, synchronous=FULL p50 ${num(r.floor.sqliteFullInsertMs.p50)} ms (p99 ${num(r.floor.sqliteFullInsertMs.p99)}).</p>`,
-    benchChart(r),
-    '<table><thead><tr><th>adapter</th><th>per step p50 ms</th><th>p99 ms</th><th>× fdatasync</th><th>one-call turn p50 ms</th><th>workflows/s</th><th>steps/s</th><th>recovery p50 ms</th><th>peak RSS MB</th></tr></thead>',
-    `<tbody>${rows.join('')}</tbody></table>`,
-    `<p>Per step = (T(N) − T(1)) / (N − 1) at N = ${Math.max(...m.steps)}: the marginal cost of a no-op tool step through the whole stack (the N calls come in one model turn; worker ↔ world HTTP; ordeal's probes and spans off). One-call turn = T(1) − T(0): a second model round trip with one step. "Runtime in-process" is the reference runtime alone, N sequential steps. Harness: ${num(r.harness.casesPerMin, 1)} <code>ordeal run</code> cases per minute.</p>`,
+    `<p>Disk on the bench directory: fdatasync of 4 KiB p50 ${num(r.floor.fdatasyncMs.p50)} ms (p99 ${num(r.floor.fdatasyncMs.p99)}); SQLite insert, WAL, synchronous=FULL p50 ${num(r.floor.sqliteFullInsertMs.p50)} ms (p99 ${num(r.floor.sqliteFullInsertMs.p99)}). ${e(loopback)}.</p>`,
+    `<h3>${e(SHAPE_TITLE.chain)}</h3>`,
+    benchChart(r, 'chain'),
+    `<h3>${e(SHAPE_TITLE.fanOut)}</h3>`,
+    benchChart(r, 'fanOut'),
+    `<table class="bench-table"><thead><tr>${BENCH_COLUMNS.map((c) => `<th>${e(c)}</th>`).join('')}</tr></thead>`,
+    `<tbody>${body.join('')}</tbody></table>`,
+    `<ul>${[perStep, chain, fanOut, rest].map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
+    `<p>Harness: ${num(r.harness.casesPerMin, 1)} <code>ordeal run</code> cases per minute.</p>`,
     '</section>',
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 /** The HTML report: one self-contained file (inline CSS and SVG, no network) a newcomer can read. */
 import { benchSection } from './bench-section.js';
-import { failingAnomalies, STATUS_WORD, witnessText, type CaseReport, type Comparison, type MatrixRow } from './comparison.js';
+import { failingAnomalies, SCORE_COLUMNS, SCORE_METRICS, SCORE_NOTE, STATUS_WORD, witnessText, type CaseReport, type Comparison, type MatrixRow } from './comparison.js';
 import { escapeHtml as e } from './escape.js';
 import { timelineSvg } from './svg-timeline.js';
 
@@ -12,7 +12,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}code,pre{font:12px ui-
 .valid{background:#dafbe1;color:#116329}.invalid{background:#ffebe9;color:#a40e26}.unknown{background:#fff8c5;color:#7d4e00}.incomplete{background:#eaeef2;color:#424a53}
 .case{border:1px solid #d0d7de;border-radius:6px;padding:12px 14px;margin:14px 0}.meta{color:#57606a;font-size:12px;margin:2px 0 8px}
 .anomaly{margin:6px 0}.legend{display:flex;flex-wrap:wrap;gap:4px 18px;font-size:12px;color:#424a53;margin:6px 0}.legend svg{vertical-align:middle}
-.muted{color:#57606a}details summary{cursor:pointer;color:#0969da;font-size:12px}`;
+.muted{color:#57606a}details summary{cursor:pointer;color:#0969da;font-size:12px}
+table.scoreboard{font-size:12.5px}.scoreboard th,.scoreboard td{padding:3px 6px}.scoreboard td.guarantees{white-space:nowrap}`;
 
 const badge = (c: { status: CaseReport['status'] }, href?: string) =>
   href ? `<a class="verdict ${c.status}" href="${e(href)}">${STATUS_WORD[c.status]}</a>` : `<span class="verdict ${c.status}">${STATUS_WORD[c.status]}</span>`;
@@ -20,21 +21,21 @@ const badge = (c: { status: CaseReport['status'] }, href?: string) =>
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 function matrix(c: Comparison): string {
-  const head = `<tr><th>scenario</th><th>fault</th><th>idempotency</th>${c.adapters.map((a) => `<th>${e(a)}</th>`).join('')}</tr>`;
+  const head = `<tr><th>scenario</th><th>fault</th><th>idempotency</th>${c.variants.map((a) => `<th>${e(a)}</th>`).join('')}</tr>`;
   const row = (r: MatrixRow) =>
     `<tr class="matrix-row">` +
     `<td>${e(r.scenario)}</td><td><code>${e(r.fault)}</code></td><td>${e(r.idempotency)}</td>` +
-    c.adapters.map((a) => `<td>${(r.cells[a] ?? []).map((k) => `<span class="matrix-case" data-case="${e(k.id)}">${badge(k, `#${k.id}`)}</span>`).join(' ') || '<span class="muted">—</span>'}</td>`).join('') +
+    c.variants.map((a) => `<td>${(r.cells[a] ?? []).map((k) => `<span class="matrix-case" data-case="${e(k.id)}">${badge(k, `#${k.id}`)}</span>`).join(' ') || '<span class="muted">—</span>'}</td>`).join('') +
     `</tr>`;
   return `<table class="matrix">${head}${c.rows.map(row).join('')}</table>`;
 }
 
 /** Metrics most readers compare, shown side by side when any case has them; every metric is in each case's own table. */
 const KEY_METRICS: [string, string][] = [
-  ['recovery.maxRecoveryMs', 'max recovery (ms)'],
-  ['wasted-work.reexecutedSteps', 're-executed steps'],
-  ['wasted-work.repeatedLlmCalls', 'repeated model calls'],
-  ['wasted-work.respentTokens', 're-spent tokens'],
+  [SCORE_METRICS.recoveryMs, 'max recovery (ms)'],
+  [SCORE_METRICS.reexecutedSteps, 're-executed steps'],
+  [SCORE_METRICS.repeatedModelCalls, 'repeated model calls'],
+  [SCORE_METRICS.respentTokens, 're-spent tokens'],
   ['telemetry.stepLatencyP50Ms', 'step latency p50 (ms)'],
   ['telemetry.stepLatencyP99Ms', 'step latency p99 (ms)'],
 ];
@@ -43,9 +44,23 @@ function keyMetrics(c: Comparison): string {
   const cols = KEY_METRICS.filter(([k]) => c.cases.some((x) => typeof x.metrics[k] === 'number'));
   if (cols.length === 0) return '';
   const rows = c.cases.map(
-    (x) => `<tr><td><a href="#${e(x.id)}">${e(x.adapter)} · ${e(x.scenario)}</a></td><td><code>${e(x.fault)}</code></td><td>${e(x.idempotency)}</td>${cols.map(([k]) => `<td class="num">${typeof x.metrics[k] === 'number' ? num(x.metrics[k]!) : '—'}</td>`).join('')}</tr>`,
+    (x) => `<tr><td><a href="#${e(x.id)}">${e(x.variant)} · ${e(x.scenario)}</a></td><td><code>${e(x.fault)}</code></td><td>${e(x.idempotency)}</td>${cols.map(([k]) => `<td class="num">${typeof x.metrics[k] === 'number' ? num(x.metrics[k]) : '—'}</td>`).join('')}</tr>`,
   );
   return `<h2>Costs of recovery</h2><table class="metrics-summary"><tr><th>case</th><th>fault</th><th>idempotency</th>${cols.map(([, l]) => `<th>${e(l)}</th>`).join('')}</tr>${rows.join('')}</table>`;
+}
+
+/** Per adapter variant: verdicts, the guarantees that broke, recovery and wasted work. */
+function scoreboardTable(c: Comparison): string {
+  const head = `<tr>${SCORE_COLUMNS.map(([h]) => `<th>${e(h)}</th>`).join('')}</tr>`;
+  const rows = c.scoreboard.map(
+    (r) =>
+      `<tr class="score-row" data-variant="${e(r.variant)}">` +
+      SCORE_COLUMNS.map(([h, cell], i) =>
+        h.startsWith('guarantees') ? `<td class="guarantees">${cell(r).split(', ').map(e).join('<br>')}</td>` : `<td${i === 0 ? '' : ' class="num"'}>${e(cell(r))}</td>`,
+      ).join('') +
+      `</tr>`,
+  );
+  return `<h2>Scoreboard</h2><table class="scoreboard">${head}${rows.join('')}</table><p class="muted">${e(SCORE_NOTE)}</p>`;
 }
 
 function metricsTable(m: Record<string, number>): string {
@@ -72,7 +87,7 @@ function caseSection(k: CaseReport): string {
     ? timelineSvg(k.timeline)
     : '<p class="muted">No history to draw.</p>';
   return `<section class="case case-${k.status}" id="${e(k.id)}">
-<h3>${badge(k)} ${e(k.adapter)} · ${e(k.scenario)} · <code>${e(k.fault)}</code> · idempotency ${e(k.idempotency)}</h3>
+<h3>${badge(k)} ${e(k.variant)} · ${e(k.scenario)} · <code>${e(k.fault)}</code> · idempotency ${e(k.idempotency)}</h3>
 <div class="meta">run folder <code>${e(k.dir)}</code>${k.seed !== undefined ? ` · seed ${k.seed}` : ''}${k.durationMs !== undefined ? ` · ${(k.durationMs / 1000).toFixed(1)} s` : ''}${k.problem ? ` · <b>incomplete:</b> ${e(k.problem)}` : ''}</div>
 ${anomalies}${notes.length ? `<details><summary>${notes.length} note(s) from passing checkers</summary>${notes.map((a) => `<div>${e(a.checker)}: ${e(a.message)} ${e(witnessText(a.witnesses))}</div>`).join('')}</details>` : ''}
 ${timeline}
@@ -100,8 +115,9 @@ A case is <span class="verdict valid">valid</span> when every guarantee held —
 export function renderHtml(c: Comparison): string {
   const t = c.totals;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ordeal report</title><style>${CSS}</style></head><body>
-<h1>ordeal report</h1><div class="meta">${c.cases.length} case(s) on ${c.adapters.map(e).join(', ')} · generated ${e(c.generatedAt)} · <span class="verdict valid">${t.valid} valid</span> <span class="verdict invalid">${t.invalid} invalid</span> <span class="verdict unknown">${t.unknown} unknown</span> <span class="verdict incomplete">${t.incomplete} incomplete</span></div>
+<h1>ordeal report</h1><div class="meta">${c.cases.length} case(s) on ${c.variants.map(e).join(', ')} · generated ${e(c.generatedAt)} · <span class="verdict valid">${t.valid} valid</span> <span class="verdict invalid">${t.invalid} invalid</span> <span class="verdict unknown">${t.unknown} unknown</span> <span class="verdict incomplete">${t.incomplete} incomplete</span></div>
 ${INTRO}
+${scoreboardTable(c)}
 <h2>Matrix</h2>${matrix(c)}
 ${keyMetrics(c)}
 <h2>Cases</h2>

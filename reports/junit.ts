@@ -1,11 +1,20 @@
-/** JUnit XML: one test case per case (classname adapter.scenario, name = fault + idempotency); failures carry the anomaly and the replay command. */
-import { failingAnomalies, type CaseReport, type Comparison } from './comparison.js';
+/**
+ * JUnit XML: one suite per adapter variant, one test case per case (classname adapter.scenario, name = fault + idempotency,
+ * then the adapter options when there are any); failures carry the anomaly and the replay command.
+ */
+import { failingAnomalies, optionLabels, type CaseReport, type Comparison } from './comparison.js';
 import { escapeXml as e } from './escape.js';
 
 const seconds = (k: CaseReport) => ((k.durationMs ?? 0) / 1000).toFixed(3);
 
+/** `kill-worker@after-effect:1 [idempotency none]`, and `[synchronous=NORMAL]` after it for a case run with options. */
+function testName(k: CaseReport): string {
+  const opts = optionLabels(k.options);
+  return `${k.fault} [idempotency ${k.idempotency}]${opts.length ? ` [${opts.join(', ')}]` : ''}`;
+}
+
 function testcase(k: CaseReport): string {
-  const open = `    <testcase classname="${e(`${k.adapter}.${k.scenario}`)}" name="${e(`${k.fault} [idempotency ${k.idempotency}]`)}" time="${seconds(k)}">`;
+  const open = `    <testcase classname="${e(`${k.adapter}.${k.scenario}`)}" name="${e(testName(k))}" time="${seconds(k)}">`;
   const out = `      <system-out>${e(`run folder: ${k.dir}\nreplay: ${k.replay}`)}</system-out>`;
   if (k.status === 'valid') return `${open}\n${out}\n    </testcase>`;
   const anomalies = failingAnomalies(k);
@@ -16,7 +25,7 @@ function testcase(k: CaseReport): string {
 }
 
 export function renderJunit(c: Comparison): string {
-  const byAdapter = c.adapters.map((a) => c.cases.filter((k) => k.adapter === a));
+  const byVariant = c.variants.map((v) => c.cases.filter((k) => k.variant === v));
   const count = (ks: CaseReport[]) => ({
     tests: ks.length,
     failures: ks.filter((k) => k.status === 'invalid').length,
@@ -24,9 +33,9 @@ export function renderJunit(c: Comparison): string {
     time: ks.reduce((s, k) => s + (k.durationMs ?? 0), 0) / 1000,
   });
   const all = count(c.cases);
-  const suites = byAdapter.map((ks) => {
+  const suites = byVariant.map((ks) => {
     const n = count(ks);
-    return `  <testsuite name="${e(`ordeal.${ks[0]!.adapter}`)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="0" time="${n.time.toFixed(3)}" timestamp="${e(c.generatedAt)}">\n${ks.map(testcase).join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${e(`ordeal.${ks[0]!.variant}`)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="0" time="${n.time.toFixed(3)}" timestamp="${e(c.generatedAt)}">\n${ks.map(testcase).join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ordeal" tests="${all.tests}" failures="${all.failures}" errors="${all.errors}" time="${all.time.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

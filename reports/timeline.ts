@@ -1,4 +1,5 @@
 /** A case's timeline as data, Jepsen style: one lane per process incarnation, steps as bars, effects as marks, faults as windows. */
+import { textOf } from '../harness/json.js';
 import type { LedgerEntry, Op } from '../harness/store/index.js';
 
 export interface TimelineBar {
@@ -36,7 +37,7 @@ export interface Timeline {
   windows: TimelineWindow[];
 }
 
-const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+const str = (v: unknown) => (v === undefined || v === null ? '' : textOf(v));
 
 /** Effects applied more than once: every applied ledger entry of such a logical effect (by seq). */
 export function duplicateEntries(ledger: LedgerEntry[]): Set<number> {
@@ -58,7 +59,11 @@ export function buildTimeline(history: Op[], ledger: LedgerEntry[]): Timeline {
   const t0 = times.length ? Math.min(...times) : 0;
   const t1 = times.length ? Math.max(...times) : 1;
   const closeLane = (p: string, time: number) => {
-    for (const [k, b] of open) if (b.lane === p) (b.end = time), open.delete(k);
+    for (const [k, b] of open)
+      if (b.lane === p) {
+        b.end = time;
+        open.delete(k);
+      }
   };
   for (const op of [...history].sort((a, b) => a.time - b.time)) {
     const p = lane(op.process);
@@ -74,7 +79,11 @@ export function buildTimeline(history: Op[], ledger: LedgerEntry[]): Timeline {
         open.set(key, bar);
       } else if (point === 'step:journaled') {
         const bar = open.get(key);
-        if (bar) (bar.end = op.time), (bar.interrupted = false), open.delete(key);
+        if (bar) {
+          bar.end = op.time;
+          bar.interrupted = false;
+          open.delete(key);
+        }
       }
     } else if (op.f === 'fault') {
       const id = op.id ?? `${op.index}`;
@@ -82,7 +91,10 @@ export function buildTimeline(history: Op[], ledger: LedgerEntry[]): Timeline {
       if (op.type === 'invoke') faultStart.set(id, { time: op.time, label });
       else {
         const s = faultStart.get(id);
-        if (s) windows.push({ start: s.time, end: op.time, label: s.label }), faultStart.delete(id);
+        if (s) {
+          windows.push({ start: s.time, end: op.time, label: s.label });
+          faultStart.delete(id);
+        }
       }
     } else if (op.f === 'approval' && (v.event === 'requested' || v.event === 'decided')) {
       const decided = v.event === 'decided';

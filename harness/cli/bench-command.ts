@@ -23,15 +23,15 @@ export function parseAdapters(text: string | undefined): string[] {
 export function benchCommand(y: Argv) {
   return y.command(
     'bench',
-    'per-step durable overhead, throughput, recovery time and peak RSS per adapter, beside the disk floor measured in the same run',
+    'per-step cost of a chain of turns and of a fan-out turn per adapter, beside each shape\'s physical floor (fdatasync, loopback HTTP) measured in the same run; throughput, recovery time, peak RSS',
     (a) =>
       a
         .option('adapter', { type: 'string', describe: 'comma-separated adapters (default: every registered one)' })
-        .option('steps', { type: 'string', default: '1,10,100', describe: 'numbers of no-op steps per run, comma-separated' })
+        .option('steps', { type: 'string', default: '1,10,100', describe: 'numbers of steps per run (chain: turns; fan-out: calls in the turn), comma-separated' })
         .option('quick', { type: 'boolean', default: false, describe: 'fewer repetitions and concurrency 2 (a smoke run, not a measurement)' })
         .option('out', { type: 'string', default: 'bench-results', describe: 'directory for bench.json (and, while running, the bench runs)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON instead of the table' })
-        .example('$0 bench --adapter reference,restate --steps 1,10,100', 'compare two adapters against the disk floor'),
+        .example('$0 bench --adapter reference,restate --steps 1,10,100', 'compare two adapters on both shapes against their floors'),
     async (argv) => {
       const names = parseAdapters(argv.adapter);
       const steps = parseSteps(argv.steps);

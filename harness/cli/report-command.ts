@@ -11,8 +11,10 @@ import { parseJsonFile } from '../scenario/index.js';
 /** A bench.json as `ordeal bench` writes it; anything else is a clear input error. */
 function readBench(file: string): BenchResult {
   const v: unknown = parseJsonFile(file);
-  if (!isRecord(v) || !v.floor || !v.adapters)
+  if (!isRecord(v) || !isRecord(v.floor) || !v.adapters)
     throw new InputError(`${file}: not a bench result (expected the bench.json that ordeal bench writes, with "floor" and "adapters")`, 'ORD-233');
+  if (!v.floor.chain || !v.floor.fanOut)
+    throw new InputError(`${file}: a bench result from an older ordeal (no "floor.chain" and "floor.fanOut": the chain and fan-out shapes); run ordeal bench again`, 'ORD-233');
   return v as unknown as BenchResult;
 }
 

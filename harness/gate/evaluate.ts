@@ -11,7 +11,7 @@ export interface GateViolation {
 }
 
 export function caseLabel(c: CaseReport): string {
-  return `${c.adapter} · ${c.scenario} · ${c.fault} · idempotency ${c.idempotency}`;
+  return `${c.variant} · ${c.scenario} · ${c.fault} · idempotency ${c.idempotency}`;
 }
 
 export function evaluateGate(cases: CaseReport[], config: Pick<GateConfig, 'require' | 'thresholds'>): GateViolation[] {

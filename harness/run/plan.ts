@@ -1,6 +1,7 @@
 /** Turns `ordeal run`'s options into the list of cases to run. */
 import { adapterManifest } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
+import { textOf } from '../json.js';
 import { faults, parseFaultFlag, standardSchedules, validateSchedule } from '../faults/index.js';
 import { builtinScenarioNames, parseJsonFile, resolveScenario, type Scenario } from '../scenario/index.js';
 import type { Schedule } from '../store/index.js';
@@ -33,10 +34,10 @@ export function checkEngineLink(schedule: Schedule, adapter: string, options: Ra
   const entry = adapterManifest(adapter);
   const processes = entry.engineProcesses?.(options);
   for (const spec of schedule) {
-    const target = spec.fault === 'kill-engine' ? spec.target : undefined;
-    if (target === undefined || !processes || target === 'engine' || processes.includes(String(target))) continue;
+    const target = spec.fault === 'kill-engine' && spec.target !== undefined ? textOf(spec.target) : undefined;
+    if (target === undefined || !processes || target === 'engine' || processes.includes(target)) continue;
     throw new UsageError(
-      `fault kill-engine target=${String(target)} is not a process of adapter '${adapter}''s engine${Object.keys(options).length ? ' with these options' : ''}; expected one of engine, ${processes.join(', ')}`,
+      `fault kill-engine target=${target} is not a process of adapter '${adapter}''s engine${Object.keys(options).length ? ' with these options' : ''}; expected one of engine, ${processes.join(', ')}`,
       'ORD-105',
     );
   }

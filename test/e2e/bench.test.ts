@@ -5,9 +5,11 @@ import { ordeal, tempDir } from '../helpers/cli.js';
 
 const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
 const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+/** How the bench's table writes a figure: `d` decimals below 10, one from 10 up. */
+const fmt = (x: number, d: number) => (x < 10 ? x.toFixed(d) : x.toFixed(1));
 
 describe('ordeal bench', () => {
-  it('measures the reference runtime beside the disk floor and says why an adapter without its engine is missing', async () => {
+  it('measures the reference runtime on both shapes beside each shape\'s floor and says why an adapter without its engine is missing', async () => {
     const out = tempDir();
     const noEngines = tempDir('ordeal-no-engines-');
     const r = await ordeal(['bench', '--adapter', 'reference,restate', '--steps', '1,5', '--quick', '--json', '--out', out], { env: { ORDEAL_ENGINES_DIR: noEngines, ORDEAL_BENCH_KEEP_RUNS: '1' } });
@@ -16,13 +18,29 @@ describe('ordeal bench', () => {
     expect(Object.keys(res).sort()).toEqual(['adapters', 'floor', 'harness', 'machine']);
     expect(res.machine.cpus).toBeGreaterThan(0);
     for (const probe of ['fdatasyncMs', 'sqliteFullInsertMs']) for (const q of ['p50', 'p99']) expect(positive(res.floor[probe][q]), `${probe}.${q}`).toBe(true);
+    // each shape's floor: what it counts, from figures measured in the same run
+    const { floor } = res;
+    expect(floor.measurements).toBe(2); // one before each adapter, the missing one included
+    for (const q of ['p50', 'p99']) for (const rt of ['modelCallMs', 'toolCallMs']) expect(positive(floor.loopback[rt][q]), `${rt}.${q}`).toBe(true);
+    expect(floor.chain).toMatchObject({ fdatasyncs: 2, roundTrips: 2, counts: expect.stringContaining('fdatasync') });
+    expect(floor.chain.perStepMs).toBeCloseTo(floor.loopback.modelCallMs.p50 + floor.loopback.toolCallMs.p50 + 2 * floor.fdatasyncMs.p50, 3);
+    expect(floor.fanOut).toMatchObject({ fdatasyncs: 0, roundTrips: 1, counts: expect.stringContaining('concurrent') });
+    expect(floor.loopback.burst.n).toBe(5);
+    expect(floor.fanOut.perStepMs).toBeCloseTo((floor.loopback.burst.p50Ms - floor.loopback.burst.oneP50Ms) / 4, 3);
+    for (const shape of ['chain', 'fanOut']) expect(positive(floor[shape].perStepMs), `floor.${shape}`).toBe(true);
     const ref = res.adapters.reference;
-    // a step's marginal cost, (T(5) − T(1)) / 4 from one repetition, may come out below zero on a noisy machine
-    for (const v of [ref.perStepMs.p50, ref.perStepMs.p99, ref.ratioToFloor]) expect(finite(v), JSON.stringify(ref)).toBe(true);
-    expect(Object.keys(ref.byN)).toEqual(['5']);
+    for (const shape of ['chain', 'fanOut']) {
+      const s = ref[shape];
+      // a step's marginal cost, (T(5) − T(1)) / 4 from one repetition, may come out below zero on a noisy machine
+      for (const v of [s.perStepMs.p50, s.perStepMs.p99, s.ratioToFloor]) expect(finite(v), JSON.stringify(ref)).toBe(true);
+      expect(Object.keys(s.byN)).toEqual(['5']);
+      expect(s.byN['5']).toEqual(s.perStepMs);
+      expect(s.ratioToFloor, shape).toBeCloseTo(s.perStepMs.p50 / floor[shape].perStepMs, 3);
+    }
     for (const v of [ref.oneCallTurnMs.p50, ref.throughput.workflowsPerS, ref.throughput.stepsPerS, ref.recoveryMs.p50, ref.peakRssMb])
       expect(positive(v), JSON.stringify(ref)).toBe(true);
     expect(positive(ref.inProcess.perStepMs.p50)).toBe(true);
+    expect(ref.inProcess.ratioToFloor).toBeCloseTo(ref.inProcess.perStepMs.p50 / floor.fdatasyncMs.p50, 3);
     // how late a 50 ms durable timer and a 50 ms hinted retry end (a timer may fire a ms early: finite, not positive)
     expect(ref.inProcess.waits.waitMs).toBe(50);
     for (const v of [ref.inProcess.waits.timerLateMs.p50, ref.inProcess.waits.timerLateMs.p99, ref.inProcess.waits.retryAfterLateMs.p50, ref.inProcess.waits.retryAfterLateMs.p99])
@@ -32,14 +50,23 @@ describe('ordeal bench', () => {
     // the same result is on disk for the HTML report
     expect(JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8'))).toEqual(res);
 
-    // ... and the HTML report shows it: the table row and the chart bar with the floor line
+    // ... and the HTML report shows it: a chart per shape with its floor line, the table with the floor row and both shapes
     const html = await ordeal(['report', join(out, 'bench-runs'), '--format', 'html', '--bench', join(out, 'bench.json')]);
     expect(html.code, html.stderr).toBe(0);
     const section = html.stdout.slice(html.stdout.indexOf('<section class="bench">'));
     expect(section).toContain('<h2>Benchmarks</h2>');
-    expect(section).toMatch(/<tr><td>reference<\/td><td>-?[\d.]+<\/td>/);
-    expect(section).toContain('<title>reference (runtime in-process):');
-    expect(section).toContain(`fdatasync 4 KiB ${res.floor.fdatasyncMs.p50.toFixed(3)} ms`);
+    for (const shape of ['chain', 'fanOut']) {
+      const chart = section.slice(section.indexOf(`<svg class="bench-chart bench-${shape}"`));
+      expect(chart).toMatch(/^<svg [^]*?<title>reference: -?[\d.]+ ms, -?[\d.]+× the floor<\/title>[^]*?<\/svg>/);
+      expect(chart.slice(0, chart.indexOf('</svg>'))).toContain(`floor ${fmt(floor[shape].perStepMs, 3)} ms`);
+    }
+    const cells = (name: string) => [...section.matchAll(new RegExp(`<tr[^>]*><td>${name.replace(/[()]/g, '\\$&')}</td>(.*?)</tr>`, 'g'))].map((m) => [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]));
+    expect(cells('floor')[0]?.slice(0, 6)).toEqual([fmt(floor.chain.perStepMs, 3), '', '1.0', fmt(floor.fanOut.perStepMs, 3), '', '1.0']);
+    const row = cells('reference')[0]!;
+    expect(row).toHaveLength(11);
+    expect([row[2], row[5]]).toEqual([ref.chain.ratioToFloor, ref.fanOut.ratioToFloor].map((x: number) => fmt(x, 2)));
+    expect(cells('reference (runtime in-process)')).toHaveLength(1);
+    expect(section).toContain(`fdatasync of 4 KiB p50 ${fmt(floor.fdatasyncMs.p50, 3)} ms`);
     expect(section).toContain('missing: ');
   }, 240_000);
 

@@ -31,6 +31,9 @@ beforeAll(async () => {
   }
   const ok = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--out', runs]);
   expect(ok.code, ok.stderr).toBe(0);
+  // a second variant of the reference adapter: the same failing case with one option changed
+  const variant = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--opt', 'synchronous=NORMAL', '--out', runs]);
+  expect(variant.code, variant.stderr).toBe(1);
   html = join(tempDir(), 'report.html');
   const r = await ordeal(['report', runs, '--format', 'html', '--out', html]);
   expect(r.code, r.stderr).toBe(0);
@@ -42,17 +45,37 @@ beforeAll(async () => {
 const sections = () => dom.split('<section ').slice(1);
 
 describe('the HTML report in a browser', () => {
-  it('shows the matrix with a cell per case, the adapters side by side', () => {
+  it('shows the matrix with a cell per case, one column per adapter variant side by side', () => {
     expect(dom).toMatch(/<table class="matrix">/);
-    expect(dom).toMatch(/<th>langgraph<\/th><th>reference<\/th>/);
-    expect(dom.match(/class="matrix-case"/g)).toHaveLength(3);
+    expect(dom).toMatch(/<th>langgraph<\/th><th>reference<\/th><th>reference · synchronous=NORMAL<\/th><\/tr>/);
+    expect(dom.match(/class="matrix-case"/g)).toHaveLength(4);
     expect(dom.match(/class="matrix-row"/g)).toHaveLength(2); // (refund-agent, fault, none) and (…, framework)
-    expect(sections()).toHaveLength(3);
+    expect(sections()).toHaveLength(4);
+    // the variant's case carries its options in its heading
+    expect(sections().filter((s) => /<h3>.*reference · synchronous=NORMAL · refund-agent/.test(s))).toHaveLength(1);
+  });
+
+  it('opens with the scoreboard: one row per adapter variant, its verdicts, the guarantees that broke and the costs of recovery', () => {
+    const board = dom.slice(dom.indexOf('<h2>Scoreboard</h2>'), dom.indexOf('<h2>Matrix</h2>'));
+    expect(dom.indexOf('<h2>Scoreboard</h2>')).toBeGreaterThan(0);
+    expect(board).toContain('<th>adapter variant</th><th>cases</th><th>valid</th><th>invalid</th><th>unknown</th><th>incomplete</th><th>guarantees broken (cases)</th>');
+    const rows = [...board.matchAll(/<tr class="score-row" data-variant="([^"]+)">(.*?)<\/tr>/g)].map((m) => [m[1], ...[...m[2]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1])]);
+    expect(rows.map((r) => r[0])).toEqual(['langgraph', 'reference', 'reference · synchronous=NORMAL']);
+    const byVariant = Object.fromEntries(rows.map((r) => [r[0], r.slice(2)]));
+    // cases, valid, invalid, unknown, incomplete
+    expect(byVariant.langgraph!.slice(0, 5)).toEqual(['1', '0', '1', '0', '0']);
+    expect(byVariant.reference!.slice(0, 5)).toEqual(['2', '1', '1', '0', '0']);
+    expect(byVariant['reference · synchronous=NORMAL']!.slice(0, 5)).toEqual(['1', '0', '1', '0', '0']);
+    for (const r of Object.values<(string | undefined)[]>(byVariant)) {
+      expect(r[5]).toContain('exactly-once-effects ×1');
+      expect(r[6]).toMatch(/^\d+$/); // recovery p50 ms
+      expect(Number(r[7])).toBeGreaterThanOrEqual(Number(r[6])); // max ≥ p50
+    }
   });
 
   it('a failing case shows its anomaly, its replay command and a red duplicate mark in its timeline; the valid case shows none', () => {
     const failing = sections().filter((s) => s.startsWith('class="case case-invalid"'));
-    expect(failing).toHaveLength(2);
+    expect(failing).toHaveLength(3);
     for (const s of failing) {
       expect(s).toMatch(/refund:order-1042 was applied 2 times/);
       expect(s).toMatch(/<pre class="replay">ordeal replay \//);

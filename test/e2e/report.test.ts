@@ -66,6 +66,49 @@ describe('ordeal report', () => {
     expect(j.cases[0]!.duplicates).toEqual([1, 2]);
   });
 
+  it('two variants of one adapter are two matrix columns, two scoreboard rows, two JUnit suites; options are in headings and names', async () => {
+    // the failing case again, on the same adapter with one option changed
+    const two = tempDir('ordeal-report-variants-');
+    cpSync(failingDir, join(two, 'a-default'), { recursive: true });
+    const v = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--opt', 'synchronous=NORMAL', '--out', two]);
+    expect(v.code, v.stderr).toBe(1);
+
+    const md = await ordeal(['report', two, '--format', 'md']);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toContain('| scenario | fault | idempotency | reference | reference · synchronous=NORMAL |');
+    expect(md.stdout).toMatch(/\| refund-agent \| `kill-worker@after-effect:1` \| none \| ❌ INVALID \| ❌ INVALID \|/);
+    expect(md.stdout).toContain('**❌ reference · synchronous=NORMAL · refund-agent · `kill-worker@after-effect:1` · idempotency none**');
+    // the scoreboard comes first, one row per variant
+    const board = md.stdout.slice(md.stdout.indexOf('| adapter variant |'), md.stdout.indexOf('| scenario |'));
+    expect(board).toMatch(/^\| adapter variant \| cases \| valid \| invalid \| unknown \| incomplete \| guarantees broken \(cases\) \| recovery p50 ms \| recovery max ms \| re-executed steps \| repeated model calls \| re-spent tokens \|/);
+    for (const variant of ['reference', 'reference · synchronous=NORMAL'])
+      expect(board).toMatch(new RegExp(`\\| ${variant} \\| 1 \\| 0 \\| 1 \\| 0 \\| 0 \\| [^|]*exactly-once-effects ×1[^|]* \\| \\d+ \\| \\d+ \\|`));
+
+    const json = JSON.parse((await ordeal(['report', two, '--format', 'json'])).stdout) as Record<string, any>;
+    expect(json.adapters).toEqual(['reference']);
+    expect(json.variants).toEqual(['reference', 'reference · synchronous=NORMAL']);
+    expect(Object.keys(json.matrix[0].cells)).toEqual(json.variants);
+    expect(json.scoreboard.map((r: any) => r.variant)).toEqual(json.variants);
+    for (const row of json.scoreboard) {
+      const [k] = json.cases.filter((c: any) => c.variant === row.variant);
+      // each row sums its cases' verdicts: one case each here
+      expect(row).toMatchObject({ cases: 1, counts: { valid: 0, invalid: 1, unknown: 0, incomplete: 0 } });
+      expect(row.broken).toContainEqual(['exactly-once-effects', 1]);
+      expect(row.recoveryMs).toEqual({ p50: k.metrics['recovery.maxRecoveryMs'], max: k.metrics['recovery.maxRecoveryMs'], cases: 1 });
+      expect(row.reexecutedSteps).toBe(k.metrics['wasted-work.reexecutedSteps']);
+      expect(row.respentTokens).toBe(k.metrics['wasted-work.respentTokens']);
+    }
+    expect(json.cases.map((c: any) => c.options)).toEqual([{}, { synchronous: 'NORMAL' }]);
+
+    const root = parseXml((await ordeal(['report', two, '--format', 'junit'])).stdout);
+    const suites = all(root, 'testsuite');
+    expect(suites.map((x) => x.attrs.name)).toEqual(['ordeal.reference', 'ordeal.reference · synchronous=NORMAL']);
+    expect(suites.map((x) => all(x, 'testcase').map((c) => c.attrs.name))).toEqual([
+      ['kill-worker@after-effect:1 [idempotency none]'],
+      ['kill-worker@after-effect:1 [idempotency none] [synchronous=NORMAL]'],
+    ]);
+  });
+
   it('a path that is not a run folder, or an empty directory, exits 2 with a clear message', async () => {
     const empty = tempDir();
     const r = await ordeal(['report', empty, '--format', 'md']);

@@ -1,0 +1,73 @@
+/**
+ * The network part of the floor: loopback HTTP round trips to a real world process started for the purpose, through the
+ * workers' own client (`WorldClient`, Node's fetch): the model call a turn makes, the tool call a bench step makes, and a
+ * burst of N concurrent tool calls (what one more call of a fan-out turn costs when its round trip overlaps the others).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Bench } from 'tinybench';
+import { openingMessages, toolSchemas, WorldClient, type ChatMessage } from '../harness/agent/index.js';
+import { startWorld } from '../harness/run/world-process.js';
+import { BENCH_RESOURCE, benchScenario } from './scenarios.js';
+import { median, round, type Quantiles } from './stats.js';
+import { latency } from './floor.js';
+
+export interface Loopback {
+  /**
+   * POST /v1/chat/completions with the conversation as it stands after `turns` one-call turns: a chain of N sends a
+   * growing conversation, and the one at turn N/2 has its mean size.
+   */
+  modelCallMs: Quantiles & { turns: number };
+  /** GET /resources/bench: the bench's tool call. */
+  toolCallMs: Quantiles;
+  /** Wall time of a burst of `n` concurrent tool calls, p50, beside a burst of one. */
+  burst: { n: number; p50Ms: number; oneP50Ms: number };
+}
+
+/** The messages `turns` one-call turns add to a conversation: the model's call and the tool's answer, as the agent loops write them. */
+function midChain(turns: number, result: unknown): ChatMessage[] {
+  return Array.from({ length: turns }, (_, i): ChatMessage[] => {
+    const id = `call_${i}_0`;
+    return [
+      { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'read_resource', arguments: JSON.stringify({ id: BENCH_RESOURCE }) } }] },
+      { role: 'tool', tool_call_id: id, content: JSON.stringify(result) },
+    ];
+  }).flat();
+}
+
+export async function measureLoopback(dir: string, n: number, quick: boolean): Promise<Loopback> {
+  const tmp = mkdtempSync(join(dir, 'loopback-'));
+  const scenario = benchScenario('chain', n);
+  const world = await startWorld({ runId: 'bench-loopback', runDir: tmp, scenario, host: '127.0.0.1', port: 0 }, join(tmp, 'world.log'));
+  const client = new WorldClient(world.url);
+  const turns = Math.floor(n / 2);
+  const messages = [...openingMessages(scenario), ...midChain(turns, await client.readResource(BENCH_RESOURCE))];
+  try {
+    const bench = new Bench({ iterations: quick ? 100 : 1000, time: quick ? 100 : 1000, warmupIterations: 20 });
+    bench.add('model call', async () => void (await client.chat(messages, toolSchemas)));
+    bench.add('tool call', async () => void (await client.readResource(BENCH_RESOURCE)));
+    await bench.run();
+    const [model, tool] = bench.tasks.map((t) => latency(t.result, t.name));
+    const burst = async (k: number): Promise<number> => {
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: k }, () => client.readResource(BENCH_RESOURCE)));
+      return performance.now() - t0;
+    };
+    await burst(n); // opens the connections a burst needs (a warm client, as the floor should be)
+    const reps = quick ? 10 : 50;
+    const many: number[] = [];
+    const one: number[] = [];
+    // a burst leaves the world's history ops to this process (IPC): let them drain so that no burst waits for another's
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    for (let r = 0; r < reps; r++) {
+      await settle();
+      many.push(await burst(n));
+      await settle();
+      one.push(await burst(1));
+    }
+    return { modelCallMs: { ...(model as Quantiles), turns }, toolCallMs: tool as Quantiles, burst: { n, p50Ms: round(median(many)), oneP50Ms: round(median(one)) } };
+  } finally {
+    await world.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
