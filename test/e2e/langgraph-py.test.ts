@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engineInstalled, ledger, refundEntries, runOne, spans } from '../helpers/run-folder.js';
+import { engineInstalled, history, ledger, refundEntries, runOne, spans } from '../helpers/run-folder.js';
 import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 
@@ -103,7 +103,7 @@ describe.skipIf(!installed)('langgraph-py variants', () => {
   it('rejects an unknown option value with exit 2, naming the option and the allowed values', async () => {
     const r = await ordeal(['run', '--adapter', 'langgraph-py', '--scenario', 'refund-agent', '--opt', 'toolCalls=parallel', '--out', tempDir()]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--opt toolCalls=parallel: expected one of concurrent, sequential');
+    expect(r.stderr).toContain('--opt toolCalls=parallel: expected concurrent or sequential');
   });
 });
 
@@ -121,28 +121,39 @@ describe('langgraph-py without its engine', () => {
 describe.skipIf(!installed)("langgraph-py: LangGraph's reported problems", () => {
   const scenario = (name: string) => join(import.meta.dirname, '../../adapters/langgraph-py/scenarios', `${name}.json`);
 
-  it('#7417: a long tool call whose turn is killed after its effect runs again from the checkpoint (the build log is written twice)', async () => {
-    const { code, c } = await run(['--scenario', scenario('long-tool-call'), '--fault', 'kill-worker@after-effect:1', '--opt', 'toolCalls=sequential']);
-    expect(code).toBe(1);
-    expect(readFileSync(join(c.runDir, 'workspace/build.log'), 'utf8')).toBe('build-started\nbuild-finished\nbuild-started\nbuild-finished\n');
-    expect(c.checks['workspace-integrity']!.valid).toBe(false);
+  it('#7417: a long tool call runs again after a kill where its result was not journaled (durability=exit), not where its own task was', async () => {
+    const args = ['--scenario', scenario('long-tool-call'), '--fault', 'kill-worker@after-effect:1', '--opt', 'toolCalls=sequential'];
+    // one task per call: the build's task wrote its result before the ticket update started, so only the ticket update runs again
+    const journaled = await run(args);
+    expect(journaled.code, JSON.stringify(journaled.c.checks)).toBe(0);
+    expect(readFileSync(join(journaled.c.runDir, 'workspace/build.log'), 'utf8')).toBe('build-started\nbuild-finished\n');
     // the ticket update was re-sent with the same checkpointed key, so the world applied it once
-    expect(ledger(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    expect(ledger(journaled.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    // durability=exit journals nothing before the thread pauses or ends: the finished build runs again after the kill
+    const atExit = await run([...args, '--opt', 'durability=exit']);
+    expect(atExit.code).toBe(1);
+    expect(readFileSync(join(atExit.c.runDir, 'workspace/build.log'), 'utf8')).toBe('build-started\nbuild-finished\nbuild-started\nbuild-finished\n');
+    expect(atExit.c.checks['workspace-integrity']!.valid).toBe(false);
   });
 
-  it('an approval beside an effect in one turn: resuming re-runs the whole ToolNode, so without keys the refund goes out twice with no fault at all', async () => {
+  it('an approval beside an effect in one turn: the refund runs in its own task before the approval, so resuming sends it once even without keys', async () => {
     const out = tempDir();
     const calm = join(out, 'calm.json');
     writeFileSync(calm, '[]');
-    const none = await run(['--scenario', scenario('approval-beside-effect'), '--schedule', calm, '--idempotency', 'none']);
-    expect(none.code).toBe(1);
-    expect(refundEntries(none.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'applied']);
-    const keyed = await run(['--scenario', scenario('approval-beside-effect'), '--schedule', calm]);
-    expect(keyed.code).toBe(0);
-    expect(refundEntries(keyed.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    for (const api of ['graph', 'functional']) {
+      const none = await run(['--scenario', scenario('approval-beside-effect'), '--schedule', calm, '--idempotency', 'none', '--opt', `api=${api}`]);
+      expect(none.code, api).toBe(0);
+      expect(refundEntries(none.c.runDir).map((e) => e.outcome), api).toEqual(['applied']);
+      // the barrier: the refund went out before the approval was requested
+      const h = history(none.c.runDir);
+      const refund = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke' && o.value.effect === 'refund:order-1042');
+      const requested = h.findIndex((o) => o.f === 'approval' && o.value.event === 'requested');
+      expect(refund, api).toBeGreaterThanOrEqual(0);
+      expect(refund, api).toBeLessThan(requested);
+    }
   });
 
-  it('#7780: two interrupts in one task (interrupt() in a loop) are each answered by id, also after a kill while waiting', async () => {
+  it('#7780: two approvals in one turn (interrupt() in a loop), each now its own task, are each answered by id, also after a kill while waiting', async () => {
     const { code, c } = await run(['--scenario', scenario('approval-loop'), '--fault', 'kill-worker@approval:waiting']);
     expect(code, JSON.stringify(c.checks)).toBe(0);
     expect(ledger(c.runDir).map((e) => [e.effect, e.outcome])).toEqual(

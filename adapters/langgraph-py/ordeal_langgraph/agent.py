@@ -1,4 +1,9 @@
-"""The agent as LangGraph's docs write one: a StateGraph (model node, prebuilt ToolNode, conditional edge) or the functional API."""
+"""The agent as LangGraph's docs write one: a StateGraph (model node, prebuilt ToolNode, conditional edges) or the functional API.
+
+A turn's tool calls run in stretches (the kit's `tool_batches`: concurrent calls up to an approval, the approval alone, …):
+the graph sends each call of a stretch to the ToolNode as a `Send` (one task per call, a stretch in one superstep, run in
+parallel) and a `join` node after it sends the next stretch or goes back to the model; the functional API starts a
+stretch's `call_tool` tasks and waits for their results before the next stretch."""
 from __future__ import annotations
 
 import os
@@ -6,7 +11,7 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 from typing import Any, cast
 
-from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, SystemMessage, ToolCall, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
 from langchain_openai import ChatOpenAI
@@ -16,8 +21,8 @@ from langgraph.func import entrypoint, task
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.prebuilt import ToolNode
-from langgraph.types import RetryPolicy
-from ordeal_worker import TOOL_SCHEMAS, WorldClient, WorldHttpError, opening_messages
+from langgraph.types import RetryPolicy, Send
+from ordeal_worker import TOOL_SCHEMAS, ToolCallsMode, WorldClient, WorldHttpError, opening_messages, tool_batches
 from ordeal_worker.telemetry import chat_span, set_usage
 
 from .tools import next_attempt
@@ -56,6 +61,8 @@ class AgentParts:
     tools: list[BaseTool]
     world: WorldClient | None
     checkpointer: BaseCheckpointSaver[Any]
+    #: how a turn's tool calls run (`--opt toolCalls`)
+    tool_calls: ToolCallsMode = "concurrent"
 
 
 def _task_step(config: RunnableConfig) -> str:
@@ -83,17 +90,45 @@ def graph_agent(p: AgentParts) -> Any:
     def call_model(state: MessagesState, config: RunnableConfig) -> dict[str, list[AnyMessage]]:
         return {"messages": [_call_model(p, bound, state["messages"], config)]}
 
-    def route(state: MessagesState) -> str:
-        last = state["messages"][-1]
-        return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+    def next_step(state: MessagesState) -> str | list[Send]:
+        """The next stretch of the turn's unanswered calls, each a Send to the ToolNode; the model again once all are answered.
+
+        Read by `join`, which runs once all of a superstep's tool tasks are done: a branch on `tools` would see only its own task's answer.
+        """
+        batch = next_tool_batch(state["messages"], p.tool_calls)
+        if batch is None:
+            return END
+        return [Send("tools", [call]) for call in batch] if batch else "agent"
+
+    def join(state: MessagesState) -> dict[str, Any]:
+        return {}
 
     builder = StateGraph(MessagesState)
     builder.add_node("agent", call_model)
     builder.add_node("tools", ToolNode(p.tools, handle_tool_errors=False), retry_policy=RETRY)
+    builder.add_node("join", join)
     builder.add_edge(START, "agent")
-    builder.add_conditional_edges("agent", route, ["tools", END])
-    builder.add_edge("tools", "agent")
+    builder.add_conditional_edges("agent", next_step, ["tools", END])
+    builder.add_edge("tools", "join")
+    builder.add_conditional_edges("join", next_step, ["tools", "agent"])
     return builder.compile(checkpointer=p.checkpointer)
+
+
+def next_tool_batch(messages: Sequence[BaseMessage], mode: ToolCallsMode) -> list[ToolCall] | None:
+    """The calls of the model's last turn to run next: the first stretch with a call not yet answered; `[]` when all are answered; None when the turn has no calls."""
+    at = len(messages) - 1
+    while at >= 0 and not isinstance(messages[at], AIMessage):
+        at -= 1
+    last = messages[at] if at >= 0 else None
+    calls = last.tool_calls if isinstance(last, AIMessage) else []
+    if not calls:
+        return None
+    answered = {m.tool_call_id for m in messages[at + 1 :] if isinstance(m, ToolMessage)}
+    for b in tool_batches(calls, lambda c: c["name"], mode):
+        if any(c["id"] not in answered for c in b.calls):
+            # the ToolNode takes a Send's list of tool calls as the calls to run
+            return [ToolCall(name=c["name"], args=c["args"], id=c["id"], type="tool_call") for c in b.calls]
+    return []
 
 
 def functional_agent(p: AgentParts) -> Any:
@@ -120,7 +155,10 @@ def functional_agent(p: AgentParts) -> Any:
         for _ in range(MAX_TURNS):
             if not response.tool_calls:
                 return cast(list[BaseMessage], add_messages(cast(Any, messages), cast(Any, [response])))
-            results = [f.result() for f in [call_tool(dict(c)) for c in response.tool_calls]]
+            results: list[ToolMessage] = []
+            # each stretch's tasks start together; the next stretch (after an approval: once the human answered) only then
+            for batch in tool_batches(response.tool_calls, lambda c: c["name"], p.tool_calls):
+                results += [f.result() for f in [call_tool(dict(c)) for c in batch.calls]]
             messages = cast(list[BaseMessage], add_messages(cast(Any, messages), cast(Any, [response, *results])))
             response = call_model(messages).result()
         raise RuntimeError("langgraph: too many turns")

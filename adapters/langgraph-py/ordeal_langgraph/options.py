@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass
 from typing import Literal
 
+from ordeal_worker import TOOL_CALLS_MODES, ToolCallsMode
+
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:55432/ordeal"
 
 
@@ -15,8 +17,8 @@ class Options:
     postgres_url: str | None = None
     durability: Literal["sync", "async", "exit"] = "sync"
     recursion_limit: int = 1000
-    #: ToolNode runs a turn's calls concurrently; `sequential` runs them one after the other (max_concurrency=1)
-    tool_calls: Literal["concurrent", "sequential"] = "concurrent"
+    #: a turn's calls run in stretches between approvals (concurrent) or every call alone (sequential): the kit's `tool_batches`
+    tool_calls: ToolCallsMode = "concurrent"
 
 
 def parse_options(o: dict[str, str]) -> Options:
@@ -33,5 +35,5 @@ def parse_options(o: dict[str, str]) -> Options:
         postgres_url=(o.get("postgresUrl") or os.environ.get("ORDEAL_POSTGRES_URL") or DEFAULT_POSTGRES_URL) if store == "postgres" else None,
         durability={"sync": "sync", "async": "async", "exit": "exit"}[pick("durability", ("sync", "async", "exit"), "sync")],  # type: ignore[arg-type]
         recursion_limit=int(o.get("recursionLimit", "1000")),
-        tool_calls="sequential" if pick("toolCalls", ("concurrent", "sequential"), "concurrent") == "sequential" else "concurrent",
+        tool_calls="sequential" if pick("toolCalls", TOOL_CALLS_MODES, "concurrent") == "sequential" else "concurrent",
     )

@@ -46,7 +46,7 @@ def main() -> NoReturn:
             world.probe("step:journaled", step=step, detail={"kind": kind, **detail})
 
     report_writes(store.saver, journaled)
-    app = build_app(opts.api, AgentParts(chat_model(env.world_url), agent_tools(ToolDeps(world, env.workspace, env.idempotency)), world, store.saver))
+    app = build_app(opts.api, AgentParts(chat_model(env.world_url), agent_tools(ToolDeps(world, env.workspace, env.idempotency)), world, store.saver, opts.tool_calls))
 
     world.probe("worker:ready")
     while (req := read_run_request(env.data_dir)) is None:
@@ -65,8 +65,6 @@ def main() -> NoReturn:
 def drive(app: Any, o: Options, world: WorldClient, req: dict[str, Any]) -> None:
     """LangGraph's documented resume: the thread's last checkpoint tells whether to start, continue with None, or resume an interrupt."""
     config: dict[str, Any] = {"configurable": {"thread_id": req["threadId"]}, "recursion_limit": o.recursion_limit}
-    if o.tool_calls == "sequential":
-        config["max_concurrency"] = 1  # ToolNode maps a turn's calls over the config's executor: one at a time
     while True:
         snap = app.get_state(config)
         if not snap.created_at:
