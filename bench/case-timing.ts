@@ -44,7 +44,10 @@ export async function benchCase(o: BenchCaseOptions): Promise<CaseTiming> {
   });
   const ops = readJsonl<Op>(join(r.runDir, FILES.history));
   const outcome = ops.find((op) => op.f === 'outcome')?.value as { status?: string; error?: string } | undefined;
-  if (outcome?.status !== 'completed') throw new Error(`bench case ${o.scenario.name} did not complete (${outcome?.status ?? 'no outcome'}${outcome?.error ? `: ${outcome.error}` : ''}); see ${r.runDir}`);
+  if (outcome?.status !== 'completed')
+    throw new Error(
+      `bench case ${o.scenario.name} did not complete (${outcome?.status ?? 'no outcome'}${outcome?.error ? `: ${outcome.error}` : ''}); see ${r.runDir}`,
+    );
   const llm = ops.filter((op) => op.f === 'llm');
   const first = llm.find((op) => op.type === 'invoke');
   const last = [...llm].reverse().find((op) => op.type === 'ok');

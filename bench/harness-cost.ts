@@ -16,7 +16,16 @@ export async function measureHarness(outDir: string, quick: boolean): Promise<{ 
   const t0 = performance.now();
   for (const c of chosen) {
     const adapter = await adapterManifest('reference').load();
-    await runCase({ adapter, scenario: resolveScenario(c.scenario), schedule: c.schedule, idempotency: 'framework', seed: 1, outDir, timeoutMs: 60_000, options: {} });
+    await runCase({
+      adapter,
+      scenario: resolveScenario(c.scenario),
+      schedule: c.schedule,
+      idempotency: 'framework',
+      seed: 1,
+      outDir,
+      timeoutMs: 60_000,
+      options: {},
+    });
   }
   return { casesPerMin: round(chosen.length / ((performance.now() - t0) / 60_000)) };
 }

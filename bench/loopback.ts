@@ -29,7 +29,11 @@ function midChain(turns: number, result: unknown): ChatMessage[] {
   return Array.from({ length: turns }, (_, i): ChatMessage[] => {
     const id = `call_${i}_0`;
     return [
-      { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'read_resource', arguments: JSON.stringify({ id: BENCH_RESOURCE }) } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id, type: 'function', function: { name: 'read_resource', arguments: JSON.stringify({ id: BENCH_RESOURCE }) } }],
+      },
       { role: 'tool', tool_call_id: id, content: JSON.stringify(result) },
     ];
   }).flat();
@@ -65,7 +69,11 @@ export async function measureLoopback(dir: string, n: number, quick: boolean): P
       await settle();
       one.push(await burst(1));
     }
-    return { modelCallMs: { ...(model as Quantiles), turns }, toolCallMs: tool as Quantiles, burst: { n, p50Ms: round(median(many)), oneP50Ms: round(median(one)) } };
+    return {
+      modelCallMs: { ...(model as Quantiles), turns },
+      toolCallMs: tool as Quantiles,
+      burst: { n, p50Ms: round(median(many)), oneP50Ms: round(median(one)) },
+    };
   } finally {
     await world.stop();
     rmSync(tmp, { recursive: true, force: true });

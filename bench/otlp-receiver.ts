@@ -36,7 +36,12 @@ export function otlpPayload(n: number): Uint8Array {
     ],
   }));
   const request = {
-    resourceSpans: [{ resource: { attributes: [attr('service.name', { stringValue: 'bench' }), attr('process.pid', { intValue: 4242 })] }, scopeSpans: [{ spans }] }],
+    resourceSpans: [
+      {
+        resource: { attributes: [attr('service.name', { stringValue: 'bench' }), attr('process.pid', { intValue: 4242 })] },
+        scopeSpans: [{ spans }],
+      },
+    ],
   };
   return ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(request)).finish();
 }
@@ -46,17 +51,28 @@ const same = (b: Buffer): Buffer => b;
 /** A @grpc/grpc-js server answering Export the way the world does; for the comparison only. */
 async function grpcJsReceiver(spans: JsonlWriter): Promise<{ port: number; close(): void }> {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': OTLP_BODY_LIMIT });
-  const method = { path: TRACE_EXPORT_PATH, requestStream: false, responseStream: false, requestSerialize: same, requestDeserialize: same, responseSerialize: same, responseDeserialize: same };
-  server.addService({ Export: method }, {
-    Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, done: grpc.sendUnaryData<Buffer>) => {
-      try {
-        spans.append(...flattenOtlp(decodeOtlpProtobuf(call.request)));
-        done(null, Buffer.alloc(0));
-      } catch (e) {
-        done({ code: grpc.status.INVALID_ARGUMENT, details: (e as Error).message });
-      }
+  const method = {
+    path: TRACE_EXPORT_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: same,
+    requestDeserialize: same,
+    responseSerialize: same,
+    responseDeserialize: same,
+  };
+  server.addService(
+    { Export: method },
+    {
+      Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, done: grpc.sendUnaryData<Buffer>) => {
+        try {
+          spans.append(...flattenOtlp(decodeOtlpProtobuf(call.request)));
+          done(null, Buffer.alloc(0));
+        } catch (e) {
+          done({ code: grpc.status.INVALID_ARGUMENT, details: (e as Error).message });
+        }
+      },
     },
-  });
+  );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
   );
@@ -117,5 +133,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error(`--spans '${args[at + 1]}': expected a positive integer`);
     process.exit(2);
   }
-  for (const f of await measureOtlpReceiver(spanCount, args.includes('--quick'))) console.log(`${f.name}: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.opsPerSec}/s`);
+  for (const f of await measureOtlpReceiver(spanCount, args.includes('--quick')))
+    console.log(`${f.name}: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.opsPerSec}/s`);
 }

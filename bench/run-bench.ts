@@ -21,7 +21,18 @@ export interface BenchOptions {
 }
 
 export interface BenchResult {
-  machine: { cpus: number; cpuModel: string; memGb: number; node: string; os: string; benchDir: string; loadAvg1m: number; quick: boolean; steps: number[]; date: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memGb: number;
+    node: string;
+    os: string;
+    benchDir: string;
+    loadAvg1m: number;
+    quick: boolean;
+    steps: number[];
+    date: string;
+  };
   floor: Floor;
   adapters: Record<string, AdapterResult>;
   harness: { casesPerMin: number };
@@ -51,7 +62,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const n = Math.max(...o.steps);
   const measured: Floor[] = [];
   const measureFloor = async (before: string) => {
-    log(`floor (before ${before}): fdatasync 4 KiB, SQLite insert (WAL, synchronous=FULL), loopback HTTP round trips to a world process (model call, tool call, ${n} concurrent tool calls)`);
+    log(
+      `floor (before ${before}): fdatasync 4 KiB, SQLite insert (WAL, synchronous=FULL), loopback HTTP round trips to a world process (model call, tool call, ${n} concurrent tool calls)`,
+    );
     const disk = await measureDisk(work, o.quick);
     const loopback = await measureLoopback(work, n, o.quick);
     measured.push({ ...disk, loopback, ...shapeFloors(disk, loopback) });

@@ -13,7 +13,12 @@ export interface RuntimeStepsResult {
 }
 
 /** T(N): from just before the workflow's first step to just after its last, measured inside the workflow. */
-export async function measureRuntimeSteps(dir: string, steps: number[], reps: number, synchronous: 'FULL' | 'NORMAL' = 'FULL'): Promise<RuntimeStepsResult> {
+export async function measureRuntimeSteps(
+  dir: string,
+  steps: number[],
+  reps: number,
+  synchronous: 'FULL' | 'NORMAL' = 'FULL',
+): Promise<RuntimeStepsResult> {
   const tmp = mkdtempSync(join(dir, 'runtime-'));
   const rt = openRuntime({ path: join(tmp, 'journal.db'), synchronous, workerId: 'bench' });
   const spans = new Map<string, number>();

@@ -15,11 +15,16 @@ export const BENCH_RESOURCE = 'bench';
 const call = { tool: 'read_resource', args: { id: BENCH_RESOURCE } };
 
 export function benchScenario(shape: Shape, n: number): Scenario {
-  const turns = shape === 'chain' ? Array.from({ length: n }, () => ({ calls: [call] })) : n > 0 ? [{ calls: Array.from({ length: n }, () => call) }] : [];
+  const turns =
+    shape === 'chain' ? Array.from({ length: n }, () => ({ calls: [call] })) : n > 0 ? [{ calls: Array.from({ length: n }, () => call) }] : [];
   return {
     name: `bench-${shape === 'chain' ? 'chain' : 'fanout'}-${n}`,
-    description: shape === 'chain' ? `bench: ${n} turns of one read_resource call, then a final answer` : `bench: one turn of ${n} concurrent read_resource calls, then a final answer`,
-    task: shape === 'chain' ? `Read the resource ${n} times, one call a turn, then answer.` : `Read the resource ${n} times in one turn, then answer.`,
+    description:
+      shape === 'chain'
+        ? `bench: ${n} turns of one read_resource call, then a final answer`
+        : `bench: one turn of ${n} concurrent read_resource calls, then a final answer`,
+    task:
+      shape === 'chain' ? `Read the resource ${n} times, one call a turn, then answer.` : `Read the resource ${n} times in one turn, then answer.`,
     fixture: { resources: { [BENCH_RESOURCE]: { n: 1 } }, workspace: {} },
     cassette: [...turns, { final: 'done' }],
     expect: { effects: [], answer: 'done' },

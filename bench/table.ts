@@ -4,7 +4,18 @@ import type { BenchResult } from './run-bench.js';
 const f = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(d) : x.toFixed(1));
 
 export const BENCH_COLUMNS = [
-  'adapter', 'chain step p50 ms', 'p99 ms', '× floor', 'fan-out step p50 ms', 'p99 ms', '× floor', 'one-call turn ms', 'workflows/s', 'turns/s', 'recovery p50 ms', 'peak RSS MB',
+  'adapter',
+  'chain step p50 ms',
+  'p99 ms',
+  '× floor',
+  'fan-out step p50 ms',
+  'p99 ms',
+  '× floor',
+  'one-call turn ms',
+  'workflows/s',
+  'turns/s',
+  'recovery p50 ms',
+  'peak RSS MB',
 ];
 
 /** The table's rows as text cells: the floor first, then each adapter (and the reference runtime in-process). */
@@ -18,11 +29,34 @@ export function benchRows(r: BenchResult): { rows: string[][]; missing: string[]
       continue;
     }
     rows.push([
-      name, f(a.chain.perStepMs.p50), f(a.chain.perStepMs.p99), f(a.chain.ratioToFloor, 2), f(a.fanOut.perStepMs.p50), f(a.fanOut.perStepMs.p99), f(a.fanOut.ratioToFloor, 2),
-      f(a.oneCallTurnMs.p50, 1), f(a.throughput.workflowsPerS, 2), f(a.throughput.stepsPerS, 1), f(a.recoveryMs.p50, 0), f(a.peakRssMb, 1),
+      name,
+      f(a.chain.perStepMs.p50),
+      f(a.chain.perStepMs.p99),
+      f(a.chain.ratioToFloor, 2),
+      f(a.fanOut.perStepMs.p50),
+      f(a.fanOut.perStepMs.p99),
+      f(a.fanOut.ratioToFloor, 2),
+      f(a.oneCallTurnMs.p50, 1),
+      f(a.throughput.workflowsPerS, 2),
+      f(a.throughput.stepsPerS, 1),
+      f(a.recoveryMs.p50, 0),
+      f(a.peakRssMb, 1),
     ]);
     if (a.inProcess)
-      rows.push([`${name} (runtime in-process)`, f(a.inProcess.perStepMs.p50), f(a.inProcess.perStepMs.p99), f(a.inProcess.ratioToFloor, 2), '', '', '', '', '', '', '', '']);
+      rows.push([
+        `${name} (runtime in-process)`,
+        f(a.inProcess.perStepMs.p50),
+        f(a.inProcess.perStepMs.p99),
+        f(a.inProcess.ratioToFloor, 2),
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ]);
   }
   return { rows, missing };
 }

@@ -4,12 +4,16 @@ import { escapeHtml as e } from './escape.js';
 
 const num = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(d) : x.toFixed(1));
 
-const SHAPE_TITLE: Record<Shape, string> = { chain: 'chain: one more turn (model call + tool call)', fanOut: 'fan-out: one more concurrent call in a turn' };
+const SHAPE_TITLE: Record<Shape, string> = {
+  chain: 'chain: one more turn (model call + tool call)',
+  fanOut: 'fan-out: one more concurrent call in a turn',
+};
 
 /** Horizontal bars of one shape's per-step p50 per adapter, log-scaled (the figures span orders of magnitude), with the shape's floor as a line. */
 export function benchChart(r: BenchResult, shape: Shape): string {
   const bars: { label: string; value: number; ratio: number }[] = [];
-  for (const [name, a] of Object.entries(r.adapters)) if (!('missing' in a)) bars.push({ label: name, value: a[shape].perStepMs.p50, ratio: a[shape].ratioToFloor });
+  for (const [name, a] of Object.entries(r.adapters))
+    if (!('missing' in a)) bars.push({ label: name, value: a[shape].perStepMs.p50, ratio: a[shape].ratioToFloor });
   const floor = r.floor[shape].perStepMs;
   const values = [...bars.map((b) => b.value), floor].filter((v) => v > 0);
   if (bars.length === 0 || values.length === 0) return '<p>No adapter was measured.</p>';
@@ -47,7 +51,10 @@ export function benchSection(r: BenchResult): string {
       const why = missing.find((x) => x.startsWith(`${row[0]}: `))?.slice(row[0]!.length + 2) ?? '';
       return `<tr><td>${e(row[0])}</td><td colspan="${BENCH_COLUMNS.length - 1}">missing: ${e(why)}</td></tr>`;
     }
-    return `<tr${row[0] === 'floor' ? ' class="floor"' : ''}><td>${e(row[0])}</td>${row.slice(1).map((c) => `<td class="num">${e(c)}</td>`).join('')}</tr>`;
+    return `<tr${row[0] === 'floor' ? ' class="floor"' : ''}><td>${e(row[0])}</td>${row
+      .slice(1)
+      .map((c) => `<td class="num">${e(c)}</td>`)
+      .join('')}</tr>`;
   });
   const [perStep, chain, fanOut, loopback, rest] = benchNotes(r);
   return [

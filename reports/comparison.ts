@@ -76,7 +76,15 @@ const statusOf = (v: unknown): CaseStatus => (v === true ? 'valid' : v === false
 
 export function faultLabel(schedule: unknown): string {
   if (!Array.isArray(schedule) || schedule.length === 0) return '(no fault)';
-  return schedule.map((f) => { try { return formatFault(f as FaultSpec); } catch { return JSON.stringify(f); } }).join(' + ');
+  return schedule
+    .map((f) => {
+      try {
+        return formatFault(f as FaultSpec);
+      } catch {
+        return JSON.stringify(f);
+      }
+    })
+    .join(' + ');
 }
 
 /** The scoreboard's columns, shared by the HTML and Markdown renderers: header, then the cell of a row as text. */
@@ -220,7 +228,9 @@ export function caseReport(run: LoadedRun): CaseReport {
 }
 
 export function buildComparison(runs: LoadedRun[], now = new Date()): Comparison {
-  const cases = runs.map(caseReport).sort((a, b) => `${a.scenario}|${a.fault}|${a.idempotency}|${a.variant}`.localeCompare(`${b.scenario}|${b.fault}|${b.idempotency}|${b.variant}`));
+  const cases = runs
+    .map(caseReport)
+    .sort((a, b) => `${a.scenario}|${a.fault}|${a.idempotency}|${a.variant}`.localeCompare(`${b.scenario}|${b.fault}|${b.idempotency}|${b.variant}`));
   const adapters = [...new Set(cases.map((c) => c.adapter))].sort();
   const variants = [...new Set(cases.map((c) => c.variant))].sort();
   const scenarios = [...new Set(cases.map((c) => c.scenario))].sort();
@@ -233,14 +243,27 @@ export function buildComparison(runs: LoadedRun[], now = new Date()): Comparison
   }
   const totals: Record<CaseStatus, number> = { valid: 0, invalid: 0, unknown: 0, incomplete: 0 };
   for (const c of cases) totals[c.status]++;
-  return { generatedAt: now.toISOString(), adapters, variants, scenarios, rows: [...rows.values()], cases, totals, scoreboard: scoreboard(variants, cases) };
+  return {
+    generatedAt: now.toISOString(),
+    adapters,
+    variants,
+    scenarios,
+    rows: [...rows.values()],
+    cases,
+    totals,
+    scoreboard: scoreboard(variants, cases),
+  };
 }
 
 /** The anomalies that decide the verdict (informational ones left out), or the incomplete folder's problem. */
 export function failingAnomalies(c: CaseReport): { checker: string; kind: string; message: string; witnesses: string }[] {
-  if (c.status === 'incomplete') return [{ checker: 'report', kind: 'incomplete', message: c.problem ?? 'the run folder is incomplete', witnesses: '' }];
-  const list = c.anomalies.filter((a) => !a.informational).map((a) => ({ checker: a.checker, kind: a.kind, message: a.message, witnesses: witnessText(a.witnesses) }));
-  if (list.length === 0 && c.status === 'unknown') return [{ checker: 'verdict', kind: 'unknown', message: 'the verdict could not be decided', witnesses: '' }];
+  if (c.status === 'incomplete')
+    return [{ checker: 'report', kind: 'incomplete', message: c.problem ?? 'the run folder is incomplete', witnesses: '' }];
+  const list = c.anomalies
+    .filter((a) => !a.informational)
+    .map((a) => ({ checker: a.checker, kind: a.kind, message: a.message, witnesses: witnessText(a.witnesses) }));
+  if (list.length === 0 && c.status === 'unknown')
+    return [{ checker: 'verdict', kind: 'unknown', message: 'the verdict could not be decided', witnesses: '' }];
   return list;
 }
 

@@ -1,6 +1,16 @@
 /** The HTML report: one self-contained file (inline CSS and SVG, no network) a newcomer can read. */
 import { benchSection } from './bench-section.js';
-import { failingAnomalies, SCORE_COLUMNS, SCORE_METRICS, SCORE_NOTE, STATUS_WORD, witnessText, type CaseReport, type Comparison, type MatrixRow } from './comparison.js';
+import {
+  failingAnomalies,
+  SCORE_COLUMNS,
+  SCORE_METRICS,
+  SCORE_NOTE,
+  STATUS_WORD,
+  witnessText,
+  type CaseReport,
+  type Comparison,
+  type MatrixRow,
+} from './comparison.js';
 import { escapeHtml as e } from './escape.js';
 import { timelineSvg } from './svg-timeline.js';
 
@@ -16,7 +26,9 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}code,pre{font:12px ui-
 table.scoreboard{font-size:12.5px}.scoreboard th,.scoreboard td{padding:3px 6px}.scoreboard td.guarantees{white-space:nowrap}`;
 
 const badge = (c: { status: CaseReport['status'] }, href?: string) =>
-  href ? `<a class="verdict ${c.status}" href="${e(href)}">${STATUS_WORD[c.status]}</a>` : `<span class="verdict ${c.status}">${STATUS_WORD[c.status]}</span>`;
+  href
+    ? `<a class="verdict ${c.status}" href="${e(href)}">${STATUS_WORD[c.status]}</a>`
+    : `<span class="verdict ${c.status}">${STATUS_WORD[c.status]}</span>`;
 
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
@@ -25,7 +37,12 @@ function matrix(c: Comparison): string {
   const row = (r: MatrixRow) =>
     `<tr class="matrix-row">` +
     `<td>${e(r.scenario)}</td><td><code>${e(r.fault)}</code></td><td>${e(r.idempotency)}</td>` +
-    c.variants.map((a) => `<td>${(r.cells[a] ?? []).map((k) => `<span class="matrix-case" data-case="${e(k.id)}">${badge(k, `#${k.id}`)}</span>`).join(' ') || '<span class="muted">—</span>'}</td>`).join('') +
+    c.variants
+      .map(
+        (a) =>
+          `<td>${(r.cells[a] ?? []).map((k) => `<span class="matrix-case" data-case="${e(k.id)}">${badge(k, `#${k.id}`)}</span>`).join(' ') || '<span class="muted">—</span>'}</td>`,
+      )
+      .join('') +
     `</tr>`;
   return `<table class="matrix">${head}${c.rows.map(row).join('')}</table>`;
 }
@@ -44,7 +61,8 @@ function keyMetrics(c: Comparison): string {
   const cols = KEY_METRICS.filter(([k]) => c.cases.some((x) => typeof x.metrics[k] === 'number'));
   if (cols.length === 0) return '';
   const rows = c.cases.map(
-    (x) => `<tr><td><a href="#${e(x.id)}">${e(x.variant)} · ${e(x.scenario)}</a></td><td><code>${e(x.fault)}</code></td><td>${e(x.idempotency)}</td>${cols.map(([k]) => `<td class="num">${typeof x.metrics[k] === 'number' ? num(x.metrics[k]) : '—'}</td>`).join('')}</tr>`,
+    (x) =>
+      `<tr><td><a href="#${e(x.id)}">${e(x.variant)} · ${e(x.scenario)}</a></td><td><code>${e(x.fault)}</code></td><td>${e(x.idempotency)}</td>${cols.map(([k]) => `<td class="num">${typeof x.metrics[k] === 'number' ? num(x.metrics[k]) : '—'}</td>`).join('')}</tr>`,
   );
   return `<h2>Costs of recovery</h2><table class="metrics-summary"><tr><th>case</th><th>fault</th><th>idempotency</th>${cols.map(([, l]) => `<th>${e(l)}</th>`).join('')}</tr>${rows.join('')}</table>`;
 }
@@ -56,7 +74,9 @@ function scoreboardTable(c: Comparison): string {
     (r) =>
       `<tr class="score-row" data-variant="${e(r.variant)}">` +
       SCORE_COLUMNS.map(([h, cell], i) =>
-        h.startsWith('guarantees') ? `<td class="guarantees">${cell(r).split(', ').map(e).join('<br>')}</td>` : `<td${i === 0 ? '' : ' class="num"'}>${e(cell(r))}</td>`,
+        h.startsWith('guarantees')
+          ? `<td class="guarantees">${cell(r).split(', ').map(e).join('<br>')}</td>`
+          : `<td${i === 0 ? '' : ' class="num"'}>${e(cell(r))}</td>`,
       ).join('') +
       `</tr>`,
   );
@@ -79,13 +99,15 @@ function metricsTable(m: Record<string, number>): string {
 function caseSection(k: CaseReport): string {
   const failing = k.status === 'valid' ? [] : failingAnomalies(k);
   const anomalies = failing.length
-    ? failing.map((a) => `<div class="anomaly"><b>${e(a.checker)}</b> (${e(a.kind)}): ${e(a.message)}${a.witnesses ? ` <span class="muted">Evidence: ${e(a.witnesses)}.</span>` : ''}</div>`).join('') +
-      `<div>Replay: <pre class="replay">${e(k.replay)}</pre></div>`
+    ? failing
+        .map(
+          (a) =>
+            `<div class="anomaly"><b>${e(a.checker)}</b> (${e(a.kind)}): ${e(a.message)}${a.witnesses ? ` <span class="muted">Evidence: ${e(a.witnesses)}.</span>` : ''}</div>`,
+        )
+        .join('') + `<div>Replay: <pre class="replay">${e(k.replay)}</pre></div>`
     : '<p class="muted">Every required guarantee held.</p>';
   const notes = k.anomalies.filter((a) => a.informational);
-  const timeline = k.timeline
-    ? timelineSvg(k.timeline)
-    : '<p class="muted">No history to draw.</p>';
+  const timeline = k.timeline ? timelineSvg(k.timeline) : '<p class="muted">No history to draw.</p>';
   return `<section class="case case-${k.status}" id="${e(k.id)}">
 <h3>${badge(k)} ${e(k.variant)} · ${e(k.scenario)} · <code>${e(k.fault)}</code> · idempotency ${e(k.idempotency)}</h3>
 <div class="meta">run folder <code>${e(k.dir)}</code>${k.seed !== undefined ? ` · seed ${k.seed}` : ''}${k.durationMs !== undefined ? ` · ${(k.durationMs / 1000).toFixed(1)} s` : ''}${k.problem ? ` · <b>incomplete:</b> ${e(k.problem)}` : ''}</div>

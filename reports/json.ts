@@ -10,6 +10,24 @@ export function renderJson(c: Comparison): string {
     ledger: run.record?.ledger ?? [],
     history: run.record?.history ?? [],
   }));
-  const rows = c.rows.map((r) => ({ ...r, cells: Object.fromEntries(Object.entries(r.cells).map(([a, ks]) => [a, ks.map((k) => ({ id: k.id, status: k.status }))])) }));
-  return JSON.stringify({ generatedAt: c.generatedAt, totals: c.totals, adapters: c.adapters, variants: c.variants, scoreboard: c.scoreboard, scenarios: c.scenarios, matrix: rows, cases }, null, 2) + '\n';
+  const rows = c.rows.map((r) => ({
+    ...r,
+    cells: Object.fromEntries(Object.entries(r.cells).map(([a, ks]) => [a, ks.map((k) => ({ id: k.id, status: k.status }))])),
+  }));
+  return (
+    JSON.stringify(
+      {
+        generatedAt: c.generatedAt,
+        totals: c.totals,
+        adapters: c.adapters,
+        variants: c.variants,
+        scoreboard: c.scoreboard,
+        scenarios: c.scenarios,
+        matrix: rows,
+        cases,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }

@@ -19,7 +19,11 @@ function testcase(k: CaseReport): string {
   if (k.status === 'valid') return `${open}\n${out}\n    </testcase>`;
   const anomalies = failingAnomalies(k);
   const first = anomalies[0]!;
-  const body = [...anomalies.map((a) => `${a.checker} (${a.kind}): ${a.message}${a.witnesses ? ` Evidence: ${a.witnesses}.` : ''}`), '', `replay: ${k.replay}`].join('\n');
+  const body = [
+    ...anomalies.map((a) => `${a.checker} (${a.kind}): ${a.message}${a.witnesses ? ` Evidence: ${a.witnesses}.` : ''}`),
+    '',
+    `replay: ${k.replay}`,
+  ].join('\n');
   const tag = k.status === 'invalid' ? 'failure' : 'error';
   return `${open}\n      <${tag} message="${e(`${first.checker}: ${first.message}`)}" type="${e(first.kind)}">${e(body)}</${tag}>\n${out}\n    </testcase>`;
 }

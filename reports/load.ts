@@ -24,7 +24,8 @@ export function collectRunDirs(paths: string[]): string[] {
   const dirs: string[] = [];
   for (const p of paths) {
     const abs = resolve(p);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new InputError(`${p}: not a directory (expected a run folder or a directory of run folders)`, 'ORD-231');
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      throw new InputError(`${p}: not a directory (expected a run folder or a directory of run folders)`, 'ORD-231');
     if (isRunFolder(abs)) {
       dirs.push(abs);
       continue;
@@ -61,7 +62,14 @@ export function loadRun(dir: string): LoadedRun {
   else if (info.error) problem = `the harness could not finish the case: ${info.error}`;
   else if (!verdict) problem ??= `no ${FILES.verdict}: the run stopped before it was judged`;
   else if (record && !record.complete) problem = 'the run folder was left unfinished';
-  return { dir, ...(info ? { info } : {}), ...(record ? { record } : {}), ...(verdict ? { verdict } : {}), complete: !problem, ...(problem ? { problem } : {}) };
+  return {
+    dir,
+    ...(info ? { info } : {}),
+    ...(record ? { record } : {}),
+    ...(verdict ? { verdict } : {}),
+    complete: !problem,
+    ...(problem ? { problem } : {}),
+  };
 }
 
 export function loadRuns(paths: string[]): LoadedRun[] {

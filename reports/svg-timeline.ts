@@ -34,30 +34,43 @@ export function timelineSvg(t: Timeline): string {
   const x = (time: number) => LEFT + ((time - t.t0) / span) * (W - LEFT - 12);
   const laneY = (l: string) => TOP + t.lanes.indexOf(l) * LANE + LANE / 2;
   const height = TOP + t.lanes.length * LANE + 8;
-  const out: string[] = [`<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="timeline">`];
+  const out: string[] = [
+    `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="100%" role="img" aria-label="timeline">`,
+  ];
   const step = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300].find((s) => span / 1000 / s <= 10) ?? 600;
   for (let s = 0; s * 1000 <= span; s += step) {
     const tx = x(t.t0 + s * 1000);
-    out.push(`<line x1="${fmt(tx)}" y1="${TOP - 4}" x2="${fmt(tx)}" y2="${height - 8}" stroke="#eaeef2"/><text x="${fmt(tx)}" y="12" font-size="10" text-anchor="middle" fill="#57606a">${+s.toFixed(2)}s</text>`);
+    out.push(
+      `<line x1="${fmt(tx)}" y1="${TOP - 4}" x2="${fmt(tx)}" y2="${height - 8}" stroke="#eaeef2"/><text x="${fmt(tx)}" y="12" font-size="10" text-anchor="middle" fill="#57606a">${+s.toFixed(2)}s</text>`,
+    );
   }
   for (const w of t.windows) {
     const x0 = x(w.start);
     const width = Math.max(3, x(w.end) - x0);
-    out.push(`<rect class="fault-window" x="${fmt(x0)}" y="${TOP - 4}" width="${fmt(width)}" height="${height - TOP - 4}" fill="#f5a623" fill-opacity="0.22" stroke="#d4860b" stroke-dasharray="3 2"><title>fault ${e(w.label)}</title></rect>`);
-    if (t.lanes.includes('nemesis')) out.push(`<text x="${fmt(x0 + width + 3)}" y="${fmt(laneY('nemesis') + 4)}" font-size="10" fill="#9a6700">${e(w.label)}</text>`);
+    out.push(
+      `<rect class="fault-window" x="${fmt(x0)}" y="${TOP - 4}" width="${fmt(width)}" height="${height - TOP - 4}" fill="#f5a623" fill-opacity="0.22" stroke="#d4860b" stroke-dasharray="3 2"><title>fault ${e(w.label)}</title></rect>`,
+    );
+    if (t.lanes.includes('nemesis'))
+      out.push(`<text x="${fmt(x0 + width + 3)}" y="${fmt(laneY('nemesis') + 4)}" font-size="10" fill="#9a6700">${e(w.label)}</text>`);
   }
   t.lanes.forEach((l, i) => {
     const y = TOP + i * LANE;
-    out.push(`<line x1="${LEFT}" y1="${y + LANE / 2}" x2="${W - 12}" y2="${y + LANE / 2}" stroke="#d0d7de" stroke-width="0.8"/><text x="${LEFT - 8}" y="${y + LANE / 2 + 4}" font-size="12" text-anchor="end" fill="#24292f">${e(l)}</text>`);
+    out.push(
+      `<line x1="${LEFT}" y1="${y + LANE / 2}" x2="${W - 12}" y2="${y + LANE / 2}" stroke="#d0d7de" stroke-width="0.8"/><text x="${LEFT - 8}" y="${y + LANE / 2 + 4}" font-size="12" text-anchor="end" fill="#24292f">${e(l)}</text>`,
+    );
   });
   for (const b of t.bars) {
     const x0 = x(b.start);
     const width = Math.max(3, x(b.end) - x0);
     const y = laneY(b.lane) - 6;
     const fill = b.interrupted ? 'url(#hatch)' : b.attempt > 1 ? '#bf8700' : b.label.startsWith('llm') ? '#54aeff' : '#8c959f';
-    out.push(`<rect class="bar${b.interrupted ? ' bar-interrupted' : ''}" x="${fmt(x0)}" y="${fmt(y)}" width="${fmt(width)}" height="12" rx="2" fill="${fill}" stroke="#57606a" stroke-width="0.5"><title>step ${e(b.step)} ${e(b.label)}, attempt ${b.attempt}${b.interrupted ? ' (never journaled)' : ''}</title></rect>`);
+    out.push(
+      `<rect class="bar${b.interrupted ? ' bar-interrupted' : ''}" x="${fmt(x0)}" y="${fmt(y)}" width="${fmt(width)}" height="12" rx="2" fill="${fill}" stroke="#57606a" stroke-width="0.5"><title>step ${e(b.step)} ${e(b.label)}, attempt ${b.attempt}${b.interrupted ? ' (never journaled)' : ''}</title></rect>`,
+    );
   }
   for (const m of t.marks) out.push(mark(m, x(m.time), laneY(m.lane)));
-  out.push(`<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff"/><line x1="0" y1="0" x2="0" y2="5" stroke="#cf222e" stroke-width="2"/></pattern></defs></svg>`);
+  out.push(
+    `<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff"/><line x1="0" y1="0" x2="0" y2="5" stroke="#cf222e" stroke-width="2"/></pattern></defs></svg>`,
+  );
   return out.join('');
 }

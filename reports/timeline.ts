@@ -74,7 +74,15 @@ export function buildTimeline(history: Op[], ledger: LedgerEntry[]): Timeline {
       const key = `${p}|${str(v.step)}`;
       if (point === 'llm:before' || point === 'tool:before') {
         const detail = (v.detail ?? {}) as Record<string, unknown>;
-        const bar = { lane: p, start: op.time, end: op.time, label: str(detail.name) || point.split(':')[0]!, step: (v.step as number) ?? '', attempt: Number(v.attempt ?? 1), interrupted: true };
+        const bar = {
+          lane: p,
+          start: op.time,
+          end: op.time,
+          label: str(detail.name) || point.split(':')[0]!,
+          step: (v.step as number) ?? '',
+          attempt: Number(v.attempt ?? 1),
+          interrupted: true,
+        };
         bars.push(bar);
         open.set(key, bar);
       } else if (point === 'step:journaled') {
@@ -98,7 +106,12 @@ export function buildTimeline(history: Op[], ledger: LedgerEntry[]): Timeline {
       }
     } else if (op.f === 'approval' && (v.event === 'requested' || v.event === 'decided')) {
       const decided = v.event === 'decided';
-      marks.push({ lane: p, time: op.time, kind: decided ? 'approval-decided' : 'approval-requested', label: decided ? `approval ${v.approved === false ? 'rejected' : 'granted'}` : 'approval requested' });
+      marks.push({
+        lane: p,
+        time: op.time,
+        kind: decided ? 'approval-decided' : 'approval-requested',
+        label: decided ? `approval ${v.approved === false ? 'rejected' : 'granted'}` : 'approval requested',
+      });
     } else if (op.f === 'death') {
       closeLane(p, op.time);
       marks.push({ lane: p, time: op.time, kind: 'death', label: `${p} died (${str(v.signal) || `exit ${str(v.code)}`})` });
@@ -112,7 +125,12 @@ export function buildTimeline(history: Op[], ledger: LedgerEntry[]): Timeline {
   for (const e of ledger) {
     const where = (e.pid !== null && pidLane.get(e.pid)) || lane('world');
     const kind: MarkKind = e.outcome === 'applied' ? (dups.has(e.seq) ? 'duplicate' : 'effect') : e.outcome;
-    marks.push({ lane: where, time: e.time, kind, label: `ledger #${e.seq}: ${e.effect} ${e.outcome} (attempt ${e.attempt}${e.key ? `, key ${e.key}` : ', no key'})` });
+    marks.push({
+      lane: where,
+      time: e.time,
+      kind,
+      label: `ledger #${e.seq}: ${e.effect} ${e.outcome} (attempt ${e.attempt}${e.key ? `, key ${e.key}` : ', no key'})`,
+    });
   }
   // workers, then engines, then the world, the nemesis and the human; lanes with nothing to show are left out
   const used = new Set([...bars.map((b) => b.lane), ...marks.map((m) => m.lane), ...(windows.length ? ['nemesis'] : [])]);

@@ -28,7 +28,11 @@ export function daprAdapter(): Adapter {
       const worker = modeOf(ctx.options) === 'daprd' ? 'daprd-worker.js' : 'worker.js';
       // the worker dials the link address: a Toxiproxy in front of the sidecar when a net fault targets the engine
       const link = ctx.engine?.linkAddress;
-      return { command: process.execPath, args: [join(distRoot, 'adapters/dapr', worker)], env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) } };
+      return {
+        command: process.execPath,
+        args: [join(distRoot, 'adapters/dapr', worker)],
+        env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) },
+      };
     },
     async submit(ctx) {
       const input = agentTask(ctx.scenario, ctx.options);

@@ -107,7 +107,14 @@ function schedule(ctx: AgentContext, name: string, step: number, attempt: number
  * One durable step: the activity (its first attempt maybe already scheduled), retried after failures with durable
  * timers (the SDK has no activity retry policy yet; STEP_RETRY), and the `step:journaled` probe once its result is in the history.
  */
-async function* activity<T>(ctx: AgentContext, deps: AgentDeps, name: string, step: number, payload: Record<string, unknown>, first?: unknown): Steps<T> {
+async function* activity<T>(
+  ctx: AgentContext,
+  deps: AgentDeps,
+  name: string,
+  step: number,
+  payload: Record<string, unknown>,
+  first?: unknown,
+): Steps<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       const task = attempt === 1 && first !== undefined ? first : schedule(ctx, name, step, attempt, payload);
@@ -122,7 +129,9 @@ async function* activity<T>(ctx: AgentContext, deps: AgentDeps, name: string, st
 }
 
 /** The activities, wrapped in `{ value }` because the SDK drops falsy results. */
-export function agentActivities(deps: AgentDeps): Record<string, (ctx: unknown, input: StepInput & Record<string, unknown>) => Promise<{ value: unknown }>> {
+export function agentActivities(
+  deps: AgentDeps,
+): Record<string, (ctx: unknown, input: StepInput & Record<string, unknown>) => Promise<{ value: unknown }>> {
   return {
     [ACTIVITY.llm]: async (_ctx, input) => {
       await deps.world.probe('llm:before', { step: input.step, attempt: input.attempt, detail: { name: ACTIVITY.llm } });

@@ -30,7 +30,8 @@ const runtime = new WorkflowRuntime({ daprHost: daprHost!, daprPort: daprPort! }
 const agent = agentOrchestrator(deps);
 // the SDK types workflows as sync generators; its executor awaits next(), so the async generator (for probes) works
 runtime.registerWorkflowWithName(ORCHESTRATOR, (ctx: WorkflowContext, input: Parameters<typeof agent>[1]) => agent(asAgentContext(ctx), input));
-for (const [name, fn] of Object.entries(agentActivities(deps))) runtime.registerActivityWithName(name, (ctx, input) => fn(ctx, input as Parameters<typeof fn>[1]));
+for (const [name, fn] of Object.entries(agentActivities(deps)))
+  runtime.registerActivityWithName(name, (ctx, input) => fn(ctx, input as Parameters<typeof fn>[1]));
 await runtime.start();
 await world.probe('worker:ready');
 

@@ -23,10 +23,16 @@ export const durabletaskEngine: EngineSpec = {
     const client = new TaskHubGrpcClient(handle.url);
     try {
       // a gRPC round trip through the backend: unknown instances come back empty, not as an error
-      await waitFor(`durabletask sidecar at ${handle.url}`, async () => {
-        await client.getOrchestrationState('ordeal-health-check', false);
-        return true;
-      }, timeoutMs, 100, signal);
+      await waitFor(
+        `durabletask sidecar at ${handle.url}`,
+        async () => {
+          await client.getOrchestrationState('ordeal-health-check', false);
+          return true;
+        },
+        timeoutMs,
+        100,
+        signal,
+      );
     } finally {
       await client.stop().catch(() => undefined);
     }

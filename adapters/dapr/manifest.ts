@@ -17,7 +17,8 @@ export const daprManifest = defineAdapter({
       type: 'choice',
       choices: ['durabletask', 'daprd'],
       default: 'durabletask',
-      description: 'the workflow engine: the Durable Task sidecar (durabletask) or full Dapr, daprd with placement and scheduler (daprd; ordeal engines install daprd)',
+      description:
+        'the workflow engine: the Durable Task sidecar (durabletask) or full Dapr, daprd with placement and scheduler (daprd; ordeal engines install daprd)',
     },
     ...sharedOptions,
   },

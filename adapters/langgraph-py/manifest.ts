@@ -5,7 +5,8 @@ import { checkCheckpointedGraph, checkpointedGraphOptions } from '../langgraph/m
 
 export const langgraphPyManifest = defineAdapter({
   name: 'langgraph-py',
-  description: "LangGraph's Python original (StateGraph + ToolNode or functional API, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process",
+  description:
+    "LangGraph's Python original (StateGraph + ToolNode or functional API, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process",
   hasEngine: false,
   requires: ['python'],
   options: { ...checkpointedGraphOptions, ...sharedOptions },

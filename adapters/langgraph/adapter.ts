@@ -39,7 +39,12 @@ export function langgraphAdapter(): Adapter {
       if (!saver) return { status: 'running' };
       const world = new WorldClient(ctx.worldUrl);
       // the same app over the same store, opened read-only: LangGraph's own view of the thread
-      const app = buildApp(o.api, { tools: agentTools({ world, workspace: ctx.workspace, idempotency: ctx.idempotency }), world, checkpointer: saver.saver, toolCalls: o.toolCalls });
+      const app = buildApp(o.api, {
+        tools: agentTools({ world, workspace: ctx.workspace, idempotency: ctx.idempotency }),
+        world,
+        checkpointer: saver.saver,
+        toolCalls: o.toolCalls,
+      });
       const snap = await app.getState(threadConfig(handle.id)).finally(() => (saver === reader ? undefined : saver.close()));
       const answer = finalAnswer(o.api, snap);
       return answer === undefined ? { status: 'running' } : { status: 'completed', answer };

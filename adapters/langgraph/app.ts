@@ -28,7 +28,7 @@ export function initialInput(api: Api, req: RunRequest): unknown {
 /** The thread's final messages, whichever style wrote them. */
 export function finalMessages(api: Api, values: unknown): BaseMessage[] {
   if (api === 'functional') return Array.isArray(values) ? (values as BaseMessage[]) : [];
-  return ((values as { messages?: BaseMessage[] } | undefined)?.messages ?? []);
+  return (values as { messages?: BaseMessage[] } | undefined)?.messages ?? [];
 }
 
 /** The final answer once the thread is done: nothing left to run and the last message is the model's answer without tool calls. */

@@ -8,8 +8,18 @@ export const DEFAULT_POSTGRES_URL = 'postgresql://postgres@127.0.0.1:55432/ordea
 
 /** The options both LangGraph flavours (JavaScript and Python) take: agent style, checkpointer, durability. */
 export const checkpointedGraphOptions = {
-  api: { type: 'choice', choices: ['graph', 'functional'], default: 'graph', description: 'the agent as a StateGraph (graph) or with entrypoint/task (functional)' },
-  store: { type: 'choice', choices: ['sqlite', 'postgres'], default: 'sqlite', description: 'the checkpointer: SqliteSaver in the data directory, or PostgresSaver' },
+  api: {
+    type: 'choice',
+    choices: ['graph', 'functional'],
+    default: 'graph',
+    description: 'the agent as a StateGraph (graph) or with entrypoint/task (functional)',
+  },
+  store: {
+    type: 'choice',
+    choices: ['sqlite', 'postgres'],
+    default: 'sqlite',
+    description: 'the checkpointer: SqliteSaver in the data directory, or PostgresSaver',
+  },
   postgresUrl: {
     type: 'url',
     protocols: ['postgresql', 'postgres'],
@@ -18,7 +28,12 @@ export const checkpointedGraphOptions = {
     defaultNote: `ORDEAL_POSTGRES_URL, else ${DEFAULT_POSTGRES_URL}`,
     description: "PostgresSaver's database (only with store=postgres)",
   },
-  durability: { type: 'choice', choices: ['sync', 'async', 'exit'], default: 'sync', description: "LangGraph's durability mode: when a superstep's checkpoint is written" },
+  durability: {
+    type: 'choice',
+    choices: ['sync', 'async', 'exit'],
+    default: 'sync',
+    description: "LangGraph's durability mode: when a superstep's checkpoint is written",
+  },
   recursionLimit: {
     type: 'integer',
     min: 1,
@@ -29,15 +44,20 @@ export const checkpointedGraphOptions = {
 
 /** Rules across the LangGraph options: a PostgreSQL URL only with store=postgres, and a usable one when it is. */
 export function checkCheckpointedGraph(o: ParsedOptions<typeof checkpointedGraphOptions>, raw: RawOptions): void {
-  if (raw.postgresUrl !== undefined && o.store !== 'postgres') throw new UsageError('--opt postgresUrl needs --opt store=postgres (the default store is sqlite)', 'ORD-110');
+  if (raw.postgresUrl !== undefined && o.store !== 'postgres')
+    throw new UsageError('--opt postgresUrl needs --opt store=postgres (the default store is sqlite)', 'ORD-110');
   // a URL from the environment is checked only when it is used
   if (o.store === 'postgres' && !/^postgres(ql)?:\/\//.test(o.postgresUrl))
-    throw new UsageError(`ORDEAL_POSTGRES_URL=${redactUrl(o.postgresUrl)}: expected a postgresql://user@host:port/db URL (it is --opt postgresUrl's default)`, 'ORD-110');
+    throw new UsageError(
+      `ORDEAL_POSTGRES_URL=${redactUrl(o.postgresUrl)}: expected a postgresql://user@host:port/db URL (it is --opt postgresUrl's default)`,
+      'ORD-110',
+    );
 }
 
 export const langgraphManifest = defineAdapter({
   name: 'langgraph',
-  description: 'a LangGraph.js agent (StateGraph or functional API: ToolNode, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process',
+  description:
+    'a LangGraph.js agent (StateGraph or functional API: ToolNode, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process',
   hasEngine: false,
   options: { ...checkpointedGraphOptions, ...sharedOptions },
   flags: { 'langgraph-store': 'store', 'langgraph-api': 'api', 'langgraph-durability': 'durability', 'postgres-url': 'postgresUrl' },

@@ -6,7 +6,11 @@ import { redactUrl } from './manifest.js';
 const PG: string = 'pg';
 
 interface PgModule {
-  Client: new (o: { connectionString: string; connectionTimeoutMillis: number }) => { connect(): Promise<void>; query(q: string): Promise<unknown>; end(): Promise<void> };
+  Client: new (o: { connectionString: string; connectionTimeoutMillis: number }) => {
+    connect(): Promise<void>;
+    query(q: string): Promise<unknown>;
+    end(): Promise<void>;
+  };
 }
 
 /** A PostgreSQL that does not answer is the harness's problem (exit 3, ORD-306), named with the URL tried (password masked). */

@@ -2,7 +2,15 @@
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { interrupt } from '@langchain/langgraph';
-import { APPROVAL_TOOL, approvalRequestArgs, effectKey, runTool, toolSchemas, type ApprovalResult, type WorldClient } from '../../harness/agent/index.js';
+import {
+  APPROVAL_TOOL,
+  approvalRequestArgs,
+  effectKey,
+  runTool,
+  toolSchemas,
+  type ApprovalResult,
+  type WorldClient,
+} from '../../harness/agent/index.js';
 import { toolSpan } from '../../harness/telemetry/index.js';
 import { nextAttempt } from './telemetry.js';
 
@@ -22,7 +30,8 @@ type ToolConfig = LangGraphRunnableConfig & { toolCall?: { id?: string }; toolCa
 export function stepKey(config: ToolConfig): string {
   const c = config.configurable ?? {};
   const callId = config.toolCall?.id ?? config.toolCallId;
-  if (!c.thread_id || !c.checkpoint_ns || !callId) throw new Error(`langgraph: no durable step identity (thread ${c.thread_id}, ns ${c.checkpoint_ns}, call ${callId})`);
+  if (!c.thread_id || !c.checkpoint_ns || !callId)
+    throw new Error(`langgraph: no durable step identity (thread ${c.thread_id}, ns ${c.checkpoint_ns}, call ${callId})`);
   return `lg:${c.thread_id}:${c.checkpoint_ns}:${callId}`;
 }
 
@@ -48,7 +57,12 @@ export function agentTools(deps: ToolDeps): StructuredToolInterface[] {
         const call = { id: config.toolCall?.id ?? '', type: 'function' as const, function: { name: f.name, arguments: JSON.stringify(args) } };
         const sent = effectKey(f.name, key, deps.idempotency);
         return toolSpan(f.name, call.id || undefined, { ...id, ...(sent ? { idempotencyKey: sent } : {}) }, () =>
-          runTool(call, { world: deps.world, workspace: deps.workspace, ...(step !== undefined ? { step } : {}), ...(sent ? { idempotencyKey: sent } : {}) }),
+          runTool(call, {
+            world: deps.world,
+            workspace: deps.workspace,
+            ...(step !== undefined ? { step } : {}),
+            ...(sent ? { idempotencyKey: sent } : {}),
+          }),
         );
       },
       { name: f.name, description: f.description, schema: permissive(f.parameters) },

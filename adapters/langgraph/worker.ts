@@ -63,9 +63,11 @@ async function drive(agent: AgentApp, o: LangGraphOptions, r: RunRequest): Promi
     else if (snap.next.length === 0) {
       if (finalAnswer(o.api, snap) !== undefined) return;
       throw new Error(`langgraph: thread ${r.threadId} has nothing left to run but no final answer`);
-    }
-    else {
-      const wait = snap.tasks.flatMap((t) => t.interrupts).map((i) => i.value as ApprovalWait | undefined).find((v) => v?.approvalId);
+    } else {
+      const wait = snap.tasks
+        .flatMap((t) => t.interrupts)
+        .map((i) => i.value as ApprovalWait | undefined)
+        .find((v) => v?.approvalId);
       input = wait ? new Command({ resume: await decision(wait.approvalId) }) : null;
     }
     // one invoke_agent span per invoke: it ends where the thread pauses for approval or finishes

@@ -13,7 +13,11 @@ import { agentTask, approvalResult } from '../../harness/agent/index.js';
 export function referenceAdapter(): Adapter {
   let rt: Runtime | undefined;
   const client = (ctx: AdapterContext): Runtime =>
-    (rt ??= openRuntime({ path: join(ctx.dataDir, 'journal.db'), synchronous: parseAdapterOptions(referenceManifest, ctx.options).synchronous, workerId: 'orchestrator' }));
+    (rt ??= openRuntime({
+      path: join(ctx.dataDir, 'journal.db'),
+      synchronous: parseAdapterOptions(referenceManifest, ctx.options).synchronous,
+      workerId: 'orchestrator',
+    }));
   return {
     name: 'reference',
     worker: (ctx) => ({ command: process.execPath, args: [join(distRoot, 'adapters/reference/worker.js')], env: workerEnv(ctx) }),

@@ -30,7 +30,8 @@ const rt = openRuntime({
       world.probe(name === 'llm' ? 'llm:before' : 'tool:before', { step: seq, attempt, detail: { name } }).then(() => undefined),
     onStepJournaled: ({ seq, name, attempt }) => world.probe('step:journaled', { step: seq, attempt, detail: { name } }).then(() => undefined),
     // how long the runtime waits before the next attempt: the server's retry-after when it gave one, else the backoff
-    onStepRetry: ({ seq, name, attempt, delayMs }) => world.probe('step:retry', { step: seq, attempt, detail: { name, delayMs } }).then(() => undefined),
+    onStepRetry: ({ seq, name, attempt, delayMs }) =>
+      world.probe('step:retry', { step: seq, attempt, detail: { name, delayMs } }).then(() => undefined),
     onReplay: ({ seq, name, attempt, kind }) => {
       if (kind !== 'step') return;
       const [spanName, attributes] = replayName(name);

@@ -20,7 +20,16 @@ import {
   type ToolResult,
   approvalRequestArgs,
 } from '../../harness/agent/index.js';
-import { agentSpan, ATTR, chatSpan, contextFromTraceparent, currentTracing, OPERATION, replayedStepSpan, toolSpan } from '../../harness/telemetry/index.js';
+import {
+  agentSpan,
+  ATTR,
+  chatSpan,
+  contextFromTraceparent,
+  currentTracing,
+  OPERATION,
+  replayedStepSpan,
+  toolSpan,
+} from '../../harness/telemetry/index.js';
 
 export type AgentInput = AgentTask;
 
@@ -94,7 +103,11 @@ export function agentWorkflow(deps: AgentDeps) {
       };
       return { result, done };
     };
-    const step = async <T>(name: string, point: 'llm:before' | 'tool:before', action: (key: string, seq: number, attempt: number) => Promise<T>): Promise<T> => {
+    const step = async <T>(
+      name: string,
+      point: 'llm:before' | 'tool:before',
+      action: (key: string, seq: number, attempt: number) => Promise<T>,
+    ): Promise<T> => {
       const s = start(name, point, action);
       const result = await s.result;
       await s.done();
@@ -125,7 +138,9 @@ export function agentWorkflow(deps: AgentDeps) {
 
     const messages: ChatMessage[] = [...openingMessages(input)];
     for (let turn = 0; turn < (deps.maxTurns ?? MAX_TURNS); turn++) {
-      const reply = await step('llm', 'llm:before', (_key, n, attempt) => chatSpan(MODEL, { step: n, attempt }, () => deps.world.chat(messages, toolSchemas)));
+      const reply = await step('llm', 'llm:before', (_key, n, attempt) =>
+        chatSpan(MODEL, { step: n, attempt }, () => deps.world.chat(messages, toolSchemas)),
+      );
       messages.push(reply.message);
       const calls = reply.message.tool_calls ?? [];
       if (calls.length === 0) return { answer: reply.message.content ?? '' };

@@ -2,7 +2,19 @@
 import { trace } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { effectKey, MODEL, runTool, toolArgs, toolSchemas, WorldClient, WorldHttpError, type ChatMessage, type ToolCall, type ToolResult, approvalRequestArgs } from '../../harness/agent/index.js';
+import {
+  effectKey,
+  MODEL,
+  runTool,
+  toolArgs,
+  toolSchemas,
+  WorldClient,
+  WorldHttpError,
+  type ChatMessage,
+  type ToolCall,
+  type ToolResult,
+  approvalRequestArgs,
+} from '../../harness/agent/index.js';
 import { ATTR, chatSpan, toolSpan, type StepIdentity } from '../../harness/telemetry/index.js';
 
 export { MODEL };
@@ -23,7 +35,9 @@ export function createActivities(deps: ActivityDeps) {
     const info = Context.current().info;
     const id: StepIdentity = { step: Number(info.activityId), attempt: info.attempt, ...(idempotencyKey ? { idempotencyKey } : {}) };
     // ordeal.step stays on the chat/execute_tool child only: metrics and the timeline count each span with a step as one execution
-    trace.getActiveSpan()?.setAttributes({ [ATTR.runId]: deps.runId, [ATTR.attempt]: id.attempt, ...(idempotencyKey ? { [ATTR.idempotencyKey]: idempotencyKey } : {}) });
+    trace
+      .getActiveSpan()
+      ?.setAttributes({ [ATTR.runId]: deps.runId, [ATTR.attempt]: id.attempt, ...(idempotencyKey ? { [ATTR.idempotencyKey]: idempotencyKey } : {}) });
     return id;
   };
   return {

@@ -32,10 +32,17 @@ export function temporalAdapter(): Adapter {
     worker: (ctx) => {
       // the worker dials the link address: a Toxiproxy in front of the server when a net fault targets the engine
       const link = ctx.engine?.linkAddress;
-      return { command: process.execPath, args: [join(distRoot, 'adapters/temporal/worker.js')], env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) } };
+      return {
+        command: process.execPath,
+        args: [join(distRoot, 'adapters/temporal/worker.js')],
+        env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) },
+      };
     },
     async submit(ctx) {
-      const { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts, workflowTaskMs } = parseAdapterOptions(temporalManifest, ctx.options);
+      const { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts, workflowTaskMs } = parseAdapterOptions(
+        temporalManifest,
+        ctx.options,
+      );
       const timeouts = { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts };
       const input: AgentInput = { ...agentTask(ctx.scenario, ctx.options), timeouts };
       const c = await client(ctx);

@@ -59,7 +59,8 @@ function fromWorkflowIsolate(s: ReadableSpan): ReadableSpan {
   const ctx = s.spanContext();
   return Object.assign(Object.create(null) as object, old, {
     spanContext: () => ctx,
-    parentSpanContext: old.parentSpanContext ?? (old.parentSpanId ? { traceId: ctx.traceId, spanId: old.parentSpanId, traceFlags: ctx.traceFlags } : undefined),
+    parentSpanContext:
+      old.parentSpanContext ?? (old.parentSpanId ? { traceId: ctx.traceId, spanId: old.parentSpanId, traceFlags: ctx.traceFlags } : undefined),
     instrumentationScope: old.instrumentationScope ?? old.instrumentationLibrary ?? { name: '@temporalio/interceptors-opentelemetry' },
     droppedAttributesCount: old.droppedAttributesCount ?? 0,
     droppedEventsCount: old.droppedEventsCount ?? 0,

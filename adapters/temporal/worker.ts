@@ -25,7 +25,10 @@ const bundleMs = Math.round(performance.now() - t0);
 const sinks: InjectedSinks<JournalSinks & { exporter: OpenTelemetryWorkflowExporter }> = {
   exporter: telemetry.exporterSink,
   journal: {
-    stepJournaled: { fn: (_info, step, name) => void world.probe('step:journaled', { step, detail: { name } }).catch(() => undefined), callDuringReplay: false },
+    stepJournaled: {
+      fn: (_info, step, name) => void world.probe('step:journaled', { step, detail: { name } }).catch(() => undefined),
+      callDuringReplay: false,
+    },
     approvalWaiting: { fn: (_info, id) => void world.probe('approval:waiting', { detail: { id } }).catch(() => undefined), callDuringReplay: false },
   },
 };

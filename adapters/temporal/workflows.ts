@@ -15,7 +15,13 @@ export async function agentWorkflow(input: AgentInput): Promise<{ answer: string
     startToCloseTimeout: t.startToCloseMs,
     ...(t.heartbeatMs > 0 ? { heartbeatTimeout: t.heartbeatMs } : {}),
     ...(t.scheduleToStartMs > 0 ? { scheduleToStartTimeout: t.scheduleToStartMs } : {}),
-    retry: { initialInterval: t.retryInitialMs, backoffCoefficient: 2, maximumInterval: 30_000, maximumAttempts: t.maxAttempts, nonRetryableErrorTypes: ['NonRetryable'] },
+    retry: {
+      initialInterval: t.retryInitialMs,
+      backoffCoefficient: 2,
+      maximumInterval: 30_000,
+      maximumAttempts: t.maxAttempts,
+      nonRetryableErrorTypes: ['NonRetryable'],
+    },
   };
   const acts = proxyActivities<AgentActivities>(options);
   const { journal } = proxySinks<JournalSinks>();

@@ -104,7 +104,11 @@ const s = { type: 'string' };
 
 /** OpenAI function definitions, for model clients that send tool schemas. */
 export const toolSchemas: unknown[] = [
-  ['shell', 'Run a bash command in the workspace (check: a non-zero exit fails the call)', obj({ command: s, check: { type: 'boolean' } }, ['command'])],
+  [
+    'shell',
+    'Run a bash command in the workspace (check: a non-zero exit fails the call)',
+    obj({ command: s, check: { type: 'boolean' } }, ['command']),
+  ],
   ['read_resource', 'Read a versioned resource', obj({ id: s }, ['id'])],
   ['write_resource', 'Write a versioned resource', obj({ id: s, value: {}, version: { type: 'number' } }, ['id', 'value'])],
   ['request_approval', 'Ask a human to approve', obj({ summary: s, payload: { type: 'object' } }, ['summary'])],

@@ -95,7 +95,10 @@ export class WorldClient {
     return this.request('GET', `/approvals/${encodeURIComponent(id)}`);
   }
 
-  probe(point: string, data: { step?: number | string; attempt?: number; replayed?: boolean; detail?: Record<string, unknown> } = {}): Promise<unknown> {
+  probe(
+    point: string,
+    data: { step?: number | string; attempt?: number; replayed?: boolean; detail?: Record<string, unknown> } = {},
+  ): Promise<unknown> {
     // `ordeal bench` measures the framework, not our probes; `worker:ready` still goes out (workers wait on it)
     if (process.env.ORDEAL_PROBES === 'off' && point !== 'worker:ready') return Promise.resolve({});
     return this.request('POST', '/probe', { point, ...data });

@@ -68,8 +68,16 @@ function check(run: RunRecord): CheckResult {
     if (!yes) {
       anomalies.push(
         no
-          ? { kind: 'acted-despite-rejection', message: `${inv.effect} was applied (op #${inv.op}) although the human rejected the request at op #${no.op}.`, witnesses: { ops: [no.op, inv.op] } }
-          : { kind: 'acted-before-approval', message: `${inv.effect} was applied (op #${inv.op}) before the human approved anything.`, witnesses: { ops: [inv.op] } },
+          ? {
+              kind: 'acted-despite-rejection',
+              message: `${inv.effect} was applied (op #${inv.op}) although the human rejected the request at op #${no.op}.`,
+              witnesses: { ops: [no.op, inv.op] },
+            }
+          : {
+              kind: 'acted-before-approval',
+              message: `${inv.effect} was applied (op #${inv.op}) before the human approved anything.`,
+              witnesses: { ops: [inv.op] },
+            },
       );
       return;
     }

@@ -26,9 +26,7 @@ export function runChecker(checker: Checker, run: RunRecord): CheckResult {
   } catch (e) {
     return {
       valid: 'unknown',
-      anomalies: [
-        { kind: 'checker-crashed', message: `The ${checker.name} checker crashed: ${ensureError(e).message}`, witnesses: {} },
-      ],
+      anomalies: [{ kind: 'checker-crashed', message: `The ${checker.name} checker crashed: ${ensureError(e).message}`, witnesses: {} }],
       metrics: {},
     };
   }

@@ -73,7 +73,9 @@ function check(run: RunRecord): CheckResult {
       const requests = (byEffect.get(id) ?? []).filter((e) => e.outcome !== 'applied');
       const ops = effectOps(history, id);
       const how =
-        applied.length === 0 ? `was never applied (expected ${times(count)}${when})` : `was applied ${applied.length} of ${count} expected times${when}`;
+        applied.length === 0
+          ? `was never applied (expected ${times(count)}${when})`
+          : `was applied ${applied.length} of ${count} expected times${when}`;
       const received =
         requests.length > 0
           ? `; the world received ${requests.length} other request${requests.length === 1 ? '' : 's'} for it: ledger ${requests.map(describeRequest).join(', ')}`

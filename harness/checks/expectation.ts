@@ -32,7 +32,14 @@ export function expectationOf(run: RunRecord): Expectation {
 
 /** Ids of the effects listed in an expectation's effects. */
 export function expectedIds(effects: unknown): Set<string> {
-  return new Set(Array.isArray(effects) ? effects.filter(isRecord).map((e) => e.id).filter((id): id is string => typeof id === 'string') : []);
+  return new Set(
+    Array.isArray(effects)
+      ? effects
+          .filter(isRecord)
+          .map((e) => e.id)
+          .filter((id): id is string => typeof id === 'string')
+      : [],
+  );
 }
 
 /** Words added to a message when the rejection's expectation was used. */

@@ -41,7 +41,7 @@ function check(run: RunRecord): CheckResult {
     } else if (!has) {
       anomalies.push({ kind: 'missing-file', message: `${path} should exist at the end of the run but is missing.`, witnesses: {} });
     } else if (got !== want) {
-            anomalies.push({
+      anomalies.push({
         kind: 'workspace-mismatch',
         message: `${path} differs from the expected content: ${firstDifference(textOf(want), textOf(got))}.`,
         witnesses: {},

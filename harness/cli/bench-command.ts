@@ -7,27 +7,40 @@ import { benchTable, runBench } from '../../bench/index.js';
 export function parseSteps(text: string): number[] {
   const steps = text.split(',').map((s) => Number(s.trim()));
   if (steps.length === 0 || steps.some((n) => !Number.isInteger(n) || n <= 0 || n > 10_000) || !steps.some((n) => n >= 2))
-    throw new UsageError(`--steps ${text}: expected comma-separated positive integers up to 10000, at least one of them 2 or more (a step's cost is (T(N) − T(1)) / (N − 1)), e.g. 1,10,100`, 'ORD-111');
+    throw new UsageError(
+      `--steps ${text}: expected comma-separated positive integers up to 10000, at least one of them 2 or more (a step's cost is (T(N) − T(1)) / (N − 1)), e.g. 1,10,100`,
+      'ORD-111',
+    );
   return [...new Set(steps)].sort((a, b) => a - b);
 }
 
 export function parseAdapters(text: string | undefined): string[] {
   if (!text) return adapterNames();
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !findAdapter(n));
   if (names.length === 0 || unknown.length > 0)
-    throw new UsageError(`--adapter ${text}: unknown adapter ${unknown.map((n) => `'${n}'`).join(', ') || '(none given)'}; expected some of ${adapterNames().join(', ')}`, 'ORD-112');
+    throw new UsageError(
+      `--adapter ${text}: unknown adapter ${unknown.map((n) => `'${n}'`).join(', ') || '(none given)'}; expected some of ${adapterNames().join(', ')}`,
+      'ORD-112',
+    );
   return names;
 }
 
 export function benchCommand(y: Argv) {
   return y.command(
     'bench',
-    'per-step cost of a chain of turns and of a fan-out turn per adapter, beside each shape\'s physical floor (fdatasync, loopback HTTP) measured in the same run; throughput, recovery time, peak RSS',
+    "per-step cost of a chain of turns and of a fan-out turn per adapter, beside each shape's physical floor (fdatasync, loopback HTTP) measured in the same run; throughput, recovery time, peak RSS",
     (a) =>
       a
         .option('adapter', { type: 'string', describe: 'comma-separated adapters (default: every registered one)' })
-        .option('steps', { type: 'string', default: '1,10,100', describe: 'numbers of steps per run (chain: turns; fan-out: calls in the turn), comma-separated' })
+        .option('steps', {
+          type: 'string',
+          default: '1,10,100',
+          describe: 'numbers of steps per run (chain: turns; fan-out: calls in the turn), comma-separated',
+        })
         .option('quick', { type: 'boolean', default: false, describe: 'fewer repetitions and concurrency 2 (a smoke run, not a measurement)' })
         .option('out', { type: 'string', default: 'bench-results', describe: 'directory for bench.json (and, while running, the bench runs)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON instead of the table' })

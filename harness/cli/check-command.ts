@@ -35,11 +35,19 @@ export function checkCommand(y: Argv) {
         a
           .option('adapter', { type: 'string', default: 'reference', describe: 'the framework to run on (see ordeal list)' })
           .option('scenario', { type: 'string', describe: 'one scenario: a name (see ordeal list) or a path to a scenario .json' })
-          .option('faults', { type: 'string', array: true, describe: 'faults to draw from, comma-separated (default kill-worker, and kill-engine when the adapter has an engine)' })
+          .option('faults', {
+            type: 'string',
+            array: true,
+            describe: 'faults to draw from, comma-separated (default kill-worker, and kill-engine when the adapter has an engine)',
+          })
           .option('runs', { type: 'number', default: 100, describe: 'schedules to try before declaring the property holds' })
           .option('max-faults', { type: 'number', default: DEFAULT_MAX_FAULTS, describe: 'at most this many faults per schedule' })
           .option('shrink-budget', { type: 'number', default: 60, describe: 'at most this many real runs spent shrinking a failure' })
-          .option('exhaustive', { type: 'boolean', default: false, describe: 'run every single-fault point (each trigger × each fault) instead of a random search' })
+          .option('exhaustive', {
+            type: 'boolean',
+            default: false,
+            describe: 'run every single-fault point (each trigger × each fault) instead of a random search',
+          })
           .option('keep-runs', { type: 'boolean', default: false, describe: 'keep the run folder of every case, not only the minimal failing one' }),
       )
         .example('$0 check --scenario refund-agent --idempotency none --runs 30 --seed 42', 'find, shrink and print the duplicated refund')
@@ -48,7 +56,13 @@ export function checkCommand(y: Argv) {
       const a = argv as unknown as Args;
       const ctx = checkContext(a);
       const seed = a.seed ?? Date.now() % 2 ** 31;
-      const exec: ExecOptions = { idempotency: a.idempotency, seed, out: a.out, timeoutMs: a.timeout, options: caseOptions(a as unknown as Parameters<typeof caseOptions>[0]) };
+      const exec: ExecOptions = {
+        idempotency: a.idempotency,
+        seed,
+        out: a.out,
+        timeoutMs: a.timeout,
+        options: caseOptions(a as unknown as Parameters<typeof caseOptions>[0]),
+      };
       const valid = a.exhaustive ? await exhaustive(ctx, a, exec) : await property(ctx, a, exec);
       process.exitCode = valid ? ExitCode.ok : ExitCode.violated;
     },
@@ -60,7 +74,8 @@ const runOne = async (ctx: CheckContext, schedule: Schedule, exec: ExecOptions):
 
 async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<boolean> {
   if (!Number.isInteger(a.runs) || a.runs < 1) throw new UsageError(`--runs ${a.runs}: expected an integer ≥ 1`, 'ORD-125');
-  if (!Number.isInteger(a['shrink-budget']) || a['shrink-budget'] < 0) throw new UsageError(`--shrink-budget ${a['shrink-budget']}: expected an integer ≥ 0`, 'ORD-125');
+  if (!Number.isInteger(a['shrink-budget']) || a['shrink-budget'] < 0)
+    throw new UsageError(`--shrink-budget ${a['shrink-budget']}: expected an integer ≥ 0`, 'ORD-125');
   const name = ctx.space.scenario.name;
   const progress = new ProgressLine();
   const dirs: string[] = [];
@@ -73,7 +88,9 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
     runs: a.runs,
     shrinkBudget: a['shrink-budget'],
     judge: async (schedule) => {
-      progress.set(`check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${searched + 1}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`);
+      progress.set(
+        `check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${searched + 1}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`,
+      );
       const s = await runOne(ctx, schedule, exec);
       dirs.push(s.runDir);
       return s;
@@ -105,7 +122,16 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
   const replay = seedReplayCommand(ctx, a, exec.seed, res.path, exec.options);
   const anomaly = anomalyOf(s);
   if (a.json) {
-    const failure = { schedule: res.schedule, seed: exec.seed, path: res.path, replay, runDir: s.runDir, anomaly, firstSchedule: res.firstSchedule, shrinkCases: res.shrinkCases };
+    const failure = {
+      schedule: res.schedule,
+      seed: exec.seed,
+      path: res.path,
+      replay,
+      runDir: s.runDir,
+      anomaly,
+      firstSchedule: res.firstSchedule,
+      shrinkCases: res.shrinkCases,
+    };
     process.stdout.write(JSON.stringify({ valid: false, runs: res.runs, seed: exec.seed, cases: res.cases, failure }, null, 2) + '\n');
     return false;
   }
@@ -155,7 +181,9 @@ async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions): Promis
         90,
       ),
       '',
-      valid ? `All ${results.length} crash points valid.` : `${bad.length} of ${results.length} crash points not valid; replay one with: ${bad[0]!.replay}`,
+      valid
+        ? `All ${results.length} crash points valid.`
+        : `${bad.length} of ${results.length} crash points not valid; replay one with: ${bad[0]!.replay}`,
       '',
     ].join('\n'),
   );

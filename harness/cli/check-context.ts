@@ -32,7 +32,13 @@ export function checkContext(a: CheckArgs): CheckContext {
   const scenario = resolveScenario(a.scenario);
   const isFile = a.scenario.endsWith('.json') || a.scenario.includes('/');
   const { hasEngine, engineLink } = adapterManifest(a.adapter);
-  const space: ScheduleSpace = { scenario, faults: resolveCheckFaults(a.faults, hasEngine, a.adapter), hasEngine, engineLink: engineLink === true, maxFaults: a['max-faults'] };
+  const space: ScheduleSpace = {
+    scenario,
+    faults: resolveCheckFaults(a.faults, hasEngine, a.adapter),
+    hasEngine,
+    engineLink: engineLink === true,
+    maxFaults: a['max-faults'],
+  };
   const usable = new Set(applicable(space).map((o) => o.fault.name));
   const unusable = space.faults.filter((f) => !usable.has(f));
   if (unusable.length)
@@ -55,6 +61,7 @@ export function seedReplayCommand(c: CheckContext, a: CheckArgs, seed: number, p
 }
 
 export function checkPath(path: string): string {
-  if (!/^[0-9]+(:[0-9]+)*$/.test(path)) throw new UsageError(`--path '${path}': expected fast-check's path, numbers joined by ':', e.g. 12:0:3`, 'ORD-124');
+  if (!/^[0-9]+(:[0-9]+)*$/.test(path))
+    throw new UsageError(`--path '${path}': expected fast-check's path, numbers joined by ':', e.g. 12:0:3`, 'ORD-124');
   return path;
 }

@@ -52,7 +52,10 @@ export interface ExecOptions {
 /** Runs planned cases one after the other. */
 export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promise<CaseSummary[]> {
   if (spanExportOf() === undefined)
-    throw new UsageError(`ORDEAL_SPAN_EXPORT='${process.env.ORDEAL_SPAN_EXPORT}': expected one of ${SPAN_EXPORTS.join(', ')} (how workers export their spans)`, 'ORD-151');
+    throw new UsageError(
+      `ORDEAL_SPAN_EXPORT='${process.env.ORDEAL_SPAN_EXPORT}': expected one of ${SPAN_EXPORTS.join(', ')} (how workers export their spans)`,
+      'ORD-151',
+    );
   // every adapter's options are checked before the first case starts anything
   for (const name of new Set(cases.map((c) => c.adapter))) checkAdapterOptions(name, o.options);
   const out: CaseSummary[] = [];
@@ -87,7 +90,8 @@ export function checkOtlpEndpoint(v: unknown): string {
   } catch {
     ok = false;
   }
-  if (!ok) throw new UsageError(`--otlp-endpoint '${String(s)}': expected an http(s) URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318`, 'ORD-150');
+  if (!ok)
+    throw new UsageError(`--otlp-endpoint '${String(s)}': expected an http(s) URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318`, 'ORD-150');
   return String(s);
 }
 
@@ -99,7 +103,15 @@ function otlpEndpointOf(o: ExecOptions): { otlpEndpoint?: string } {
 export function verdictTable(cases: CaseSummary[]): string {
   return table(
     ['scenario', 'adapter', 'idem', 'fault', 'verdict', 'anomaly', 'run folder'],
-    cases.map((c) => [c.scenario, c.adapter, c.idempotency, scheduleLabel(c.schedule), verdictWord(c.valid), firstAnomaly(c) || unfiredNote(c), dim(c.runDir)]),
+    cases.map((c) => [
+      c.scenario,
+      c.adapter,
+      c.idempotency,
+      scheduleLabel(c.schedule),
+      verdictWord(c.valid),
+      firstAnomaly(c) || unfiredNote(c),
+      dim(c.runDir),
+    ]),
     90,
   );
 }

@@ -17,7 +17,11 @@ export function gateCommand(y: Argv) {
     (a) =>
       a
         .option('config', { type: 'string', describe: 'the gate config (default: ordeal.config.ts, .mjs, .js or .json in the working directory)' })
-        .option('out', { type: 'string', default: 'ordeal-report', describe: 'where report.html, report.md and junit.xml are written (run folders go in its runs/)' })
+        .option('out', {
+          type: 'string',
+          default: 'ordeal-report',
+          describe: 'where report.html, report.md and junit.xml are written (run folders go in its runs/)',
+        })
         .example('$0 gate --config ordeal.config.json', 'run the committed matrix and gate on it'),
     async (argv) => {
       const config = await loadGateConfig(findConfig(argv.config));
@@ -63,7 +67,10 @@ export function gateCommand(y: Argv) {
       if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, md);
       const rel = relative(process.cwd(), out);
       const where = rel && !rel.startsWith('..') ? rel : out;
-      if (violations.length === 0) process.stdout.write(`ordeal gate: PASSED — ${total} case(s), every required guarantee and threshold held. Reports in ${where}/ (report.html, report.md, junit.xml).\n`);
+      if (violations.length === 0)
+        process.stdout.write(
+          `ordeal gate: PASSED — ${total} case(s), every required guarantee and threshold held. Reports in ${where}/ (report.html, report.md, junit.xml).\n`,
+        );
       else {
         process.stdout.write(`ordeal gate: FAILED — ${violations.length} violation(s) in ${total} case(s):\n`);
         for (const v of violations) process.stdout.write(`  ${v.label}: ${v.message}\n    replay: ${v.replay}\n`);

@@ -38,7 +38,10 @@ function optionLines(a: AdapterInfo, indent: string): string[] {
     const values = o.choices ? o.choices.join('|') : o.type === 'boolean' ? 'true|false' : o.type.toUpperCase();
     const dflt = o.default !== undefined ? `default ${o.default}` : o.defaultNote ? `default ${o.defaultNote}` : 'no default';
     const flags = Object.entries(a.flags ?? {}).flatMap(([flag, opt]) => (opt === name ? [`, --${flag}`] : []));
-    return [`--opt ${name}=${values}${flags.join('')}`, `${o.description}${o.choices || o.type === 'boolean' ? '' : ` — ${o.expected}`}; ${dflt}`] as const;
+    return [
+      `--opt ${name}=${values}${flags.join('')}`,
+      `${o.description}${o.choices || o.type === 'boolean' ? '' : ` — ${o.expected}`}; ${dflt}`,
+    ] as const;
   });
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${indent}${k.padEnd(w)}  ${v}`);
@@ -64,7 +67,9 @@ export function listCommand(y: Argv) {
       const wa = Math.max(...Object.keys(adapters).map((k) => k.length));
       process.stdout.write('adapters:\n');
       for (const [k, a] of Object.entries(adapters)) {
-        process.stdout.write(`  ${k.padEnd(wa)}  ${a.description}${a.hasEngine ? ' [has an engine]' : ''}${a.requires ? ` [needs: ordeal engines install ${a.requires.join(' ')}]` : ''}\n`);
+        process.stdout.write(
+          `  ${k.padEnd(wa)}  ${a.description}${a.hasEngine ? ' [has an engine]' : ''}${a.requires ? ` [needs: ordeal engines install ${a.requires.join(' ')}]` : ''}\n`,
+        );
         for (const line of optionLines(a, ' '.repeat(wa + 6))) process.stdout.write(`${line}\n`);
       }
       process.stdout.write('\n');

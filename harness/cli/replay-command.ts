@@ -19,14 +19,15 @@ export function replayCommandCli(y: Argv) {
       replaySeedFlags(a)
         .positional('run-folder', { type: 'string', describe: 'a folder under runs/' })
         .option('out', { type: 'string', default: 'runs', describe: 'where the new run folder is written' })
-        .option('timeout', { type: 'number', describe: 'milliseconds to wait for the run to finish (default: the adapter\'s)' })
+        .option('timeout', { type: 'number', describe: "milliseconds to wait for the run to finish (default: the adapter's)" })
         .option('json', { type: 'boolean', default: false })
         .option('otlp-endpoint', otlpEndpointFlag),
     async (argv) => {
       if (argv.seed !== undefined || argv.path !== undefined) return replayFromSeed(argv as never);
       const dir = argv['run-folder'] as string;
       if (!dir) throw new UsageError('replay: give a run folder, or --seed and --path as printed by ordeal check', 'ORD-126');
-      if (!isRunFolder(dir)) throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
+      if (!isRunFolder(dir))
+        throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
       const info = JSON.parse(readFileSync(join(dir, FILES.run), 'utf8')) as RunInfo;
       checkAdapterName(info.adapter);
       const scenario = validateScenario(JSON.parse(readFileSync(join(dir, FILES.scenario), 'utf8')), join(dir, FILES.scenario));

@@ -43,7 +43,9 @@ export async function replayFromSeed(a: SeedArgs): Promise<void> {
   if (a.json) process.stdout.write(JSON.stringify({ valid: r.valid, seed: a.seed, path, schedule, cases: results }, null, 2) + '\n');
   else {
     const what = r.valid === true ? 'valid' : firstAnomaly(r) || 'the verdict could not be decided (unknown)';
-    process.stdout.write(`${verdictTable(results)}\n\nschedule (seed ${a.seed}, path ${path}): ${scheduleLabel(schedule)}\n  ${what}\n  run folder: ${r.runDir}\n`);
+    process.stdout.write(
+      `${verdictTable(results)}\n\nschedule (seed ${a.seed}, path ${path}): ${scheduleLabel(schedule)}\n  ${what}\n  run folder: ${r.runDir}\n`,
+    );
   }
   process.exitCode = r.valid === true ? ExitCode.ok : ExitCode.violated;
 }

@@ -14,7 +14,10 @@ function readBench(file: string): BenchResult {
   if (!isRecord(v) || !isRecord(v.floor) || !v.adapters)
     throw new InputError(`${file}: not a bench result (expected the bench.json that ordeal bench writes, with "floor" and "adapters")`, 'ORD-233');
   if (!v.floor.chain || !v.floor.fanOut)
-    throw new InputError(`${file}: a bench result from an older ordeal (no "floor.chain" and "floor.fanOut": the chain and fan-out shapes); run ordeal bench again`, 'ORD-233');
+    throw new InputError(
+      `${file}: a bench result from an older ordeal (no "floor.chain" and "floor.fanOut": the chain and fan-out shapes); run ordeal bench again`,
+      'ORD-233',
+    );
   return v as unknown as BenchResult;
 }
 
@@ -27,7 +30,11 @@ export function reportCommand(y: Argv) {
     (a) =>
       a
         .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'run folders, or directories that hold run folders' })
-        .option('format', { choices: Object.keys(renderers) as ReportFormat[], default: DEFAULT_FORMAT, describe: 'html (self-contained), md (PR comments, CI summaries), json (everything), junit (CI test results)' })
+        .option('format', {
+          choices: Object.keys(renderers) as ReportFormat[],
+          default: DEFAULT_FORMAT,
+          describe: 'html (self-contained), md (PR comments, CI summaries), json (everything), junit (CI test results)',
+        })
         .option('out', { type: 'string', describe: 'write to this file instead of stdout' })
         .option('bench', { type: 'string', describe: 'a bench.json written by ordeal bench: adds the benchmark section and chart (html, json)' })
         .example('$0 report runs/ --format html --out report.html', 'the side-by-side report of every run in runs/'),

@@ -9,11 +9,22 @@ import { verdictWord } from './table.js';
 
 export const caseFlags = <T>(y: Argv<T>) =>
   withAdapterFlags(y)
-    .option('idempotency', { choices: ['framework', 'none'] as const, default: 'framework' as const, describe: 'tools send an idempotency key from the framework (framework) or none, as naive code does' })
+    .option('idempotency', {
+      choices: ['framework', 'none'] as const,
+      default: 'framework' as const,
+      describe: 'tools send an idempotency key from the framework (framework) or none, as naive code does',
+    })
     .option('seed', { type: 'number', describe: 'seed of every random choice (retry jitter, generated schedules); recorded in run.json' })
     .option('out', { type: 'string', default: 'runs', describe: 'where run folders are written' })
-    .option('timeout', { type: 'number', describe: 'milliseconds to wait for a run to finish before it counts as stuck (default: the adapter\'s, 60000 for most)' })
-    .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable), e.g. synchronous=NORMAL; ordeal list shows each adapter\'s' })
+    .option('timeout', {
+      type: 'number',
+      describe: "milliseconds to wait for a run to finish before it counts as stuck (default: the adapter's, 60000 for most)",
+    })
+    .option('opt', {
+      type: 'string',
+      array: true,
+      describe: "adapter option key=value (repeatable), e.g. synchronous=NORMAL; ordeal list shows each adapter's",
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' })
     .option('otlp-endpoint', otlpEndpointFlag);
 
@@ -45,7 +56,11 @@ export function runCommand(y: Argv) {
         a
           .option('adapter', { type: 'string', default: 'reference', describe: 'the framework to run on (see ordeal list)' })
           .option('scenario', { type: 'string', array: true, describe: 'scenario name or path to a scenario .json (repeatable; default: all)' })
-          .option('fault', { type: 'string', array: true, describe: 'FAULT@TRIGGER[,key=value…], e.g. kill-worker@after-effect:1 (repeatable: one schedule)' })
+          .option('fault', {
+            type: 'string',
+            array: true,
+            describe: 'FAULT@TRIGGER[,key=value…], e.g. kill-worker@after-effect:1 (repeatable: one schedule)',
+          })
           .option('schedule', { type: 'string', describe: 'a schedule.json file: [{"fault": …, "at": …}]' }),
       ).example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
     async (argv) => {
@@ -57,7 +72,7 @@ export function runCommand(y: Argv) {
         ...(argv.fault ? { faults: argv.fault } : {}),
         ...(argv.schedule ? { scheduleFile: argv.schedule } : {}),
       });
-      const seed = argv.seed ?? (Date.now() % 2 ** 31);
+      const seed = argv.seed ?? Date.now() % 2 ** 31;
       const json = argv.json;
       const results = await executeCases(cases, {
         idempotency: argv.idempotency,

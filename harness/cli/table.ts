@@ -7,7 +7,11 @@ export function table(header: string[], rows: string[][], maxWidth = 70): string
   const cells = [header, ...rows].map((r) => r.map(cut));
   const widths = header.map((_, i) => Math.max(...cells.map((r) => visible(r[i] ?? ''))));
   const pad = (c: string, w: number) => c + ' '.repeat(Math.max(0, w - visible(c)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 

@@ -14,7 +14,8 @@ export function traceCommand(y: Argv) {
         .example('$0 trace runs/20260101T000000Z-refund-agent-reference-ab12cd', 'see what the agent did across the kill'),
     (argv) => {
       const dir = argv['run-folder'];
-      if (!isRunFolder(dir)) throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
+      if (!isRunFolder(dir))
+        throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
       const timeline = buildTimeline(readRunFolder(dir));
       process.stdout.write(argv.json ? JSON.stringify(timeline, null, 2) + '\n' : renderTimeline(timeline) + '\n');
     },

@@ -32,7 +32,11 @@ export const daprd: EngineInstall = {
     return daprBinary(root, 'daprd');
   },
   installed(root) {
-    return stampedAt(root, daprd.name, daprd.version, daprd.binary(root)) && isExecutable(daprBinary(root, 'placement')) && isExecutable(daprBinary(root, 'scheduler'));
+    return (
+      stampedAt(root, daprd.name, daprd.version, daprd.binary(root)) &&
+      isExecutable(daprBinary(root, 'placement')) &&
+      isExecutable(daprBinary(root, 'scheduler'))
+    );
   },
   async install(root: string, log: InstallLog) {
     const build = join(root, '.build', 'daprd');
@@ -59,7 +63,12 @@ export const daprd: EngineInstall = {
       const out = daprBinary(root, 'daprd');
       mkdirSync(dirname(out), { recursive: true });
       log(`go build ${MODULE}@v${DAPR_VERSION} cmd/{daprd,placement,scheduler} -> ${dirname(out)}/`);
-      await run('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', `${dirname(out)}/`, './cmd/daprd', './cmd/placement', './cmd/scheduler'], log, { cwd: wrapper, env });
+      await run(
+        'go',
+        ['build', '-trimpath', '-ldflags', '-s -w', '-o', `${dirname(out)}/`, './cmd/daprd', './cmd/placement', './cmd/scheduler'],
+        log,
+        { cwd: wrapper, env },
+      );
     } finally {
       rmSync(build, { recursive: true, force: true });
     }

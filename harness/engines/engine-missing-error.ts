@@ -8,9 +8,6 @@ export class EngineMissingError extends HarnessError {
     readonly root: string,
     detail = '',
   ) {
-    super(
-      `engine ${engine} is not installed in ${root}${detail ? ` (${detail})` : ''}; run \`ordeal engines install ${engine}\``,
-      'ORD-301',
-    );
+    super(`engine ${engine} is not installed in ${root}${detail ? ` (${detail})` : ''}; run \`ordeal engines install ${engine}\``, 'ORD-301');
   }
 }

@@ -30,18 +30,10 @@ export function run(cmd: string, args: string[], log: InstallLog, opts: RunOptio
     };
     child.stdout.on('data', onChunk);
     child.stderr.on('data', onChunk);
-    child.on('error', (e) =>
-      reject(new HarnessError(`could not run ${cmd}: ${e.message}`, 'ORD-310')),
-    );
+    child.on('error', (e) => reject(new HarnessError(`could not run ${cmd}: ${e.message}`, 'ORD-310')));
     child.on('close', (code, signal) => {
       if (code === 0) resolve(out);
-      else
-        reject(
-          new HarnessError(
-            `${cmd} ${args.join(' ')} exited with ${code ?? signal}:\n${tail.join('\n')}`,
-            'ORD-310',
-          ),
-        );
+      else reject(new HarnessError(`${cmd} ${args.join(' ')} exited with ${code ?? signal}:\n${tail.join('\n')}`, 'ORD-310'));
     });
   });
 }

@@ -34,10 +34,7 @@ export async function goBuild(root: string, spec: GoBuild, log: InstallLog): Pro
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   mkdirSync(dirname(spec.out), { recursive: true });
-  writeFileSync(
-    join(dir, 'go.mod'),
-    `module ordeal.local/engine-build\n\ngo 1.23\n\nrequire ${spec.module} ${spec.version}\n`,
-  );
+  writeFileSync(join(dir, 'go.mod'), `module ordeal.local/engine-build\n\ngo 1.23\n\nrequire ${spec.module} ${spec.version}\n`);
   const env = goEnv();
   const ldflags = ['-s', '-w', ...(spec.ldflagsX ?? []).map((x) => `-X ${x}`)].join(' ');
   log(`go build ${spec.pkg}@${spec.version} -> ${spec.out}`);
@@ -72,7 +69,11 @@ export function goEngine(g: GoEngine): EngineInstall {
     binary,
     installed: (root) => stampedAt(root, g.name, g.version, binary(root)),
     async install(root: string, log: InstallLog) {
-      await goBuild(root, { module: g.module, version: `v${g.version}`, pkg: g.pkg, out: binary(root), ...(g.ldflagsX ? { ldflagsX: g.ldflagsX } : {}) }, log);
+      await goBuild(
+        root,
+        { module: g.module, version: `v${g.version}`, pkg: g.pkg, out: binary(root), ...(g.ldflagsX ? { ldflagsX: g.ldflagsX } : {}) },
+        log,
+      );
       const smoke = run(binary(root), g.smoke.args, log);
       await (g.smoke.mayFail ? smoke.catch(() => undefined) : smoke);
       writeStamp(root, g.name, g.version);

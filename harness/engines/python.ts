@@ -18,7 +18,8 @@ export const pythonSources = (): string[] => [join(packageRoot, 'python', 'src')
 export const python: EngineInstall = {
   name: 'python',
   version: PYTHON_ENGINE_VERSION,
-  description: 'a Python 3.11+ virtual environment: LangGraph 1.2 (SqliteSaver, PostgresSaver), langchain-openai, OpenTelemetry, the ordeal worker kit',
+  description:
+    'a Python 3.11+ virtual environment: LangGraph 1.2 (SqliteSaver, PostgresSaver), langchain-openai, OpenTelemetry, the ordeal worker kit',
   binary(root) {
     return join(pythonVenv(root), 'bin', 'python');
   },
@@ -30,14 +31,22 @@ export const python: EngineInstall = {
     if (existsSync(venv)) rmSync(venv, { recursive: true, force: true }); // a half-made or older environment
     mkdirSync(join(root, 'python'), { recursive: true });
     const py = process.env.ORDEAL_PYTHON || 'python3';
-    const version = await run(py, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2]); assert sys.version_info >= (3, 11), "needs Python 3.11+"'], log);
+    const version = await run(
+      py,
+      ['-c', 'import sys; print("%d.%d" % sys.version_info[:2]); assert sys.version_info >= (3, 11), "needs Python 3.11+"'],
+      log,
+    );
     log(`python ${version.trim()} (${py})`);
     await run(py, ['-m', 'venv', venv], log);
     const pip = join(venv, 'bin', 'pip');
     const quiet = ['--no-input', '--disable-pip-version-check', '--progress-bar', 'off'];
     await run(pip, ['install', ...quiet, '-r', join(packageRoot, 'python', 'requirements.txt')], log);
     await run(pip, ['install', ...quiet, '--no-deps', '-e', join(packageRoot, 'python')], log);
-    await run(python.binary(root), ['-c', 'import langgraph.checkpoint.sqlite, langgraph.checkpoint.postgres, langchain_openai, ordeal_worker.telemetry'], log);
+    await run(
+      python.binary(root),
+      ['-c', 'import langgraph.checkpoint.sqlite, langgraph.checkpoint.postgres, langchain_openai, ordeal_worker.telemetry'],
+      log,
+    );
     writeStamp(root, python.name, python.version);
   },
 };

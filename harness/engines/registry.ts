@@ -31,13 +31,12 @@ function lookup(name: string): EngineInstall {
 }
 
 /** Installs the named engines one after the other (the machine has 2 cores); skips pinned ones already there. */
-export async function installEngines(
-  names: string[] | 'all',
-  opts: InstallOptions = {},
-): Promise<InstallResult[]> {
+export async function installEngines(names: string[] | 'all', opts: InstallOptions = {}): Promise<InstallResult[]> {
   const root = opts.root ?? enginesRoot();
   const log = opts.log ?? (() => undefined);
-  const all = Object.values(engines).filter((e) => !e.optInEnv || process.env[e.optInEnv] === '1').map((e) => e.name);
+  const all = Object.values(engines)
+    .filter((e) => !e.optInEnv || process.env[e.optInEnv] === '1')
+    .map((e) => e.name);
   const list = (names === 'all' ? all : names).map(lookup);
   mkdirSync(root, { recursive: true });
   const results: InstallResult[] = [];

@@ -19,15 +19,7 @@ export const restate: EngineInstall = {
   version: RESTATE_VERSION,
   description: 'Restate server (npm @restatedev/restate-server, real binary from its platform package)',
   binary(root) {
-    return join(
-      root,
-      'restate',
-      'node_modules',
-      '@restatedev',
-      `restate-server-${platformSuffix()}`,
-      'bin',
-      'restate-server',
-    );
+    return join(root, 'restate', 'node_modules', '@restatedev', `restate-server-${platformSuffix()}`, 'bin', 'restate-server');
   },
   installed(root) {
     return stampedAt(root, restate.name, restate.version, restate.binary(root));

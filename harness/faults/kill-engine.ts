@@ -8,7 +8,10 @@ export const killEngine = defineFault({
   description: "SIGKILL the adapter's engine (server or sidecar) at the trigger and restart it on the same data directory",
   needsEngine: true,
   params: {
-    target: { type: 'string', doc: "one process of a multi-process engine, e.g. placement or scheduler for full Dapr (default: the engine's main process)" },
+    target: {
+      type: 'string',
+      doc: "one process of a multi-process engine, e.g. placement or scheduler for full Dapr (default: the engine's main process)",
+    },
     restartAfterMs,
   },
   async fire(ctx, p) {

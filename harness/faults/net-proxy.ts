@@ -30,7 +30,16 @@ export async function startNetProxy(upstreamUrl: string, runDir: string, project
   const client = new Toxiproxy(`http://127.0.0.1:${apiPort}`);
   const proxies = new Map<NetTarget, Proxy>();
   try {
-    await waitFor('toxiproxy-server', () => client.getVersion().then(() => true, () => false), 15_000, 50);
+    await waitFor(
+      'toxiproxy-server',
+      () =>
+        client.getVersion().then(
+          () => true,
+          () => false,
+        ),
+      15_000,
+      50,
+    );
     proxies.set('world', await client.createProxy({ name: 'world', listen: `127.0.0.1:${listenPort}`, upstream: new URL(upstreamUrl).host }));
   } catch (e) {
     await proc.stop(1000);

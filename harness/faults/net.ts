@@ -5,11 +5,23 @@ import { MAX_DELAY_MS, type FaultContext, type Firing, type NetTarget } from './
 
 /** The parameters every network fault takes: the link (`engine` drawn only where the adapter's engine link can be proxied), and how long. */
 const linkParams = {
-  target: { type: 'choice', values: ['world', 'engine'], default: 'world', draw: { engineLinkOnly: ['engine'] }, doc: 'the link: worker↔world, or worker↔engine' },
+  target: {
+    type: 'choice',
+    values: ['world', 'engine'],
+    default: 'world',
+    draw: { engineLinkOnly: ['engine'] },
+    doc: 'the link: worker↔world, or worker↔engine',
+  },
   ms: { type: 'integer', min: 1, max: MAX_DELAY_MS, default: 1000, unit: 'ms', doc: 'how long the toxic stays' },
 } as const;
 
-async function withToxic(ctx: FaultContext, on: NetTarget, ms: number, type: 'latency' | 'reset_peer' | 'timeout', attributes: Record<string, number>): Promise<Firing> {
+async function withToxic(
+  ctx: FaultContext,
+  on: NetTarget,
+  ms: number,
+  type: 'latency' | 'reset_peer' | 'timeout',
+  attributes: Record<string, number>,
+): Promise<Firing> {
   if (!ctx.net) throw new HarnessError('network faults need the Toxiproxy proxy, but the case runs without it', 'ORD-306');
   const net = ctx.net;
   const names = await net.addToxic(type, attributes, on);
@@ -46,7 +58,8 @@ export const netReset = defineFault({
 
 export const netPartition = defineFault({
   name: 'net-partition',
-  description: 'Toxiproxy lets no data through between worker and world (target=engine: worker and engine) for ms; stalled connections close when it heals',
+  description:
+    'Toxiproxy lets no data through between worker and world (target=engine: worker and engine) for ms; stalled connections close when it heals',
   needsProxy: true,
   params: linkParams,
   proxyTarget: (p) => p.target,

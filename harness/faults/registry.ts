@@ -59,7 +59,10 @@ export function validateFaultSpec(spec: FaultSpec, where: string): Fault {
   if (typeof spec.at !== 'string') throw new InputError(`${where}: field 'at' must be a trigger string (${TRIGGER_GRAMMAR})`, 'ORD-204');
   const trigger = parseTrigger(spec.at, `${where}: trigger`);
   if (fault.triggers && !fault.triggers.includes(trigger.kind))
-    throw new InputError(`${where}: fault '${spec.fault}' cannot fire on '${spec.at}': expected a trigger of kind ${fault.triggers.join(', ')}`, 'ORD-204');
+    throw new InputError(
+      `${where}: fault '${spec.fault}' cannot fire on '${spec.at}': expected a trigger of kind ${fault.triggers.join(', ')}`,
+      'ORD-204',
+    );
   fault.validate(spec);
   return fault;
 }

@@ -24,7 +24,8 @@ export function paramForm(p: ParamSpec): string {
 /** `ms=1..2147483647 ms (default 1000): how long …`, one parameter for `ordeal list` (`resource=ID`, `field=TEXT`, …). */
 export function paramLine(name: string, p: ParamSpec): string {
   const placeholder = { resource: 'ID', 'approval-edit': 'FIELD', string: 'TEXT', scalar: 'VALUE' } as const;
-  const form = p.type === 'integer' ? `${p.min}..${p.max}${p.unit ? ` ${p.unit}` : ''}` : p.type === 'choice' ? p.values.join('|') : placeholder[p.type];
+  const form =
+    p.type === 'integer' ? `${p.min}..${p.max}${p.unit ? ` ${p.unit}` : ''}` : p.type === 'choice' ? p.values.join('|') : placeholder[p.type];
   const def = 'default' in p && p.default !== undefined ? ` (default ${p.default})` : p.required ? ' (required)' : '';
   return `${name}=${form}${def}: ${p.doc}`;
 }
@@ -68,7 +69,8 @@ export function readParams<S extends ParamSchema>(fault: string, schema: S, spec
       continue;
     }
     const v = valueOf(p, given);
-    if (v === undefined) throw new InputError(`fault ${fault}: parameter '${k}' must be ${paramForm(p)}${example} (got ${JSON.stringify(given)})`, 'ORD-207');
+    if (v === undefined)
+      throw new InputError(`fault ${fault}: parameter '${k}' must be ${paramForm(p)}${example} (got ${JSON.stringify(given)})`, 'ORD-207');
     out[k] = v;
   }
   return out as Params<S>;
@@ -85,7 +87,8 @@ function checkSchema(fault: string, schema: ParamSchema): void {
       const factor = p.unit === 's' ? 1000 : p.unit === 'ms' ? 1 : 0;
       if (factor && p.max * factor > MAX_DELAY_MS) fail(k, `allows ${p.max} ${p.unit}, longer than a timer can wait (${MAX_DELAY_MS} ms)`);
       if (p.default !== undefined && (p.default < p.min || p.default > p.max)) fail(k, `defaults to ${p.default}, outside ${p.min}..${p.max}`);
-      if (p.draw && !(p.min <= p.draw.min && p.draw.min <= p.draw.max && p.draw.max <= p.max)) fail(k, `draws ${p.draw.min}..${p.draw.max}, outside ${p.min}..${p.max}`);
+      if (p.draw && !(p.min <= p.draw.min && p.draw.min <= p.draw.max && p.draw.max <= p.max))
+        fail(k, `draws ${p.draw.min}..${p.draw.max}, outside ${p.min}..${p.max}`);
     }
     if (p.type === 'choice') {
       if (p.default !== undefined && !p.values.includes(p.default)) fail(k, `defaults to ${p.default}, not one of ${p.values.join(', ')}`);

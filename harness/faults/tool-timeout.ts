@@ -4,7 +4,13 @@ import { MAX_DELAY_MS, type Params } from './types.js';
 
 const params = {
   timeoutMs: { type: 'integer', min: 1, max: MAX_DELAY_MS - 1, default: 500, unit: 'ms', doc: "the worker's tool timeout (ORDEAL_TOOL_TIMEOUT_MS)" },
-  ms: { type: 'integer', min: 2, max: MAX_DELAY_MS, unit: 'ms', doc: 'how late the world answers, more than timeoutMs (default 3×timeoutMs, at most the largest delay)' },
+  ms: {
+    type: 'integer',
+    min: 2,
+    max: MAX_DELAY_MS,
+    unit: 'ms',
+    doc: 'how late the world answers, more than timeoutMs (default 3×timeoutMs, at most the largest delay)',
+  },
 } as const;
 
 /** How late the world answers: `ms`, or three times the timeout (at most the longest delay a timer takes). */
@@ -18,7 +24,10 @@ export const toolTimeout = defineFault({
   params,
   validate(p) {
     if (lateMs(p) <= p.timeoutMs)
-      throw new InputError(`fault tool-timeout: parameter 'ms' (${lateMs(p)}) must be larger than 'timeoutMs' (${p.timeoutMs}), or the call would not time out`, 'ORD-207');
+      throw new InputError(
+        `fault tool-timeout: parameter 'ms' (${lateMs(p)}) must be larger than 'timeoutMs' (${p.timeoutMs}), or the call would not time out`,
+        'ORD-207',
+      );
   },
   workerEnv: (p) => ({ ORDEAL_TOOL_TIMEOUT_MS: String(p.timeoutMs) }),
   async fire(ctx, p) {

@@ -13,8 +13,7 @@ export type Trigger = WorldTrigger | { kind: 'time'; ms: number };
 
 export type TriggerKind = Trigger['kind'];
 
-export const TRIGGER_GRAMMAR =
-  'before-effect:N, after-effect:N, llm-call:N, step:N, shell:N (N ≥ 1), approval:waiting, or t+Nms';
+export const TRIGGER_GRAMMAR = 'before-effect:N, after-effect:N, llm-call:N, step:N, shell:N (N ≥ 1), approval:waiting, or t+Nms';
 
 export const TRIGGER_HELP: Record<string, string> = {
   'before-effect:N': 'the N-th effect request reaches the world, before it is applied',

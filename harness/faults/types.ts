@@ -55,25 +55,26 @@ export const MAX_DELAY_MS = 2 ** 31 - 1;
  * One parameter of a fault, declared once: its checking, its default, what `ordeal check` draws of it and its line in
  * `ordeal list` all derive from this. `draw` marks what `ordeal check` may generate (left out otherwise).
  */
-export type ParamSpec = (
+export type ParamSpec =
   /** A whole number in [min, max]; `unit` ms or s marks a delay (its max must keep it under MAX_DELAY_MS). Draws in `draw`, shrinking toward its min. */
-  | { type: 'integer'; min: number; max: number; default?: number; unit?: 'ms' | 's'; draw?: { min: number; max: number } }
-  /** One of the values. Draws shrink toward the first; `engineLinkOnly`: drawn only for an adapter whose worker↔engine link can be proxied. */
-  | { type: 'choice'; values: readonly string[]; default?: string; draw?: true | { engineLinkOnly: readonly string[] } }
-  /** The id of one of the scenario's fixture resources. */
-  | { type: 'resource'; draw?: true }
-  /** A field of the scenario's approval payload; drawn together with the new `value`, never the asked one. */
-  | { type: 'approval-edit'; draw?: true }
-  /** A non-empty string. */
-  | { type: 'string'; default?: string }
-  /** A value as given: a string, a number or true/false. */
-  | { type: 'scalar' }
-) & {
-  /** One line: what the parameter does (its form and default are added from the declaration). */
-  doc: string;
-  /** Must be given (and is always drawn by `ordeal check`). */
-  required?: boolean;
-};
+  (
+    | { type: 'integer'; min: number; max: number; default?: number; unit?: 'ms' | 's'; draw?: { min: number; max: number } }
+    /** One of the values. Draws shrink toward the first; `engineLinkOnly`: drawn only for an adapter whose worker↔engine link can be proxied. */
+    | { type: 'choice'; values: readonly string[]; default?: string; draw?: true | { engineLinkOnly: readonly string[] } }
+    /** The id of one of the scenario's fixture resources. */
+    | { type: 'resource'; draw?: true }
+    /** A field of the scenario's approval payload; drawn together with the new `value`, never the asked one. */
+    | { type: 'approval-edit'; draw?: true }
+    /** A non-empty string. */
+    | { type: 'string'; default?: string }
+    /** A value as given: a string, a number or true/false. */
+    | { type: 'scalar' }
+  ) & {
+    /** One line: what the parameter does (its form and default are added from the declaration). */
+    doc: string;
+    /** Must be given (and is always drawn by `ordeal check`). */
+    required?: boolean;
+  };
 
 export type ParamSchema = Record<string, ParamSpec>;
 

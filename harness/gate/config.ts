@@ -52,13 +52,16 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
     Array.isArray(v) && v.length > 0 ? v.map((x, i) => str(x, `${field}[${i}]`)) : fail(field, 'must be a non-empty array of strings');
   if (!isRecord(raw)) fail('(root)', 'must be an object (the gate configuration)');
   const c = raw as Record<string, unknown>;
-  for (const k of Object.keys(c)) if (!KNOWN.includes(k)) fail(k, `is not a gate setting: expected one of ${KNOWN.filter((x) => x !== '$schema').join(', ')}`);
+  for (const k of Object.keys(c))
+    if (!KNOWN.includes(k)) fail(k, `is not a gate setting: expected one of ${KNOWN.filter((x) => x !== '$schema').join(', ')}`);
 
-  if (!Array.isArray(c.adapters) || c.adapters.length === 0) fail('adapters', 'must be a non-empty array of adapter names or {name|module, options?}');
+  if (!Array.isArray(c.adapters) || c.adapters.length === 0)
+    fail('adapters', 'must be a non-empty array of adapter names or {name|module, options?}');
   const adapters = (c.adapters as unknown[]).map((a, i): GateAdapter => {
     if (typeof a === 'string') return { name: str(a, `adapters[${i}]`), options: {} };
     if (!isRecord(a)) return fail(`adapters[${i}]`, 'must be an adapter name or {name|module, options?}');
-    if (a.name === undefined && a.module === undefined) fail(`adapters[${i}]`, "must have 'name' (a registered adapter) or 'module' (a path to your adapter module)");
+    if (a.name === undefined && a.module === undefined)
+      fail(`adapters[${i}]`, "must have 'name' (a registered adapter) or 'module' (a path to your adapter module)");
     const options: Record<string, string> = {};
     if (a.options !== undefined) {
       if (!isRecord(a.options)) fail(`adapters[${i}].options`, 'must be an object of option: value');
@@ -67,14 +70,19 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
         options[k] = String(v);
       }
     }
-    return { ...(a.name !== undefined ? { name: str(a.name, `adapters[${i}].name`) } : {}), ...(a.module !== undefined ? { module: str(a.module, `adapters[${i}].module`) } : {}), options };
+    return {
+      ...(a.name !== undefined ? { name: str(a.name, `adapters[${i}].name`) } : {}),
+      ...(a.module !== undefined ? { module: str(a.module, `adapters[${i}].module`) } : {}),
+      options,
+    };
   });
 
   const scenarios = strList(c.scenarios, 'scenarios');
 
   let schedules: Schedule[] | 'standard' = 'standard';
   if (c.schedules !== undefined && c.schedules !== 'standard') {
-    if (!Array.isArray(c.schedules)) fail('schedules', `must be "standard" or an array of schedules (each "FAULT@TRIGGER" or an array of those or of {fault, at})`);
+    if (!Array.isArray(c.schedules))
+      fail('schedules', `must be "standard" or an array of schedules (each "FAULT@TRIGGER" or an array of those or of {fault, at})`);
     schedules = (c.schedules as unknown[]).map((s, i) => {
       const one = (f: unknown, field: string): FaultSpec => {
         try {
@@ -83,7 +91,7 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
           validateFaultSpec(f as FaultSpec, `${file}: field '${field}'`);
           return f as FaultSpec;
         } catch (e) {
-          if (e instanceof OrdealError && !(e.message.startsWith(file))) fail(field, `is not a valid fault: ${e.message.replace(/^--fault /, '')}`);
+          if (e instanceof OrdealError && !e.message.startsWith(file)) fail(field, `is not a valid fault: ${e.message.replace(/^--fault /, '')}`);
           throw e;
         }
       };
@@ -95,7 +103,8 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
 
   let check: GateConfig['check'];
   if (c.check !== undefined) {
-    if (!isRecord(c.check) || c.check.exhaustive !== true) fail('check', 'must be {"exhaustive": true, "faults"?: [names]} (every single-fault point of each scenario)');
+    if (!isRecord(c.check) || c.check.exhaustive !== true)
+      fail('check', 'must be {"exhaustive": true, "faults"?: [names]} (every single-fault point of each scenario)');
     const ch = c.check as Record<string, unknown>;
     check = { exhaustive: true, ...(ch.faults !== undefined ? { faults: strList(ch.faults, 'check.faults') } : {}) };
   }
@@ -111,7 +120,14 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
   if (c.thresholds !== undefined) {
     if (!isRecord(c.thresholds)) fail('thresholds', 'must be an object of name: maximum');
     for (const [k, v] of Object.entries(c.thresholds as Record<string, unknown>)) {
-      const metric = THRESHOLD_ALIASES[k] ?? (k.includes('.') ? k : fail(`thresholds.${k}`, `is not a threshold: expected one of ${Object.keys(THRESHOLD_ALIASES).join(', ')} or a metric name like recovery.maxRecoveryMs`));
+      const metric =
+        THRESHOLD_ALIASES[k] ??
+        (k.includes('.')
+          ? k
+          : fail(
+              `thresholds.${k}`,
+              `is not a threshold: expected one of ${Object.keys(THRESHOLD_ALIASES).join(', ')} or a metric name like recovery.maxRecoveryMs`,
+            ));
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`thresholds.${k}`, 'must be a number ≥ 0 (the maximum allowed)');
       thresholds[metric] = v as number;
     }

@@ -42,7 +42,10 @@ export function gateMarkdown(violations: GateViolation[], config: Pick<GateConfi
   const lines = ['## ordeal gate', '', `Required: ${config.require.join(', ')}.`];
   const th = Object.entries(config.thresholds);
   if (th.length) lines.push(`Thresholds: ${th.map(([k, v]) => `${k} ≤ ${v}`).join(', ')}.`);
-  lines.push('', violations.length === 0 ? '**Gate passed**: every required guarantee and threshold held.' : `**Gate failed**: ${violations.length} violation(s).`);
+  lines.push(
+    '',
+    violations.length === 0 ? '**Gate passed**: every required guarantee and threshold held.' : `**Gate failed**: ${violations.length} violation(s).`,
+  );
   for (const v of violations) lines.push(`- ${v.label}: ${v.message.replace(/\|/g, '\\|')} — replay: \`${v.replay}\``);
   return lines.join('\n') + '\n';
 }

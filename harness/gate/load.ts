@@ -56,7 +56,8 @@ async function rawConfig(file: string): Promise<unknown> {
   } catch (e) {
     throw new InputError(`${file}: could not load the config module (${(e as Error).message})`, 'ORD-241');
   }
-  if (mod.default === undefined) throw new InputError(`${file}: the module must default-export the config object (export default { adapters: … })`, 'ORD-241');
+  if (mod.default === undefined)
+    throw new InputError(`${file}: the module must default-export the config object (export default { adapters: … })`, 'ORD-241');
   return mod.default;
 }
 
@@ -79,12 +80,18 @@ export async function loadAdapterModule(path: string, configFile: string, field:
     throw new InputError(`${where}: could not import ${file} (${(e as Error).message})`, 'ORD-242');
   }
   const a = (mod.default ?? mod.adapter) as Record<string, unknown> | undefined;
-  if (!a || typeof a !== 'object') throw new InputError(`${where}: ${file} must default-export an Adapter object {name, description, worker, submit, approve, outcome}`, 'ORD-242');
-  if (typeof a.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(a.name)) throw new InputError(`${where}: the adapter's 'name' must be a kebab-case string`, 'ORD-242');
+  if (!a || typeof a !== 'object')
+    throw new InputError(`${where}: ${file} must default-export an Adapter object {name, description, worker, submit, approve, outcome}`, 'ORD-242');
+  if (typeof a.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(a.name))
+    throw new InputError(`${where}: the adapter's 'name' must be a kebab-case string`, 'ORD-242');
   for (const fn of ['worker', 'submit', 'approve', 'outcome'])
-    if (typeof a[fn] !== 'function') throw new InputError(`${where}: the adapter's '${fn}' must be a function (see harness/run/adapter.ts)`, 'ORD-242');
+    if (typeof a[fn] !== 'function')
+      throw new InputError(`${where}: the adapter's '${fn}' must be a function (see harness/run/adapter.ts)`, 'ORD-242');
   if (a.engine !== undefined && typeof a.engine !== 'function' && (typeof a.engine !== 'object' || a.engine === null))
-    throw new InputError(`${where}: the adapter's 'engine' must be an EngineSpec or a function (options) => EngineSpec (see harness/run/adapter.ts)`, 'ORD-242');
+    throw new InputError(
+      `${where}: the adapter's 'engine' must be an EngineSpec or a function (options) => EngineSpec (see harness/run/adapter.ts)`,
+      'ORD-242',
+    );
   const options = a.options ?? mod.options;
   const problem = options === undefined ? undefined : schemaProblem(options);
   if (problem) throw new InputError(`${where}: the adapter's options schema ${problem} (see harness/run/options.ts)`, 'ORD-242');

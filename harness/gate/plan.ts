@@ -58,7 +58,9 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
         } catch (e) {
           throw new UsageError(`${config.file}: field 'schedules': ${(e as Error).message}`, 'ORD-240');
         }
-      const points = config.check ? singleFaultPoints({ scenario, faults: resolveCheckFaults(config.check.faults, hasEngine, name), hasEngine, maxFaults: 1 }) : [];
+      const points = config.check
+        ? singleFaultPoints({ scenario, faults: resolveCheckFaults(config.check.faults, hasEngine, name), hasEngine, maxFaults: 1 })
+        : [];
       const seen = new Set<string>();
       for (const schedule of [...schedules, ...points]) {
         const key = JSON.stringify(schedule);

@@ -51,7 +51,10 @@ export interface EngineSpec {
    * `<role>#n` in the history; on a restart only the processes that are not running are started. The main
    * process is `engine#n`; `role` is what `kill-engine`'s `target=` also calls it (default: `name`).
    */
-  command(ctx: AdapterContext, ports: Record<string, number> | undefined): Promise<EngineCommand & { handle: EngineHandle; role?: string; companions?: (EngineCommand & { role: string })[] }>;
+  command(
+    ctx: AdapterContext,
+    ports: Record<string, number> | undefined,
+  ): Promise<EngineCommand & { handle: EngineHandle; role?: string; companions?: (EngineCommand & { role: string })[] }>;
   /**
    * Resolves once the engine answers; throws with a useful message after `timeoutMs`, or soon after
    * `signal` aborts (the engine process exited, or the case is over).

@@ -35,7 +35,10 @@ export class EngineLink {
   async throughProxy(adapter: { name: string; engineLink?: boolean }, net: NetProxy, history: HistoryWriter): Promise<void> {
     const upstream = this.started?.linkAddress;
     if (!adapter.engineLink || !upstream)
-      throw new UsageError(`network faults with target=engine are not supported by adapter '${adapter.name}': its engine gives no worker↔engine address to proxy`, 'ORD-105');
+      throw new UsageError(
+        `network faults with target=engine are not supported by adapter '${adapter.name}': its engine gives no worker↔engine address to proxy`,
+        'ORD-105',
+      );
     this.via = await net.linkEngine(upstream);
     history.append({ time: now(), process: 'orchestrator', type: 'info', f: 'net-proxy', value: { target: 'engine', listen: this.via, upstream } });
   }

@@ -31,7 +31,11 @@ export async function humanDecides(c: HumanCase, handle: () => RunHandle | undef
   const values = approved && (plan.edits || Object.keys(base).length > 0) ? { ...base, ...plan.edits } : undefined;
   for (let delivery = 1; delivery <= plan.times; delivery++) {
     if (delivery > 1) await new Promise((r) => setTimeout(r, 200));
-    const extra = { ...(values ? { values } : {}), ...(plan.edits ? { edited: Object.keys(plan.edits) } : {}), ...(delivery > 1 ? { delivery } : {}) };
+    const extra = {
+      ...(values ? { values } : {}),
+      ...(plan.edits ? { edited: Object.keys(plan.edits) } : {}),
+      ...(delivery > 1 ? { delivery } : {}),
+    };
     // The decision is recorded when the human sends it, before the adapter delivers it: the engine may resume the agent
     // (and its effects may land) before the adapter's call returns. Its delivery is recorded as it completes.
     history.append({ time: now(), process: 'human', type: 'invoke', f: 'approval', value: { event: 'decided', id, approved, ...extra } });
@@ -41,7 +45,13 @@ export async function humanDecides(c: HumanCase, handle: () => RunHandle | undef
       try {
         if (h) {
           await c.adapter.approve(c.ctx, h, { approvalId: id, approved, ...(values ? { values } : {}) });
-          history.append({ time: now(), process: 'human', type: 'ok', f: 'approval', value: { event: 'delivered', id, attempts: attempt, ...(delivery > 1 ? { delivery } : {}) } });
+          history.append({
+            time: now(),
+            process: 'human',
+            type: 'ok',
+            f: 'approval',
+            value: { event: 'delivered', id, attempts: attempt, ...(delivery > 1 ? { delivery } : {}) },
+          });
           error = '';
           break;
         }
@@ -50,6 +60,13 @@ export async function humanDecides(c: HumanCase, handle: () => RunHandle | undef
       }
       await new Promise((r) => setTimeout(r, Math.min(1000, 20 * attempt)));
     }
-    if (error) history.append({ time: now(), process: 'human', type: 'fail', f: 'approval', value: { event: 'undelivered', id, error, ...(delivery > 1 ? { delivery } : {}) } });
+    if (error)
+      history.append({
+        time: now(),
+        process: 'human',
+        type: 'fail',
+        f: 'approval',
+        value: { event: 'undelivered', id, error, ...(delivery > 1 ? { delivery } : {}) },
+      });
   }
 }

@@ -20,7 +20,12 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
   let handle: RunHandle | undefined;
   let wake: () => void = () => undefined;
   const pending: Promise<unknown>[] = [];
-  const nemesis = new Nemesis(c, o.schedule, (p) => pending.push(p), () => wake());
+  const nemesis = new Nemesis(
+    c,
+    o.schedule,
+    (p) => pending.push(p),
+    () => wake(),
+  );
   const human = { adapter: o.adapter, scenario: o.scenario, schedule: o.schedule, ctx, history };
 
   world.onMessage((m: FromWorld) => {

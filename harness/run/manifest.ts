@@ -57,7 +57,8 @@ export function parseAdapterOptions(m: AdapterManifest, raw: RawOptions): Record
  * What a user's adapter module exports: an Adapter with its description, and optionally what a manifest declares
  * (`options` schema, `check`, `engineLink`, `caseTimeoutMs`). Its `engine` may be an EngineSpec or `engine(options)`.
  */
-export interface UserAdapter extends Omit<Adapter, 'engine'>, Partial<Pick<AdapterManifest, 'description' | 'options' | 'check' | 'engineLink' | 'caseTimeoutMs'>> {
+export interface UserAdapter
+  extends Omit<Adapter, 'engine'>, Partial<Pick<AdapterManifest, 'description' | 'options' | 'check' | 'engineLink' | 'caseTimeoutMs'>> {
   engine?: EngineSpec | ((options: RawOptions) => EngineSpec);
 }
 

@@ -45,7 +45,9 @@ export class Nemesis {
       faults: this.triggers.flatMap((t, index) => (t.kind === 'time' ? [] : [{ index, trigger: t }])),
     });
     const elapsed = now() - this.c.startedAt;
-    this.timers = this.triggers.flatMap((t, index) => (t.kind === 'time' ? [setTimeout(() => this.fire(index, undefined), Math.max(0, t.ms - elapsed))] : []));
+    this.timers = this.triggers.flatMap((t, index) =>
+      t.kind === 'time' ? [setTimeout(() => this.fire(index, undefined), Math.max(0, t.ms - elapsed))] : [],
+    );
   }
 
   /** Clears the time triggers that have not fired. */
@@ -73,7 +75,14 @@ export class Nemesis {
         history.append({ time: now(), process: 'nemesis', type: 'ok', f: 'fault', id: opId, value: { ...spec, index } });
       } catch (e) {
         if (holdId !== undefined) world.send({ kind: 'release', holdId, action: { type: 'continue' } });
-        history.append({ time: now(), process: 'nemesis', type: 'fail', f: 'fault', id: opId, value: { ...spec, index, error: ensureError(e).message } });
+        history.append({
+          time: now(),
+          process: 'nemesis',
+          type: 'fail',
+          f: 'fault',
+          id: opId,
+          value: { ...spec, index, error: ensureError(e).message },
+        });
       }
       this.healed();
     });

@@ -145,7 +145,12 @@ export function parseValue(name: string, spec: OptionSpec, v: string): string | 
  * does not declare is refused, naming it and the known ones (`ignoreUnknown`: left out instead, for code that reads
  * only some of an adapter's options, such as the shared ones).
  */
-export function parseOptions<S extends OptionSchema>(schema: S, raw: RawOptions, adapter: string, o: { ignoreUnknown?: boolean } = {}): ParsedOptions<S> {
+export function parseOptions<S extends OptionSchema>(
+  schema: S,
+  raw: RawOptions,
+  adapter: string,
+  o: { ignoreUnknown?: boolean } = {},
+): ParsedOptions<S> {
   const known = Object.keys(schema);
   if (!o.ignoreUnknown)
     for (const k of Object.keys(raw)) {
@@ -196,7 +201,8 @@ export function describeOptions(schema: OptionSchema): Record<string, OptionInfo
 
 /** Checks the shape of a schema a user's adapter module exports; returns what is wrong, or undefined. */
 export function schemaProblem(schema: unknown): string | undefined {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return 'must be an object of option name: {type, description, default?, …}';
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    return 'must be an object of option name: {type, description, default?, …}';
   for (const [name, s] of Object.entries(schema as Record<string, unknown>)) {
     if (typeof s !== 'object' || s === null) return `option '${name}' must be an object {type, description, …}`;
     const spec = s as Record<string, unknown>;

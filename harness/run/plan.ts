@@ -43,13 +43,16 @@ export function checkEngineLink(schedule: Schedule, adapter: string, options: Ra
   }
   const f = schedule.find((spec) => faults[spec.fault]?.proxyTarget?.(spec) === 'engine');
   if (!f || entry.engineLink) return;
-  const why = entry.hasEngine ? 'its worker↔engine connection cannot be routed through Toxiproxy' : 'it has no engine process (only target=world applies)';
+  const why = entry.hasEngine
+    ? 'its worker↔engine connection cannot be routed through Toxiproxy'
+    : 'it has no engine process (only target=world applies)';
   throw new UsageError(`fault ${f.fault} target=engine is not supported by adapter '${adapter}': ${why}`, 'ORD-105');
 }
 
 export function planCases(o: PlanOptions): PlannedCase[] {
   checkAdapterName(o.adapter);
-  if (o.faults?.length && o.scheduleFile) throw new UsageError('--fault and --schedule cannot be combined: give the faults in the schedule file', 'ORD-104');
+  if (o.faults?.length && o.scheduleFile)
+    throw new UsageError('--fault and --schedule cannot be combined: give the faults in the schedule file', 'ORD-104');
   const scenarios = (o.scenarios?.length ? o.scenarios : builtinScenarioNames()).map((s) => resolveScenario(s));
   let given: Schedule | undefined;
   if (o.faults?.length) given = o.faults.map(parseFaultFlag);

@@ -72,7 +72,10 @@ export class CaseProcesses {
       } catch (e) {
         // only a process that exited on its own (a code, not a signal: that is somebody stopping it) is retried
         if (!(e instanceof EngineExited) || e.bySignal || this.stopping || !first || attempt === 3) {
-          throw new HarnessError(`engine ${spec.name} did not become ready: ${(e as Error).message}; see ${join(this.ctx.runDir, FILES.logs)}`, 'ORD-304');
+          throw new HarnessError(
+            `engine ${spec.name} did not become ready: ${(e as Error).message}; see ${join(this.ctx.runDir, FILES.logs)}`,
+            'ORD-304',
+          );
         }
         await this.stopRoles([this.engine, ...this.companions.values()]);
         this.enginePorts = undefined;
@@ -131,7 +134,9 @@ export class CaseProcesses {
     const role = this.companions.get(target);
     if (!role) {
       const known = ['engine', this.engineRole, ...this.companions.keys()].filter(Boolean).join(', ');
-      return Promise.reject(new InputError(`fault kill-engine: target=${target} is not a process of this engine; expected one of ${known}`, 'ORD-207'));
+      return Promise.reject(
+        new InputError(`fault kill-engine: target=${target} is not a process of this engine; expected one of ${known}`, 'ORD-207'),
+      );
     }
     return this.kill(role);
   }
@@ -179,13 +184,28 @@ export class CaseProcesses {
     const proc = spawnGroup({ name, command, args, env, cwd: this.ctx.runDir, logFile: join(this.ctx.runDir, FILES.logs, `${kind}.log`) });
     role.proc = proc;
     this.names.set(proc.pid, name);
-    this.history.append({ time: now(), process: name, type: 'info', f: 'start', value: { pid: proc.pid, command: [command, ...args].join(' ') }, pid: proc.pid });
+    this.history.append({
+      time: now(),
+      process: name,
+      type: 'info',
+      f: 'start',
+      value: { pid: proc.pid, command: [command, ...args].join(' ') },
+      pid: proc.pid,
+    });
     void proc.exited.then((exit) => {
       const expected = role.expected.has(proc.pid);
-      this.history.append({ time: now(), process: name, type: 'info', f: 'death', value: { pid: proc.pid, code: exit.code, signal: exit.signal, expected }, pid: proc.pid });
+      this.history.append({
+        time: now(),
+        process: name,
+        type: 'info',
+        f: 'death',
+        value: { pid: proc.pid, code: exit.code, signal: exit.signal, expected },
+        pid: proc.pid,
+      });
       if (role.proc === proc) role.proc = undefined;
       // a supervisor restarts a worker that crashed on its own, as production would
-      if (!expected && !this.stopping && kind === 'worker' && this.crashRestarts++ < this.maxCrashRestarts) void this.startWorker().catch(() => undefined);
+      if (!expected && !this.stopping && kind === 'worker' && this.crashRestarts++ < this.maxCrashRestarts)
+        void this.startWorker().catch(() => undefined);
     });
     return proc;
   }

@@ -70,7 +70,14 @@ export function openCaseFolder(o: CaseOptions): CaseFolder {
     writeFileSync(join(dir, FILES.workspace, p), content);
   }
   const history = new HistoryWriter(join(dir, FILES.history));
-  const telemetry = new CaseTelemetry({ runId: id, scenario: o.scenario.name, adapter: o.adapter.name, idempotency: o.idempotency, seed: o.seed, ...(o.otlpEndpoint ? { otlpEndpoint: o.otlpEndpoint } : {}) });
+  const telemetry = new CaseTelemetry({
+    runId: id,
+    scenario: o.scenario.name,
+    adapter: o.adapter.name,
+    idempotency: o.idempotency,
+    seed: o.seed,
+    ...(o.otlpEndpoint ? { otlpEndpoint: o.otlpEndpoint } : {}),
+  });
   telemetry.watch(history);
   return { id, dir, info, history, telemetry };
 }
@@ -112,6 +119,7 @@ export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Run
   running.procs = procs;
   const startedAt = now();
   await procs.startEngine();
-  if (net && linkProxied(o.schedule)) await link.throughProxy({ name: o.adapter.name, engineLink: findAdapter(o.adapter.name)?.engineLink === true }, net, history);
+  if (net && linkProxied(o.schedule))
+    await link.throughProxy({ name: o.adapter.name, engineLink: findAdapter(o.adapter.name)?.engineLink === true }, net, history);
   return { folder, world, ...(net ? { net } : {}), procs, ctx, startedAt };
 }

@@ -33,7 +33,9 @@ export function summarize(r: CaseResult): CaseSummary {
 /** "1 of 2 faults never fired …" when the run did not reach a trigger of its schedule, else ''. */
 export function unfiredNote(s: CaseSummary): string {
   const missed = s.schedule.length - s.faultsFired;
-  return missed > 0 ? `${missed} of ${s.schedule.length} fault${s.schedule.length > 1 ? 's' : ''} never fired: the run did not reach ${missed > 1 ? 'their triggers' : 'its trigger'}` : '';
+  return missed > 0
+    ? `${missed} of ${s.schedule.length} fault${s.schedule.length > 1 ? 's' : ''} never fired: the run did not reach ${missed > 1 ? 'their triggers' : 'its trigger'}`
+    : '';
 }
 
 /** The first anomaly of a case in one sentence, or '' when there is none. */

@@ -8,8 +8,7 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   const fail = (field: string, expected: string): never => {
     throw new InputError(`${file}: field '${field}' ${expected}`, 'ORD-201');
   };
-  const obj = (v: unknown, field: string): Record<string, unknown> =>
-    isRecord(v) ? v : fail(field, 'must be an object');
+  const obj = (v: unknown, field: string): Record<string, unknown> => (isRecord(v) ? v : fail(field, 'must be an object'));
   const str = (v: unknown, field: string): string => (typeof v === 'string' && v.length > 0 ? v : fail(field, 'must be a non-empty string'));
 
   const s = obj(raw, '(root)');
@@ -32,7 +31,7 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   });
   const lastField = `cassette[${cassette.length - 1}]`;
   if (!leafTurns(cassette[cassette.length - 1]!).every((t) => 'final' in t))
-    fail(lastField, "must be the final answer ({\"final\": \"…\"}) on every branch: the last turn ends the conversation");
+    fail(lastField, 'must be the final answer ({"final": "…"}) on every branch: the last turn ends the conversation');
   const effectIds = new Set<string>();
   cassetteCalls(cassette).forEach((c) => c.effect && effectIds.add(c.effect));
 
@@ -106,10 +105,14 @@ function validateTurn(
   if ('when' in o || 'then' in o || 'else' in o) {
     const when = obj(o.when, `${field}.when`);
     const ref = str(when.result, `${field}.when.result`);
-    if (!RESULT_REF.test(ref)) fail(`${field}.when.result`, `must be "N" or "N.path" (the N-th tool result of the conversation, 0-based; got '${ref}')`);
+    if (!RESULT_REF.test(ref))
+      fail(`${field}.when.result`, `must be "N" or "N.path" (the N-th tool result of the conversation, 0-based; got '${ref}')`);
     const n = Number(ref.split('.')[0]);
     if (n >= resultsBefore)
-      fail(`${field}.when.result`, `must name an earlier tool result: at most ${resultsBefore} tool result${resultsBefore === 1 ? '' : 's'} precede this turn (got ${n})`);
+      fail(
+        `${field}.when.result`,
+        `must name an earlier tool result: at most ${resultsBefore} tool result${resultsBefore === 1 ? '' : 's'} precede this turn (got ${n})`,
+      );
     if (!('equals' in when)) fail(`${field}.when.equals`, 'must be the JSON value the result is compared with');
     if (o.then === undefined) fail(`${field}.then`, 'must be the turn answered when the result equals when.equals');
     if (o.else === undefined) fail(`${field}.else`, 'must be the turn answered otherwise');
@@ -121,7 +124,8 @@ function validateTurn(
   }
   const usage = o.usage === undefined ? undefined : validateUsage(obj(o.usage, `${field}.usage`), `${field}.usage`, fail);
   if ('final' in o) return { final: str(o.final, `${field}.final`), ...(usage ? { usage } : {}) };
-  if (!Array.isArray(o.calls) || o.calls.length === 0) fail(field, 'must have "calls" (a non-empty array of tool calls), "final" (the answer) or "when"/"then"/"else" (a branch)');
+  if (!Array.isArray(o.calls) || o.calls.length === 0)
+    fail(field, 'must have "calls" (a non-empty array of tool calls), "final" (the answer) or "when"/"then"/"else" (a branch)');
   const calls = (o.calls as unknown[]).map((c, j) => {
     const f = `${field}.calls[${j}]`;
     const call = obj(c, f);

@@ -24,12 +24,17 @@ export function defaultCheckFaults(hasEngine: boolean): string[] {
 
 /** Parses `--faults a,b` (or repeated) against the registry and the adapter. */
 export function resolveCheckFaults(given: string[] | undefined, hasEngine: boolean, adapter: string): string[] {
-  const names = given?.flatMap((g) => g.split(',')).map((s) => s.trim()).filter(Boolean) ?? [];
+  const names =
+    given
+      ?.flatMap((g) => g.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
   if (names.length === 0) return defaultCheckFaults(hasEngine);
   for (const n of names) {
     const f = registry[n];
     if (!f) throw new UsageError(`--faults: unknown fault '${n}': expected one of ${Object.keys(registry).join(', ')}`, 'ORD-120');
-    if (f.needsEngine && !hasEngine) throw new UsageError(`--faults: '${n}' needs an adapter with an engine process; '${adapter}' has none`, 'ORD-120');
+    if (f.needsEngine && !hasEngine)
+      throw new UsageError(`--faults: '${n}' needs an adapter with an engine process; '${adapter}' has none`, 'ORD-120');
   }
   return [...new Set(names)];
 }

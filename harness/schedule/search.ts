@@ -93,7 +93,8 @@ export async function searchSchedules<R>(o: SearchOptions<R>): Promise<SearchRes
 
   const details = await fc.check(property, { seed: o.seed, numRuns: o.runs });
   if (aborted) throw aborted;
-  if (!details.failed || !details.counterexample || details.counterexamplePath === null) return { status: 'passed', seed: o.seed, runs: details.numRuns, cases };
+  if (!details.failed || !details.counterexample || details.counterexamplePath === null)
+    return { status: 'passed', seed: o.seed, runs: details.numRuns, cases };
   const [schedule] = details.counterexample;
   const result = results.get(key(schedule));
   if (result === undefined) throw new Error(`check: no judged case for the counterexample ${key(schedule)}`);

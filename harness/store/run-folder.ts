@@ -11,7 +11,10 @@ export { FILES };
 
 /** `runs/<timestamp>-<scenario>-<adapter>-<shortid>/`, with its sub-folders. */
 export function createRunFolder(outDir: string, scenario: string, adapter: string): { id: string; dir: string } {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const id = `${stamp}-${scenario}-${adapter}-${randomBytes(3).toString('hex')}`;
   const dir = join(outDir, id);
   for (const sub of [FILES.workspace, FILES.logs, FILES.data]) mkdirSync(join(dir, sub), { recursive: true });

@@ -54,10 +54,7 @@ export interface SpanRecord {
   resource: Record<string, unknown>;
 }
 
-export type Outcome =
-  | { status: 'completed'; answer: string }
-  | { status: 'failed'; error: string }
-  | { status: 'running' };
+export type Outcome = { status: 'completed'; answer: string } | { status: 'failed'; error: string } | { status: 'running' };
 
 /** One fault of a schedule. */
 export interface FaultSpec {

@@ -30,9 +30,7 @@ export class CaseRouter implements SpanExporter {
       groups.set(id, [...(groups.get(id) ?? []), s]);
     }
     const sends = [...groups].flatMap(([id, list]) => (this.routes.get(id) ?? []).map((e) => exportTo(e, list)));
-    void Promise.all(sends).then((oks) =>
-      done({ code: oks.every(Boolean) ? core.ExportResultCode.SUCCESS : core.ExportResultCode.FAILED }),
-    );
+    void Promise.all(sends).then((oks) => done({ code: oks.every(Boolean) ? core.ExportResultCode.SUCCESS : core.ExportResultCode.FAILED }));
   }
 
   async shutdown(): Promise<void> {

@@ -53,7 +53,13 @@ export class CaseTelemetry {
   constructor(private readonly o: CaseTelemetryOptions) {
     this.root = trace.getTracer('ordeal').startSpan(`ordeal.case ${o.scenario}`, {
       root: true,
-      attributes: { [ATTR.runId]: o.runId, 'ordeal.scenario': o.scenario, 'ordeal.adapter': o.adapter, 'ordeal.idempotency': o.idempotency, 'ordeal.seed': o.seed },
+      attributes: {
+        [ATTR.runId]: o.runId,
+        'ordeal.scenario': o.scenario,
+        'ordeal.adapter': o.adapter,
+        'ordeal.idempotency': o.idempotency,
+        'ordeal.seed': o.seed,
+      },
     });
     this.rootCtx = trace.setSpan(context.active(), this.root);
   }
@@ -90,13 +96,25 @@ export class CaseTelemetry {
     if (this.finished) return;
     const v = op.value ?? {};
     if (op.f === 'start') {
-      this.begin(`process:${op.process}`, `ordeal.process ${op.process}`, op, { [ATTR.process]: op.process, 'process.pid': Number(v.pid ?? op.pid ?? 0) });
+      this.begin(`process:${op.process}`, `ordeal.process ${op.process}`, op, {
+        [ATTR.process]: op.process,
+        'process.pid': Number(v.pid ?? op.pid ?? 0),
+      });
     } else if (op.f === 'death') {
-      const attrs: Attributes = { [ATTR.process]: op.process, 'ordeal.expected': v.expected === true, ...(v.signal ? { 'ordeal.signal': textOf(v.signal) } : {}), ...(typeof v.code === 'number' ? { 'process.exit.code': v.code } : {}) };
+      const attrs: Attributes = {
+        [ATTR.process]: op.process,
+        'ordeal.expected': v.expected === true,
+        ...(v.signal ? { 'ordeal.signal': textOf(v.signal) } : {}),
+        ...(typeof v.code === 'number' ? { 'process.exit.code': v.code } : {}),
+      };
       this.root.addEvent('process.death', attrs, at(op));
       this.close(`process:${op.process}`, op, attrs, v.expected === true ? undefined : 'died unexpectedly');
     } else if (op.f === 'fault' && op.type === 'invoke') {
-      this.begin(`fault:${op.id}`, `ordeal.fault ${String(v.fault)}`, op, { [ATTR.fault]: String(v.fault), 'ordeal.fault.at': String(v.at), 'ordeal.fault.index': Number(v.index ?? 0) });
+      this.begin(`fault:${op.id}`, `ordeal.fault ${String(v.fault)}`, op, {
+        [ATTR.fault]: String(v.fault),
+        'ordeal.fault.at': String(v.at),
+        'ordeal.fault.index': Number(v.index ?? 0),
+      });
     } else if (op.f === 'fault') {
       this.close(`fault:${op.id}`, op, {}, op.type === 'fail' ? textOf(v.error ?? 'fault failed') : undefined);
     } else if (op.f === 'approval' && v.event === 'requested') {
@@ -126,7 +144,9 @@ export class CaseTelemetry {
 
   private begin(key: string, name: string, op: Op, attributes: Attributes): void {
     this.open.get(key)?.end(at(op));
-    const span = trace.getTracer('ordeal').startSpan(name, { startTime: at(op), attributes: { [ATTR.runId]: this.o.runId, ...attributes } }, this.rootCtx);
+    const span = trace
+      .getTracer('ordeal')
+      .startSpan(name, { startTime: at(op), attributes: { [ATTR.runId]: this.o.runId, ...attributes } }, this.rootCtx);
     this.open.set(key, span);
   }
 

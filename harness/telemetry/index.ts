@@ -1,7 +1,17 @@
 export type { StepIdentity } from './attributes.js';
 export { ATTR, OPERATION, stepAttributes } from './attributes.js';
 export type { SpanExport, Tracing, TracingOptions } from './tracing.js';
-export { SPAN_EXPORTS, spanExportOf, startTracing, startWorkerTracing, currentTracing, tracesUrl, contextFromTraceparent, traceparentOf, otlpExporters } from './tracing.js';
+export {
+  SPAN_EXPORTS,
+  spanExportOf,
+  startTracing,
+  startWorkerTracing,
+  currentTracing,
+  tracesUrl,
+  contextFromTraceparent,
+  traceparentOf,
+  otlpExporters,
+} from './tracing.js';
 export { withSpan, startSpan, agentSpan, chatSpan, toolSpan, replayedStepSpan } from './spans.js';
 export type { CaseTelemetryOptions } from './case-telemetry.js';
 export { CaseTelemetry } from './case-telemetry.js';

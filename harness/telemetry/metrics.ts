@@ -8,7 +8,6 @@ import { ATTR } from './attributes.js';
 
 const ms = (nanos: string): number => Number(BigInt(nanos) / 1000n) / 1000;
 
-
 /** Spans that ran a step for real (not answered from the journal). */
 function stepExecutions(spans: SpanRecord[]): SpanRecord[] {
   return spans.filter((s) => s.attributes[ATTR.step] !== undefined && s.attributes[ATTR.replayed] !== true);
@@ -30,7 +29,9 @@ function redone(spans: SpanRecord[]): { retries: number; reexecuted: number } {
     list.sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1));
     list.forEach((s, i) => {
       const attempt = Number(s.attributes[ATTR.attempt] ?? 1);
-      const failedBefore = list.slice(0, i).some((p) => p.resource['process.pid'] === s.resource['process.pid'] && p.attributes['error.type'] !== undefined);
+      const failedBefore = list
+        .slice(0, i)
+        .some((p) => p.resource['process.pid'] === s.resource['process.pid'] && p.attributes['error.type'] !== undefined);
       if (i === 0 && attempt <= 1) return;
       if (failedBefore) retries++;
       else reexecuted++;

@@ -50,17 +50,13 @@ interface Usage {
 
 /** `chat {model}`: one model call of one step attempt; token usage is read from an OpenAI-style `usage` in the result. */
 export function chatSpan<T>(model: string, step: StepIdentity, fn: () => Promise<T>): Promise<T> {
-  return withSpan(
-    `${OPERATION.chat} ${model}`,
-    { [ATTR.operation]: OPERATION.chat, [ATTR.model]: model, ...stepAttributes(step) },
-    async (span) => {
-      const result = await fn();
-      const usage = (result as { usage?: Usage } | undefined)?.usage;
-      if (usage?.prompt_tokens !== undefined) span.setAttribute(ATTR.inputTokens, usage.prompt_tokens);
-      if (usage?.completion_tokens !== undefined) span.setAttribute(ATTR.outputTokens, usage.completion_tokens);
-      return result;
-    },
-  );
+  return withSpan(`${OPERATION.chat} ${model}`, { [ATTR.operation]: OPERATION.chat, [ATTR.model]: model, ...stepAttributes(step) }, async (span) => {
+    const result = await fn();
+    const usage = (result as { usage?: Usage } | undefined)?.usage;
+    if (usage?.prompt_tokens !== undefined) span.setAttribute(ATTR.inputTokens, usage.prompt_tokens);
+    if (usage?.completion_tokens !== undefined) span.setAttribute(ATTR.outputTokens, usage.completion_tokens);
+    return result;
+  });
 }
 
 /** `execute_tool {tool}`: one tool call of one step attempt. */

@@ -77,17 +77,35 @@ export function buildTimeline(run: RunRecord): Timeline {
     } else if (op.f === 'death') {
       const l = lane(op.process, at);
       l.end = at;
-      l.ended = v.signal ? `killed (${textOf(v.signal)}${v.expected ? '' : ', unexpected'})` : v.expected ? `exited ${String(v.code)}` : `crashed (exit ${String(v.code)})`;
+      l.ended = v.signal
+        ? `killed (${textOf(v.signal)}${v.expected ? '' : ', unexpected'})`
+        : v.expected
+          ? `exited ${String(v.code)}`
+          : `crashed (exit ${String(v.code)})`;
       events.push({ at, lane: op.process, kind: 'death', text: `✖ ${l.ended}` });
     } else if (op.f === 'fault') {
       const what = `${String(v.fault)}@${String(v.at)}`;
       if (op.type === 'invoke') events.push({ at, lane: 'nemesis', kind: 'fault', text: `⚡ fault ${what} fires` });
-      else events.push({ at, lane: 'nemesis', kind: 'fault', text: op.type === 'ok' ? `fault ${what} done` : `fault ${what} failed: ${textOf(v.error)}` });
+      else
+        events.push({
+          at,
+          lane: 'nemesis',
+          kind: 'fault',
+          text: op.type === 'ok' ? `fault ${what} done` : `fault ${what} failed: ${textOf(v.error)}`,
+        });
       lane('nemesis', at);
     } else if (op.f === 'approval' && (v.event === 'requested' || v.event === 'decided')) {
       const who = op.process === 'unknown' ? 'human' : laneOfOp(op);
       lane(who, at);
-      events.push({ at, lane: who, kind: 'approval', text: v.event === 'requested' ? `✋ approval requested (${String(v.id)})` : `✔ approval ${v.approved === false ? 'rejected' : 'granted'} (${String(v.id)})` });
+      events.push({
+        at,
+        lane: who,
+        kind: 'approval',
+        text:
+          v.event === 'requested'
+            ? `✋ approval requested (${String(v.id)})`
+            : `✔ approval ${v.approved === false ? 'rejected' : 'granted'} (${String(v.id)})`,
+      });
     } else if (op.f === 'outcome') {
       lane('orchestrator', at);
       events.push({ at, lane: 'orchestrator', kind: 'outcome', text: `outcome: ${String(v.status)}${v.error ? ` (${textOf(v.error)})` : ''}` });
@@ -112,11 +130,19 @@ export function buildTimeline(run: RunRecord): Timeline {
     const name = (e.pid !== null ? byPid.get(e.pid) : undefined) ?? 'world';
     const dup = e.outcome === 'applied' && e.attempt > 1;
     const how =
-      e.outcome === 'deduplicated' ? 'deduplicated: the world recognised the key, nothing applied twice'
-      : e.outcome === 'rejected' ? `rejected (${e.reason ?? 'no reason'})`
-      : dup ? `APPLIED AGAIN — DUPLICATE (request ${e.attempt} for this effect)`
-      : 'applied';
-    events.push({ at: rel(e.time), lane: name, kind: dup ? 'duplicate' : 'effect', text: `$ effect ${e.effect} (${e.type}) ${how}${e.key ? ` · key ${e.key}` : ' · no key'}` });
+      e.outcome === 'deduplicated'
+        ? 'deduplicated: the world recognised the key, nothing applied twice'
+        : e.outcome === 'rejected'
+          ? `rejected (${e.reason ?? 'no reason'})`
+          : dup
+            ? `APPLIED AGAIN — DUPLICATE (request ${e.attempt} for this effect)`
+            : 'applied';
+    events.push({
+      at: rel(e.time),
+      lane: name,
+      kind: dup ? 'duplicate' : 'effect',
+      text: `$ effect ${e.effect} (${e.type}) ${how}${e.key ? ` · key ${e.key}` : ' · no key'}`,
+    });
   }
   events.sort((a, b) => a.at - b.at);
   const services = [...new Set(run.spans.map((s) => textOf(s.resource['service.name'] ?? '?')))];

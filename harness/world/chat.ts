@@ -15,8 +15,13 @@ export function chatRoutes(ctx: WorldContext): Route[] {
   async function complete(ex: Exchange): Promise<void> {
     const body = objectBody(await ex.json(), 'an OpenAI chat completion request {model, messages, …}');
     if (body.stream === true)
-      throw new HttpError(400, 'streaming-not-supported', "field 'stream' must be false or absent: the world's scripted model does not support streaming");
-    if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') throw badField('stream', 'must be a boolean when present', body.stream);
+      throw new HttpError(
+        400,
+        'streaming-not-supported',
+        "field 'stream' must be false or absent: the world's scripted model does not support streaming",
+      );
+    if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean')
+      throw badField('stream', 'must be a boolean when present', body.stream);
     if (body.model !== undefined && typeof body.model !== 'string') throw badField('model', 'must be a string when present', body.model);
     const messages = validateMessages(body.messages);
     const model = typeof body.model === 'string' && body.model !== '' ? body.model : 'ordeal-cassette';
@@ -32,14 +37,20 @@ export function chatRoutes(ctx: WorldContext): Route[] {
     if (action.type === 'replan') replanned.add(plan.index);
     if (isEnding(action)) {
       const end = await endWithFault(ex, action);
-      if (end.reason === 'error' && end.answered) ctx.ops.emit('fail', 'llm', { turn: plan.index, status: end.status, reason: 'injected-error' }, who);
+      if (end.reason === 'error' && end.answered)
+        ctx.ops.emit('fail', 'llm', { turn: plan.index, status: end.status, reason: 'injected-error' }, who);
       else ctx.ops.emit('info', 'llm', { turn: plan.index, reason: end.reason, ...(end.status ? { status: end.status } : {}) }, who);
       return;
     }
     const answer = player.answer(plan, messages, n, model);
     sendJson(ex, 200, answer.body);
     if (await delivered(ex))
-      ctx.ops.emit('ok', 'llm', { turn: plan.index, completionTokens: answer.completionTokens, promptTokens: plan.promptTokens, toolCalls: answer.toolCalls }, who);
+      ctx.ops.emit(
+        'ok',
+        'llm',
+        { turn: plan.index, completionTokens: answer.completionTokens, promptTokens: plan.promptTokens, toolCalls: answer.toolCalls },
+        who,
+      );
     else ctx.ops.emit('info', 'llm', { turn: plan.index, reason: 'connection-closed' }, who);
   }
 

@@ -49,7 +49,11 @@ export function isEnding(action: ReleaseAction): action is EndingAction {
 
 /** Promises a 200 JSON body, sends half of it, then cuts the connection: a model answer broken off mid-stream. */
 function breakAnswer(ex: Exchange): void {
-  const text = JSON.stringify({ id: 'chatcmpl-ordeal-broken', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'this answer is cut off here' } }] });
+  const text = JSON.stringify({
+    id: 'chatcmpl-ordeal-broken',
+    object: 'chat.completion',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'this answer is cut off here' } }],
+  });
   ex.res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   ex.res.write(text.slice(0, Math.floor(text.length / 2)), () => destroyConnection(ex, false));
 }

@@ -25,7 +25,14 @@ export function effectRoutes(ctx: WorldContext, ledger: EffectLedger): Route[] {
     ctx.ops.emit(
       'invoke',
       'effect',
-      { type, effect: effectId, key, attempt: ledger.nextAttempt(effectId), ...(step !== undefined ? { step } : {}), ...(fwAttempt !== undefined ? { stepAttempt: fwAttempt } : {}) },
+      {
+        type,
+        effect: effectId,
+        key,
+        attempt: ledger.nextAttempt(effectId),
+        ...(step !== undefined ? { step } : {}),
+        ...(fwAttempt !== undefined ? { stepAttempt: fwAttempt } : {}),
+      },
       who,
     );
     const detail = { request: n, type, effect: effectId, key };

@@ -4,7 +4,6 @@ import { badField } from './http-error.js';
 
 export type Json = Record<string, unknown>;
 
-
 export function objectBody(v: unknown, what: string): Json {
   if (!isRecord(v)) throw badField('(body)', `must be a JSON object: ${what}`, v);
   return v;
@@ -12,7 +11,8 @@ export function objectBody(v: unknown, what: string): Json {
 
 export function reqString(o: Json, field: string, opts: { nonEmpty?: boolean } = {}): string {
   const v = o[field];
-  if (typeof v !== 'string' || (opts.nonEmpty && v.length === 0)) throw badField(field, opts.nonEmpty ? 'must be a non-empty string' : 'must be a string', v);
+  if (typeof v !== 'string' || (opts.nonEmpty && v.length === 0))
+    throw badField(field, opts.nonEmpty ? 'must be a non-empty string' : 'must be a string', v);
   return v;
 }
 

@@ -17,7 +17,8 @@ export function validateMessages(v: unknown): ChatMessage[] {
   if (!Array.isArray(v) || v.length === 0) throw badField('messages', 'must be a non-empty array of {role, content} objects', v);
   v.forEach((m, i) => {
     if (!isRecord(m)) throw badField(`messages[${i}]`, 'must be an object {role, content}', m);
-    if (typeof m.role !== 'string' || m.role === '') throw badField(`messages[${i}].role`, "must be a string such as 'system', 'user', 'assistant' or 'tool'", m.role);
+    if (typeof m.role !== 'string' || m.role === '')
+      throw badField(`messages[${i}].role`, "must be a string such as 'system', 'user', 'assistant' or 'tool'", m.role);
     const c = m.content;
     if (c !== undefined && c !== null && typeof c !== 'string' && !Array.isArray(c))
       throw badField(`messages[${i}].content`, 'must be a string, an array of content parts, or null', c);

@@ -43,7 +43,10 @@ function decompress(payload: Buffer, encoding: string | undefined): Buffer {
   } catch (e) {
     throw new GrpcError(GRPC_STATUS.invalidArgument, `the message is flagged compressed but is not valid ${encoding} data: ${(e as Error).message}`);
   }
-  throw new GrpcError(GRPC_STATUS.unimplemented, `grpc-encoding '${encoding ?? '(none)'}' is not supported for a compressed message; use gzip or deflate`);
+  throw new GrpcError(
+    GRPC_STATUS.unimplemented,
+    `grpc-encoding '${encoding ?? '(none)'}' is not supported for a compressed message; use gzip or deflate`,
+  );
 }
 
 /** The messages of a gRPC body: each a 1-byte compressed flag, a 4-byte big-endian length and the bytes. */
@@ -51,11 +54,13 @@ export function parseGrpcFrames(body: Buffer, encoding: string | undefined): Buf
   const out: Buffer[] = [];
   let pos = 0;
   while (pos < body.length) {
-    if (pos + 5 > body.length) throw new GrpcError(GRPC_STATUS.invalidArgument, `truncated gRPC frame header at byte ${pos} (need 5 bytes, have ${body.length - pos})`);
+    if (pos + 5 > body.length)
+      throw new GrpcError(GRPC_STATUS.invalidArgument, `truncated gRPC frame header at byte ${pos} (need 5 bytes, have ${body.length - pos})`);
     const flag = body[pos]!;
     const length = body.readUInt32BE(pos + 1);
     if (flag > 1) throw new GrpcError(GRPC_STATUS.invalidArgument, `gRPC frame at byte ${pos} has compressed flag ${flag}, expected 0 or 1`);
-    if (pos + 5 + length > body.length) throw new GrpcError(GRPC_STATUS.invalidArgument, `gRPC frame at byte ${pos} announces ${length} bytes but ${body.length - pos - 5} follow`);
+    if (pos + 5 + length > body.length)
+      throw new GrpcError(GRPC_STATUS.invalidArgument, `gRPC frame at byte ${pos} announces ${length} bytes but ${body.length - pos - 5} follow`);
     const payload = body.subarray(pos + 5, pos + 5 + length);
     out.push(flag === 1 ? decompress(payload, encoding) : payload);
     pos += 5 + length;
@@ -81,7 +86,10 @@ function readBody(stream: ServerHttp2Stream): Promise<Buffer> {
 /** Trailers-only response: the status and message in the one HEADERS frame. */
 function fail(stream: ServerHttp2Stream, status: number, message: string): void {
   if (stream.destroyed || stream.headersSent) return;
-  stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(status), 'grpc-message': encodeGrpcMessage(message) }, { endStream: true });
+  stream.respond(
+    { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(status), 'grpc-message': encodeGrpcMessage(message) },
+    { endStream: true },
+  );
 }
 
 async function handle(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, spans: JsonlWriter): Promise<void> {

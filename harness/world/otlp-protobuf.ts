@@ -61,7 +61,10 @@ export function decodeOtlpProtobuf(body: Uint8Array): Json {
   try {
     request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), JSON_FORM);
   } catch (e) {
-    throw badField('(body)', `must be a protobuf-encoded opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest; decoding failed: ${(e as Error).message}`);
+    throw badField(
+      '(body)',
+      `must be a protobuf-encoded opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest; decoding failed: ${(e as Error).message}`,
+    );
   }
   for (const rs of request.resourceSpans as Json[]) {
     for (const ss of [...(rs.scopeSpans as Json[]), ...(rs.instrumentationLibrarySpans as Json[])]) {

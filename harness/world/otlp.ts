@@ -127,11 +127,14 @@ export function otlpRoutes(spans: JsonlWriter): Route[] {
       if (body === undefined) throw badField('(body)', 'must be an OTLP ExportTraceServiceRequest JSON object');
       records = flattenOtlp(body);
     } else {
-      throw new HttpError(415, 'unsupported-media-type', `header 'content-type' must be application/json or application/x-protobuf (OTLP/HTTP), got '${type}'`);
+      throw new HttpError(
+        415,
+        'unsupported-media-type',
+        `header 'content-type' must be application/json or application/x-protobuf (OTLP/HTTP), got '${type}'`,
+      );
     }
     spans.append(...records);
     sendJson(ex, 200, { partialSuccess: {} });
   }
   return [{ method: 'POST', path: '/v1/traces', handler: traces }];
 }
-

@@ -13,7 +13,8 @@ export function probeRoutes(ctx: WorldContext): Route[] {
     const body = objectBody(await ex.json(), '{point, step?, attempt?, replayed?, detail?}');
     const point = reqString(body, 'point', { nonEmpty: true });
     const step = body.step;
-    if (step !== undefined && step !== null && typeof step !== 'string' && typeof step !== 'number') throw badField('step', 'must be a number or a string when present', step);
+    if (step !== undefined && step !== null && typeof step !== 'string' && typeof step !== 'number')
+      throw badField('step', 'must be a number or a string when present', step);
     const attempt = optInteger(body, 'attempt', 0);
     const replayed = optBoolean(body, 'replayed');
     const detail = optObject(body, 'detail');

@@ -47,7 +47,11 @@ export function resourceRoutes(ctx: WorldContext, store: ResourceStore): Route[]
     const r = store.get(id);
     if (!r) {
       ctx.ops.emit('fail', 'resource', { action: 'read', id, reason: 'not-found' }, who);
-      throw new HttpError(404, 'unknown-resource', `resource '${id}' does not exist; known resources: ${Object.keys(store.snapshot()).join(', ') || '(none)'}`);
+      throw new HttpError(
+        404,
+        'unknown-resource',
+        `resource '${id}' does not exist; known resources: ${Object.keys(store.snapshot()).join(', ') || '(none)'}`,
+      );
     }
     sendJson(ex, 200, r);
     await finish(ex, who, { action: 'read', id, version: r.version });
@@ -63,7 +67,11 @@ export function resourceRoutes(ctx: WorldContext, store: ResourceStore): Route[]
     const current = store.get(id)?.version ?? 0;
     if (expectedVersion !== undefined && expectedVersion !== current) {
       ctx.ops.emit('fail', 'resource', { action: 'write', id, version: current, expectedVersion, reason: 'version-conflict' }, who);
-      throw new HttpError(409, 'version-conflict', `field 'expectedVersion' is ${expectedVersion} but resource '${id}' is at version ${current}; read it again`);
+      throw new HttpError(
+        409,
+        'version-conflict',
+        `field 'expectedVersion' is ${expectedVersion} but resource '${id}' is at version ${current}; read it again`,
+      );
     }
     const r = store.set(id, body.value);
     sendJson(ex, 200, r);

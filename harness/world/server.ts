@@ -100,8 +100,7 @@ function parsePid(v: string | undefined): number | null {
  * (so the client reads the answer rather than a reset), unless it is absurdly large.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = () =>
-    new HttpError(413, 'payload-too-large', `request body must be at most ${limit} bytes`, { connection: 'close' });
+  const tooLarge = () => new HttpError(413, 'payload-too-large', `request body must be at most ${limit} bytes`, { connection: 'close' });
   const drainCap = Math.max(limit * 16, 64 * 1024 * 1024);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -183,7 +182,11 @@ export function createWorldServer(opts: ServerOptions): Server {
     });
   });
   server.on('clientError', (err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n' + JSON.stringify(errorBody('bad-http', `malformed HTTP request: ${err.message}`)));
+    if (socket.writable)
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n' +
+          JSON.stringify(errorBody('bad-http', `malformed HTTP request: ${err.message}`)),
+      );
     else socket.destroy();
   });
   return server;
@@ -211,7 +214,9 @@ async function dispatch(routes: CompiledRoute[], ex: Exchange): Promise<void> {
     return;
   }
   if (allowed.length > 0)
-    throw new HttpError(405, 'method-not-allowed', `${ex.method} is not allowed on ${ex.path}; use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+    throw new HttpError(405, 'method-not-allowed', `${ex.method} is not allowed on ${ex.path}; use ${allowed.join(' or ')}`, {
+      allow: allowed.join(', '),
+    });
   const known = [...new Set(routes.map((r) => `${r.method} ${r.path}`))].join(', ');
   throw new HttpError(404, 'not-found', `no route ${ex.method} ${ex.path}; the world serves ${known}`);
 }

@@ -36,7 +36,6 @@ export interface World {
   readonly closed: Promise<void>;
 }
 
-
 /** Starts the world on `config.host:config.port`, answers `ready` on the channel, and obeys its messages. */
 export async function startWorld(config: WorldConfig, channel: WorldChannel, options: WorldOptions = {}): Promise<World> {
   const send = (m: FromWorld): void => {
@@ -149,5 +148,12 @@ export async function startWorld(config: WorldConfig, channel: WorldChannel, opt
   channel.on('message', onMessage);
 
   send({ kind: 'ready', port, grpcPort: grpc.port, pid: process.pid });
-  return { port, grpcPort: grpc.port, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, snapshot, close, closed };
+  return {
+    port,
+    grpcPort: grpc.port,
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    snapshot,
+    close,
+    closed,
+  };
 }

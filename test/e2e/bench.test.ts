@@ -9,15 +9,18 @@ const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
 const fmt = (x: number, d: number) => (x < 10 ? x.toFixed(d) : x.toFixed(1));
 
 describe('ordeal bench', () => {
-  it('measures the reference runtime on both shapes beside each shape\'s floor and says why an adapter without its engine is missing', async () => {
+  it("measures the reference runtime on both shapes beside each shape's floor and says why an adapter without its engine is missing", async () => {
     const out = tempDir();
     const noEngines = tempDir('ordeal-no-engines-');
-    const r = await ordeal(['bench', '--adapter', 'reference,restate', '--steps', '1,5', '--quick', '--json', '--out', out], { env: { ORDEAL_ENGINES_DIR: noEngines, ORDEAL_BENCH_KEEP_RUNS: '1' } });
+    const r = await ordeal(['bench', '--adapter', 'reference,restate', '--steps', '1,5', '--quick', '--json', '--out', out], {
+      env: { ORDEAL_ENGINES_DIR: noEngines, ORDEAL_BENCH_KEEP_RUNS: '1' },
+    });
     expect(r.code, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout) as Record<string, any>;
     expect(Object.keys(res).sort()).toEqual(['adapters', 'floor', 'harness', 'machine']);
     expect(res.machine.cpus).toBeGreaterThan(0);
-    for (const probe of ['fdatasyncMs', 'sqliteFullInsertMs']) for (const q of ['p50', 'p99']) expect(positive(res.floor[probe][q]), `${probe}.${q}`).toBe(true);
+    for (const probe of ['fdatasyncMs', 'sqliteFullInsertMs'])
+      for (const q of ['p50', 'p99']) expect(positive(res.floor[probe][q]), `${probe}.${q}`).toBe(true);
     // each shape's floor: what it counts, from figures measured in the same run
     const { floor } = res;
     expect(floor.measurements).toBe(2); // one before each adapter, the missing one included
@@ -43,7 +46,12 @@ describe('ordeal bench', () => {
     expect(ref.inProcess.ratioToFloor).toBeCloseTo(ref.inProcess.perStepMs.p50 / floor.fdatasyncMs.p50, 3);
     // how late a 50 ms durable timer and a 50 ms hinted retry end (a timer may fire a ms early: finite, not positive)
     expect(ref.inProcess.waits.waitMs).toBe(50);
-    for (const v of [ref.inProcess.waits.timerLateMs.p50, ref.inProcess.waits.timerLateMs.p99, ref.inProcess.waits.retryAfterLateMs.p50, ref.inProcess.waits.retryAfterLateMs.p99])
+    for (const v of [
+      ref.inProcess.waits.timerLateMs.p50,
+      ref.inProcess.waits.timerLateMs.p99,
+      ref.inProcess.waits.retryAfterLateMs.p50,
+      ref.inProcess.waits.retryAfterLateMs.p99,
+    ])
       expect(finite(v), JSON.stringify(ref.inProcess.waits)).toBe(true);
     expect(res.adapters.restate).toEqual({ missing: expect.stringContaining('ordeal engines install restate') });
     expect(positive(res.harness.casesPerMin)).toBe(true);
@@ -60,7 +68,10 @@ describe('ordeal bench', () => {
       expect(chart).toMatch(/^<svg [^]*?<title>reference: -?[\d.]+ ms, -?[\d.]+× the floor<\/title>[^]*?<\/svg>/);
       expect(chart.slice(0, chart.indexOf('</svg>'))).toContain(`floor ${fmt(floor[shape].perStepMs, 3)} ms`);
     }
-    const cells = (name: string) => [...section.matchAll(new RegExp(`<tr[^>]*><td>${name.replace(/[()]/g, '\\$&')}</td>(.*?)</tr>`, 'g'))].map((m) => [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]));
+    const cells = (name: string) =>
+      [...section.matchAll(new RegExp(`<tr[^>]*><td>${name.replace(/[()]/g, '\\$&')}</td>(.*?)</tr>`, 'g'))].map((m) =>
+        [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]),
+      );
     expect(cells('floor')[0]?.slice(0, 6)).toEqual([fmt(floor.chain.perStepMs, 3), '', '1.0', fmt(floor.fanOut.perStepMs, 3), '', '1.0']);
     const row = cells('reference')[0]!;
     expect(row).toHaveLength(11);

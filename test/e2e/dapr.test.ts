@@ -24,17 +24,25 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task 
 
   // The sidecar's SQLite backend keeps the lock of the activity it was running for 2 minutes after a crash
   // (not settable by flag), so this case takes about that long to resume: hence the longer timeouts.
-  it('resumes the orchestration from its SQLite store after the sidecar is SIGKILLed while the approval is pending', { timeout: 300_000 }, async () => {
-    const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-engine@approval:waiting', '--timeout', '240000']);
-    expect(code, stderr).toBe(0);
-    const h = history(c.runDir);
-    const engineStarts = h.filter((o) => o.process.startsWith('engine#') && o.f === 'start').map((o) => String(o.value.command));
-    expect(engineStarts).toHaveLength(2);
-    expect(engineStarts[1]).toBe(engineStarts[0]); // same port, same database file
-    expect(h.some((o) => o.process === 'engine#1' && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
-    expect(h.find((o) => o.f === 'outcome')!.value.status).toBe('completed');
-    expect(ledger(c.runDir).filter((e) => e.outcome === 'applied').map((e) => e.effect)).toEqual(['refund:order-1042', 'email:refund-1042']);
-  });
+  it(
+    'resumes the orchestration from its SQLite store after the sidecar is SIGKILLed while the approval is pending',
+    { timeout: 300_000 },
+    async () => {
+      const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-engine@approval:waiting', '--timeout', '240000']);
+      expect(code, stderr).toBe(0);
+      const h = history(c.runDir);
+      const engineStarts = h.filter((o) => o.process.startsWith('engine#') && o.f === 'start').map((o) => String(o.value.command));
+      expect(engineStarts).toHaveLength(2);
+      expect(engineStarts[1]).toBe(engineStarts[0]); // same port, same database file
+      expect(h.some((o) => o.process === 'engine#1' && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+      expect(h.find((o) => o.f === 'outcome')!.value.status).toBe('completed');
+      expect(
+        ledger(c.runDir)
+          .filter((e) => e.outcome === 'applied')
+          .map((e) => e.effect),
+      ).toEqual(['refund:order-1042', 'email:refund-1042']);
+    },
+  );
 
   it('runs coding-agent without faults: real shell edits in the workspace, the PR and the comment once', async () => {
     const dir = tempDir();

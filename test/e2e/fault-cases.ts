@@ -14,7 +14,18 @@ export interface CaseJson {
 /** One `ordeal run` with one schedule over the given scenarios; returns its exit code and cases. */
 export async function runFault(scenarios: string[], faults: string[], idempotency: 'framework' | 'none' = 'framework') {
   const out = tempDir('ordeal-faults-');
-  const args = ['run', ...scenarios.flatMap((s) => ['--scenario', s]), ...faults.flatMap((f) => ['--fault', f]), '--idempotency', idempotency, '--out', out, '--json', '--seed', '7'];
+  const args = [
+    'run',
+    ...scenarios.flatMap((s) => ['--scenario', s]),
+    ...faults.flatMap((f) => ['--fault', f]),
+    '--idempotency',
+    idempotency,
+    '--out',
+    out,
+    '--json',
+    '--seed',
+    '7',
+  ];
   const r = await ordeal(args);
   let cases: CaseJson[] = [];
   try {
@@ -27,7 +38,11 @@ export async function runFault(scenarios: string[], faults: string[], idempotenc
 
 /** The failing checkers of a case with their anomaly kinds, e.g. {"exactly-once-effects": ["duplicate"]}. */
 export function failures(c: CaseJson): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(c.checks).filter(([, r]) => r.valid !== true).map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]));
+  return Object.fromEntries(
+    Object.entries(c.checks)
+      .filter(([, r]) => r.valid !== true)
+      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
+  );
 }
 
 /** The history's ops of the case's run folder. */
@@ -55,5 +70,7 @@ export const between = (ops: HistoryOp[], from: HistoryOp, to: HistoryOp): Histo
 
 /** How the nemesis's fault ops ended: ['ok'] when the fault fired and healed. */
 export function faultEnds(c: CaseJson): string[] {
-  return history(c).filter((o) => o.f === 'fault' && o.type !== 'invoke').map((o) => o.type);
+  return history(c)
+    .filter((o) => o.f === 'fault' && o.type !== 'invoke')
+    .map((o) => o.type);
 }

@@ -9,7 +9,9 @@ describe('state drift, human checkpoints and half-done shell commands (reference
     expect(r.code).toBe(1);
     expect(failures(r.byScenario('approval-drift'))).toEqual({ 'drift-safety': ['stale-read'] });
     expect(r.byScenario('approval-drift-reread').valid).toBe(true);
-    expect(history(r.byScenario('approval-drift-reread')).some((o) => o.f === 'resource' && o.value.action === 'drift' && o.value.version === 2)).toBe(true);
+    expect(
+      history(r.byScenario('approval-drift-reread')).some((o) => o.f === 'resource' && o.value.action === 'drift' && o.value.version === 2),
+    ).toBe(true);
   });
 
   it('human-edit: the agent that ignores the edited quantity fails approval-integrity; the one that uses it passes', async () => {
@@ -24,7 +26,9 @@ describe('state drift, human checkpoints and half-done shell commands (reference
     expect(failures(r.byScenario('refund-agent'))).toEqual({ 'approval-integrity': ['acted-despite-rejection', 'acted-despite-rejection'] });
     const careful = r.byScenario('refund-agent-careful');
     expect(careful.valid).toBe(true);
-    const effects = history(careful).filter((o) => o.f === 'effect' && o.type === 'invoke').map((o) => o.value.effect);
+    const effects = history(careful)
+      .filter((o) => o.f === 'effect' && o.type === 'invoke')
+      .map((o) => o.value.effect);
     expect(effects).toEqual(['email:declined-1042']); // told the customer, refunded nothing
     expect(history(careful).find((o) => o.f === 'outcome')?.value.answer).toMatch(/^Declined/);
   });

@@ -77,7 +77,8 @@ describe('network faults through a real Toxiproxy, and fault specs (reference ru
     // exactly the registries' names, in their order, each with a description
     expect(Object.keys(list.faults)).toEqual(Object.keys(faults));
     expect(Object.keys(list.checkers)).toEqual(Object.keys(checkers));
-    for (const [name, description] of [...Object.entries(list.faults), ...Object.entries(list.checkers)]) expect(description, name).toMatch(/\w+ \w+/);
+    for (const [name, description] of [...Object.entries(list.faults), ...Object.entries(list.checkers)])
+      expect(description, name).toMatch(/\w+ \w+/);
   });
 });
 
@@ -91,25 +92,61 @@ const read = (c: CaseJson, file: string) => readFileSync(join(c.runDir, file), '
 
 describe('network faults with target=engine on the real engines', () => {
   for (const { adapter, ok, engine } of linked) {
-    it.skipIf(!ok)(`${adapter}: net-partition between worker and engine on the 2nd model call; the run completes with every effect once${ok ? '' : ` (skipped: ${engine} or toxiproxy not installed; ordeal engines install ${engine} toxiproxy)`}`, async () => {
-      const r = await ordeal(['run', '--adapter', adapter, '--scenario', 'refund-agent', '--fault', 'net-partition@llm-call:2,target=engine,ms=1500', '--out', tempDir(), '--json']);
-      expect(r.code, r.stderr).toBe(0);
-      const c = (JSON.parse(r.stdout) as { cases: CaseJson[] }).cases[0]!;
-      expect(c.valid).toBe(true);
-      const effects = read(c, 'ledger.jsonl').trim().split('\n').map((l) => JSON.parse(l) as { effect: string; outcome: string });
-      expect(effects.filter((e) => e.outcome === 'applied').map((e) => e.effect).sort()).toEqual(['email:refund-1042', 'refund:order-1042']);
-      const ops = history(c);
-      expect(ops.filter((o) => o.f === 'fault').map((o) => [o.type, o.value.target, o.value.ms])).toEqual([['invoke', 'engine', 1500], ['ok', 'engine', 1500]]);
-      // the link ran through the proxy: it is listed, and Toxiproxy accepted connections on it
-      const link = ops.find((o) => o.f === 'net-proxy')!.value;
-      const proxies = JSON.parse(read(c, 'logs/toxiproxy-proxies.json')) as { name: string; listen: string; upstream: string }[];
-      expect(proxies.find((p) => p.name === 'engine')).toEqual({ name: 'engine', listen: link.listen, upstream: link.upstream });
-      expect(read(c, 'logs/toxiproxy.log')).toMatch(/"name":"engine"[^\n]*"message":"Accepted client"/);
-    }, 90_000);
+    it.skipIf(!ok)(
+      `${adapter}: net-partition between worker and engine on the 2nd model call; the run completes with every effect once${ok ? '' : ` (skipped: ${engine} or toxiproxy not installed; ordeal engines install ${engine} toxiproxy)`}`,
+      async () => {
+        const r = await ordeal([
+          'run',
+          '--adapter',
+          adapter,
+          '--scenario',
+          'refund-agent',
+          '--fault',
+          'net-partition@llm-call:2,target=engine,ms=1500',
+          '--out',
+          tempDir(),
+          '--json',
+        ]);
+        expect(r.code, r.stderr).toBe(0);
+        const c = (JSON.parse(r.stdout) as { cases: CaseJson[] }).cases[0]!;
+        expect(c.valid).toBe(true);
+        const effects = read(c, 'ledger.jsonl')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { effect: string; outcome: string });
+        expect(
+          effects
+            .filter((e) => e.outcome === 'applied')
+            .map((e) => e.effect)
+            .sort(),
+        ).toEqual(['email:refund-1042', 'refund:order-1042']);
+        const ops = history(c);
+        expect(ops.filter((o) => o.f === 'fault').map((o) => [o.type, o.value.target, o.value.ms])).toEqual([
+          ['invoke', 'engine', 1500],
+          ['ok', 'engine', 1500],
+        ]);
+        // the link ran through the proxy: it is listed, and Toxiproxy accepted connections on it
+        const link = ops.find((o) => o.f === 'net-proxy')!.value;
+        const proxies = JSON.parse(read(c, 'logs/toxiproxy-proxies.json')) as { name: string; listen: string; upstream: string }[];
+        expect(proxies.find((p) => p.name === 'engine')).toEqual({ name: 'engine', listen: link.listen, upstream: link.upstream });
+        expect(read(c, 'logs/toxiproxy.log')).toMatch(/"name":"engine"[^\n]*"message":"Accepted client"/);
+      },
+      90_000,
+    );
   }
 
   it('target=engine on an adapter without an engine exits 2 naming the reason', async () => {
-    const r = await ordeal(['run', '--adapter', 'langgraph', '--scenario', 'refund-agent', '--fault', 'net-reset@llm-call:1,target=engine', '--out', tempDir()]);
+    const r = await ordeal([
+      'run',
+      '--adapter',
+      'langgraph',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'net-reset@llm-call:1,target=engine',
+      '--out',
+      tempDir(),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("target=engine is not supported by adapter 'langgraph': it has no engine process");
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { history, runFault } from './fault-cases.js';
 
-describe("llm-error 429 with retry-after (reference runtime)", () => {
+describe('llm-error 429 with retry-after (reference runtime)', () => {
   it("waits the server's retry-after, not its own backoff, before it calls the model again, as the run's history records", async () => {
     const r = await runFault(['refund-agent'], ['llm-error@llm-call:2,mode=429,retryAfter=2']);
     expect(r.code).toBe(0);

@@ -26,7 +26,13 @@ describe('ordeal gate', () => {
   it('fails (exit 1) when exactly-once is required under --idempotency none with kill-worker@after-effect:1, naming the violation and its replay', async () => {
     const out = tempDir();
     const summary = join(out, 'step-summary.md');
-    const file = config({ adapters: ['reference'], scenarios: ['refund-agent'], schedules: ['kill-worker@after-effect:1'], idempotency: ['none'], require: ['exactly-once-effects'] });
+    const file = config({
+      adapters: ['reference'],
+      scenarios: ['refund-agent'],
+      schedules: ['kill-worker@after-effect:1'],
+      idempotency: ['none'],
+      require: ['exactly-once-effects'],
+    });
     const r = await ordeal(['gate', '--config', file, '--out', out], { env: { GITHUB_STEP_SUMMARY: summary } });
     expect(r.code, r.stderr + r.stdout).toBe(1);
     expect(r.stdout).toMatch(/FAILED — 1 violation/);
@@ -38,7 +44,11 @@ describe('ordeal gate', () => {
   });
 
   it('a malformed config exits 2 naming the field, for .json and for a .ts config', async () => {
-    const json = await ordeal(['gate', '--config', config({ adapters: ['reference'], scenarios: ['refund-agent'], thresholds: { maxRecoveryMs: 'fast' } })]);
+    const json = await ordeal([
+      'gate',
+      '--config',
+      config({ adapters: ['reference'], scenarios: ['refund-agent'], thresholds: { maxRecoveryMs: 'fast' } }),
+    ]);
     expect(json.code).toBe(2);
     expect(json.stderr).toMatch(/field 'thresholds\.maxRecoveryMs' must be a number/);
     const ts = `type Idem = 'framework' | 'none' | 'sometimes';\nconst idempotency: Idem[] = ['sometimes'];\nexport default { adapters: ['reference'], scenarios: ['refund-agent'], idempotency };\n`;
@@ -52,13 +62,28 @@ describe('ordeal gate', () => {
 
   it("checks each adapter's options before any case runs: a built-in's schema, and a user module's own schema", async () => {
     const out = tempDir();
-    const builtin = await ordeal(['gate', '--config', config({ adapters: [{ name: 'langgraph', options: { durability: 'never' } }], scenarios: ['refund-agent'] }), '--out', out]);
+    const builtin = await ordeal([
+      'gate',
+      '--config',
+      config({ adapters: [{ name: 'langgraph', options: { durability: 'never' } }], scenarios: ['refund-agent'] }),
+      '--out',
+      out,
+    ]);
     expect(builtin.code).toBe(2);
     expect(builtin.stderr).toMatch(/field 'adapters\[0\]\.options': --opt durability=never: expected one of sync, async, exit \[ORD-110\]/);
     // the example adapter, with a schema of its own
     const mod = join(tempDir('ordeal-gate-'), 'typed-adapter.mjs');
-    writeFileSync(mod, `import base from ${JSON.stringify(join(root, 'examples/custom-adapter/adapter.mjs'))};\nexport default { ...base, name: 'typed', options: { depth: { type: 'integer', min: 5, description: 'how deep' } } };\n`);
-    const typed = await ordeal(['gate', '--config', config({ adapters: [{ module: mod, options: { depth: '3' } }], scenarios: ['refund-agent'] }), '--out', out]);
+    writeFileSync(
+      mod,
+      `import base from ${JSON.stringify(join(root, 'examples/custom-adapter/adapter.mjs'))};\nexport default { ...base, name: 'typed', options: { depth: { type: 'integer', min: 5, description: 'how deep' } } };\n`,
+    );
+    const typed = await ordeal([
+      'gate',
+      '--config',
+      config({ adapters: [{ module: mod, options: { depth: '3' } }], scenarios: ['refund-agent'] }),
+      '--out',
+      out,
+    ]);
     expect(typed.code).toBe(2);
     expect(typed.stderr).toMatch(/field 'adapters\[0\]\.options': --opt depth=3: expected an integer ≥ 5/);
     expect(readdirSync(out)).toEqual([]);
@@ -73,7 +98,14 @@ describe('ordeal gate', () => {
     expect(md).toContain('| scenario | fault | idempotency | python-journal |');
     // the restarted worker's refund was deduplicated by the key from its journal, not applied again
     const [dir] = readdirSync(join(out, 'runs'));
-    const ledger = readFileSync(join(out, 'runs', dir!, 'ledger.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { effect: string; outcome: string });
-    expect(ledger.map((e) => `${e.effect} ${e.outcome}`)).toEqual(['refund:order-1042 applied', 'refund:order-1042 deduplicated', 'email:refund-1042 applied']);
+    const ledger = readFileSync(join(out, 'runs', dir!, 'ledger.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { effect: string; outcome: string });
+    expect(ledger.map((e) => `${e.effect} ${e.outcome}`)).toEqual([
+      'refund:order-1042 applied',
+      'refund:order-1042 deduplicated',
+      'email:refund-1042 applied',
+    ]);
   });
 });

@@ -57,7 +57,9 @@ describe.skipIf(!installed)('ordeal run --adapter langgraph-py (LangGraph Python
     const all = spans(c.runDir);
     const worker = all.filter((s) => s.resource['service.name'] === 'ordeal-worker-langgraph-py');
     expect(new Set(all.map((s) => s.traceId)).size).toBe(1);
-    expect(worker.map((s) => s.name)).toEqual(expect.arrayContaining(['invoke_agent ordeal-agent', 'chat ordeal-scripted', 'execute_tool refund', 'execute_tool request_approval']));
+    expect(worker.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['invoke_agent ordeal-agent', 'chat ordeal-scripted', 'execute_tool refund', 'execute_tool request_approval']),
+    );
     const refund = worker.find((s) => s.name === 'execute_tool refund')!;
     expect(refund.attributes['ordeal.idempotency_key']).toBe(refundEntries(c.runDir)[0]!.key);
     expect(refund.attributes['gen_ai.tool.name']).toBe('refund');
@@ -143,7 +145,10 @@ describe.skipIf(!installed)("langgraph-py: LangGraph's reported problems", () =>
     for (const api of ['graph', 'functional']) {
       const none = await run(['--scenario', scenario('approval-beside-effect'), '--schedule', calm, '--idempotency', 'none', '--opt', `api=${api}`]);
       expect(none.code, api).toBe(0);
-      expect(refundEntries(none.c.runDir).map((e) => e.outcome), api).toEqual(['applied']);
+      expect(
+        refundEntries(none.c.runDir).map((e) => e.outcome),
+        api,
+      ).toEqual(['applied']);
       // the barrier: the refund went out before the approval was requested
       const h = history(none.c.runDir);
       const refund = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke' && o.value.effect === 'refund:order-1042');

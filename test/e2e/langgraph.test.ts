@@ -65,7 +65,16 @@ describe('ordeal run --adapter langgraph (StateGraph, ToolNode, interrupt(), Sql
 
 describe('langgraph variants', () => {
   it.skipIf(!pgAnswers)('resumes from PostgresSaver after a kill while the agent waits for approval', async () => {
-    const { code, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@approval:waiting', '--opt', 'store=postgres', '--opt', `postgresUrl=${pgUrl}`]);
+    const { code, c } = await run([
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'kill-worker@approval:waiting',
+      '--opt',
+      'store=postgres',
+      '--opt',
+      `postgresUrl=${pgUrl}`,
+    ]);
     expect(code).toBe(0);
     expect(existsSync(join(c.runDir, 'data/checkpoints.sqlite'))).toBe(false);
     expect(ledger(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'applied']);
@@ -73,7 +82,19 @@ describe('langgraph variants', () => {
   });
 
   it('a PostgreSQL that does not answer is exit 3, naming the URL tried', async () => {
-    const r = await ordeal(['run', '--adapter', 'langgraph', '--scenario', 'refund-agent', '--opt', 'store=postgres', '--opt', 'postgresUrl=postgresql://postgres@127.0.0.1:1/nowhere', '--out', tempDir()]);
+    const r = await ordeal([
+      'run',
+      '--adapter',
+      'langgraph',
+      '--scenario',
+      'refund-agent',
+      '--opt',
+      'store=postgres',
+      '--opt',
+      'postgresUrl=postgresql://postgres@127.0.0.1:1/nowhere',
+      '--out',
+      tempDir(),
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('postgresql://postgres@127.0.0.1:1/nowhere');
   });
@@ -109,7 +130,9 @@ describe('langgraph variants', () => {
     // the re-run is the read_resource tool call whose superstep had begun in the killed worker
     const toolStarts = (r: typeof sync) =>
       history(r.c.runDir)
-        .filter((o) => o.f === 'probe' && o.value.point === 'tool:before' && (o.value.detail as { name?: string } | undefined)?.name === 'read_resource')
+        .filter(
+          (o) => o.f === 'probe' && o.value.point === 'tool:before' && (o.value.detail as { name?: string } | undefined)?.name === 'read_resource',
+        )
         .map((o) => o.process);
     expect(toolStarts(sync)).toEqual(['worker#2']);
     expect(toolStarts(async_)).toEqual(['worker#1', 'worker#2']);

@@ -49,7 +49,10 @@ for (const setup of setups) {
       expect(code, stderr).toBe(0);
       const shells = ran(c.runDir, 'shell');
       expect(shells).toHaveLength(2);
-      expect(overlap(shells), JSON.stringify(shells, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).toBe(true);
+      expect(
+        overlap(shells),
+        JSON.stringify(shells, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+      ).toBe(true);
     });
 
     it('runs them one after another with --opt toolCalls=sequential', async () => {
@@ -72,8 +75,14 @@ for (const setup of setups) {
       const requested = h.findIndex((o) => o.f === 'approval' && o.value.event === 'requested');
       const decided = h.findIndex((o) => o.f === 'approval' && o.value.event === 'decided');
       const email = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke');
-      expect(h.filter((o) => o.f === 'effect' && o.type === 'invoke'), 'the email is sent once, after the answer').toHaveLength(1);
-      expect([read, requested, decided, email].every((i) => i >= 0), JSON.stringify({ read, requested, decided, email })).toBe(true);
+      expect(
+        h.filter((o) => o.f === 'effect' && o.type === 'invoke'),
+        'the email is sent once, after the answer',
+      ).toHaveLength(1);
+      expect(
+        [read, requested, decided, email].every((i) => i >= 0),
+        JSON.stringify({ read, requested, decided, email }),
+      ).toBe(true);
       expect(read).toBeLessThan(requested);
       expect(decided).toBeLessThan(email);
     });
@@ -82,7 +91,12 @@ for (const setup of setups) {
       const { code, stderr, c } = await run(['--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
       expect(code, stderr).toBe(0);
       const entries = ledger(c.runDir);
-      expect(entries.filter((e) => e.outcome === 'applied').map((e) => e.effect).sort()).toEqual(['comment:issue-7', 'email:checked']);
+      expect(
+        entries
+          .filter((e) => e.outcome === 'applied')
+          .map((e) => e.effect)
+          .sort(),
+      ).toEqual(['comment:issue-7', 'email:checked']);
       const keys = new Map(entries.map((e) => [e.effect, e.key]));
       expect(keys.get('email:checked')).toBeTruthy();
       expect(keys.get('comment:issue-7')).toBeTruthy();
@@ -95,7 +109,19 @@ for (const setup of setups) {
 
 describe('--opt toolCalls', () => {
   it('refuses a value other than concurrent or sequential, naming the option (exit 2)', async () => {
-    const r = await ordeal(['run', '--adapter', 'reference', '--scenario', scenario, '--schedule', calm, '--opt', 'toolCalls=parallel', '--out', tempDir()]);
+    const r = await ordeal([
+      'run',
+      '--adapter',
+      'reference',
+      '--scenario',
+      scenario,
+      '--schedule',
+      calm,
+      '--opt',
+      'toolCalls=parallel',
+      '--out',
+      tempDir(),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--opt toolCalls=parallel: expected concurrent or sequential');
   });

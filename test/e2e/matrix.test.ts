@@ -11,15 +11,19 @@ describe('every scenario on every adapter, without faults', () => {
   for (const adapter of adapterNames()) {
     const engine = adapterManifest(adapter).requires?.find((e) => !engineInstalled(e).installed) ?? adapterManifest(adapter).requires?.[0];
     const check = engine ? engineInstalled(engine) : { installed: true, skipReason: '' };
-    it.skipIf(!check.installed)(`${adapter}${check.installed ? '' : ` — skipped: ${check.skipReason}`}`, async () => {
-      const out = tempDir();
-      const calm = join(out, 'calm.json');
-      writeFileSync(calm, '[]');
-      const r = await ordeal(['run', '--adapter', adapter, '--schedule', calm, '--json', '--out', out]);
-      const res = JSON.parse(r.stdout) as { valid: boolean; cases: { scenario: string; valid: boolean }[] };
-      expect(res.cases.map((c) => c.scenario).sort()).toEqual(builtinScenarioNames());
-      expect(res.cases.filter((c) => c.valid !== true)).toEqual([]);
-      expect(r.code).toBe(0);
-    }, 600_000);
+    it.skipIf(!check.installed)(
+      `${adapter}${check.installed ? '' : ` — skipped: ${check.skipReason}`}`,
+      async () => {
+        const out = tempDir();
+        const calm = join(out, 'calm.json');
+        writeFileSync(calm, '[]');
+        const r = await ordeal(['run', '--adapter', adapter, '--schedule', calm, '--json', '--out', out]);
+        const res = JSON.parse(r.stdout) as { valid: boolean; cases: { scenario: string; valid: boolean }[] };
+        expect(res.cases.map((c) => c.scenario).sort()).toEqual(builtinScenarioNames());
+        expect(res.cases.filter((c) => c.valid !== true)).toEqual([]);
+        expect(r.code).toBe(0);
+      },
+      600_000,
+    );
   }
 });

@@ -14,7 +14,17 @@ const artifacts = join(root, 'test-artifacts');
 const chromium = (args: string[]) =>
   run(
     CHROMIUM,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${tempDir('ordeal-chromium-')}`, ...args],
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${tempDir('ordeal-chromium-')}`,
+      ...args,
+    ],
     { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
   );
 
@@ -26,13 +36,37 @@ beforeAll(async () => {
   const runs = tempDir('ordeal-report-html-');
   // the same failing case on two adapters: the reference runtime and LangGraph, both without idempotency keys
   for (const adapter of ['reference', 'langgraph']) {
-    const r = await ordeal(['run', '--adapter', adapter, '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--out', runs]);
+    const r = await ordeal([
+      'run',
+      '--adapter',
+      adapter,
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'kill-worker@after-effect:1',
+      '--idempotency',
+      'none',
+      '--out',
+      runs,
+    ]);
     expect(r.code, r.stderr).toBe(1);
   }
   const ok = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--out', runs]);
   expect(ok.code, ok.stderr).toBe(0);
   // a second variant of the reference adapter: the same failing case with one option changed
-  const variant = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--opt', 'synchronous=NORMAL', '--out', runs]);
+  const variant = await ordeal([
+    'run',
+    '--scenario',
+    'refund-agent',
+    '--fault',
+    'kill-worker@after-effect:1',
+    '--idempotency',
+    'none',
+    '--opt',
+    'synchronous=NORMAL',
+    '--out',
+    runs,
+  ]);
   expect(variant.code, variant.stderr).toBe(1);
   html = join(tempDir(), 'report.html');
   const r = await ordeal(['report', runs, '--format', 'html', '--out', html]);
@@ -58,8 +92,13 @@ describe('the HTML report in a browser', () => {
   it('opens with the scoreboard: one row per adapter variant, its verdicts, the guarantees that broke and the costs of recovery', () => {
     const board = dom.slice(dom.indexOf('<h2>Scoreboard</h2>'), dom.indexOf('<h2>Matrix</h2>'));
     expect(dom.indexOf('<h2>Scoreboard</h2>')).toBeGreaterThan(0);
-    expect(board).toContain('<th>adapter variant</th><th>cases</th><th>valid</th><th>invalid</th><th>unknown</th><th>incomplete</th><th>guarantees broken (cases)</th>');
-    const rows = [...board.matchAll(/<tr class="score-row" data-variant="([^"]+)">(.*?)<\/tr>/g)].map((m) => [m[1], ...[...m[2]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1])]);
+    expect(board).toContain(
+      '<th>adapter variant</th><th>cases</th><th>valid</th><th>invalid</th><th>unknown</th><th>incomplete</th><th>guarantees broken (cases)</th>',
+    );
+    const rows = [...board.matchAll(/<tr class="score-row" data-variant="([^"]+)">(.*?)<\/tr>/g)].map((m) => [
+      m[1],
+      ...[...m[2]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]),
+    ]);
     expect(rows.map((r) => r[0])).toEqual(['langgraph', 'reference', 'reference · synchronous=NORMAL']);
     const byVariant = Object.fromEntries(rows.map((r) => [r[0], r.slice(2)]));
     // cases, valid, invalid, unknown, incomplete

@@ -10,7 +10,18 @@ let failingDir: string;
 
 beforeAll(async () => {
   runs = tempDir('ordeal-report-');
-  const r = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--out', runs, '--json']);
+  const r = await ordeal([
+    'run',
+    '--scenario',
+    'refund-agent',
+    '--fault',
+    'kill-worker@after-effect:1',
+    '--idempotency',
+    'none',
+    '--out',
+    runs,
+    '--json',
+  ]);
   expect(r.code).toBe(1);
   failingDir = (JSON.parse(r.stdout) as { cases: { runDir: string }[] }).cases[0]!.runDir;
   const torn = join(runs, 'zz-torn-refund-agent-reference');
@@ -59,7 +70,9 @@ describe('ordeal report', () => {
     const r = await ordeal(['report', failingDir, '--format', 'json', '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    const j = JSON.parse(readFileSync(out, 'utf8')) as { cases: { status: string; verdict: { valid: boolean }; ledger: unknown[]; duplicates: number[] }[] };
+    const j = JSON.parse(readFileSync(out, 'utf8')) as {
+      cases: { status: string; verdict: { valid: boolean }; ledger: unknown[]; duplicates: number[] }[];
+    };
     expect(j.cases).toHaveLength(1);
     expect(j.cases[0]).toMatchObject({ status: 'invalid', verdict: { valid: false } });
     expect(j.cases[0]!.ledger.length).toBe(3);
@@ -70,7 +83,19 @@ describe('ordeal report', () => {
     // the failing case again, on the same adapter with one option changed
     const two = tempDir('ordeal-report-variants-');
     cpSync(failingDir, join(two, 'a-default'), { recursive: true });
-    const v = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--opt', 'synchronous=NORMAL', '--out', two]);
+    const v = await ordeal([
+      'run',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'kill-worker@after-effect:1',
+      '--idempotency',
+      'none',
+      '--opt',
+      'synchronous=NORMAL',
+      '--out',
+      two,
+    ]);
     expect(v.code, v.stderr).toBe(1);
 
     const md = await ordeal(['report', two, '--format', 'md']);
@@ -80,7 +105,9 @@ describe('ordeal report', () => {
     expect(md.stdout).toContain('**❌ reference · synchronous=NORMAL · refund-agent · `kill-worker@after-effect:1` · idempotency none**');
     // the scoreboard comes first, one row per variant
     const board = md.stdout.slice(md.stdout.indexOf('| adapter variant |'), md.stdout.indexOf('| scenario |'));
-    expect(board).toMatch(/^\| adapter variant \| cases \| valid \| invalid \| unknown \| incomplete \| guarantees broken \(cases\) \| recovery p50 ms \| recovery max ms \| re-executed steps \| repeated model calls \| re-spent tokens \|/);
+    expect(board).toMatch(
+      /^\| adapter variant \| cases \| valid \| invalid \| unknown \| incomplete \| guarantees broken \(cases\) \| recovery p50 ms \| recovery max ms \| re-executed steps \| repeated model calls \| re-spent tokens \|/,
+    );
     for (const variant of ['reference', 'reference · synchronous=NORMAL'])
       expect(board).toMatch(new RegExp(`\\| ${variant} \\| 1 \\| 0 \\| 1 \\| 0 \\| 0 \\| [^|]*exactly-once-effects ×1[^|]* \\| \\d+ \\| \\d+ \\|`));
 

@@ -7,8 +7,6 @@ import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.j
 
 const { installed, skipReason } = engineInstalled('restate');
 
-
-
 const run = (args: string[]) => runOne(['--adapter', 'restate', ...args]);
 
 describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-server${installed ? '' : ` — skipped: ${skipReason}`}`, () => {
@@ -65,7 +63,9 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
 
 describe('ordeal run --adapter restate without the engine', () => {
   it('exits 3 and names the install command', async () => {
-    const r = await ordeal(['run', '--adapter', 'restate', '--scenario', 'refund-agent', '--out', tempDir()], { env: { ORDEAL_ENGINES_DIR: tempDir('no-engines-') } });
+    const r = await ordeal(['run', '--adapter', 'restate', '--scenario', 'refund-agent', '--out', tempDir()], {
+      env: { ORDEAL_ENGINES_DIR: tempDir('no-engines-') },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('ordeal engines install restate');
   });

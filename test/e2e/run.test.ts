@@ -9,14 +9,31 @@ import { refundEntries } from '../helpers/run-folder.js';
 
 interface Json {
   valid: boolean;
-  cases: { scenario: string; valid: boolean; runDir: string; replay: string; faultsFired: number; checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }> }[];
+  cases: {
+    scenario: string;
+    valid: boolean;
+    runDir: string;
+    replay: string;
+    faultsFired: number;
+    checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }>;
+  }[];
 }
-
 
 describe('ordeal run on the reference runtime', () => {
   it('shows the duplicated refund when the worker dies after the effect and tools send no idempotency key', async () => {
     const out = tempDir();
-    const r = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--json', '--out', out]);
+    const r = await ordeal([
+      'run',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'kill-worker@after-effect:1',
+      '--idempotency',
+      'none',
+      '--json',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(1);
     const res = JSON.parse(r.stdout) as Json;
     const c = res.cases[0]!;
@@ -31,7 +48,18 @@ describe('ordeal run on the reference runtime', () => {
 
   it('applies the refund once and deduplicates the retry with framework idempotency', async () => {
     const out = tempDir();
-    const r = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework', '--json', '--out', out]);
+    const r = await ordeal([
+      'run',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'kill-worker@after-effect:1',
+      '--idempotency',
+      'framework',
+      '--json',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const c = (JSON.parse(r.stdout) as Json).cases[0]!;
     const refunds = refundEntries(c.runDir);
@@ -42,7 +70,7 @@ describe('ordeal run on the reference runtime', () => {
     expect(existsSync(join(c.runDir, 'verdict.json'))).toBe(true);
   });
 
-  it('says so when the run never reached a fault\'s trigger, instead of passing silently', async () => {
+  it("says so when the run never reached a fault's trigger, instead of passing silently", async () => {
     const out = tempDir();
     const table = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@step:99', '--out', out]);
     expect(table.code, table.stderr).toBe(0);
@@ -63,7 +91,9 @@ describe('ordeal run on the reference runtime', () => {
       .map((line) => line.split(/ {2,}/))
       .filter((cells) => cells[1] === 'reference')
       .map(([scenario, , , fault]) => `${scenario} ${fault}`);
-    const scenarios = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    const scenarios = readdirSync(join(root, 'scenarios'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -'.json'.length));
     expect(scenarios.length).toBeGreaterThan(0);
     const expected = scenarios.flatMap((s) => standardSchedules(resolveScenario(s), false).map((schedule) => `${s} ${scheduleLabel(schedule)}`));
     expect(rows.sort()).toEqual(expected.sort());
@@ -75,7 +105,8 @@ describe('ordeal run on the reference runtime', () => {
   it('replays a run folder with the same schedule and the same verdict', async () => {
     const out = tempDir();
     const first = JSON.parse(
-      (await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--json', '--out', out])).stdout,
+      (await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--json', '--out', out]))
+        .stdout,
     ) as Json;
     const r = await ordeal(['replay', first.cases[0]!.runDir, '--json', '--out', out]);
     expect(r.code).toBe(1);
@@ -95,9 +126,21 @@ describe('bad input exits 2 and says what was expected', () => {
     ['bad idempotency', ['run', '--idempotency', 'maybe'], /idempotency.*Choices: "framework", "none"/s],
     ['unknown flag', ['run', '--colour'], /Unknown argument: colour/],
     ['bad adapter option', ['run', '--scenario', 'refund-agent', '--opt', 'synchronous=SOMETIMES'], /synchronous=SOMETIMES: expected FULL or NORMAL/],
-    ['unknown adapter option', ['run', '--scenario', 'refund-agent', '--opt', 'colour=red'], /--opt colour: not an option of the reference adapter; expected one of synchronous, pollMs, toolCalls/],
-    ['bad shared option', ['check', '--scenario', 'refund-agent', '--opt', 'toolCalls=parallel'], /--opt toolCalls=parallel: expected concurrent or sequential/],
-    ['adapter flag without its adapter', ['run', '--scenario', 'refund-agent', '--langgraph-store', 'postgres'], /--langgraph-store is an option of the langgraph adapter; add --adapter langgraph/],
+    [
+      'unknown adapter option',
+      ['run', '--scenario', 'refund-agent', '--opt', 'colour=red'],
+      /--opt colour: not an option of the reference adapter; expected one of synchronous, pollMs, toolCalls/,
+    ],
+    [
+      'bad shared option',
+      ['check', '--scenario', 'refund-agent', '--opt', 'toolCalls=parallel'],
+      /--opt toolCalls=parallel: expected concurrent or sequential/,
+    ],
+    [
+      'adapter flag without its adapter',
+      ['run', '--scenario', 'refund-agent', '--langgraph-store', 'postgres'],
+      /--langgraph-store is an option of the langgraph adapter; add --adapter langgraph/,
+    ],
     ['not a run folder', ['replay', '/tmp'], /not a run folder/],
   ];
   for (const [what, args, message] of cases) {
@@ -125,8 +168,11 @@ describe('bad input exits 2 and says what was expected', () => {
   });
 
   it('ordeal list shows each adapter with its options, as the schema declares them', async () => {
-    const json = JSON.parse((await ordeal(['list', '--json'])).stdout) as { adapters: Record<string, { hasEngine: boolean; options: Record<string, { type: string; default?: unknown; choices?: string[] }> }> };
-    for (const a of ['reference', 'langgraph', 'restate', 'temporal', 'dapr']) expect(json.adapters[a]!.options.toolCalls, a).toMatchObject({ type: 'choice', default: 'concurrent', choices: ['concurrent', 'sequential'] });
+    const json = JSON.parse((await ordeal(['list', '--json'])).stdout) as {
+      adapters: Record<string, { hasEngine: boolean; options: Record<string, { type: string; default?: unknown; choices?: string[] }> }>;
+    };
+    for (const a of ['reference', 'langgraph', 'restate', 'temporal', 'dapr'])
+      expect(json.adapters[a]!.options.toolCalls, a).toMatchObject({ type: 'choice', default: 'concurrent', choices: ['concurrent', 'sequential'] });
     expect(json.adapters.temporal!.options.heartbeatMs).toMatchObject({ type: 'integer', default: 10_000, min: 0 });
     expect(json.adapters.dapr).toMatchObject({ hasEngine: true, options: { mode: { choices: ['durabletask', 'daprd'] } } });
     const text = (await ordeal(['list'])).stdout;
@@ -137,7 +183,16 @@ describe('bad input exits 2 and says what was expected', () => {
   it('a malformed scenario file names the file, the field and the expectation', async () => {
     const dir = tempDir();
     const file = join(dir, 'broken.json');
-    writeFileSync(file, JSON.stringify({ name: 'broken', description: 'x', task: 't', cassette: [{ calls: [{ tool: 'refund', args: {} }] }, { final: 'done' }], expect: { effects: [] } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'broken',
+        description: 'x',
+        task: 't',
+        cassette: [{ calls: [{ tool: 'refund', args: {} }] }, { final: 'done' }],
+        expect: { effects: [] },
+      }),
+    );
     const r = await ordeal(['run', '--scenario', file, '--out', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}: field 'cassette[0].calls[0].effect' must name the logical effect`);

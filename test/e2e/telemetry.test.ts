@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordeal, tempDir, type CliResult } from '../helpers/cli.js';
 
-const lines = (file: string): any[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const lines = (file: string): any[] =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 
 /** A second OTLP/HTTP receiver, as a user's collector would be. */
 function collector(): Promise<{ server: Server; url: string; spans: () => any[] }> {
@@ -20,7 +26,11 @@ function collector(): Promise<{ server: Server; url: string; spans: () => any[] 
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const port = (server.address() as { port: number }).port;
-      resolve({ server, url: `http://127.0.0.1:${port}`, spans: () => bodies.flatMap((b) => b.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans))) });
+      resolve({
+        server,
+        url: `http://127.0.0.1:${port}`,
+        spans: () => bodies.flatMap((b) => b.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans))),
+      });
     }),
   );
 }
@@ -33,7 +43,10 @@ async function sendMalformed(out: string): Promise<number[]> {
     if (world?.value?.url) {
       const post = (type: string, body: string | Uint8Array<ArrayBuffer>) =>
         fetch(`${world.value.url}/v1/traces`, { method: 'POST', headers: { 'content-type': type }, body }).then((r) => r.status);
-      return [await post('application/json', '{"resourceSpans": [{"scopeSpans": [{"spans": [{"name": 7}]}]}]}'), await post('application/x-protobuf', new Uint8Array([0x0a, 0x7f, 0x01]))];
+      return [
+        await post('application/json', '{"resourceSpans": [{"scopeSpans": [{"spans": [{"name": 7}]}]}]}'),
+        await post('application/x-protobuf', new Uint8Array([0x0a, 0x7f, 0x01])),
+      ];
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -52,7 +65,18 @@ describe('telemetry of a case with a worker kill (ordeal run --otlp-endpoint)', 
     const c = await collector();
     server = c.server;
     received = c.spans;
-    const running = ordeal(['run', '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--out', out, '--otlp-endpoint', c.url, '--json']);
+    const running = ordeal([
+      'run',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'kill-worker@after-effect:1',
+      '--out',
+      out,
+      '--otlp-endpoint',
+      c.url,
+      '--json',
+    ]);
     statuses = await sendMalformed(out);
     run = await running;
     runDir = JSON.parse(run.stdout).cases[0].runDir;
@@ -72,7 +96,8 @@ describe('telemetry of a case with a worker kill (ordeal run --otlp-endpoint)', 
     expect(workerPids).toHaveLength(2);
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
     expect(spans.some((s) => s.resource['service.name'] === 'ordeal' && s.name.startsWith('ordeal.case'))).toBe(true);
-    for (const pid of workerPids) expect(spans.filter((s) => s.resource['process.pid'] === pid && s.attributes['gen_ai.operation.name']).length).toBeGreaterThan(0);
+    for (const pid of workerPids)
+      expect(spans.filter((s) => s.resource['process.pid'] === pid && s.attributes['gen_ai.operation.name']).length).toBeGreaterThan(0);
     const fault = spans.find((s) => s.name === 'ordeal.fault kill-worker');
     expect(fault?.attributes['ordeal.fault']).toBe('kill-worker');
     expect(spans.find((s) => s.name === 'ordeal.process worker#1')?.attributes['ordeal.signal']).toBe('SIGKILL');
@@ -82,7 +107,9 @@ describe('telemetry of a case with a worker kill (ordeal run --otlp-endpoint)', 
     const spans = lines(join(runDir, 'spans.jsonl'));
     const history = lines(join(runDir, 'history.jsonl'));
     const [first, second] = history.filter((o) => o.f === 'start' && o.process.startsWith('worker#')).map((o) => o.value.pid);
-    const before = new Set(spans.filter((s) => s.resource['process.pid'] === first && s.attributes['ordeal.step'] !== undefined).map((s) => s.attributes['ordeal.step']));
+    const before = new Set(
+      spans.filter((s) => s.resource['process.pid'] === first && s.attributes['ordeal.step'] !== undefined).map((s) => s.attributes['ordeal.step']),
+    );
     const redone = spans.filter((s) => s.resource['process.pid'] === second && before.has(s.attributes['ordeal.step']));
     expect(redone.length).toBeGreaterThan(0);
     for (const s of redone) expect(s.attributes['ordeal.replayed'] === true || s.attributes['ordeal.attempt'] > 1).toBe(true);
@@ -99,7 +126,10 @@ describe('telemetry of a case with a worker kill (ordeal run --otlp-endpoint)', 
     const death = history.find((o) => o.f === 'death' && o.process === 'worker#1');
     const restart = history.find((o) => o.f === 'start' && o.process === 'worker#2');
     const progress = history.find(
-      (o) => o.index > fault.index && o.process.startsWith('worker') && ((o.type === 'ok' && ['llm', 'effect', 'resource'].includes(o.f)) || (o.f === 'probe' && o.value.point === 'step:journaled')),
+      (o) =>
+        o.index > fault.index &&
+        o.process.startsWith('worker') &&
+        ((o.type === 'ok' && ['llm', 'effect', 'resource'].includes(o.f)) || (o.f === 'probe' && o.value.point === 'step:journaled')),
     );
     const m = verdict.metrics;
     expect(death.value.signal).toBe('SIGKILL');
@@ -113,11 +143,14 @@ describe('telemetry of a case with a worker kill (ordeal run --otlp-endpoint)', 
     expect(m['telemetry.approvalWaitMs']).toBeGreaterThanOrEqual(0);
     for (const k of ['telemetry.retries', 'wasted-work.repeatedLlmCalls', 'wasted-work.respentTokens']) expect(m[k], k).toBe(0);
     // each measure is carried once: no telemetry copy of recovery or repeated model calls
-    for (const k of ['telemetry.recoveryMs', 'telemetry.repeatedModelCalls', 'telemetry.respentTokens', 'telemetry.modelCalls']) expect(m[k], k).toBeUndefined();
+    for (const k of ['telemetry.recoveryMs', 'telemetry.repeatedModelCalls', 'telemetry.respentTokens', 'telemetry.modelCalls'])
+      expect(m[k], k).toBeUndefined();
   });
 
   it('sends the same spans to the collector given by --otlp-endpoint', () => {
-    const inFolder = lines(join(runDir, 'spans.jsonl')).map((s) => s.spanId).sort();
+    const inFolder = lines(join(runDir, 'spans.jsonl'))
+      .map((s) => s.spanId)
+      .sort();
     const atCollector = new Set(received().map((s) => s.spanId));
     expect(inFolder.length).toBeGreaterThan(10);
     expect(inFolder.filter((id) => !atCollector.has(id))).toEqual([]);

@@ -28,7 +28,17 @@ describe('ordeal run --adapter temporal on the real Temporal dev server', () => 
   }, 300_000);
 
   it('duplicates the refund when the worker dies after the effect and tools send no idempotency key', async () => {
-    const r = await ordeal([...fast, '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--out', tempDir()]);
+    const r = await ordeal([
+      ...fast,
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'kill-worker@after-effect:1',
+      '--idempotency',
+      'none',
+      '--out',
+      tempDir(),
+    ]);
     expect(r.code, r.stderr).toBe(1);
     const c = (JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!;
     expectRefundTwice(c);
@@ -42,7 +52,9 @@ describe('ordeal run --adapter temporal on the real Temporal dev server', () => 
     const root = spans.find((s) => s.name === 'ordeal.case refund-agent')!;
     expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([root.traceId]));
     expect(spans.find((s) => s.name === 'RunWorkflow:agentWorkflow')?.parentSpanId).toBe(root.spanId);
-    const [first, second] = history(c.runDir).filter((o) => o.f === 'start' && o.process.startsWith('worker#')).map((o) => o.value.pid);
+    const [first, second] = history(c.runDir)
+      .filter((o) => o.f === 'start' && o.process.startsWith('worker#'))
+      .map((o) => o.value.pid);
     for (const pid of [first, second]) {
       const mine = spans.filter((s) => s.resource['process.pid'] === pid);
       expect(mine.map((s) => s.name)).toEqual(expect.arrayContaining(['RunActivity:callModel', 'chat ordeal-scripted']));

@@ -11,7 +11,10 @@ interface Judged {
 /** `--idempotency none`: the restarted worker refunds again without a key, and exactly-once-effects names the duplicate. */
 export function expectRefundTwice(c: Judged): void {
   expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');
-  expect(refundEntries(c.runDir).map((e) => [e.outcome, e.key])).toEqual([['applied', null], ['applied', null]]);
+  expect(refundEntries(c.runDir).map((e) => [e.outcome, e.key])).toEqual([
+    ['applied', null],
+    ['applied', null],
+  ]);
 }
 
 /** `--idempotency framework`: the re-sent refund carries the first one's key (of the framework's form `key`) and is deduplicated; returns the key. */

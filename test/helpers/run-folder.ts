@@ -44,7 +44,10 @@ export const history = (dir: string) => lines<HistoryOp>(dir, 'history.jsonl');
 export const spans = (dir: string) => lines<Span>(dir, 'spans.jsonl');
 /** The run folder's verdict.json: each checker's validity, anomalies and metrics. */
 export const verdict = (dir: string) =>
-  JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as { valid: boolean | 'unknown'; checks: Record<string, { valid: boolean | 'unknown'; metrics: Record<string, number> }> };
+  JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as {
+    valid: boolean | 'unknown';
+    checks: Record<string, { valid: boolean | 'unknown'; metrics: Record<string, number> }>;
+  };
 
 /** Whether a real engine is installed here, and the skip message that says how to install it. */
 export function engineInstalled(name: string): { installed: boolean; skipReason: string } {

@@ -35,7 +35,7 @@ export function parseXml(src: string): XmlElement {
     i += m[0].length;
     for (;;) {
       while (/\s/.test(src[i] ?? '')) i++;
-      if (src.startsWith('/>', i)) return (i += 2), el;
+      if (src.startsWith('/>', i)) return ((i += 2), el);
       if (src[i] === '>') break;
       const a = /^([A-Za-z_][\w.:-]*)\s*=\s*"([^"<]*)"/.exec(src.slice(i)) ?? fail(`bad attribute in <${el.name}>`);
       if (a[1]! in el.attrs) fail(`duplicate attribute ${a[1]}`);
@@ -48,7 +48,7 @@ export function parseXml(src: string): XmlElement {
       if (lt < 0) fail(`unclosed <${el.name}>`);
       el.text += decode(src.slice(i, lt));
       i = lt;
-      if (src.startsWith(`</${el.name}>`, i)) return (i += el.name.length + 3), el;
+      if (src.startsWith(`</${el.name}>`, i)) return ((i += el.name.length + 3), el);
       if (src.startsWith('</', i)) fail(`mismatched closing tag inside <${el.name}>`);
       if (src.startsWith('<!--', i)) i = src.indexOf('-->', i) + 3;
       else el.children.push(element());

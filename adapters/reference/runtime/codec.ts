@@ -13,9 +13,7 @@ export function decodeValue(text: string | null | undefined): unknown {
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string'
-      ? { name: error.name, message: error.message, code }
-      : { name: error.name, message: error.message };
+    return typeof code === 'string' ? { name: error.name, message: error.message, code } : { name: error.name, message: error.message };
   }
   return { name: 'Error', message: String(error) };
 }

@@ -1,11 +1,26 @@
 // The workflow context of one execution: deterministic replay of steps, durable timers and signal waits.
 import { decodeValue, encodeValue, reviveError, serializeError } from './codec.js';
-import { LeaseLostError, NonDeterminismError, RetryableError, SignalTimeoutError, StepFailedError, StepTimeoutError, TerminalError } from './errors.js';
+import {
+  LeaseLostError,
+  NonDeterminismError,
+  RetryableError,
+  SignalTimeoutError,
+  StepFailedError,
+  StepTimeoutError,
+  TerminalError,
+} from './errors.js';
 import { backoffDelay, jitterFor } from './prng.js';
 import type { StepJournal, StepWrite } from './step-journal.js';
 import type {
-  JournalEntry, RetryPolicy, RuntimeHooks, StepEvent, StepInfo, StepKind, StepOptions,
-  WaitForSignalOptions, WorkflowContext,
+  JournalEntry,
+  RetryPolicy,
+  RuntimeHooks,
+  StepEvent,
+  StepInfo,
+  StepKind,
+  StepOptions,
+  WaitForSignalOptions,
+  WorkflowContext,
 } from './types.js';
 
 /** Internal: unwinds a halted execution; never reaches workflow code. One shared instance, told apart by identity. */
@@ -50,8 +65,12 @@ export class ExecutionContext implements WorkflowContext {
     this.haltPromise = new Promise((resolve) => (this.resolveHalt = resolve));
   }
 
-  get instanceId(): string { return this.d.instanceId; }
-  get workflow(): string { return this.d.workflow; }
+  get instanceId(): string {
+    return this.d.instanceId;
+  }
+  get workflow(): string {
+    return this.d.workflow;
+  }
   get replaying(): boolean {
     const entry = this.d.journal.get(this.seq);
     return entry !== undefined && entry.state !== 'started';
@@ -89,7 +108,10 @@ export class ExecutionContext implements WorkflowContext {
     if (this.halted !== undefined) return NEVER;
     const run = body();
     this.inflight.add(run);
-    run.then(() => this.inflight.delete(run), () => this.inflight.delete(run));
+    run.then(
+      () => this.inflight.delete(run),
+      () => this.inflight.delete(run),
+    );
     // Halting hides itself from workflow code: the call simply never returns, so try/catch cannot resume a dead run.
     return run.catch((error: unknown) => {
       if (error === ABANDONED) return NEVER;
@@ -272,7 +294,15 @@ export class ExecutionContext implements WorkflowContext {
   }
 
   private event(w: StepWrite): StepEvent {
-    return { instanceId: w.instanceId, workflow: this.d.workflow, seq: w.seq, name: w.name, kind: w.kind, key: `${w.instanceId}:${w.seq}`, attempt: w.attempt };
+    return {
+      instanceId: w.instanceId,
+      workflow: this.d.workflow,
+      seq: w.seq,
+      name: w.name,
+      kind: w.kind,
+      key: `${w.instanceId}:${w.seq}`,
+      attempt: w.attempt,
+    };
   }
 
   private async hook<K extends keyof RuntimeHooks>(name: K, event: Parameters<NonNullable<RuntimeHooks[K]>>[0]): Promise<void> {

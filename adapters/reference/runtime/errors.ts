@@ -40,7 +40,11 @@ export class LeaseLostError extends RuntimeError {
 export class StepFailedError extends RuntimeError {
   override name = 'StepFailedError';
   override readonly code: string = 'REF-106';
-  constructor(message: string, readonly originalName = 'Error', options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly originalName = 'Error',
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }

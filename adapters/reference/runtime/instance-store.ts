@@ -78,9 +78,7 @@ export class InstanceStore {
              AND name IN (SELECT value FROM json_each(@waiting))) THEN 0 ELSE @readyAt END
          WHERE id = @id AND owner = @owner`,
       ),
-      release: db.prepare(
-        `UPDATE instances SET owner = NULL, lease_until = 0, ready_at = 0, updated_at = @now WHERE id = @id AND owner = @owner`,
-      ),
+      release: db.prepare(`UPDATE instances SET owner = NULL, lease_until = 0, ready_at = 0, updated_at = @now WHERE id = @id AND owner = @owner`),
       leased: db.prepare(
         `SELECT id, owner, owner_pid, owner_host FROM instances
          WHERE status IN ('pending', 'running') AND owner IS NOT NULL AND owner <> @owner AND lease_until >= @now`,

@@ -74,9 +74,7 @@ export class StepJournal {
          ON CONFLICT (instance_id, seq) DO UPDATE SET name = excluded.name, kind = excluded.kind, state = excluded.state,
            attempt = excluded.attempt, value = excluded.value, error = excluded.error, wake_at = excluded.wake_at`,
       ),
-      nextSignal: db.prepare(
-        `SELECT id, payload FROM signals WHERE instance_id = ? AND name = ? AND consumed_seq IS NULL ORDER BY id LIMIT 1`,
-      ),
+      nextSignal: db.prepare(`SELECT id, payload FROM signals WHERE instance_id = ? AND name = ? AND consumed_seq IS NULL ORDER BY id LIMIT 1`),
       consume: db.prepare('UPDATE signals SET consumed_seq = ? WHERE id = ?'),
       insertSignal: db.prepare('INSERT INTO signals (instance_id, name, payload, created_at) VALUES (?, ?, ?, ?)'),
     };
@@ -99,7 +97,8 @@ export class StepJournal {
     for (const row of this.s.load.all(instanceId) as StepRow[]) entries.set(row.seq, toEntry(row));
     for (const start of this.attempts.read(instanceId)) {
       const entry = entries.get(start.seq);
-      if (entry === undefined) entries.set(start.seq, { seq: start.seq, name: start.name, kind: start.kind, state: 'started', attempt: start.attempt });
+      if (entry === undefined)
+        entries.set(start.seq, { seq: start.seq, name: start.name, kind: start.kind, state: 'started', attempt: start.attempt });
       else if (entry.state === 'started' && start.attempt > entry.attempt) entry.attempt = start.attempt;
     }
     return new Map([...entries].sort((a, b) => a[0] - b[0]));
@@ -134,14 +133,17 @@ export class StepJournal {
 
   /** Consumes the oldest pending signal `name` into the step row, atomically; undefined when none is there. */
   consumeSignal(w: StepWrite): Promise<{ payload: unknown } | undefined> {
-    return this.enqueue(w, false, () =>
-      this.fencedTx(w, () => {
-        const signal = this.s.nextSignal.get(w.instanceId, w.name) as { id: number; payload: string | null } | undefined;
-        if (signal === undefined) return undefined;
-        this.s.consume.run(w.seq, signal.id);
-        this.upsert(w, { state: 'done', value: signal.payload, error: null, wakeAt: null });
-        return { payload: decodeValue(signal.payload) };
-      }) as { payload: unknown } | undefined,
+    return this.enqueue(
+      w,
+      false,
+      () =>
+        this.fencedTx(w, () => {
+          const signal = this.s.nextSignal.get(w.instanceId, w.name) as { id: number; payload: string | null } | undefined;
+          if (signal === undefined) return undefined;
+          this.s.consume.run(w.seq, signal.id);
+          this.upsert(w, { state: 'done', value: signal.payload, error: null, wakeAt: null });
+          return { payload: decodeValue(signal.payload) };
+        }) as { payload: unknown } | undefined,
     );
   }
 

@@ -26,7 +26,10 @@ export class PollingWorker implements Worker {
   private kicked = false;
   private stopping = false;
 
-  constructor(private readonly d: WorkerDeps, options: WorkerOptions = {}) {
+  constructor(
+    private readonly d: WorkerDeps,
+    options: WorkerOptions = {},
+  ) {
     this.pollMs = options.pollMs ?? 50;
     this.concurrency = options.concurrency ?? 32;
   }

@@ -46,9 +46,13 @@ describe('built-in manifests', () => {
 
 describe('options are checked at the edge', () => {
   it('refuses an unknown option, naming it and the known ones (exit 2, ORD-110)', () => {
-    expect(() => checkAdapterOptions('restate', { heartbeatMs: '1' })).toThrow('--opt heartbeatMs: not an option of the restate adapter; expected one of toolCalls');
+    expect(() => checkAdapterOptions('restate', { heartbeatMs: '1' })).toThrow(
+      '--opt heartbeatMs: not an option of the restate adapter; expected one of toolCalls',
+    );
     expect(() => checkAdapterOptions('reference', { colour: 'red' })).toThrow(UsageError);
-    expect(() => checkAdapterOptions('nope', {})).toThrow("unknown adapter 'nope': expected one of reference, langgraph, langgraph-py, restate, temporal, dapr");
+    expect(() => checkAdapterOptions('nope', {})).toThrow(
+      "unknown adapter 'nope': expected one of reference, langgraph, langgraph-py, restate, temporal, dapr",
+    );
   });
 
   it('keeps each adapter’s rules: reference, langgraph, dapr', () => {
@@ -58,7 +62,9 @@ describe('options are checked at the edge', () => {
     expect(() => checkAdapterOptions('langgraph', { durability: 'never' })).toThrow('--opt durability=never: expected one of sync, async, exit');
     expect(() => checkAdapterOptions('langgraph', { recursionLimit: '0' })).toThrow('--opt recursionLimit=0: expected an integer ≥ 1');
     expect(() => checkAdapterOptions('langgraph', { postgresUrl: 'postgresql://h/d' })).toThrow('--opt postgresUrl needs --opt store=postgres');
-    expect(() => checkAdapterOptions('langgraph', { store: 'postgres', postgresUrl: 'mysql://h/d' })).toThrow(/--opt postgresUrl=mysql:\/\/h\/d: expected a postgresql:\/\//);
+    expect(() => checkAdapterOptions('langgraph', { store: 'postgres', postgresUrl: 'mysql://h/d' })).toThrow(
+      /--opt postgresUrl=mysql:\/\/h\/d: expected a postgresql:\/\//,
+    );
     expect(() => checkAdapterOptions('dapr', { mode: 'full' })).toThrow('--opt mode=full: expected durabletask or daprd');
   });
 
@@ -66,9 +72,14 @@ describe('options are checked at the edge', () => {
     const saved = process.env.ORDEAL_POSTGRES_URL;
     try {
       process.env.ORDEAL_POSTGRES_URL = 'postgresql://me@db:5432/x';
-      expect(parseAdapterOptions(adapterManifest('langgraph'), { store: 'postgres' })).toMatchObject({ store: 'postgres', postgresUrl: 'postgresql://me@db:5432/x' });
+      expect(parseAdapterOptions(adapterManifest('langgraph'), { store: 'postgres' })).toMatchObject({
+        store: 'postgres',
+        postgresUrl: 'postgresql://me@db:5432/x',
+      });
       process.env.ORDEAL_POSTGRES_URL = 'db:5432';
-      expect(() => checkAdapterOptions('langgraph', { store: 'postgres' })).toThrow('ORDEAL_POSTGRES_URL=db:5432: expected a postgresql://user@host:port/db URL');
+      expect(() => checkAdapterOptions('langgraph', { store: 'postgres' })).toThrow(
+        'ORDEAL_POSTGRES_URL=db:5432: expected a postgresql://user@host:port/db URL',
+      );
       expect(() => checkAdapterOptions('langgraph', {})).not.toThrow();
     } finally {
       if (saved === undefined) delete process.env.ORDEAL_POSTGRES_URL;
@@ -77,15 +88,27 @@ describe('options are checked at the edge', () => {
   });
 
   it('an adapter flag (declared in its manifest) is an --opt, and only with its adapter', () => {
-    expect(caseOptions({ adapter: 'langgraph', opt: ['api=functional'], 'langgraph-store': 'sqlite' })).toEqual({ api: 'functional', store: 'sqlite' });
+    expect(caseOptions({ adapter: 'langgraph', opt: ['api=functional'], 'langgraph-store': 'sqlite' })).toEqual({
+      api: 'functional',
+      store: 'sqlite',
+    });
     expect(caseOptions({ adapter: 'langgraph', 'langgraph-store': ['postgres', 'sqlite'] })).toEqual({ store: 'sqlite' }); // given twice: the last counts
-    expect(() => caseOptions({ adapter: 'reference', 'langgraph-store': 'postgres' })).toThrow('--langgraph-store is an option of the langgraph adapter; add --adapter langgraph');
-    expect(() => caseOptions({ adapter: 'temporal', opt: ['heartbeatMs=90000'] })).toThrow('--opt heartbeatMs=90000: must be below startToCloseMs=60000 to matter');
+    expect(() => caseOptions({ adapter: 'reference', 'langgraph-store': 'postgres' })).toThrow(
+      '--langgraph-store is an option of the langgraph adapter; add --adapter langgraph',
+    );
+    expect(() => caseOptions({ adapter: 'temporal', opt: ['heartbeatMs=90000'] })).toThrow(
+      '--opt heartbeatMs=90000: must be below startToCloseMs=60000 to matter',
+    );
   });
 });
 
 describe('registerAdapter (a user adapter)', () => {
-  const base = { worker: () => ({ command: 'true', args: [] }), submit: async () => ({ id: 'x' }), approve: async () => undefined, outcome: async () => ({ status: 'running' as const }) };
+  const base = {
+    worker: () => ({ command: 'true', args: [] }),
+    submit: async () => ({ id: 'x' }),
+    approve: async () => undefined,
+    outcome: async () => ({ status: 'running' as const }),
+  };
 
   it('without a schema: options pass through unchecked; no engine', async () => {
     const m = registerAdapter({ name: 'user-plain', ...base });
@@ -107,7 +130,9 @@ describe('registerAdapter (a user adapter)', () => {
     });
     expect(m).toMatchObject({ description: 'mine', hasEngine: true, engineLink: true });
     expect(() => checkAdapterOptions('user-typed', { depth: '0' })).toThrow('--opt depth=0: expected an integer ≥ 1');
-    expect(() => checkAdapterOptions('user-typed', { width: '1' })).toThrow('--opt width: not an option of the user-typed adapter; expected one of depth');
+    expect(() => checkAdapterOptions('user-typed', { width: '1' })).toThrow(
+      '--opt width: not an option of the user-typed adapter; expected one of depth',
+    );
     const a = await m.load();
     expect(a.engine!({})).toBe(spec);
     expect(a.worker({} as never)).toEqual({ command: 'true', args: [] });

@@ -44,34 +44,41 @@ describe('reference agent loop: parallel tool calls', () => {
   it.each([
     ['calm', [] as Schedule],
     ['killed while waiting for the approval', [{ fault: 'kill-worker', at: 'approval:waiting' }] as Schedule],
-  ])('numbers the calls in call order and sends the email only after the approval, once (%s)', async (_, schedule) => {
-    const { r, journal, attempts, ops } = await run(schedule);
-    // approval-integrity fails if the email went out before the human approved; exactly-once-effects if it went twice
-    expect(r.verdict.valid, JSON.stringify(r.verdict.checks)).toBe(true);
-    expect(journal).toEqual([
-      [0, 'llm', 'done'],
-      [1, 'tool:read_resource', 'done'],
-      [2, 'approval:request', 'done'],
-      [3, `approval:agent-${r.info.id}:2`, 'done'],
-      [4, 'tool:send_email', 'done'],
-      [5, 'llm', 'done'],
-    ]);
-    expect(ops.some((op) => op.f === 'fault')).toBe(schedule.length > 0);
-    // claims: the first; one more after a kill; one more when the human answered after the agent gave the instance
-    // back to wait (a decision that arrives before the wait is consumed at once) — never a claim without a cause
-    const kills = ops.filter((op) => op.f === 'death' && op.process.startsWith('worker') && op.value.signal === 'SIGKILL').length;
-    expect(kills).toBe(schedule.length);
-    expect(attempts).toBeGreaterThanOrEqual(1 + kills);
-    expect(attempts).toBeLessThanOrEqual(2 + kills);
-  }, 120_000);
+  ])(
+    'numbers the calls in call order and sends the email only after the approval, once (%s)',
+    async (_, schedule) => {
+      const { r, journal, attempts, ops } = await run(schedule);
+      // approval-integrity fails if the email went out before the human approved; exactly-once-effects if it went twice
+      expect(r.verdict.valid, JSON.stringify(r.verdict.checks)).toBe(true);
+      expect(journal).toEqual([
+        [0, 'llm', 'done'],
+        [1, 'tool:read_resource', 'done'],
+        [2, 'approval:request', 'done'],
+        [3, `approval:agent-${r.info.id}:2`, 'done'],
+        [4, 'tool:send_email', 'done'],
+        [5, 'llm', 'done'],
+      ]);
+      expect(ops.some((op) => op.f === 'fault')).toBe(schedule.length > 0);
+      // claims: the first; one more after a kill; one more when the human answered after the agent gave the instance
+      // back to wait (a decision that arrives before the wait is consumed at once) — never a claim without a cause
+      const kills = ops.filter((op) => op.f === 'death' && op.process.startsWith('worker') && op.value.signal === 'SIGKILL').length;
+      expect(kills).toBe(schedule.length);
+      expect(attempts).toBeGreaterThanOrEqual(1 + kills);
+      expect(attempts).toBeLessThanOrEqual(2 + kills);
+    },
+    120_000,
+  );
 
   it('records the decision when the human sends it: an agent that resumes before the delivery call returns is not acting early', async () => {
     // the engine resumes the agent as soon as it has the decision; here the adapter's call returns 300 ms later
     const real = referenceAdapter();
-    const slowAck = { ...real, approve: async (...a: Parameters<typeof real.approve>) => {
-      await real.approve(...a);
-      await new Promise((r) => setTimeout(r, 300));
-    } };
+    const slowAck = {
+      ...real,
+      approve: async (...a: Parameters<typeof real.approve>) => {
+        await real.approve(...a);
+        await new Promise((r) => setTimeout(r, 300));
+      },
+    };
     const { r, ops } = await run([], slowAck);
     expect(r.verdict.valid, JSON.stringify(r.verdict.checks)).toBe(true);
     const at = (pred: (op: Op) => boolean) => ops.findIndex(pred);

@@ -20,6 +20,8 @@ describe('temporal adapter options', () => {
     expect(() => temporalOptions({ startToCloseMs: '0' })).toThrow(/--opt startToCloseMs=0: expected an integer ≥ 1/);
     expect(() => temporalOptions({ heartbeatMs: '90000' })).toThrow(/must be below startToCloseMs=60000/);
     expect(() => temporalOptions({ hearbeatMs: '1' })).toThrow(UsageError);
-    expect(() => temporalOptions({ hearbeatMs: '1' })).toThrow(/--opt hearbeatMs: not an option of the temporal adapter; expected one of startToCloseMs, heartbeatMs/);
+    expect(() => temporalOptions({ hearbeatMs: '1' })).toThrow(
+      /--opt hearbeatMs: not an option of the temporal adapter; expected one of startToCloseMs, heartbeatMs/,
+    );
   });
 });

@@ -23,9 +23,7 @@ describe('completion', () => {
     const r = run().llm(0).outcome({ status: 'failed', error: 'activity timed out' }).build();
     const res = completion.check(r);
     expect(res.valid).toBe(false);
-    expect(res.anomalies).toEqual([
-      { kind: 'failed', message: 'The run failed with the error "activity timed out".', witnesses: { ops: [2] } },
-    ]);
+    expect(res.anomalies).toEqual([{ kind: 'failed', message: 'The run failed with the error "activity timed out".', witnesses: { ops: [2] } }]);
   });
 
   it('flags a run still running as stuck', () => {

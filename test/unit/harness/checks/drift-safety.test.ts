@@ -48,7 +48,7 @@ describe('drift-safety', () => {
     expect(check(b.build()).valid).toBe(true);
   });
 
-  it('counts the agent\'s own write as knowing the new version, and an effect whose ack was lost as applied', () => {
+  it("counts the agent's own write as knowing the new version, and an effect whose ack was lost as applied", () => {
     const b = run().start();
     b.op('resource', 'ok', { action: 'read', id: 'a', version: 1 }, 'r1');
     b.op('resource', 'info', { action: 'drift', id: 'a', version: 2 }, undefined, 'world');

@@ -49,14 +49,22 @@ describe('exactly-once-effects', () => {
   });
 
   it('says when the world never received a request for a lost effect', () => {
-    const res = check(run().expect({ effects: [eff('open_pr:fix')] }).unfinished().build());
+    const res = check(
+      run()
+        .expect({ effects: [eff('open_pr:fix')] })
+        .unfinished()
+        .build(),
+    );
     expect(res.valid).toBe(false);
     expect(res.anomalies[0]?.kind).toBe('lost');
     expect(res.anomalies[0]?.message).toMatch(/never applied.*never received a request/);
   });
 
   it('counts partial application against an expected count', () => {
-    const r = run().expect({ effects: [eff('send_email:reminder', 3)] }).effect('send_email:reminder', 'applied').build();
+    const r = run()
+      .expect({ effects: [eff('send_email:reminder', 3)] })
+      .effect('send_email:reminder', 'applied')
+      .build();
     const [a] = check(r).anomalies;
     expect(a?.kind).toBe('lost');
     expect(a?.message).toContain('was applied 1 of 3 expected times');
@@ -96,7 +104,12 @@ describe('exactly-once-effects', () => {
           ),
           { maxLength: 12 },
         )
-        .chain((noise) => fc.shuffledSubarray([...effects.map((id) => ({ kind: 'apply' as const, id })), ...noise.map((n) => ({ ...n, id: effects[n.i % effects.length]! }))], { minLength: effects.length + noise.length }))
+        .chain((noise) =>
+          fc.shuffledSubarray(
+            [...effects.map((id) => ({ kind: 'apply' as const, id })), ...noise.map((n) => ({ ...n, id: effects[n.i % effects.length]! }))],
+            { minLength: effects.length + noise.length },
+          ),
+        )
         .map((steps) => ({ effects, steps })),
     );
 

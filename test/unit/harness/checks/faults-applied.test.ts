@@ -15,7 +15,13 @@ describe('faults-applied', () => {
   it('makes the verdict unknown when a fault could not be applied, pointing at the failed op', () => {
     const r = run();
     r.op('fault', 'invoke', { fault: 'kill-engine', at: 'approval:waiting', index: 0 }, 'fault-0', 'nemesis');
-    const failed = r.op('fault', 'fail', { fault: 'kill-engine', at: 'approval:waiting', index: 0, error: 'no engine named moon' }, 'fault-0', 'nemesis');
+    const failed = r.op(
+      'fault',
+      'fail',
+      { fault: 'kill-engine', at: 'approval:waiting', index: 0, error: 'no engine named moon' },
+      'fault-0',
+      'nemesis',
+    );
     const res = faultsApplied.check(r.build());
     expect(res.valid).toBe('unknown');
     expect(res.anomalies[0]).toMatchObject({ kind: 'fault-failed', witnesses: { ops: [failed] } });

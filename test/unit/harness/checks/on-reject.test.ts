@@ -71,9 +71,15 @@ describe('expect.onReject: the expectation follows the human decision in the his
     const no = decided(b, false);
     b.effect('refund:1', 'applied').outcome({ status: 'completed', answer: 'Refunded 1.' });
     const r = careful(b);
-    expect(kinds(r)).toEqual({ 'approval-integrity': ['acted-despite-rejection'], 'exactly-once-effects': ['lost', 'unexpected'], completion: ['wrong-answer'] });
+    expect(kinds(r)).toEqual({
+      'approval-integrity': ['acted-despite-rejection'],
+      'exactly-once-effects': ['lost', 'unexpected'],
+      completion: ['wrong-answer'],
+    });
     const msgs = exactlyOnceEffects.check(r).anomalies.map((a) => a.message);
-    expect(msgs[0]).toBe(`send_email:declined was never applied (expected once when the human rejects (op #${no})); the world never received a request for it.`);
+    expect(msgs[0]).toBe(
+      `send_email:declined was never applied (expected once when the human rejects (op #${no})); the world never received a request for it.`,
+    );
     expect(completion.check(r).anomalies[0]?.message).toContain(`"Declined" when the human rejects (op #${no})`);
   });
 

@@ -3,7 +3,8 @@ import { recoveries, recovery } from '../../../../harness/checks/recovery.js';
 import type { Op, RunRecord } from '../../../../harness/store/types.js';
 import { run } from './fixtures.js';
 
-const fault = (b: ReturnType<typeof run>, id = 'fault-0') => b.op('fault', 'invoke', { fault: 'kill-worker', at: 'after-effect:1', index: 0 }, id, 'nemesis');
+const fault = (b: ReturnType<typeof run>, id = 'fault-0') =>
+  b.op('fault', 'invoke', { fault: 'kill-worker', at: 'after-effect:1', index: 0 }, id, 'nemesis');
 
 describe('recovery', () => {
   it('measures the time from a fault to the next progress of the run', () => {
@@ -37,7 +38,14 @@ describe('recovery', () => {
   });
 
   it('measures a kill to the new worker’s first progress, and ignores the stop at the end of the case', () => {
-    const op = (index: number, time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}): Op => ({ index, time, process, f, type, value });
+    const op = (index: number, time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}): Op => ({
+      index,
+      time,
+      process,
+      f,
+      type,
+      value,
+    });
     const history = [
       op(0, 0, 'worker#1', 'start', 'info', { pid: 1 }),
       op(1, 100, 'nemesis', 'fault', 'invoke', { fault: 'kill-worker', at: 'step:3' }),

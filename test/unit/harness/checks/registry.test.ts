@@ -4,7 +4,16 @@ import { eff, run } from './fixtures.js';
 
 describe('registry', () => {
   it('lists the checkers under their own names in a stable order', () => {
-    expect(Object.keys(checks.checkers)).toEqual(['exactly-once-effects', 'completion', 'wasted-work', 'workspace-integrity', 'approval-integrity', 'drift-safety', 'recovery', 'faults-applied']);
+    expect(Object.keys(checks.checkers)).toEqual([
+      'exactly-once-effects',
+      'completion',
+      'wasted-work',
+      'workspace-integrity',
+      'approval-integrity',
+      'drift-safety',
+      'recovery',
+      'faults-applied',
+    ]);
     for (const [name, c] of Object.entries(checks.checkers)) {
       expect(c.name).toBe(name);
       expect(c.description.length).toBeGreaterThan(10);
@@ -13,7 +22,10 @@ describe('registry', () => {
   });
 
   it('the default checkers judge a good run valid and a duplicated refund invalid', () => {
-    const good = run().expect({ effects: [eff('refund:order-1042')], answer: 'refunded' }).start().llm(0);
+    const good = run()
+      .expect({ effects: [eff('refund:order-1042')], answer: 'refunded' })
+      .start()
+      .llm(0);
     good.effect('refund:order-1042', 'applied').outcome({ status: 'completed', answer: 'refunded' });
     expect(checks.runCheckers(good.build(), checks.defaultCheckers(), 'ordeal replay x').valid).toBe(true);
 

@@ -2,14 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  EngineMissingError,
-  engines,
-  enginesRoot,
-  engineStatus,
-  installEngines,
-  requireEngine,
-} from '../../../../harness/engines/index.js';
+import { EngineMissingError, engines, enginesRoot, engineStatus, installEngines, requireEngine } from '../../../../harness/engines/index.js';
 
 let root: string;
 beforeEach(() => {
@@ -105,9 +98,7 @@ describe('installEngines', () => {
     const bin = fakeInstall('toxiproxy', engines.toxiproxy!.version);
     const lines: string[] = [];
     const results = await installEngines(['toxiproxy'], { root, log: (l) => lines.push(l) });
-    expect(results).toEqual([
-      { name: 'toxiproxy', version: engines.toxiproxy!.version, path: bin, status: 'skipped', ms: 0 },
-    ]);
+    expect(results).toEqual([{ name: 'toxiproxy', version: engines.toxiproxy!.version, path: bin, status: 'skipped', ms: 0 }]);
     expect(lines.join('\n')).toMatch(/already installed/);
   });
 });

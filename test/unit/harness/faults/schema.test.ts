@@ -61,37 +61,53 @@ describe('fault parameters', () => {
   });
 
   it('refuses an unknown parameter, naming the fault, the parameter and the accepted ones', () => {
-    expect(refusal({ fault: 'pause-worker', at: 'step:1', seconds: 2 }).message).toBe("fault pause-worker: unknown parameter 'seconds': expected ms=…");
+    expect(refusal({ fault: 'pause-worker', at: 'step:1', seconds: 2 }).message).toBe(
+      "fault pause-worker: unknown parameter 'seconds': expected ms=…",
+    );
     expect(refusal({ fault: 'net-latency', at: 'step:1', delay: 2 }).message).toBe(
       "fault net-latency: unknown parameter 'delay': expected target=…, ms=…, latency=…, jitter=…",
     );
-    expect(refusal({ fault: 'ack-loss', at: 'after-effect:1', ms: 2 }).message).toBe("fault ack-loss: unknown parameter 'ms': expected no parameters");
+    expect(refusal({ fault: 'ack-loss', at: 'after-effect:1', ms: 2 }).message).toBe(
+      "fault ack-loss: unknown parameter 'ms': expected no parameters",
+    );
   });
 
   it('refuses a bad value, naming the parameter and its form; delays stop at 2^31−1 ms', () => {
     expect(refusal({ fault: 'pause-worker', at: 'step:1', ms: 0 }).message).toBe(
       "fault pause-worker: parameter 'ms' must be a whole number from 1 to 2147483647 (ms), e.g. ms=1000 (got 0)",
     );
-    expect(refusal({ fault: 'pause-worker', at: 'step:1', ms: 2 ** 31 }).message).toContain("parameter 'ms' must be a whole number from 1 to 2147483647");
+    expect(refusal({ fault: 'pause-worker', at: 'step:1', ms: 2 ** 31 }).message).toContain(
+      "parameter 'ms' must be a whole number from 1 to 2147483647",
+    );
     expect(() => validateFaultSpec({ fault: 'pause-worker', at: 'step:1', ms: 2 ** 31 - 1 }, 'x')).not.toThrow();
-    expect(refusal({ fault: 'llm-error', at: 'llm-call:1', mode: 'slow' }).message).toContain("parameter 'mode' must be one of 429, 500, hang, broken, different-plan");
+    expect(refusal({ fault: 'llm-error', at: 'llm-call:1', mode: 'slow' }).message).toContain(
+      "parameter 'mode' must be one of 429, 500, hang, broken, different-plan",
+    );
     expect(refusal({ fault: 'net-reset', at: 'step:1', target: 'db' }).message).toContain("parameter 'target' must be one of world, engine");
-    expect(refusal({ fault: 'llm-error', at: 'llm-call:1', retryAfter: 2_147_484 }).message).toContain("parameter 'retryAfter' must be a whole number from 0 to 2147483 (s)");
+    expect(refusal({ fault: 'llm-error', at: 'llm-call:1', retryAfter: 2_147_484 }).message).toContain(
+      "parameter 'retryAfter' must be a whole number from 0 to 2147483 (s)",
+    );
   });
 
   it('validates kill-worker and kill-engine restartAfterMs like every other delay', () => {
     for (const fault of ['kill-worker', 'kill-engine']) {
       for (const restartAfterMs of [-1, 'soon', 1.5, 2 ** 31])
-        expect(refusal({ fault, at: 'step:1', restartAfterMs }).message).toContain(`fault ${fault}: parameter 'restartAfterMs' must be a whole number from 0 to 2147483647 (ms)`);
+        expect(refusal({ fault, at: 'step:1', restartAfterMs }).message).toContain(
+          `fault ${fault}: parameter 'restartAfterMs' must be a whole number from 0 to 2147483647 (ms)`,
+        );
       expect(() => validateFaultSpec({ fault, at: 'step:1', restartAfterMs: 200 }, 'x')).not.toThrow();
     }
   });
 
   it('checks parameters against each other, and needs the required ones', () => {
-    expect(refusal({ fault: 'tool-timeout', at: 'after-effect:1', timeoutMs: 500, ms: 400 }).message).toContain("'ms' (400) must be larger than 'timeoutMs' (500)");
+    expect(refusal({ fault: 'tool-timeout', at: 'after-effect:1', timeoutMs: 500, ms: 400 }).message).toContain(
+      "'ms' (400) must be larger than 'timeoutMs' (500)",
+    );
     expect(refusal({ fault: 'state-drift', at: 'step:1', field: 'price' }).message).toContain("parameter 'value' is needed with 'field'");
     expect(refusal({ fault: 'human-edit', at: 'approval:waiting', value: 3 }).message).toContain("fault human-edit: parameter 'field' is needed");
-    expect(refusal({ fault: 'human-edit', at: 'approval:waiting', field: 'quantity' }).message).toContain("fault human-edit: parameter 'value' is needed");
+    expect(refusal({ fault: 'human-edit', at: 'approval:waiting', field: 'quantity' }).message).toContain(
+      "fault human-edit: parameter 'value' is needed",
+    );
   });
 
   it('hands fire the typed parameters, defaults filled in', async () => {
@@ -114,7 +130,10 @@ describe('fault parameters', () => {
   it('changes the human with typed parameters', () => {
     const plan = { approved: true, delayMs: 100, times: 1 };
     expect(faults['human-late']!.human!({ fault: 'human-late', at: 'approval:waiting' }, plan)).toEqual({ ...plan, delayMs: 3100 });
-    expect(faults['human-edit']!.human!({ fault: 'human-edit', at: 'approval:waiting', field: 'quantity', value: 3 }, plan)).toEqual({ ...plan, edits: { quantity: 3 } });
+    expect(faults['human-edit']!.human!({ fault: 'human-edit', at: 'approval:waiting', field: 'quantity', value: 3 }, plan)).toEqual({
+      ...plan,
+      edits: { quantity: 3 },
+    });
   });
 
   it('writes the ordeal list line from the declaration', () => {

@@ -24,13 +24,23 @@ describe('trigger grammar', () => {
       } catch (e) {
         expect(e).toBeInstanceOf(OrdealError);
         expect((e as OrdealError).exitCode).toBe(2);
-        expect((e as Error).message).toBe(`schedule[0]: trigger '${s}' is not a trigger: expected before-effect:N, after-effect:N, llm-call:N, step:N, shell:N (N ≥ 1), approval:waiting, or t+Nms`);
+        expect((e as Error).message).toBe(
+          `schedule[0]: trigger '${s}' is not a trigger: expected before-effect:N, after-effect:N, llm-call:N, step:N, shell:N (N ≥ 1), approval:waiting, or t+Nms`,
+        );
       }
     }
   });
 
   it('documents every form it parses', () => {
-    expect(Object.keys(TRIGGER_HELP).map((k) => k.replace('N', '1'))).toEqual(['before-effect:1', 'after-effect:1', 'llm-call:1', 'step:1', 'shell:1', 'approval:waiting', 't+1ms']);
+    expect(Object.keys(TRIGGER_HELP).map((k) => k.replace('N', '1'))).toEqual([
+      'before-effect:1',
+      'after-effect:1',
+      'llm-call:1',
+      'step:1',
+      'shell:1',
+      'approval:waiting',
+      't+1ms',
+    ]);
     for (const k of Object.keys(TRIGGER_HELP)) expect(readTrigger(k.replace('N', '1'))).toBeDefined();
   });
 });

@@ -17,7 +17,10 @@ function killedRun(): RunRecord {
 
 /** The gate's judgement of one case with these thresholds (by their config names), as `ordeal gate` makes it. */
 function judge(record: RunRecord, thresholds: Record<string, number>): string[] {
-  const config = validateGateConfig({ adapters: ['reference'], scenarios: ['refund-agent'], require: ['recovery'], thresholds }, 'ordeal.config.json');
+  const config = validateGateConfig(
+    { adapters: ['reference'], scenarios: ['refund-agent'], require: ['recovery'], thresholds },
+    'ordeal.config.json',
+  );
   const verdict = runCheckers(record, defaultCheckers(), 'ordeal replay runs/x');
   const info = { id: 'x', adapter: 'reference', scenario: 'refund-agent', schedule: [], idempotency: 'framework' } as unknown as RunInfo;
   const c = caseReport({ dir: 'runs/x', info, record, verdict, complete: true });
@@ -44,7 +47,9 @@ describe('gate thresholds on the checkers’ metrics', () => {
     const config = (thresholds: Record<string, unknown>) => () =>
       validateGateConfig({ adapters: ['reference'], scenarios: ['refund-agent'], thresholds }, 'ordeal.config.json');
     expect(config({ maxReexecutedSteps: -1 })).toThrow(InputError);
-    expect(config({ maxReexecutedSteps: -1 })).toThrow("ordeal.config.json: field 'thresholds.maxReexecutedSteps' must be a number ≥ 0 (the maximum allowed)");
+    expect(config({ maxReexecutedSteps: -1 })).toThrow(
+      "ordeal.config.json: field 'thresholds.maxReexecutedSteps' must be a number ≥ 0 (the maximum allowed)",
+    );
     expect(config({ maxRecoveryMs: -1 })).toThrow(/thresholds\.maxRecoveryMs/);
     expect(config({ maxRepeatLlm: 1 })).toThrow(/thresholds\.maxRepeatLlm' is not a threshold: expected one of maxRecoveryMs/);
   });

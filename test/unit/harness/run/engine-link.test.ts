@@ -70,7 +70,10 @@ describe('the engine link', () => {
     link.startedAs(handleOn(4000));
     const history = new HistoryWriter(join(root, 'refused.jsonl'));
     const never = { linkEngine: () => Promise.reject(new Error('not to be called')) } as never;
-    const err = await link.throughProxy(adapter(false), never, history).then(() => undefined, (e: Error & { code?: string; exitCode?: number }) => e);
+    const err = await link.throughProxy(adapter(false), never, history).then(
+      () => undefined,
+      (e: Error & { code?: string; exitCode?: number }) => e,
+    );
     history.close();
     expect(err?.message).toContain("network faults with target=engine are not supported by adapter 'tiny'");
     expect(err?.code).toBe('ORD-105');

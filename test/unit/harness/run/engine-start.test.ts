@@ -16,15 +16,26 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // a real server process: binds the port it is given and answers; fails to start like any server when the port is taken
 const server = join(root, 'engine.mjs');
-writeFileSync(server, `import { createServer } from 'node:http';
+writeFileSync(
+  server,
+  `import { createServer } from 'node:http';
 const port = Number(process.argv[2]);
 createServer((_q, r) => r.end('ok')).on('error', (e) => { console.error('listen failed:', e.code); process.exit(1); }).listen(port, '127.0.0.1');
-`);
+`,
+);
 
 function caseFor(name: string, spec: EngineSpec) {
   const runDir = join(root, name);
   mkdirSync(join(runDir, 'logs'), { recursive: true });
-  const ctx = { runId: name, runDir, dataDir: join(runDir, 'data'), workspace: join(runDir, 'ws'), worldUrl: 'http://127.0.0.1:9', idempotency: 'framework', options: {} } as unknown as AdapterContext;
+  const ctx = {
+    runId: name,
+    runDir,
+    dataDir: join(runDir, 'data'),
+    workspace: join(runDir, 'ws'),
+    worldUrl: 'http://127.0.0.1:9',
+    idempotency: 'framework',
+    options: {},
+  } as unknown as AdapterContext;
   const history = new HistoryWriter(join(runDir, 'history.jsonl'));
   const adapter = { name: 'test', engine: () => spec, worker: () => ({ command: 'true', args: [] }) } as unknown as Adapter;
   const link = new EngineLink();
@@ -55,7 +66,10 @@ describe('starting an engine', () => {
     const squatter = await listen();
     const taken = (squatter.address() as { port: number }).port;
     let calls = 0;
-    const { ctx, history, link, procs } = caseFor('retry', engineOn(async (given) => given?.http ?? (calls++ === 0 ? taken : (await freePorts(1))[0]!)));
+    const { ctx, history, link, procs } = caseFor(
+      'retry',
+      engineOn(async (given) => given?.http ?? (calls++ === 0 ? taken : (await freePorts(1))[0]!)),
+    );
     try {
       await procs.startEngine();
       expect(link.engine?.ports.http).not.toBe(taken);
@@ -73,9 +87,15 @@ describe('starting an engine', () => {
   it('fails at once, quoting the log, when the engine dies before it answers on every try', async () => {
     const squatter = await listen();
     const taken = (squatter.address() as { port: number }).port;
-    const { history, procs } = caseFor('dies', engineOn(async () => taken));
+    const { history, procs } = caseFor(
+      'dies',
+      engineOn(async () => taken),
+    );
     try {
-      const err = await procs.startEngine().then(() => undefined, (e: Error & { code?: string }) => e);
+      const err = await procs.startEngine().then(
+        () => undefined,
+        (e: Error & { code?: string }) => e,
+      );
       expect(err?.message).toMatch(/engine tiny did not become ready: engine#3 exited \(code 1\) before the engine answered/);
       expect(err?.message).toContain('listen failed: EADDRINUSE');
       expect(history.ops.filter((o: Op) => o.f === 'start').length).toBe(3);
@@ -97,7 +117,10 @@ describe('starting an engine', () => {
     };
     const { history, procs } = caseFor('signal', spec);
     try {
-      const err = await procs.startEngine().then(() => undefined, (e: Error) => e);
+      const err = await procs.startEngine().then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err?.message).toMatch(/engine#1 exited \(signal SIGKILL\) before the engine answered; the end of its log:\ngoing down/);
       expect(history.ops.filter((o: Op) => o.f === 'start').length).toBe(1);
     } finally {
@@ -107,7 +130,10 @@ describe('starting an engine', () => {
   });
 
   it('does not retry a restart: the engine keeps its ports, and a dead restart is an error', async () => {
-    const { history, procs, link } = caseFor('restart', engineOn(async (given) => given?.http ?? (await freePorts(1))[0]!));
+    const { history, procs, link } = caseFor(
+      'restart',
+      engineOn(async (given) => given?.http ?? (await freePorts(1))[0]!),
+    );
     let squatter: Server | undefined;
     try {
       await procs.startEngine();
@@ -115,7 +141,10 @@ describe('starting an engine', () => {
       await procs.killEngine();
       squatter = createServer();
       await new Promise<void>((r) => squatter!.listen(port, '127.0.0.1', () => r()));
-      const err = await procs.startEngine().then(() => undefined, (e: Error) => e);
+      const err = await procs.startEngine().then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err?.message).toMatch(/engine#2 exited \(code 1\)/);
       expect(history.ops.filter((o: Op) => o.f === 'start').length).toBe(2);
     } finally {

@@ -37,12 +37,16 @@ describe('parseOptions', () => {
   });
 
   it('refuses an unknown option, naming it and every known one', () => {
-    expect(message({ colour: 'red' })).toBe('--opt colour: not an option of the demo adapter; expected one of mode, level, count, delayMs, verbose, db, label');
+    expect(message({ colour: 'red' })).toBe(
+      '--opt colour: not an option of the demo adapter; expected one of mode, level, count, delayMs, verbose, db, label',
+    );
     expect(() => parseOptions({}, { x: '1' }, 'plain')).toThrow('--opt x: not an option of the plain adapter; it takes no options');
   });
 
   it('with ignoreUnknown, reads only the options it declares', () => {
-    expect(parseOptions(sharedOptions, { toolCalls: 'sequential', pollMs: '5' }, 'reference', { ignoreUnknown: true })).toEqual({ toolCalls: 'sequential' });
+    expect(parseOptions(sharedOptions, { toolCalls: 'sequential', pollMs: '5' }, 'reference', { ignoreUnknown: true })).toEqual({
+      toolCalls: 'sequential',
+    });
   });
 
   it('names the option, the value and what was expected', () => {

@@ -41,21 +41,37 @@ describe('scenario validation: branching turns and onReject', () => {
   });
 
   it.each([
-    ['a malformed reference', branch({ when: { result: 'first.approved', equals: true } }), "field 'cassette[1].when.result' must be \"N\" or \"N.path\""],
-    ['a result no earlier turn produces', branch({ when: { result: '1.approved', equals: true } }), "field 'cassette[1].when.result' must name an earlier tool result: at most 1 tool result precede"],
+    [
+      'a malformed reference',
+      branch({ when: { result: 'first.approved', equals: true } }),
+      'field \'cassette[1].when.result\' must be "N" or "N.path"',
+    ],
+    [
+      'a result no earlier turn produces',
+      branch({ when: { result: '1.approved', equals: true } }),
+      "field 'cassette[1].when.result' must name an earlier tool result: at most 1 tool result precede",
+    ],
     ['no equals', branch({ when: { result: '0.approved' } }), "field 'cassette[1].when.equals' must be the JSON value"],
     ['no else', { when: { result: '0', equals: 1 }, then: refund }, "field 'cassette[1].else' must be the turn answered otherwise"],
-    ['a bad nested turn', branch({ then: { calls: [{ tool: 'refund', args: {} }] } }), "field 'cassette[1].then.calls[0].effect' must name the logical effect"],
+    [
+      'a bad nested turn',
+      branch({ then: { calls: [{ tool: 'refund', args: {} }] } }),
+      "field 'cassette[1].then.calls[0].effect' must name the logical effect",
+    ],
   ])('rejects %s, naming the field', (_what, turn, message) => {
     expect(error(scenario([approval, turn, { final: 'done' }]))).toContain(message);
   });
 
   it('needs the last turn to be final on every branch, and onReject effects to be cassette effects', () => {
-    expect(error(scenario([approval, refund, branch({ then: { final: 'ok' } })]))).toContain("field 'cassette[2]' must be the final answer ({\"final\": \"…\"}) on every branch");
-    expect(error(scenario([approval, refund, { final: 'ok' }], { effects: [], onReject: { effects: [{ id: 'email:nope', type: 'send_email' }] } }))).toContain(
-      "field 'expect.onReject.effects[0].id' must name an effect of a cassette call (no call has effect 'email:nope')",
+    expect(error(scenario([approval, refund, branch({ then: { final: 'ok' } })]))).toContain(
+      'field \'cassette[2]\' must be the final answer ({"final": "…"}) on every branch',
     );
-    expect(error(scenario([approval, refund, { final: 'ok' }], { effects: [], onReject: { answer: 'x' } }))).toContain("field 'expect.onReject.effects' must be an array");
+    expect(
+      error(scenario([approval, refund, { final: 'ok' }], { effects: [], onReject: { effects: [{ id: 'email:nope', type: 'send_email' }] } })),
+    ).toContain("field 'expect.onReject.effects[0].id' must name an effect of a cassette call (no call has effect 'email:nope')");
+    expect(error(scenario([approval, refund, { final: 'ok' }], { effects: [], onReject: { answer: 'x' } }))).toContain(
+      "field 'expect.onReject.effects' must be an array",
+    );
   });
 
   it('ships refund-agent-careful: a branch on the approval, and what a rejection should lead to', () => {

@@ -34,7 +34,13 @@ function fits(spec: FaultSpec, s: Scenario, hasEngine: boolean): boolean {
   if (!m) return false;
   const [kind, n] = [m[1]!, Number(m[2])];
   if (f.triggers && !f.triggers.includes(kind as never)) return false;
-  const max: Record<string, number> = { 'before-effect': shape.effects, 'after-effect': shape.effects, 'llm-call': shape.llmCalls, step: shape.steps, shell: shape.shells };
+  const max: Record<string, number> = {
+    'before-effect': shape.effects,
+    'after-effect': shape.effects,
+    'llm-call': shape.llmCalls,
+    step: shape.steps,
+    shell: shape.shells,
+  };
   return n >= 1 && n <= (max[kind] ?? 0);
 }
 
@@ -67,19 +73,32 @@ describe('scheduleArbitrary', () => {
   });
 
   it('draws human-edit as a concrete field of the approval payload with another value, and only where there is one', () => {
-    const drawn = (name: string) => fc.sample(scheduleArbitrary({ scenario: resolveScenario(name), faults: ['human-edit'], hasEngine: false, maxFaults: 1 }), { seed: 3, numRuns: 200 }).flat();
+    const drawn = (name: string) =>
+      fc
+        .sample(scheduleArbitrary({ scenario: resolveScenario(name), faults: ['human-edit'], hasEngine: false, maxFaults: 1 }), {
+          seed: 3,
+          numRuns: 200,
+        })
+        .flat();
     const drift = drawn('approval-drift'); // payload {quantity: 5, unitPrice: "{{result:…}}"}: the template is not a value
     expect(new Set(drift.map((f) => f.field))).toEqual(new Set(['quantity']));
     expect(drift.every((f) => typeof f.value === 'number' && f.value !== 5 && f.at === 'approval:waiting')).toBe(true);
     expect(new Set(drawn('refund-agent').map((f) => f.field))).toEqual(new Set(['order', 'amount']));
     for (const f of drawn('refund-agent')) expect(f.value).not.toBe(f.field === 'amount' ? 42.5 : '1042');
-    expect(() => scheduleArbitrary({ scenario: resolveScenario('flaky-shell'), faults: ['human-edit'], hasEngine: false, maxFaults: 1 })).toThrow(/none of the faults human-edit can fire/);
+    expect(() => scheduleArbitrary({ scenario: resolveScenario('flaky-shell'), faults: ['human-edit'], hasEngine: false, maxFaults: 1 })).toThrow(
+      /none of the faults human-edit can fire/,
+    );
   });
 
   it('draws net faults on the worker↔engine link only for an adapter whose engine link can be proxied', () => {
     const base = { scenario: resolveScenario('refund-agent'), faults: ['net-partition', 'net-latency'], hasEngine: true, maxFaults: 2 };
     const targets = (engineLink: boolean) =>
-      new Set(fc.sample(scheduleArbitrary({ ...base, engineLink }), { seed: 7, numRuns: 300 }).flat().map((f) => f.target));
+      new Set(
+        fc
+          .sample(scheduleArbitrary({ ...base, engineLink }), { seed: 7, numRuns: 300 })
+          .flat()
+          .map((f) => f.target),
+      );
     expect(targets(true)).toEqual(new Set([undefined, 'world', 'engine']));
     expect(targets(false)).toEqual(new Set([undefined]));
   });

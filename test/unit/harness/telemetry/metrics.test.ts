@@ -3,7 +3,15 @@ import { deriveMetrics } from '../../../../harness/telemetry/index.js';
 import type { Op, SpanRecord } from '../../../../harness/store/index.js';
 
 let index = 0;
-const op = (time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}, id?: string): Op => ({ index: index++, time, process, f, type, value, ...(id ? { id } : {}) });
+const op = (time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}, id?: string): Op => ({
+  index: index++,
+  time,
+  process,
+  f,
+  type,
+  value,
+  ...(id ? { id } : {}),
+});
 
 const span = (pid: number, step: number, attempt: number, startMs: number, endMs: number, extra: Record<string, unknown> = {}): SpanRecord => ({
   traceId: 't1',

@@ -31,7 +31,10 @@ describe('world: branching cassette turns', () => {
   afterEach(async () => w.stop());
 
   const answer = async (results: unknown[][]) => (await w.post('/v1/chat/completions', { messages: conversation(results) })).body.choices[0].message;
-  const call = (m: { tool_calls: { function: { name: string; arguments: string } }[] }) => [m.tool_calls[0]!.function.name, JSON.parse(m.tool_calls[0]!.function.arguments)];
+  const call = (m: { tool_calls: { function: { name: string; arguments: string } }[] }) => [
+    m.tool_calls[0]!.function.name,
+    JSON.parse(m.tool_calls[0]!.function.arguments),
+  ];
 
   it('takes then when the named result equals the value and else otherwise, the same way on every repeat', async () => {
     w = await withWorld(branching());
@@ -47,7 +50,12 @@ describe('world: branching cassette turns', () => {
     expect((await answer([[{ values: { amount: 42 }, approved: true }], [{}]])).content).toBe('Refunded o-1');
     expect((await answer([[{ approved: false }], [{}]])).content).toBe('Declined o-1');
     expect((await answer([[{ approved: true, values: { amount: 40 } }], [{}]])).content).toBe('Refunded, edited');
-    expect(w.channel.ops('llm').filter((o) => o.type === 'invoke').map((o) => o.value.turn)).toEqual([1, 1, 1, 1, 2, 2, 2]);
+    expect(
+      w.channel
+        .ops('llm')
+        .filter((o) => o.type === 'invoke')
+        .map((o) => o.value.turn),
+    ).toEqual([1, 1, 1, 1, 2, 2, 2]);
   });
 
   it('names the effect of a call from either branch in the ledger', async () => {

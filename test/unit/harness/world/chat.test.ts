@@ -54,7 +54,8 @@ describe('world: POST /v1/chat/completions', () => {
     const res = await w.post('/v1/chat/completions', { messages });
     expect(res.body.usage.prompt_tokens).toBe(10);
     const answer = res.body.choices[0].message;
-    const chars = answer.content.length + answer.tool_calls.reduce((s: number, c: any) => s + c.function.name.length + c.function.arguments.length, 0);
+    const chars =
+      answer.content.length + answer.tool_calls.reduce((s: number, c: any) => s + c.function.name.length + c.function.arguments.length, 0);
     expect(res.body.usage.completion_tokens).toBe(Math.ceil(chars / 4));
   });
 

@@ -22,7 +22,16 @@ describe('world: POST /effects/:type', () => {
 
     const ledger = w.lines('ledger.jsonl');
     expect(ledger).toHaveLength(3);
-    expect(ledger[0]).toMatchObject({ seq: 1, effect: 'refund:order-1', type: 'refund', key: 'k1', outcome: 'applied', attempt: 1, pid: 11, args: refundArgs });
+    expect(ledger[0]).toMatchObject({
+      seq: 1,
+      effect: 'refund:order-1',
+      type: 'refund',
+      key: 'k1',
+      outcome: 'applied',
+      attempt: 1,
+      pid: 11,
+      args: refundArgs,
+    });
     expect(ledger[1]).toMatchObject({ seq: 2, effect: 'refund:order-1', outcome: 'deduplicated', attempt: 2, pid: 12 });
     expect(ledger[2]).toMatchObject({ seq: 3, effect: 'email:customer', outcome: 'applied', attempt: 1, pid: null });
     expect(typeof ledger[0].time).toBe('number');
@@ -73,7 +82,11 @@ describe('world: POST /effects/:type', () => {
 
   it('after-effect hold released with drop: the effect is applied and logged, the caller gets no answer, the op is info', async () => {
     w.channel.deliver({ kind: 'arm', faults: [{ index: 3, trigger: { kind: 'after-effect', n: 1 } }] });
-    const pending = fetch(w.url + '/effects/refund', { method: 'POST', body: JSON.stringify(refundArgs), headers: { 'x-ordeal-pid': '77', 'idempotency-key': 'k9' } });
+    const pending = fetch(w.url + '/effects/refund', {
+      method: 'POST',
+      body: JSON.stringify(refundArgs),
+      headers: { 'x-ordeal-pid': '77', 'idempotency-key': 'k9' },
+    });
     const trig = await w.channel.waitForTrigger();
     expect(trig).toMatchObject({ faultIndex: 3, pid: 77 });
     expect(trig.detail).toMatchObject({ trigger: 'after-effect:1', effect: 'refund:order-1' });

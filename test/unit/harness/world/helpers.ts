@@ -63,7 +63,12 @@ export function testScenario(): Scenario {
       },
       { final: 'Refunded {{result:0.value.id}}', usage: { promptTokens: 100, completionTokens: 7 } },
     ],
-    expect: { effects: [{ id: 'refund:order-1', type: 'refund' }, { id: 'email:customer', type: 'send_email' }] },
+    expect: {
+      effects: [
+        { id: 'refund:order-1', type: 'refund' },
+        { id: 'email:customer', type: 'send_email' },
+      ],
+    },
   };
 }
 

@@ -26,7 +26,10 @@ const body = fc.oneof(
   fc
     .record(
       {
-        messages: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.array(fc.record({ role: fc.jsonValue({ maxDepth: 1 }), content: fc.jsonValue({ maxDepth: 2 }) }))),
+        messages: fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }),
+          fc.array(fc.record({ role: fc.jsonValue({ maxDepth: 1 }), content: fc.jsonValue({ maxDepth: 2 }) })),
+        ),
         stream: fc.jsonValue({ maxDepth: 1 }),
         value: fc.jsonValue({ maxDepth: 2 }),
         expectedVersion: fc.jsonValue({ maxDepth: 1 }),
@@ -53,7 +56,11 @@ describe('world: malformed requests', () => {
   it('answers every random request with 2xx or a 4xx error body, and keeps serving', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...endpoints), body, async ([method, path], text) => {
-        const res = await fetch(w.url + path, { method, headers: { 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body: text }) });
+        const res = await fetch(w.url + path, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          ...(method === 'GET' ? {} : { body: text }),
+        });
         const raw = await res.text();
         const parsed = JSON.parse(raw);
         expect(res.status).toBeLessThan(500);

@@ -18,7 +18,11 @@ async function exportSpans(url: string, service: string, compression?: 'gzip'): 
   });
   const tracer = provider.getTracer('t');
   const parent = tracer.startSpan('ingress_invoke agent/run');
-  const child = tracer.startSpan('invoke agent/run', { attributes: { 'restate.invocation.id': 'inv_1', 'ordeal.step': 3 } }, trace.setSpan(context.active(), parent));
+  const child = tracer.startSpan(
+    'invoke agent/run',
+    { attributes: { 'restate.invocation.id': 'inv_1', 'ordeal.step': 3 } },
+    trace.setSpan(context.active(), parent),
+  );
   child.end();
   parent.end();
   await provider.forceFlush();
@@ -30,10 +34,16 @@ async function exportSpans(url: string, service: string, compression?: 'gzip'): 
 function rawCall(address: string, path: string, payload: Buffer): Promise<{ code: number; details: string; response?: Buffer }> {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   return new Promise((resolve) => {
-    client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, payload, (err, response) => {
-      client.close();
-      resolve(err ? { code: err.code, details: err.details } : { code: 0, details: '', ...(response ? { response } : {}) });
-    });
+    client.makeUnaryRequest(
+      path,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      payload,
+      (err, response) => {
+        client.close();
+        resolve(err ? { code: err.code, details: err.details } : { code: 0, details: '', ...(response ? { response } : {}) });
+      },
+    );
   });
 }
 
@@ -83,9 +93,16 @@ describe('world: OTLP/gRPC TraceService/Export', () => {
     const plain = await exportSpans(`http://${address}`, 'restate-server');
     const zipped = await exportSpans(`http://${address}`, 'restate-server-gz', 'gzip');
     const spans = w.lines('spans.jsonl');
-    for (const [ids, service] of [[plain, 'restate-server'], [zipped, 'restate-server-gz']] as const) {
+    for (const [ids, service] of [
+      [plain, 'restate-server'],
+      [zipped, 'restate-server-gz'],
+    ] as const) {
       const child = spans.find((s) => s.spanId === ids.child);
-      expect(child).toMatchObject({ traceId: ids.traceId, name: 'invoke agent/run', attributes: { 'restate.invocation.id': 'inv_1', 'ordeal.step': 3 } });
+      expect(child).toMatchObject({
+        traceId: ids.traceId,
+        name: 'invoke agent/run',
+        attributes: { 'restate.invocation.id': 'inv_1', 'ordeal.step': 3 },
+      });
       expect(child.resource).toMatchObject({ 'service.name': service, 'process.pid': 77 });
       expect(spans.find((s) => s.spanId === child.parentSpanId)?.name).toBe('ingress_invoke agent/run');
     }

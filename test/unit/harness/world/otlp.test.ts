@@ -5,7 +5,12 @@ import { withWorld, type TestWorld } from './helpers.js';
 const request = {
   resourceSpans: [
     {
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'worker' } }, { key: 'process.pid', value: { intValue: '123' } }] },
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: 'worker' } },
+          { key: 'process.pid', value: { intValue: '123' } },
+        ],
+      },
       scopeSpans: [
         {
           scope: { name: 'ordeal' },
@@ -26,7 +31,14 @@ const request = {
                 { key: 'kv', value: { kvlistValue: { values: [{ key: 'x', value: { stringValue: 'y' } }] } } },
               ],
             },
-            { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b173', parentSpanId: '', name: 'invoke_agent', startTimeUnixNano: '1', endTimeUnixNano: '2' },
+            {
+              traceId: '5b8efff798038103d269b633813fc60c',
+              spanId: 'eee19b7ec3c1b173',
+              parentSpanId: '',
+              name: 'invoke_agent',
+              startTimeUnixNano: '1',
+              endTimeUnixNano: '2',
+            },
           ],
         },
       ],
@@ -71,7 +83,11 @@ describe('world: POST /v1/traces (OTLP/HTTP JSON)', () => {
   });
 
   it('answers 400 for bytes that are not an OTLP protobuf message, naming the format', async () => {
-    const res = await fetch(w.url + '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([1, 2, 3]) });
+    const res = await fetch(w.url + '/v1/traces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array([1, 2, 3]),
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toMatch(/protobuf/);
   });

@@ -97,9 +97,19 @@ describe('world: probes', () => {
   it('records probes as info ops and holds the N-th step:journaled probe', async () => {
     const res = await w.post('/probe', { point: 'llm:before', step: 1, attempt: 1, replayed: false, detail: { a: 1 } }, { 'x-ordeal-pid': '5' });
     expect(res).toEqual({ status: 200, body: {} });
-    expect(w.channel.ops('probe')[0]).toMatchObject({ type: 'info', pid: 5, value: { point: 'llm:before', step: 1, attempt: 1, replayed: false, detail: { a: 1 } } });
+    expect(w.channel.ops('probe')[0]).toMatchObject({
+      type: 'info',
+      pid: 5,
+      value: { point: 'llm:before', step: 1, attempt: 1, replayed: false, detail: { a: 1 } },
+    });
 
-    w.channel.deliver({ kind: 'arm', faults: [{ index: 0, trigger: { kind: 'step', n: 2 } }, { index: 1, trigger: { kind: 'shell', n: 1 } }] });
+    w.channel.deliver({
+      kind: 'arm',
+      faults: [
+        { index: 0, trigger: { kind: 'step', n: 2 } },
+        { index: 1, trigger: { kind: 'shell', n: 1 } },
+      ],
+    });
     expect((await w.post('/probe', { point: 'step:journaled', step: 'a' })).status).toBe(200);
     const pending = fetch(w.url + '/probe', { method: 'POST', body: JSON.stringify({ point: 'step:journaled', step: 'b' }) });
     const trig = await w.channel.waitForTrigger();

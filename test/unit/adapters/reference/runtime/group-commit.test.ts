@@ -95,7 +95,10 @@ describe('reference runtime group commit under SIGKILL', () => {
     const pid = second.child.pid;
     for (let i = 0; i < N; i++) {
       const lines = sideLines(text, 'i1', `p${i}`);
-      expect(lines.map((l) => / attempt=(\d+)/.exec(l)?.[1]), `p${i}`).toEqual(['1', '2']);
+      expect(
+        lines.map((l) => / attempt=(\d+)/.exec(l)?.[1]),
+        `p${i}`,
+      ).toEqual(['1', '2']);
       expect(lines.every((l) => l.includes(` key=i1:${i} `))).toBe(true);
     }
     const expected = Array.from({ length: N }, (_, i) => ({ i, pid }));

@@ -84,12 +84,14 @@ describe('reference runtime under SIGKILL', () => {
     rt.close();
   }, 60_000);
 
-  it('recovers many unfinished instances: the killed worker\'s and never-started ones', async () => {
+  it("recovers many unfinished instances: the killed worker's and never-started ones", async () => {
     const db = join(dir, 'journal.db');
     const side = join(dir, 'side.log');
     const crashed = Array.from({ length: 25 }, (_, i) => `c${i}`);
     const first = spawnWorker({
-      db, side, holdInStep: 1,
+      db,
+      side,
+      holdInStep: 1,
       start: crashed.map((id) => ({ id, workflow: 'chain', input: { steps: 3 } })),
     });
     await first.lines(/^IN_STEP c\d+ 1$/, crashed.length);

@@ -14,10 +14,14 @@ async function retryDelays(seed: number): Promise<number[]> {
   const delays: number[] = [];
   const rt = sb.open({ seed, hooks: { onStepRetry: (e: StepRetryEvent) => void delays.push(e.delayMs) } });
   rt.register('wf', async (ctx) =>
-    ctx.step('flaky', (info) => {
-      if (info.attempt < 6) throw new Error('again');
-      return info.attempt;
-    }, { retry: { maxAttempts: 6, initialMs: 4, maxMs: 40, factor: 2 } }),
+    ctx.step(
+      'flaky',
+      (info) => {
+        if (info.attempt < 6) throw new Error('again');
+        return info.attempt;
+      },
+      { retry: { maxAttempts: 6, initialMs: 4, maxMs: 40, factor: 2 } },
+    ),
   );
   sb.worker(rt);
   rt.start('same-id', 'wf', null);

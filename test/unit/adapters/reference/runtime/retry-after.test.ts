@@ -12,16 +12,23 @@ describe('reference runtime: retry after a hint', () => {
     const retries: StepRetryEvent[] = [];
     const rt = sb.open({ seed: 1, hooks: { onStepRetry: (e) => void retries.push(e) } });
     rt.register('wf', async (ctx) =>
-      ctx.step('model', (info) => {
-        if (info.attempt === 1) throw new RetryableError('429: slow down', { retryAfterMs: 300 });
-        if (info.attempt === 2) throw new Error('500');
-        return 'ok';
-      }, { retry: { maxAttempts: 4, initialMs: 4, maxMs: 8, factor: 2 } }),
+      ctx.step(
+        'model',
+        (info) => {
+          if (info.attempt === 1) throw new RetryableError('429: slow down', { retryAfterMs: 300 });
+          if (info.attempt === 2) throw new Error('500');
+          return 'ok';
+        },
+        { retry: { maxAttempts: 4, initialMs: 4, maxMs: 8, factor: 2 } },
+      ),
     );
     sb.worker(rt);
     rt.start('i1', 'wf', null);
     expect(await rt.wait('i1')).toMatchObject({ status: 'completed', result: 'ok' });
-    expect(retries.map((r) => [r.attempt, r.error.name])).toEqual([[1, 'RetryableError'], [2, 'Error']]);
+    expect(retries.map((r) => [r.attempt, r.error.name])).toEqual([
+      [1, 'RetryableError'],
+      [2, 'Error'],
+    ]);
     expect(retries[0]!.delayMs).toBe(300);
     expect(retries[1]!.delayMs).toBeLessThanOrEqual(8);
   });
@@ -29,9 +36,13 @@ describe('reference runtime: retry after a hint', () => {
   it('counts hinted retries towards maxAttempts and then fails the step as StepFailedError', async () => {
     const rt = sb.open();
     rt.register('wf', async (ctx) =>
-      ctx.step('model', () => {
-        throw new RetryableError('still 429', { retryAfterMs: 1 });
-      }, { retry: { maxAttempts: 2 } }),
+      ctx.step(
+        'model',
+        () => {
+          throw new RetryableError('still 429', { retryAfterMs: 1 });
+        },
+        { retry: { maxAttempts: 2 } },
+      ),
     );
     sb.worker(rt);
     rt.start('i1', 'wf', null);

@@ -1,8 +1,6 @@
 // Steps: retries with seeded backoff, per-attempt timeouts, TerminalError, replay, non-determinism.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  StepTimeoutError, TerminalError, type StepRetryEvent, type StepJournaledEvent,
-} from '../../../../../adapters/reference/runtime/index.js';
+import { StepTimeoutError, TerminalError, type StepRetryEvent, type StepJournaledEvent } from '../../../../../adapters/reference/runtime/index.js';
 import { eventually, sandbox, type Sandbox } from './helpers.js';
 
 let sb: Sandbox;
@@ -15,11 +13,15 @@ describe('reference runtime steps', () => {
     const rt = sb.open({ seed: 42, hooks: { onStepRetry: (e) => void retries.push(e) } });
     const attempts: number[] = [];
     rt.register('wf', async (ctx) =>
-      ctx.step('flaky', (info) => {
-        attempts.push(info.attempt);
-        if (info.attempt < 4) throw new Error(`boom ${info.attempt}`);
-        return 'ok';
-      }, { retry: { maxAttempts: 5, initialMs: 8, maxMs: 20, factor: 2 } }),
+      ctx.step(
+        'flaky',
+        (info) => {
+          attempts.push(info.attempt);
+          if (info.attempt < 4) throw new Error(`boom ${info.attempt}`);
+          return 'ok';
+        },
+        { retry: { maxAttempts: 5, initialMs: 8, maxMs: 20, factor: 2 } },
+      ),
     );
     sb.worker(rt);
     rt.start('i1', 'wf', null);
@@ -40,10 +42,14 @@ describe('reference runtime steps', () => {
     const rt = sb.open();
     let calls = 0;
     rt.register('wf', async (ctx) =>
-      ctx.step('always', () => {
-        calls++;
-        throw new Error('nope');
-      }, { retry: { maxAttempts: 3, initialMs: 1, maxMs: 2 } }),
+      ctx.step(
+        'always',
+        () => {
+          calls++;
+          throw new Error('nope');
+        },
+        { retry: { maxAttempts: 3, initialMs: 1, maxMs: 2 } },
+      ),
     );
     sb.worker(rt);
     rt.start('i1', 'wf', null);
@@ -58,14 +64,18 @@ describe('reference runtime steps', () => {
     const rt = sb.open();
     const aborted: boolean[] = [];
     rt.register('wf', async (ctx) => {
-      const value = await ctx.step('slow-once', async (info) => {
-        if (info.attempt === 1) {
-          await new Promise((resolve) => info.signal.addEventListener('abort', resolve));
-          aborted.push(info.signal.reason instanceof StepTimeoutError);
-          return 'too late';
-        }
-        return `attempt ${info.attempt}`;
-      }, { timeoutMs: 30, retry: { initialMs: 1, maxMs: 2 } });
+      const value = await ctx.step(
+        'slow-once',
+        async (info) => {
+          if (info.attempt === 1) {
+            await new Promise((resolve) => info.signal.addEventListener('abort', resolve));
+            aborted.push(info.signal.reason instanceof StepTimeoutError);
+            return 'too late';
+          }
+          return `attempt ${info.attempt}`;
+        },
+        { timeoutMs: 30, retry: { initialMs: 1, maxMs: 2 } },
+      );
       try {
         await ctx.step('always-slow', () => new Promise(() => {}), { timeoutMs: 20, retry: { maxAttempts: 2, initialMs: 1 } });
         return { value, second: 'no timeout?' };
@@ -130,7 +140,13 @@ describe('reference runtime steps', () => {
     expect(calls).toBe(1);
     expect(state.result).toEqual({ n: 1, when: new Date(0).toJSON() });
     // The wait has no journal row until a signal is consumed, so the replay ends right before it.
-    expect(seen).toEqual([['a', false], ['wait', false], ['a', true], ['wait', false], ['end', false]]);
+    expect(seen).toEqual([
+      ['a', false],
+      ['wait', false],
+      ['a', true],
+      ['wait', false],
+      ['end', false],
+    ]);
   });
 
   it('fails the instance with NonDeterminismError when the code asks for another step at a journaled seq', async () => {
