@@ -1,14 +1,13 @@
 /** The langgraph-py adapter: LangGraph's Python original (StateGraph or functional API) on SqliteSaver or PostgresSaver. */
-import { pingPostgres } from '../langgraph/postgres.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
-import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
+import type { Adapter, AdapterContext } from '../../harness/run/adapter.js';
 import { workerEnv } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
-import { WorldClient } from '../../harness/agent/index.js';
+import { threadHandoff } from '../langgraph/threads.js';
 import { requireEngine } from '../../harness/engines/registry.js';
 import { pythonSources } from '../../harness/engines/python.js';
-import { readFailure, writeRunRequest } from '../langgraph/handoff.js';
+import { readFailure } from '../langgraph/handoff.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { langgraphPyManifest } from './manifest.js';
 
@@ -23,24 +22,8 @@ export function langgraphPyAdapter(): Adapter {
   let reader: OutcomeReader | undefined;
   return {
     name: 'langgraph-py',
-    worker: (ctx) => {
-      return { command: requireEngine('python'), args: ['-m', 'ordeal_langgraph.worker'], env: pythonEnv(ctx) };
-    },
-    async workerReady(ctx) {
-      const o = parseAdapterOptions(langgraphPyManifest, ctx.options);
-      if (o.store === 'postgres') await pingPostgres(o.postgresUrl);
-    },
-    async submit(ctx): Promise<RunHandle> {
-      const threadId = `thread-${ctx.runId}`;
-      writeRunRequest(ctx.dataDir, { threadId, task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) });
-      return { id: threadId };
-    },
-    async approve(ctx, _handle, decision) {
-      await new WorldClient(ctx.worldUrl).request('POST', `/approvals/${encodeURIComponent(decision.approvalId)}/decision`, {
-        approved: decision.approved,
-        ...(decision.values ? { values: decision.values } : {}),
-      });
-    },
+    worker: (ctx) => ({ command: requireEngine('python'), args: ['-m', 'ordeal_langgraph.worker'], env: pythonEnv(ctx) }),
+    ...threadHandoff((ctx) => parseAdapterOptions(langgraphPyManifest, ctx.options)),
     async outcome(ctx, handle): Promise<Outcome> {
       const failed = readFailure(ctx.dataDir);
       if (failed?.threadId === handle.id) return { status: 'failed', error: failed.error };

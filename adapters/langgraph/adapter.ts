@@ -1,14 +1,14 @@
 /** The LangGraph adapter: the agent as a LangGraph.js app with a persistent checkpointer (no engine process). */
-import { pingPostgres } from './postgres.js';
 import { join } from 'node:path';
-import type { Adapter, RunHandle } from '../../harness/run/adapter.js';
+import type { Adapter } from '../../harness/run/adapter.js';
 import { workerEnv } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
+import { threadHandoff } from './threads.js';
 import { distRoot } from '../../harness/paths.js';
-import { approvalResult, WorldClient } from '../../harness/agent/index.js';
+import { WorldClient } from '../../harness/agent/index.js';
 import { buildApp, finalAnswer, threadConfig } from './app.js';
 import { openReader, type Saver } from './checkpointer.js';
-import { readFailure, writeRunRequest } from './handoff.js';
+import { readFailure } from './handoff.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { langgraphManifest } from './manifest.js';
 import { agentTools } from './tools.js';
@@ -18,18 +18,7 @@ export function langgraphAdapter(): Adapter {
   return {
     name: 'langgraph',
     worker: (ctx) => ({ command: process.execPath, args: [join(distRoot, 'adapters/langgraph/worker.js')], env: workerEnv(ctx) }),
-    async workerReady(ctx) {
-      const o = parseAdapterOptions(langgraphManifest, ctx.options);
-      if (o.store === 'postgres') await pingPostgres(o.postgresUrl);
-    },
-    async submit(ctx): Promise<RunHandle> {
-      const threadId = `thread-${ctx.runId}`;
-      writeRunRequest(ctx.dataDir, { threadId, task: ctx.scenario.task, ...(ctx.scenario.system ? { system: ctx.scenario.system } : {}) });
-      return { id: threadId };
-    },
-    async approve(ctx, _handle, decision) {
-      await new WorldClient(ctx.worldUrl).request('POST', `/approvals/${encodeURIComponent(decision.approvalId)}/decision`, approvalResult(decision));
-    },
+    ...threadHandoff((ctx) => parseAdapterOptions(langgraphManifest, ctx.options)),
     async outcome(ctx, handle): Promise<Outcome> {
       const failed = readFailure(ctx.dataDir);
       if (failed?.threadId === handle.id) return { status: 'failed', error: failed.error };
