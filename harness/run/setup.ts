@@ -12,7 +12,7 @@ import { EngineLink, linkProxied } from './engine-link.js';
 import { CaseProcesses } from './processes.js';
 import type { CaseOptions } from './run-case.js';
 import { startWorld, type WorldProcess } from './world-process.js';
-import { versions } from './replay.js';
+import { versions } from './versions.js';
 import { findAdapter } from '../../adapters/index.js';
 
 /** The run folder of a case, open for writing: run.json's record, the history and the case's telemetry. */

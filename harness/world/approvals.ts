@@ -1,7 +1,7 @@
 /** The approval inbox: agents ask, a human (or the orchestrator) decides, workers poll. */
 import type { WorldContext } from './context.js';
 import { endWithFault, isEnding } from './context.js';
-import { now } from './clock.js';
+import { now } from '../store/time.js';
 import { HttpError, badField } from './http-error.js';
 import { objectBody, optObject, reqString } from './fields.js';
 import { sendJson, type Exchange, type Route } from './server.js';

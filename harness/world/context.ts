@@ -1,5 +1,5 @@
 /** What every route handler of the world shares. */
-import type { OpSink } from './clock.js';
+import type { OpSink } from './op-sink.js';
 import type { FaultController } from './fault-controller.js';
 import type { FromWorld, ReleaseAction, WorldConfig } from './protocol.js';
 import { delivered, destroyConnection, sendJson, type Exchange } from './server.js';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { turnCalls, type Scenario } from '../scenario/index.js';
 import type { LedgerEntry, LedgerOutcome } from '../store/types.js';
-import { now } from './clock.js';
+import { now } from '../store/time.js';
 import { canonicalJson } from '../json.js';
 import type { Json } from './fields.js';
 import type { JsonlWriter } from './jsonl.js';

@@ -1,7 +1,7 @@
 /** The world (ARCHITECTURE.md § The parts, § World protocol): a real HTTP server the agent acts on, run in its own process by the orchestrator. */
 export { startWorld } from './world.js';
 export type { World, WorldOptions } from './world.js';
-export type { WorldChannel } from './clock.js';
+export type { WorldChannel } from './op-sink.js';
 export { HEADERS } from './protocol.js';
 export type { ArmedFault, FromWorld, ReleaseAction, ToWorld, WorldConfig, WorldOp, WorldTrigger } from './protocol.js';
 export { unexpectedEffectId } from './effects.js';

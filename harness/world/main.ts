@@ -3,7 +3,7 @@
  * and exits on `shutdown` or as soon as the channel disconnects (the orchestrator died: nothing outlives it).
  */
 import type { FromWorld } from './protocol.js';
-import type { WorldChannel } from './clock.js';
+import type { WorldChannel } from './op-sink.js';
 import { startWorld, type World } from './world.js';
 import { isRecord } from '../json.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { approvalRoutes, ApprovalInbox } from './approvals.js';
 import { chatRoutes } from './chat.js';
-import { OpSink, type WorldChannel } from './clock.js';
+import { OpSink, type WorldChannel } from './op-sink.js';
 import type { WorldContext } from './context.js';
 import { effectRoutes } from './effect-routes.js';
 import { EffectLedger } from './effects.js';

@@ -1,9 +1,7 @@
-/** Time and op emission for the world's history records. */
+/** The world's side of its IPC channel: history ops sent to the orchestrator. */
 import type { FromWorld, WorldOp } from './protocol.js';
 import type { OpType } from '../store/types.js';
 import { now } from '../store/time.js';
-
-export { now };
 
 /** What the world needs from its IPC channel (a forked child's `process`, or a fake in tests). */
 export interface WorldChannel {
