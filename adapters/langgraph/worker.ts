@@ -56,13 +56,20 @@ setInterval(() => undefined, 1 << 30);
 /** LangGraph's documented resume: the thread's last checkpoint tells whether to start, continue with null, or resume an interrupt. */
 async function drive(agent: AgentApp, o: LangGraphOptions, r: RunRequest): Promise<void> {
   const config = threadConfig(r.threadId);
+  let nudged: string | undefined;
   for (;;) {
     const snap = await agent.getState(config);
+    const at = snap.config.configurable?.checkpoint_id as string | undefined;
     let input: unknown;
     if (!snap.createdAt) input = initialInput(o.api, r);
     else if (snap.next.length === 0) {
       if (finalAnswer(o.api, snap) !== undefined) return;
-      throw new Error(`langgraph: thread ${r.threadId} has nothing left to run but no final answer`);
+      // A checkpoint whose Send tasks all wrote their results before the kill shows no next node (with
+      // durability=async the superstep's own checkpoint may not have been written): invoke(null) applies those writes
+      // and goes on. Only a thread that does not move from there has nothing left to run.
+      if (nudged === at) throw new Error(`langgraph: thread ${r.threadId} has nothing left to run but no final answer`);
+      nudged = at;
+      input = null;
     } else {
       const wait = snap.tasks
         .flatMap((t) => t.interrupts)
