@@ -65,14 +65,21 @@ def main() -> NoReturn:
 def drive(app: Any, o: Options, world: WorldClient, req: dict[str, Any]) -> None:
     """LangGraph's documented resume: the thread's last checkpoint tells whether to start, continue with None, or resume an interrupt."""
     config: dict[str, Any] = {"configurable": {"thread_id": req["threadId"]}, "recursion_limit": o.recursion_limit}
+    nudged: Any = None
     while True:
         snap = app.get_state(config)
+        at = (snap.config.get("configurable") or {}).get("checkpoint_id")
         if not snap.created_at:
             inp: Any = initial_input(o.api, req["task"], req.get("system"))
         elif not snap.next:
             if final_answer(o.api, snap) is not None:
                 return
-            raise RuntimeError(f"langgraph: thread {req['threadId']} has nothing left to run but no final answer")
+            # a kill after a superstep's Send tasks saved their writes, before its own checkpoint (durability=async):
+            # invoke(None) applies them and goes on; only a thread that does not move from there is stuck
+            if nudged == at:
+                raise RuntimeError(f"langgraph: thread {req['threadId']} has nothing left to run but no final answer")
+            nudged = at
+            inp = None
         else:
             waits = [i for t in snap.tasks for i in t.interrupts if isinstance(i.value, dict) and i.value.get("approvalId")]
             # every pending interrupt is answered by its id (several pause at once when a turn asks twice)
