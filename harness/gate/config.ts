@@ -3,6 +3,7 @@ import { InputError, OrdealError } from '../errors.js';
 import { parseFaultFlag, validateFaultSpec } from '../faults/index.js';
 import { checkers } from '../checks/index.js';
 import { isRecord } from '../json.js';
+import { TELEMETRY_METRICS } from '../telemetry/metrics.js';
 import type { FaultSpec, Schedule } from '../store/index.js';
 
 export interface GateAdapter {
@@ -128,6 +129,15 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
               `thresholds.${k}`,
               `is not a threshold: expected one of ${Object.keys(THRESHOLD_ALIASES).join(', ')} or a metric name like recovery.maxRecoveryMs`,
             ));
+      // a metric is `<checker>.<name>` or `telemetry.<name>`: a name no case can report would make the threshold never fire
+      const [source, name] = [metric.slice(0, metric.indexOf('.')), metric.slice(metric.indexOf('.') + 1)];
+      if (source !== 'telemetry' && !(source in checkers))
+        fail(`thresholds.${k}`, `names no metric: '${source}' is neither a checker (${Object.keys(checkers).join(', ')}) nor telemetry`);
+      if (source === 'telemetry' && !(TELEMETRY_METRICS as readonly string[]).includes(name))
+        fail(
+          `thresholds.${k}`,
+          `names no metric: telemetry gives ${TELEMETRY_METRICS.join(', ')} (recovery times and repeated model calls are the recovery and wasted-work checkers' metrics)`,
+        );
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`thresholds.${k}`, 'must be a number ≥ 0 (the maximum allowed)');
       thresholds[metric] = v as number;
     }

@@ -58,6 +58,17 @@ function approvalWaitMs(history: Op[]): number | undefined {
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
+/** The names of the metrics `deriveMetrics` may give (verdict.json: `telemetry.<name>`), for checking a gate threshold's name. */
+export const TELEMETRY_METRICS = [
+  'stepLatencyP50Ms',
+  'stepLatencyP99Ms',
+  'stepSpans',
+  'replayedSteps',
+  'retries',
+  'reexecutedSteps',
+  'approvalWaitMs',
+] as const;
+
 /** Every metric this module derives, named without prefix; absent when the run has nothing to measure it by. */
 export function deriveMetrics(run: Pick<RunRecord, 'history' | 'spans'>): Record<string, number> {
   const history = run.history ?? [];

@@ -53,4 +53,12 @@ describe('gate thresholds on the checkers’ metrics', () => {
     expect(config({ maxRecoveryMs: -1 })).toThrow(/thresholds\.maxRecoveryMs/);
     expect(config({ maxRepeatLlm: 1 })).toThrow(/thresholds\.maxRepeatLlm' is not a threshold: expected one of maxRecoveryMs/);
   });
+
+  it('rejects a metric name no case can report, so a threshold cannot silently never fire', () => {
+    const config = (thresholds: Record<string, unknown>) => () =>
+      validateGateConfig({ adapters: ['reference'], scenarios: ['refund-agent'], thresholds }, 'ordeal.config.json');
+    expect(config({ 'telemetry.recoveryMs': 100 })).toThrow(/thresholds\.telemetry\.recoveryMs' names no metric: telemetry gives stepLatencyP50Ms/);
+    expect(config({ 'recovry.maxRecoveryMs': 100 })).toThrow(/'recovry' is neither a checker \(.*recovery.*\) nor telemetry/);
+    expect(config({ 'telemetry.stepLatencyP99Ms': 100, 'wasted-work.repeatedLlmCalls': 0 })).not.toThrow();
+  });
 });
