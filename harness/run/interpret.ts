@@ -59,7 +59,8 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
     }
   } finally {
     nemesis.disarm();
-    await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 100))]);
+    // the human's pending deliveries belong to the case (human-twice sends its second one 200 ms after the first)
+    await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 1000))]);
   }
 }
 
