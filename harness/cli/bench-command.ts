@@ -2,6 +2,8 @@ import type { Argv } from 'yargs';
 import { adapterNames, findAdapter } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { benchTable, runBench } from '../../bench/index.js';
+import { checkLauncher } from '../launch/index.js';
+import { withLauncherFlags } from './launcher-flags.js';
 
 /** `--steps 1,10,100` → [1, 10, 100]: positive integers, or a usage error naming the value. */
 export function parseSteps(text: string): number[] {
@@ -34,7 +36,7 @@ export function benchCommand(y: Argv) {
     'bench',
     "per-step cost of a chain of turns and of a fan-out turn per adapter, beside each shape's physical floor (fdatasync, loopback HTTP) measured in the same run; throughput, recovery time, peak RSS",
     (a) =>
-      a
+      withLauncherFlags(a)
         .option('adapter', { type: 'string', describe: 'comma-separated adapters (default: every registered one)' })
         .option('steps', {
           type: 'string',
@@ -46,6 +48,7 @@ export function benchCommand(y: Argv) {
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON instead of the table' })
         .example('$0 bench --adapter reference,restate --steps 1,10,100', 'compare two adapters on both shapes against their floors'),
     async (argv) => {
+      checkLauncher();
       const names = parseAdapters(argv.adapter);
       const steps = parseSteps(argv.steps);
       const result = await runBench({ adapters: names, steps, quick: argv.quick, out: argv.out, log: (l) => process.stderr.write(`bench: ${l}\n`) });

@@ -7,6 +7,7 @@ import type { PlannedCase } from '../run/plan.js';
 import { firstAnomaly, scheduleLabel, summarize, unfiredNote, type CaseSummary } from '../run/summary.js';
 import { dim, table, verdictWord } from './table.js';
 import { SPAN_EXPORTS, spanExportOf } from '../telemetry/index.js';
+import { checkLauncher } from '../launch/index.js';
 
 /**
  * Adapter options from `--opt key=value` and the adapters' own flags (each manifest's `flags`), checked against the
@@ -56,6 +57,7 @@ export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promis
       `ORDEAL_SPAN_EXPORT='${process.env.ORDEAL_SPAN_EXPORT}': expected one of ${SPAN_EXPORTS.join(', ')} (how workers export their spans)`,
       'ORD-151',
     );
+  checkLauncher();
   // every adapter's options are checked before the first case starts anything
   for (const name of new Set(cases.map((c) => c.adapter))) checkAdapterOptions(name, o.options);
   const out: CaseSummary[] = [];

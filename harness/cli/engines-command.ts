@@ -2,16 +2,19 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../errors.js';
 import { enginesRoot, engineStatus, engines, installEngines } from '../engines/index.js';
 import { dim, green, red, table } from './table.js';
+import { buildLocalImages } from '../launch/images.js';
 
 export function enginesCommand(y: Argv) {
   return y.command(
     'engines <action> [names..]',
-    'install the real engines into .engines/ (cached), or show where each one is',
+    'install the real engines into .engines/ (cached), show where each one is, or build local container images of them',
     (a) =>
       a
         .positional('action', {
-          choices: ['install', 'status'] as const,
-          describe: 'install: fetch and build what is missing; status: show each engine',
+          choices: ['install', 'status', 'images'] as const,
+          describe:
+            'install: fetch and build what is missing; status: show each engine; images: build ordeal-local/ENGINE:VERSION images ' +
+            'of the installed engines (for --launcher containers where no registry is reachable) and print their --image flags',
         })
         .positional('names', {
           type: 'string',
@@ -39,6 +42,22 @@ export function enginesCommand(y: Argv) {
         return;
       }
       const log = argv.json ? () => undefined : (line: string) => process.stderr.write(dim(`  ${line}\n`));
+      if (argv.action === 'images') {
+        const images = buildLocalImages(root, log);
+        const flags = images.filter((i) => i.status === 'built').map((i) => `--image ${i.engine}=${i.image}`);
+        if (argv.json) process.stdout.write(JSON.stringify({ root, images, flags }, null, 2) + '\n');
+        else {
+          process.stdout.write(
+            table(
+              ['engine', 'image', 'result'],
+              images.map((i) => [i.engine, i.image, i.status]),
+              100,
+            ) + '\n',
+          );
+          process.stdout.write(`${flags.join(' ')}\n`);
+        }
+        return;
+      }
       const results = await installEngines(names, {
         root,
         force: argv.force,

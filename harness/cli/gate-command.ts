@@ -9,13 +9,14 @@ import { scheduleLabel } from '../run/summary.js';
 import { executeCases } from './common.js';
 import { ProgressLine } from './progress.js';
 import { verdictWord } from './table.js';
+import { withLauncherFlags } from './launcher-flags.js';
 
 export function gateCommand(y: Argv) {
   return y.command(
     'gate',
     'CI mode: run the matrix of ordeal.config.ts|.json, write HTML, Markdown and JUnit reports, exit 1 on a violated guarantee or threshold',
     (a) =>
-      a
+      withLauncherFlags(a)
         .option('config', { type: 'string', describe: 'the gate config (default: ordeal.config.ts, .mjs, .js or .json in the working directory)' })
         .option('out', {
           type: 'string',
@@ -25,6 +26,9 @@ export function gateCommand(y: Argv) {
         .example('$0 gate --config ordeal.config.json', 'run the committed matrix and gate on it'),
     async (argv) => {
       const config = await loadGateConfig(findConfig(argv.config));
+      // the config's launcher and images, unless the command line gave them
+      if (config.launcher && argv.launcher === undefined) process.env.ORDEAL_LAUNCHER = config.launcher;
+      if (config.images && argv.image === undefined) process.env.ORDEAL_IMAGES = config.images.join(' ');
       const plan = await planGate(config);
       const out = resolve(argv.out);
       const runsDir = join(out, 'runs');

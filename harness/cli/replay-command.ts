@@ -10,13 +10,14 @@ import { validateSchedule } from '../faults/index.js';
 import { executeCases, replayLines, verdictTable } from './common.js';
 import { otlpEndpointFlag } from './run-command.js';
 import { replayFromSeed, replaySeedFlags } from './replay-seed.js';
+import { withLauncherFlags } from './launcher-flags.js';
 
 export function replayCommandCli(y: Argv) {
   return y.command(
     'replay [run-folder]',
     'rerun exactly the case of a run folder (same adapter, scenario, schedule, seed and options), or the case of ordeal check at --seed and --path',
     (a) =>
-      replaySeedFlags(a)
+      replaySeedFlags(withLauncherFlags(a))
         .positional('run-folder', { type: 'string', describe: 'a folder under runs/' })
         .option('out', { type: 'string', default: 'runs', describe: 'where the new run folder is written' })
         .option('timeout', { type: 'number', describe: "milliseconds to wait for the run to finish (default: the adapter's)" })

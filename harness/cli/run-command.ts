@@ -6,9 +6,10 @@ import { ExitCode } from '../errors.js';
 import { caseOptions, executeCases, replayLines, verdictTable } from './common.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
+import { withLauncherFlags } from './launcher-flags.js';
 
 export const caseFlags = <T>(y: Argv<T>) =>
-  withAdapterFlags(y)
+  withLauncherFlags(withAdapterFlags(y))
     .option('idempotency', {
       choices: ['framework', 'none'] as const,
       default: 'framework' as const,

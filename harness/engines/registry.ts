@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { runsInContainer } from '../launch/containers.js';
 import { packageRoot } from '../paths.js';
 import { daprd } from './daprd.js';
 import { durabletask } from './durabletask.js';
@@ -75,11 +76,12 @@ export function engineStatus(root: string = enginesRoot()): EngineStatusRow[] {
   }));
 }
 
-/** The binary of an installed engine, or an EngineMissingError (ORD-301) saying how to install it. */
+/** The binary of an installed engine (or of one its container image has), or an EngineMissingError (ORD-301) saying how to install it. */
 export function requireEngine(name: string, root: string = enginesRoot()): string {
   const engine = lookup(name);
   const path = engine.binary(root);
-  if (engine.installed(root)) return path;
+  // with --launcher containers the engine's image has the binary: the path only names which engine it is
+  if (engine.installed(root) || runsInContainer(path)) return path;
   const stamp = readStamp(root, name);
   let detail = `no ${path}`;
   if (isExecutable(path) && stamp && stamp.version !== engine.version) {

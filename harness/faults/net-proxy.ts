@@ -1,11 +1,11 @@
 /** A real Toxiproxy server for one case, with a proxy in front of the world and, on demand, one on the worker↔engine link. */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import { enginesRoot, requireEngine } from '../engines/index.js';
 import { HarnessError } from '../errors.js';
 import { FILES } from '../store/index.js';
-import { freePorts, spawnGroup, waitFor, type ManagedProcess } from '../launch/index.js';
+import { freePorts, launchEngineProcess, waitFor, type ManagedProcess } from '../launch/index.js';
 import type { NetControl, NetTarget } from './types.js';
 
 export interface NetProxy extends NetControl {
@@ -21,12 +21,16 @@ export interface NetProxy extends NetControl {
 export async function startNetProxy(upstreamUrl: string, runDir: string, projectRoot: string): Promise<NetProxy> {
   const binary = requireEngine('toxiproxy', enginesRoot(projectRoot));
   const [apiPort, listenPort] = await freePorts(2);
-  const proc: ManagedProcess = spawnGroup({
-    name: 'toxiproxy',
-    command: binary,
-    args: ['-host', '127.0.0.1', '-port', String(apiPort)],
-    logFile: join(runDir, FILES.logs, 'toxiproxy.log'),
-  });
+  const proc: ManagedProcess = await launchEngineProcess(
+    {
+      name: 'toxiproxy',
+      command: binary,
+      args: ['-host', '127.0.0.1', '-port', String(apiPort)],
+      logFile: join(runDir, FILES.logs, 'toxiproxy.log'),
+    },
+    runDir,
+    basename(runDir),
+  );
   const client = new Toxiproxy(`http://127.0.0.1:${apiPort}`);
   const proxies = new Map<NetTarget, Proxy>();
   try {

@@ -5,6 +5,7 @@ import { checkers } from '../checks/index.js';
 import { isRecord } from '../json.js';
 import { TELEMETRY_METRICS } from '../telemetry/metrics.js';
 import type { FaultSpec, Schedule } from '../store/index.js';
+import { imageOverrides, LAUNCHERS, type LauncherKind } from '../launch/containers.js';
 
 export interface GateAdapter {
   /** A registered adapter name, or (for a module) the adapter's own name once loaded. */
@@ -30,6 +31,10 @@ export interface GateConfig {
   thresholds: Record<string, number>;
   timeoutMs: number;
   seed: number;
+  /** Where engines run (`--launcher`); the command line's flag wins. */
+  launcher?: LauncherKind;
+  /** `ENGINE=IMAGE[,bin=PATH]` images for the containers launcher (`--image`). */
+  images?: string[];
 }
 
 /** Short names for the thresholds teams ask for most; any other key must be a metric name (`checker.metric`). */
@@ -42,7 +47,21 @@ export const THRESHOLD_ALIASES: Record<string, string> = {
   maxDurationMs: 'completion.durationMs',
 };
 
-const KNOWN = ['adapters', 'scenarios', 'schedules', 'check', 'idempotency', 'require', 'thresholds', 'timeoutMs', 'seed', '$schema', 'description'];
+const KNOWN = [
+  'adapters',
+  'scenarios',
+  'schedules',
+  'check',
+  'idempotency',
+  'require',
+  'thresholds',
+  'timeoutMs',
+  'seed',
+  'launcher',
+  'images',
+  '$schema',
+  'description',
+];
 
 export function validateGateConfig(raw: unknown, file: string): GateConfig {
   const fail = (field: string, expected: string): never => {
@@ -142,6 +161,19 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
       thresholds[metric] = v as number;
     }
   }
+  if (c.launcher !== undefined && !(LAUNCHERS as readonly unknown[]).includes(c.launcher))
+    fail('launcher', `must be one of ${LAUNCHERS.join(', ')} (where engines run)`);
+  let images: string[] | undefined;
+  if (c.images !== undefined) {
+    images = strList(c.images, 'images');
+    images.forEach((item, i) => {
+      try {
+        imageOverrides(item);
+      } catch (e) {
+        fail(`images[${i}]`, `is not an image: ${(e as Error).message.replace(/^--image /, '')}`);
+      }
+    });
+  }
   const int = (v: unknown, field: string, dflt: number, min: number): number =>
     v === undefined ? dflt : Number.isInteger(v) && (v as number) >= min ? (v as number) : fail(field, `must be an integer ≥ ${min}`);
 
@@ -156,5 +188,7 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
     thresholds,
     timeoutMs: int(c.timeoutMs, 'timeoutMs', 60_000, 1000),
     seed: int(c.seed, 'seed', 1, 0),
+    ...(c.launcher !== undefined ? { launcher: c.launcher as LauncherKind } : {}),
+    ...(images ? { images } : {}),
   };
 }

@@ -7,11 +7,15 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-/** A child process that leads its own process group, so that killing it kills everything it started. */
+/**
+ * A process the orchestrator started and must not leave behind: a child leading its own process group (`spawnGroup`),
+ * or an engine's container (`harness/launch/containers.ts`, where `pid` is the container's first process on this host).
+ */
 export interface ManagedProcess {
   name: string;
   pid: number;
-  child: ChildProcess;
+  /** Set when it runs in a container: the container and its image. */
+  container?: { id: string; image: string };
   exited: Promise<Exit>;
   /** Signals the whole group; a group already gone is not an error. */
   signal(sig: NodeJS.Signals): void;
@@ -31,10 +35,15 @@ export interface SpawnOptions {
   ipc?: boolean;
 }
 
+/** A process group led by a child of the orchestrator. */
+export interface ManagedChild extends ManagedProcess {
+  child: ChildProcess;
+}
+
 const live = new Set<ManagedProcess>();
 
 /** Spawns a process as the leader of a new process group and registers it for cleanup. */
-export function spawnGroup(opts: SpawnOptions): ManagedProcess {
+export function spawnGroup(opts: SpawnOptions): ManagedChild {
   const fd = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
   let child: ChildProcess;
   try {
@@ -57,7 +66,7 @@ export function spawnGroup(opts: SpawnOptions): ManagedProcess {
       resolve({ code: null, signal: null });
     });
   });
-  const proc: ManagedProcess = {
+  const proc: ManagedChild = {
     name: opts.name,
     pid,
     child,
@@ -80,6 +89,12 @@ export function spawnGroup(opts: SpawnOptions): ManagedProcess {
   };
   live.add(proc);
   return proc;
+}
+
+/** Registers a process started some other way (a container) for the same cleanup; it leaves the set once `exited` settles. */
+export function track(proc: ManagedProcess): void {
+  live.add(proc);
+  void proc.exited.then(() => live.delete(proc));
 }
 
 /** SIGKILLs every live group, synchronously: safe in an 'exit' handler. */

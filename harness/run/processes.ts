@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError, InputError } from '../errors.js';
-import { spawnGroup, type ManagedProcess } from '../launch/index.js';
+import { launchEngineProcess, spawnGroup, type ManagedProcess } from '../launch/index.js';
 import { FILES, now, type HistoryWriter } from '../store/index.js';
 import type { Adapter, AdapterContext, EngineHandle, EngineSpec } from './adapter.js';
 import { engineOf, type EngineLink } from './engine-link.js';
@@ -91,9 +91,9 @@ export class CaseProcesses {
     for (const c of companions) {
       const role = this.companions.get(c.role) ?? { incarnation: 0, expected: new Set<number>() };
       this.companions.set(c.role, role);
-      if (!role.proc) this.launch(role, c.role, c.command, c.args, c.env);
+      if (!role.proc) await this.launch(role, c.role, c.command, c.args, c.env, 'engine');
     }
-    if (!this.engine.proc) this.launch(this.engine, 'engine', command, args, env);
+    if (!this.engine.proc) await this.launch(this.engine, 'engine', command, args, env, 'engine');
     // the first engine process to exit ends the wait (`kind` also names its log file)
     const running: [kind: string, proc: ManagedProcess][] = [];
     if (this.engine.proc) running.push(['engine', this.engine.proc]);
@@ -120,7 +120,7 @@ export class CaseProcesses {
 
   async startWorker(): Promise<void> {
     const spec = this.adapter.worker(this.ctx);
-    this.launch(this.worker, 'worker', spec.command, spec.args, { ...process.env, ...this.extraEnv, ...spec.env });
+    await this.launch(this.worker, 'worker', spec.command, spec.args, { ...process.env, ...this.extraEnv, ...spec.env });
     await this.adapter.workerReady?.(this.ctx);
   }
 
@@ -177,11 +177,16 @@ export class CaseProcesses {
     await p.exited;
   }
 
-  /** `kind` names the process in the history (`worker#2`, `engine#1`, `placement#1`) and its log file. */
-  private launch(role: Role, kind: string, command: string, args: string[], env?: NodeJS.ProcessEnv): ManagedProcess {
+  /**
+   * `kind` names the process in the history (`worker#2`, `engine#1`, `placement#1`) and its log file. An engine's
+   * processes start the way `--launcher` says (a container of its image, with the run folder mounted); a worker is always
+   * a process here.
+   */
+  private async launch(role: Role, kind: string, command: string, args: string[], env?: NodeJS.ProcessEnv, part?: 'engine'): Promise<ManagedProcess> {
     role.incarnation += 1;
     const name = `${kind}#${role.incarnation}`;
-    const proc = spawnGroup({ name, command, args, env, cwd: this.ctx.runDir, logFile: join(this.ctx.runDir, FILES.logs, `${kind}.log`) });
+    const opts = { name, command, args, env, cwd: this.ctx.runDir, logFile: join(this.ctx.runDir, FILES.logs, `${kind}.log`) };
+    const proc = part === 'engine' ? await launchEngineProcess(opts, this.ctx.runDir, this.ctx.runId) : spawnGroup(opts);
     role.proc = proc;
     this.names.set(proc.pid, name);
     this.history.append({
@@ -189,7 +194,7 @@ export class CaseProcesses {
       process: name,
       type: 'info',
       f: 'start',
-      value: { pid: proc.pid, command: [command, ...args].join(' ') },
+      value: { pid: proc.pid, command: [command, ...args].join(' '), ...(proc.container ? { container: proc.container } : {}) },
       pid: proc.pid,
     });
     void proc.exited.then((exit) => {

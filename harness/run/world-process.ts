@@ -1,7 +1,7 @@
 /** The world as seen from the orchestrator: a forked process spoken to over IPC. */
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
-import { spawnGroup, type ManagedProcess } from '../launch/index.js';
+import { spawnGroup, type ManagedChild } from '../launch/index.js';
 import { distRoot } from '../paths.js';
 import type { FromWorld, ToWorld, WorldConfig } from '../world/protocol.js';
 
@@ -9,7 +9,7 @@ export interface WorldProcess {
   url: string;
   /** The world's OTLP/gRPC trace receiver, `http://host:port` (h2c), when it announced one. */
   grpcUrl?: string;
-  proc: ManagedProcess;
+  proc: ManagedChild;
   send(msg: ToWorld): void;
   onMessage(fn: (msg: FromWorld) => void): void;
   stop(): Promise<void>;
