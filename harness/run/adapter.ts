@@ -103,6 +103,12 @@ export interface Adapter {
   submit(ctx: AdapterContext): Promise<RunHandle>;
   approve(ctx: AdapterContext, handle: RunHandle, decision: ApprovalDecision): Promise<void>;
   outcome(ctx: AdapterContext, handle: RunHandle): Promise<Outcome>;
+  /**
+   * Optional, for an adapter without an engine process whose worker dials a server the case does not start (DBOS's
+   * PostgreSQL): prepares it for the case before the worker starts and returns its handle, which the case treats as
+   * the engine's (`ctx.engine`); its `linkAddress` is what a net fault with target=engine puts Toxiproxy in front of.
+   */
+  service?(ctx: AdapterContext): Promise<EngineHandle>;
   /** Releases clients the adapter opened in the orchestrator. */
   close?(): Promise<void>;
 }
