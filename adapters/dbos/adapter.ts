@@ -14,7 +14,8 @@ import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { workerEnv, type Adapter, type AdapterContext, type RunHandle } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
 import { AGENT, APP_NAME, APP_VERSION, QUEUE, type AgentOutput } from './agent-workflow.js';
-import { addressOf, caseDatabaseName, createCaseDatabase, dropCaseDatabase, withDatabase } from './database.js';
+import { addressOf, caseDatabaseName, commitLatencies, createCaseDatabase, dropCaseDatabase, withDatabase } from './database.js';
+import { redactUrl } from '../langgraph/manifest.js';
 import { dbosManifest } from './manifest.js';
 
 /** The client's own log lines would land on ordeal's stderr: only its errors are kept, on stderr. */
@@ -89,6 +90,17 @@ export function dbosAdapter(): Adapter {
       if (s?.status === 'CANCELLED' || s?.status === 'MAX_RECOVERY_ATTEMPTS_EXCEEDED')
         return { status: 'failed', error: `DBOS workflow ${handle.id} is ${s.status}` };
       return { status: 'running' };
+    },
+    /** PostgreSQL's own commit on a scratch database of the configured server: a one-row INSERT, autocommit. */
+    async commitFloor(n) {
+      const o = parseAdapterOptions(dbosManifest, {});
+      const name = caseDatabaseName(`commit-floor-${process.pid}`);
+      const url = await createCaseDatabase(o.postgresUrl, name);
+      try {
+        return { store: `PostgreSQL (${redactUrl(o.postgresUrl)})`, latenciesMs: await commitLatencies(url, n) };
+      } finally {
+        await dropCaseDatabase(o.postgresUrl, name).catch(() => undefined);
+      }
     },
     async close() {
       const c = client;

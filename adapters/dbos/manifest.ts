@@ -22,7 +22,13 @@ export const dbosManifest = defineAdapter({
     keepDatabase: {
       type: 'boolean',
       default: false,
-      description: "keep the case's database after the case (its name is in the history's net-proxy op or logs/worker.log) instead of dropping it",
+      description: "keep the case's database (ordeal_dbos_…, named in logs/worker.log) after the case instead of dropping it",
+    },
+    queueConcurrency: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      description: "how many workflows the run's queue runs at once, globally and per worker (0: no limit, DBOS's default)",
     },
     ...sharedOptions,
   },

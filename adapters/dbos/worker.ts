@@ -7,6 +7,8 @@ import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/
 import { startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentWorkflow, AGENT, APP_NAME, APP_VERSION, QUEUE } from './agent-workflow.js';
 import { EXECUTOR_ID, QUEUE_POLL_MS } from './database.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
+import { dbosManifest } from './manifest.js';
 
 const tracing = startWorkerTracing('ordeal-worker-dbos');
 const env = readWorkerEnv();
@@ -25,7 +27,9 @@ DBOS.setConfig({
   logLevel: process.env.ORDEAL_DBOS_LOG_LEVEL ?? 'info',
 });
 await DBOS.launch();
-await DBOS.registerQueue(QUEUE, { minPollingIntervalMs: QUEUE_POLL_MS, onConflict: 'always_update' });
+const { queueConcurrency } = parseAdapterOptions(dbosManifest, env.options);
+const limit = queueConcurrency > 0 ? { globalConcurrency: queueConcurrency, workerConcurrency: queueConcurrency } : {};
+await DBOS.registerQueue(QUEUE, { minPollingIntervalMs: QUEUE_POLL_MS, onConflict: 'always_update', ...limit });
 await world.probe('worker:ready');
 
 const shutdown = async () => {

@@ -109,6 +109,11 @@ export interface Adapter {
    * the engine's (`ctx.engine`); its `linkAddress` is what a net fault with target=engine puts Toxiproxy in front of.
    */
   service?(ctx: AdapterContext): Promise<EngineHandle>;
+  /**
+   * Optional, for `ordeal bench`: `n` latencies (ms) of one durable commit on the store its steps are recorded in, measured
+   * directly (e.g. a one-row INSERT on PostgreSQL), and what that store is; the bench reports it as the adapter's own floor.
+   */
+  commitFloor?(n: number): Promise<{ store: string; latenciesMs: number[] }>;
   /** Releases clients the adapter opened in the orchestrator. */
   close?(): Promise<void>;
 }
