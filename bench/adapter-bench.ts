@@ -29,6 +29,8 @@ export interface AdapterFigures {
   throughput: { workflowsPerS: number; stepsPerS: number };
   recoveryMs: { p50: number };
   peakRssMb: number;
+  /** Adapters whose store is not the bench directory's disk (e.g. dbos on PostgreSQL): one commit on it, measured directly. */
+  storeFloor?: { store: string; commitMs: Quantiles };
   /** reference only: the runtime's own overhead, in-process, without HTTP, against the fdatasync p50, and how late its timers and hinted retries end. */
   inProcess?: { perStepMs: Quantiles; ratioToFloor: number; waits: RuntimeWaitsResult };
 }
@@ -105,7 +107,9 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
       rec.push(ms);
     }
     rss.stop();
+    const own = await (await entry.load()).commitFloor?.(o.reps * 100);
     return {
+      ...(own ? { storeFloor: { store: own.store, commitMs: quantiles(own.latenciesMs) } } : {}),
       chain: figures('chain'),
       fanOut: figures('fanOut'),
       oneCallTurnMs: quantiles(base1.map((t) => t - t0)),

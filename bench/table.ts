@@ -88,7 +88,19 @@ export function benchTable(r: BenchResult): string {
     ...rows.slice(1).map(line),
     '',
     ...benchNotes(r),
+    ...storeFloorNotes(r),
     `harness: ${f(r.harness.casesPerMin, 1)} ordeal run cases per minute (reference runtime)`,
     ...missing.map((n) => `missing: ${n}`),
   ].join('\n');
+}
+
+/** One line per adapter whose steps are recorded elsewhere than the bench directory's disk: its store's own commit, beside its chain step. */
+function storeFloorNotes(r: BenchResult): string[] {
+  return Object.entries(r.adapters).flatMap(([name, a]) => {
+    if ('missing' in a || !a.storeFloor) return [];
+    const c = a.storeFloor.commitMs;
+    return [
+      `${name}'s own floor: one commit on ${a.storeFloor.store} p50 ${f(c.p50)} ms (p99 ${f(c.p99)}), measured directly; its chain step p50 = ${f(a.chain.perStepMs.p50 / c.p50, 1)} × that commit`,
+    ];
+  });
 }

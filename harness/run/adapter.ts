@@ -103,6 +103,17 @@ export interface Adapter {
   submit(ctx: AdapterContext): Promise<RunHandle>;
   approve(ctx: AdapterContext, handle: RunHandle, decision: ApprovalDecision): Promise<void>;
   outcome(ctx: AdapterContext, handle: RunHandle): Promise<Outcome>;
+  /**
+   * Optional, for an adapter without an engine process whose worker dials a server the case does not start (DBOS's
+   * PostgreSQL): prepares it for the case before the worker starts and returns its handle, which the case treats as
+   * the engine's (`ctx.engine`); its `linkAddress` is what a net fault with target=engine puts Toxiproxy in front of.
+   */
+  service?(ctx: AdapterContext): Promise<EngineHandle>;
+  /**
+   * Optional, for `ordeal bench`: `n` latencies (ms) of one durable commit on the store its steps are recorded in, measured
+   * directly (e.g. a one-row INSERT on PostgreSQL), and what that store is; the bench reports it as the adapter's own floor.
+   */
+  commitFloor?(n: number): Promise<{ store: string; latenciesMs: number[] }>;
   /** Releases clients the adapter opened in the orchestrator. */
   close?(): Promise<void>;
 }

@@ -61,7 +61,12 @@ export class CaseProcesses {
    */
   async startEngine(): Promise<void> {
     const spec = this.spec;
-    if (!spec) return;
+    if (!spec) {
+      // no engine process: an external server the adapter prepared (if any) stands as the engine's link
+      const handle = await this.adapter.service?.(this.ctx);
+      if (handle) this.link.startedAs(handle);
+      return;
+    }
     const first = this.engine.incarnation === 0;
     for (let attempt = 1; ; attempt++) {
       try {

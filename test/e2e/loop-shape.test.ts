@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
 import { engineInstalled, history, ledger, runOne, spans, type Span } from '../helpers/run-folder.js';
+import { postgresAnswers } from '../helpers/postgres.js';
 
 /** Turn 1: two shell calls that each wait (up to 5 s) for the other to start; turn 2: two effects. */
 const scenario = join(root, 'test/fixtures/parallel-tools.json');
@@ -12,7 +13,7 @@ const scenario = join(root, 'test/fixtures/parallel-tools.json');
 const withApproval = join(root, 'test/fixtures/parallel-approval.json');
 
 /** `killRace`: why the kill test cannot hold on this setup every time (a framework behaviour, documented beside its adapter). */
-const setups: { name: string; engine?: string; args: string[]; killRace?: string }[] = [
+const setups: { name: string; engine?: string; postgres?: boolean; args: string[]; killRace?: string }[] = [
   { name: 'reference', args: ['--adapter', 'reference'] },
   { name: 'langgraph (StateGraph)', args: ['--adapter', 'langgraph'] },
   { name: 'langgraph (functional API)', args: ['--adapter', 'langgraph', '--opt', 'api=functional'] },
@@ -29,7 +30,9 @@ const setups: { name: string; engine?: string; args: string[]; killRace?: string
   // a 2 s heartbeat timeout: a killed worker's activities are noticed in seconds (README: "Temporal")
   { name: 'temporal', engine: 'temporal', args: ['--adapter', 'temporal', '--opt', 'heartbeatMs=2000'] },
   { name: 'dapr', engine: 'durabletask', args: ['--adapter', 'dapr'] },
+  { name: 'dbos', postgres: true, args: ['--adapter', 'dbos'] },
 ];
+const postgres = await postgresAnswers();
 
 /** The calls of one tool as they ran (spans answered from a journal left out): start and end, ns since the epoch. */
 function ran(dir: string, tool: string): { id: unknown; start: bigint; end: bigint }[] {
@@ -48,7 +51,7 @@ const calm = join(tempDir(), 'calm.json');
 writeFileSync(calm, '[]');
 
 for (const setup of setups) {
-  const engine = setup.engine ? engineInstalled(setup.engine) : { installed: true, skipReason: '' };
+  const engine = setup.engine ? engineInstalled(setup.engine) : setup.postgres ? postgres : { installed: true, skipReason: '' };
   describe.skipIf(!engine.installed)(`loop shape on ${setup.name}${engine.installed ? '' : ` — skipped: ${engine.skipReason}`}`, () => {
     const run = (args: string[]) => runOne([...setup.args, '--scenario', scenario, ...args]);
 

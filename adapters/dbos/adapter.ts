@@ -1,0 +1,114 @@
+/**
+ * The dbos adapter: the agent workflow runs in the worker with DBOS Transact; the orchestrator creates the case's
+ * database, enqueues the run, sends the human's decision and reads the outcome with a `DBOSClient` on the same database.
+ */
+import { join } from 'node:path';
+import { DBOSClient, type DLogger } from '@dbos-inc/dbos-sdk';
+// DBOS.migrate does the same with a console logger, whose lines would land on ordeal's stderr
+import { migrateSystemDatabase } from '@dbos-inc/dbos-sdk/internal/system_database';
+import { GlobalLogger } from '@dbos-inc/dbos-sdk/internal/telemetry/logs';
+import { agentTask, approvalResult } from '../../harness/agent/index.js';
+import { HarnessError } from '../../harness/errors.js';
+import { distRoot } from '../../harness/paths.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
+import { workerEnv, type Adapter, type AdapterContext, type RunHandle } from '../../harness/run/adapter.js';
+import type { Outcome } from '../../harness/store/types.js';
+import { AGENT, APP_NAME, APP_VERSION, QUEUE, type AgentOutput } from './agent-workflow.js';
+import { addressOf, caseDatabaseName, commitLatencies, createCaseDatabase, dropCaseDatabase, withDatabase } from './database.js';
+import { redactUrl } from '../langgraph/manifest.js';
+import { dbosManifest } from './manifest.js';
+
+/** The client's own log lines would land on ordeal's stderr: only its errors are kept, on stderr. */
+const quiet: DLogger = {
+  info: () => undefined,
+  debug: () => undefined,
+  warn: () => undefined,
+  error: (e: unknown) => console.error(`dbos client: ${e instanceof Error ? e.message : String(e)}`),
+};
+
+/** A workflow error as DBOS stored it, as text. */
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object' && 'message' in e) return String(e.message);
+  return String(e);
+}
+
+export function dbosAdapter(): Adapter {
+  let database: { server: string; name: string; url: string; keep: boolean } | undefined;
+  let client: Promise<DBOSClient> | undefined;
+  const db = () => {
+    if (!database) throw new HarnessError("dbos: the case's database was not created before the worker", 'ORD-362');
+    return database;
+  };
+  const clientOf = (): Promise<DBOSClient> =>
+    (client ??= DBOSClient.create({
+      systemDatabaseUrl: db().url,
+      applicationName: APP_NAME,
+      logger: quiet,
+      systemDatabasePoolSize: 2,
+      systemDatabaseIdleTransactionTimeoutMs: 0,
+    }));
+
+  return {
+    name: 'dbos',
+    /** A database of the case's own on the configured server, with DBOS's system schema, before the first worker starts. */
+    async service(ctx: AdapterContext) {
+      const o = parseAdapterOptions(dbosManifest, ctx.options);
+      const name = caseDatabaseName(ctx.runId);
+      const url = await createCaseDatabase(o.postgresUrl, name);
+      database = { server: o.postgresUrl, name, url, keep: o.keepDatabase };
+      await migrateSystemDatabase(url, new GlobalLogger(undefined, { logger: quiet }));
+      const [, port] = addressOf(url).split(':');
+      return { url, ports: { postgres: Number(port) }, linkAddress: addressOf(url) };
+    },
+    worker(ctx) {
+      // the worker dials PostgreSQL at the link address: a Toxiproxy in front of it when a net fault targets the engine
+      const url = withDatabase(db().url, db().name, ctx.engine?.linkAddress);
+      return {
+        command: process.execPath,
+        args: [join(distRoot, 'adapters/dbos/worker.js')],
+        env: { ...workerEnv(ctx), ORDEAL_DBOS_DATABASE_URL: url },
+      };
+    },
+    async submit(ctx) {
+      // the workflow id is the run id: enqueueing it twice returns the same run
+      const c = await clientOf();
+      await c.enqueue(
+        { queueName: QUEUE, workflowName: AGENT, workflowID: ctx.runId, appVersion: APP_VERSION },
+        agentTask(ctx.scenario, ctx.options),
+      );
+      return { id: ctx.runId };
+    },
+    async approve(_ctx, handle: RunHandle, decision) {
+      // on the approval id's topic, with the approval id as the send's idempotency key: a decision sent twice arrives once
+      await (await clientOf()).send(handle.id, approvalResult(decision), decision.approvalId, `approval:${decision.approvalId}`);
+    },
+    async outcome(_ctx, handle): Promise<Outcome> {
+      const s = await (await clientOf()).getWorkflow(handle.id);
+      if (s?.status === 'SUCCESS') return { status: 'completed', answer: String((s.output as AgentOutput | undefined)?.answer ?? '') };
+      if (s?.status === 'ERROR') return { status: 'failed', error: errorText(s.error) };
+      if (s?.status === 'CANCELLED' || s?.status === 'MAX_RECOVERY_ATTEMPTS_EXCEEDED')
+        return { status: 'failed', error: `DBOS workflow ${handle.id} is ${s.status}` };
+      return { status: 'running' };
+    },
+    /** PostgreSQL's own commit on a scratch database of the configured server: a one-row INSERT, autocommit. */
+    async commitFloor(n) {
+      const o = parseAdapterOptions(dbosManifest, {});
+      const name = caseDatabaseName(`commit-floor-${process.pid}`);
+      const url = await createCaseDatabase(o.postgresUrl, name);
+      try {
+        return { store: `PostgreSQL (${redactUrl(o.postgresUrl)})`, latenciesMs: await commitLatencies(url, n) };
+      } finally {
+        await dropCaseDatabase(o.postgresUrl, name).catch(() => undefined);
+      }
+    },
+    async close() {
+      const c = client;
+      client = undefined;
+      await (await c?.catch(() => undefined))?.destroy();
+      const d = database;
+      database = undefined;
+      if (d && !d.keep) await dropCaseDatabase(d.server, d.name).catch(() => undefined);
+    },
+  };
+}

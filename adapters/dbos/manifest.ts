@@ -1,0 +1,39 @@
+/** The DBOS adapter's manifest: the PostgreSQL its system database lives on, and whether a case's database outlives it. */
+import { DEFAULT_POSTGRES_URL } from '../langgraph/manifest.js';
+import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
+import { sharedOptions } from '../../harness/run/options.js';
+
+export const dbosManifest = defineAdapter({
+  name: 'dbos',
+  description:
+    'a DBOS Transact workflow in the worker (@dbos-inc/dbos-sdk), its system database on PostgreSQL: runStep steps, approval by send/recv, recovery at launch; no engine process',
+  hasEngine: false,
+  // the worker↔PostgreSQL connections: net faults with target=engine put Toxiproxy on them
+  engineLink: true,
+  options: {
+    postgresUrl: {
+      type: 'url',
+      protocols: ['postgresql', 'postgres'],
+      example: 'postgresql://user@host:port/db',
+      default: () => process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL,
+      defaultNote: `ORDEAL_POSTGRES_URL, else ${DEFAULT_POSTGRES_URL}`,
+      description: 'the PostgreSQL server each case gets a database of its own on (its role needs CREATEDB)',
+    },
+    keepDatabase: {
+      type: 'boolean',
+      default: false,
+      description: "keep the case's database (ordeal_dbos_…, named in logs/worker.log) after the case instead of dropping it",
+    },
+    queueConcurrency: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      description: "how many workflows the run's queue runs at once, globally and per worker (0: no limit, DBOS's default)",
+    },
+    ...sharedOptions,
+  },
+  flags: { 'postgres-url': 'postgresUrl' },
+  load: async () => (await import('./adapter.js')).dbosAdapter(),
+});
+
+export type DbosOptions = AdapterOptions<typeof dbosManifest>;
