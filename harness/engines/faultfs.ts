@@ -3,7 +3,8 @@
  * source with its pinned modules. Mounting needs /dev/fuse and fusermount3: the install adds Debian's fuse3 when it
  * is missing and it runs as root (as scripts/postgres.sh does for PostgreSQL).
  */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { run } from './exec.js';
@@ -11,8 +12,23 @@ import { goEnv } from './go-build.js';
 import { isExecutable, stampedAt, writeStamp } from './stamp.js';
 import type { EngineInstall } from './types.js';
 
-/** The version of the filesystem's source in this repository (raise it when the Go source changes). */
-export const FAULTFS_VERSION = '0.1.0';
+const SOURCE = join(packageRoot, 'harness/faultfs/fs');
+
+/** The filesystem's version: its release and a digest of its Go source, so that a changed source is built again. */
+export const FAULTFS_VERSION = `0.1.0+${sourceDigest()}`;
+
+function sourceDigest(): string {
+  const h = createHash('sha256');
+  try {
+    for (const f of readdirSync(SOURCE)
+      .filter((n) => /\.go$|^go\.(mod|sum)$/.test(n))
+      .sort())
+      h.update(f).update(readFileSync(join(SOURCE, f)));
+  } catch {
+    return 'nosource';
+  }
+  return h.digest('hex').slice(0, 12);
+}
 
 /** Where fusermount3 is, or undefined. */
 export function fusermount(): string | undefined {
@@ -38,9 +54,9 @@ export const faultfs: EngineInstall = {
       await run('apt-get', ['install', '-y', 'fuse3'], log, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     }
     mkdirSync(join(root, 'bin'), { recursive: true });
-    log(`go build ${join(packageRoot, 'harness/faultfs/fs')} -> ${binary(root)}`);
+    log(`go build ${SOURCE} -> ${binary(root)}`);
     await run('go', ['build', '-trimpath', '-ldflags', `-s -w -X main.version=${FAULTFS_VERSION}`, '-o', binary(root), '.'], log, {
-      cwd: join(packageRoot, 'harness/faultfs/fs'),
+      cwd: SOURCE,
       env: goEnv(),
     });
     await run(binary(root), ['-version'], log);

@@ -31,6 +31,8 @@ type fileLog struct {
 	node    *fs.Inode
 	fd      int
 	entries []undo
+	// an fsync failed with EIO: nothing pending becomes durable any more (until a power cut loses it)
+	doomed bool
 }
 
 // dirOp is one change to a directory entry, with what restores it; paths are relative to the root, as they were
@@ -101,7 +103,9 @@ func (s *state) full() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if time.Now().Before(s.fullUntil) {
-		s.stats.ENOSPC++
+		if s.stats.ENOSPC++; s.stats.ENOSPC == 1 {
+			fmt.Println("disk-full: the first ENOSPC")
+		}
 		return true
 	}
 	return false
@@ -198,18 +202,13 @@ func (s *state) fsync(node *fs.Inode, dir string, isDir bool, pgid int) syscall.
 	if s.eioArmed && (s.eioPgids == nil || s.eioPgids[pgid] || s.writtenBy(node, s.eioPgids)) {
 		s.eioArmed = false
 		s.stats.EIO++
-		var notify []*fs.Inode
+		fmt.Printf("fsync-error: EIO to the fsync of %q by process group %d\n", node.Path(s.root), pgid)
+		// as Linux does after a failed writeback: the pages stay readable but are marked clean, so they never reach
+		// the disk; a later fsync of the file succeeds and the next power cut loses them
 		if l, ok := s.files[node]; ok {
-			for i := len(l.entries) - 1; i >= 0; i-- {
-				applyUndo(l.fd, l.entries[i], 0)
-			}
-			notify = append(notify, node)
-			s.synced(node)
+			l.doomed = true
 		}
 		s.mu.Unlock()
-		for _, n := range notify {
-			n.NotifyContent(0, 0)
-		}
 		return syscall.EIO
 	}
 	for _, op := range s.ops {
@@ -220,7 +219,7 @@ func (s *state) fsync(node *fs.Inode, dir string, isDir bool, pgid int) syscall.
 	}
 	if isDir {
 		s.stats.DirFsyncs++
-	} else {
+	} else if l, ok := s.files[node]; !ok || !l.doomed {
 		s.stats.FileFsyncs++
 		s.synced(node)
 	}
