@@ -202,7 +202,7 @@ func (s *state) fsync(node *fs.Inode, dir string, isDir bool, pgid int) syscall.
 	if s.eioArmed && (s.eioPgids == nil || s.eioPgids[pgid] || s.writtenBy(node, s.eioPgids)) {
 		s.eioArmed = false
 		s.stats.EIO++
-		fmt.Printf("fsync-error: EIO to the fsync of %q by process group %d\n", node.Path(s.root), pgid)
+		fmt.Printf("fsync-error: EIO to the fsync of %q by process group %d\n", s.pathOf(node), pgid)
 		// as Linux does after a failed writeback: the pages stay readable but are marked clean, so they never reach
 		// the disk; a later fsync of the file succeeds and the next power cut loses them
 		if l, ok := s.files[node]; ok {
@@ -329,7 +329,7 @@ func (s *state) crash(req CrashRequest) CrashReport {
 			continue
 		}
 		// a file's pending changes go together: the disk has what the last fsync left, plus (torn) a prefix of the sequence
-		lost := Lost{Path: node.Path(s.root), Writes: len(l.entries)}
+		lost := Lost{Path: s.pathOf(node), Writes: len(l.entries)}
 		last := len(l.entries) - 1
 		keepUntil := -1 // entries [0, keepUntil) persist
 		var tornKeep int64
@@ -449,7 +449,7 @@ func (s *state) status() map[string]any {
 	defer s.mu.Unlock()
 	files := map[string]int{}
 	for node, l := range s.files {
-		files[node.Path(s.root)] = len(l.entries)
+		files[s.pathOf(node)] = len(l.entries)
 	}
 	ops := []string{}
 	for _, op := range s.ops {
@@ -458,4 +458,13 @@ func (s *state) status() map[string]any {
 		}
 	}
 	return map[string]any{"unsyncedWrites": files, "unsyncedDirOps": ops, "full": time.Now().Before(s.fullUntil), "eioArmed": s.eioArmed, "counters": s.stats}
+}
+
+// pathOf is the node's path under the root, or "(unlinked)" for a file with no name left (go-fuse calls it .go-fuse.N/deleted).
+func (s *state) pathOf(node *fs.Inode) string {
+	p := node.Path(s.root)
+	if strings.HasPrefix(p, ".go-fuse.") {
+		return "(unlinked)"
+	}
+	return p
 }
