@@ -110,3 +110,49 @@ describe.skipIf(skip !== '')(`machine faults on the reference runtime${skip ? ` 
     expect(r.stderr).toContain('ordeal engines install faultfs');
   });
 });
+
+const temporal = engineInstalled('temporal');
+
+describe.skipIf(skip !== '' || !temporal.installed)(
+  `power-loss on real engines${skip ? ` — skipped: ${skip}` : !temporal.installed ? ` — skipped: ${temporal.skipReason}` : ''}`,
+  () => {
+    it('Temporal: the cut kills the server and the worker, its SQLite journal comes back hot, and the run ends valid with the refund once', async () => {
+      const { code, stderr, c } = await runOne<Case>([
+        '--adapter',
+        'temporal',
+        '--scenario',
+        'refund-agent',
+        '--fault',
+        'power-loss@after-effect:1',
+        '--idempotency',
+        'framework',
+      ]);
+      expect(code, stderr).toBe(0);
+      const h = history(c.runDir);
+      for (const p of ['worker#1', 'engine#1']) expect(h.some((o) => o.process === p && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+      expect(h.some((o) => o.process === 'engine#2' && o.f === 'start')).toBe(true);
+      // SQLite's rollback journal is deleted at each commit without an fsync of the directory: the cut brings it back
+      const op = h.find((o) => o.process === 'nemesis' && o.f === 'power-loss')!;
+      expect(op.value.dirOps).toContain('unlink temporal.db-journal');
+      expect(refundEntries(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    });
+
+    it('LangGraph.js: its SQLite checkpointer does not sync its WAL, so a cut after the refund loses the thread and refunds again under a new key', async () => {
+      const { code, stderr, c } = await runOne<Case>([
+        '--adapter',
+        'langgraph',
+        '--scenario',
+        'refund-agent',
+        '--fault',
+        'power-loss@after-effect:1',
+        '--idempotency',
+        'framework',
+      ]);
+      expect(code, stderr).toBe(1);
+      expect(lost(c)['checkpoints.sqlite-wal']).toBeGreaterThan(0);
+      const refunds = refundEntries(c.runDir);
+      expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
+      expect(refunds[1]!.key).not.toBe(refunds[0]!.key);
+    });
+  },
+);
