@@ -5,7 +5,7 @@
  * filesystem unmounts itself when the orchestrator's process is gone, and every case first sweeps stale mounts.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { enginesRoot, fusermount, requireEngine } from '../engines/index.js';
 import { HarnessError } from '../errors.js';
@@ -194,6 +194,3 @@ export function isMounted(dir: string): boolean {
     return false;
   }
 }
-
-/** `<run>/data.disk` for `<run>/data`. */
-export const diskOf = (dataDir: string): string => join(dirname(dataDir), `${basename(dataDir)}.disk`);
