@@ -1,6 +1,6 @@
 /** The durable hand-off between orchestrator and worker: a run request and a failure note, as files in the data dir. */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface RunRequest {
   threadId: string;
@@ -11,9 +11,22 @@ export interface RunRequest {
 const SUBMITTED = 'submitted.json';
 const FAILED = 'failed.json';
 
+/** Written, fsynced, renamed into place and the directory fsynced: after a power cut the file is whole or absent. */
 function writeAtomic(file: string, value: unknown): void {
-  writeFileSync(`${file}.tmp`, JSON.stringify(value));
+  const fd = openSync(`${file}.tmp`, 'w');
+  try {
+    writeSync(fd, JSON.stringify(value));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(`${file}.tmp`, file);
+  const dir = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
 }
 
 export function writeRunRequest(dataDir: string, req: RunRequest): void {

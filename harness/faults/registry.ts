@@ -6,6 +6,7 @@ import { killWorker } from './kill-worker.js';
 import { ackLoss } from './ack-loss.js';
 import { humanEdit, humanLate, humanReject, humanTwice } from './human.js';
 import { llmError } from './llm-error.js';
+import { diskFull, fsyncError, powerLoss } from './machine.js';
 import { netLatency, netPartition, netReset } from './net.js';
 import { partialShell } from './partial-shell.js';
 import { pauseWorker } from './pause-worker.js';
@@ -32,6 +33,9 @@ export const faults: Record<string, Fault> = Object.fromEntries(
     netLatency,
     netReset,
     netPartition,
+    powerLoss,
+    diskFull,
+    fsyncError,
   ].map((f) => [f.name, f]),
 );
 

@@ -112,6 +112,7 @@ export function defineFault<const S extends ParamSchema>(def: FaultDefinition<S>
     params: def.params,
     ...(def.needsEngine ? { needsEngine: true } : {}),
     ...(def.needsProxy ? { needsProxy: true } : {}),
+    ...(def.needsDisk ? { needsDisk: true } : {}),
     ...(def.triggers ? { triggers: def.triggers } : {}),
     ...(proxyTarget ? { proxyTarget: (spec: FaultSpec) => proxyTarget(read(spec)) } : {}),
     ...(workerEnv ? { workerEnv: (spec: FaultSpec) => workerEnv(read(spec)) } : {}),

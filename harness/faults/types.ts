@@ -2,6 +2,7 @@ import type { FaultSpec } from '../store/types.js';
 import type { ReleaseAction } from '../world/protocol.js';
 import type { Trigger } from './trigger.js';
 import type { Scenario } from '../scenario/index.js';
+import type { CrashReport, DiskControl } from '../faultfs/index.js';
 
 /** What a fault may do to the case while it fires. */
 export interface FaultContext {
@@ -19,6 +20,15 @@ export interface FaultContext {
   scenario?: Scenario;
   /** Present when the schedule has network faults: the Toxiproxy proxies between worker and world, and worker and engine. */
   net?: NetControl;
+  /** Present when the schedule has disk faults: the fault filesystem mounted over the case's data directory. */
+  disk?: DiskControl;
+  /** The process groups (one per incarnation so far) of the worker's or the engine's processes, companions included. */
+  processGroups?(side: 'worker' | 'engine'): number[];
+  /**
+   * A machine crash: runs `crash` with the adapter's own clients in the orchestrator stopped (those of an adapter
+   * without an engine open the durable files themselves, as a process of the crashed machine), records its report.
+   */
+  machineCrash?(crash: () => Promise<CrashReport>): Promise<CrashReport>;
 }
 
 /** Which link a network fault cuts: worker↔world (default) or worker↔engine. */
@@ -100,6 +110,8 @@ export interface FaultDefinition<S extends ParamSchema> {
   triggers?: Trigger['kind'][];
   params: S;
   needsProxy?: boolean;
+  /** Needs the fault filesystem over the case's data directory (disk faults). */
+  needsDisk?: boolean;
   /** Checks between parameters, after each was checked on its own; throws an InputError naming them. */
   validate?(p: Params<S>): void;
   // called detached from the definition (defineFault wraps them), so they must not use `this`
@@ -122,6 +134,8 @@ export interface Fault {
   params: ParamSchema;
   /** Needs the Toxiproxy server between worker and world (network faults). */
   needsProxy?: boolean;
+  /** Needs the fault filesystem over the case's data directory (power-loss, disk-full, fsync-error). */
+  needsDisk?: boolean;
   /** Which link this spec's proxy must stand on (network faults); `engine` needs an adapter whose manifest says engineLink. */
   proxyTarget?(spec: FaultSpec): NetTarget;
   /** Environment the worker gets when the schedule has this fault. */

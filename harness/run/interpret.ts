@@ -46,7 +46,10 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
     history.append({ time: now(), process: 'orchestrator', type: 'ok', f: 'submit', id: 'submit', value: { handle: handle.id } });
     const deadline = c.startedAt + o.timeoutMs;
     for (;;) {
-      const out = await o.adapter.outcome(ctx, handle).catch((): Outcome => ({ status: 'running' }));
+      // a machine crash in progress: the adapter's clients are down with the machine
+      const out = c.crashing?.value
+        ? { status: 'running' as const }
+        : await o.adapter.outcome(ctx, handle).catch((): Outcome => ({ status: 'running' }));
       if (out.status !== 'running') {
         await nemesis.settled(); // let a fault that is firing finish healing before the case ends
         return out;
@@ -76,6 +79,7 @@ export async function tearDown(o: CaseOptions, folder: CaseFolder, running: Runn
   await running.net?.stop();
   await running.world?.stop();
   await o.adapter.close?.();
+  await running.disk?.stop(); // after the adapter's clients closed their files in it
   history.append({ time: now(), process: 'orchestrator', type: 'info', f: 'outcome', value: outcome });
   history.close();
   info.finishedAt = new Date().toISOString();

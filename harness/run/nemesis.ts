@@ -4,6 +4,7 @@ import { faults, parseTrigger, type FaultContext, type Trigger } from '../faults
 import type { FaultSpec, Schedule } from '../store/index.js';
 import { now } from '../store/index.js';
 import type { Case } from './setup.js';
+import type { CrashReport } from '../faultfs/index.js';
 
 /** What a fault may do to this case: its processes, the world's resources, the Toxiproxy proxies. */
 function faultContext(c: Case): FaultContext {
@@ -18,7 +19,29 @@ function faultContext(c: Case): FaultContext {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     scenario: c.ctx.scenario,
     ...(c.net ? { net: c.net } : {}),
+    ...(c.disk ? { disk: c.disk, processGroups: (side) => procs.processGroups(side), machineCrash: (crash) => machineCrash(c, crash) } : {}),
   };
+}
+
+/**
+ * Runs a machine crash with the orchestrator's polling of the adapter held off, and, for an adapter without an engine
+ * (whose clients in the orchestrator open the durable files themselves), its clients closed before and after: closed
+ * before while the worker still runs, so that SQLite's close (not the last connection) checkpoints nothing, and after,
+ * so that they reopen on what the crash left. The report is recorded as an info op of the nemesis.
+ */
+async function machineCrash(c: Case, crash: () => Promise<CrashReport>): Promise<CrashReport> {
+  const flag = c.crashing ?? { value: false };
+  flag.value = true;
+  const adapter = c.procs.adapter;
+  try {
+    if (!c.procs.hasEngine) await adapter.close?.();
+    const report = await crash();
+    if (!c.procs.hasEngine) await adapter.close?.();
+    c.folder.history.append({ time: now(), process: 'nemesis', type: 'info', f: 'power-loss', value: { ...report } });
+    return report;
+  } finally {
+    flag.value = false;
+  }
 }
 
 export class Nemesis {

@@ -34,7 +34,7 @@ export class CaseProcesses {
   private stopping = false;
 
   constructor(
-    private readonly adapter: Adapter,
+    readonly adapter: Adapter,
     private readonly ctx: Readonly<AdapterContext>,
     private readonly link: EngineLink,
     private readonly history: HistoryWriter,
@@ -144,6 +144,11 @@ export class CaseProcesses {
       );
     }
     return this.kill(role);
+  }
+
+  /** The process groups this case started for the worker, or for the engine and its companions (every incarnation). */
+  processGroups(side: 'worker' | 'engine'): number[] {
+    return [...this.names].filter(([, name]) => name.startsWith('worker#') === (side === 'worker')).map(([pid]) => pid);
   }
 
   signalWorker(sig: NodeJS.Signals): void {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { createRunFolder, FILES, HistoryWriter, writeJsonAtomic } from '../store/index.js';
 import type { RunInfo } from '../store/index.js';
 import { faults, startNetProxy, type NetProxy } from '../faults/index.js';
+import { startFaultFs, type DiskControl } from '../faultfs/index.js';
 import { packageRoot } from '../paths.js';
 import { CaseTelemetry, spanExportOf } from '../telemetry/index.js';
 import type { AdapterContext } from './adapter.js';
@@ -30,6 +31,7 @@ export interface Running {
   world?: WorldProcess;
   net?: NetProxy;
   procs?: CaseProcesses;
+  disk?: DiskControl;
 }
 
 /** A case set up and ready to run: nothing in it is rewritten later. */
@@ -38,9 +40,13 @@ export interface Case {
   readonly world: WorldProcess;
   /** Present when the schedule has network faults: the worker reaches the world (and maybe the engine) through it. */
   readonly net?: NetProxy;
+  /** Present when the schedule has disk faults: the fault filesystem over the data directory. */
+  readonly disk?: DiskControl;
   readonly procs: CaseProcesses;
   /** What every adapter call gets (the worker's context); its `engine` is the link's engine as dialed. */
   readonly ctx: Readonly<AdapterContext>;
+  /** Set while a machine crash is in progress: the orchestrator's own clients of the adapter stay away from the disk. */
+  readonly crashing?: { value: boolean };
   /** When the case's clock started (before the engine started): time triggers and the timeout count from it. */
   readonly startedAt: number;
 }
@@ -98,6 +104,9 @@ export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Run
   // network faults: the worker reaches the world only through a real Toxiproxy
   const net = o.schedule.some((f) => faults[f.fault]?.needsProxy) ? await startNetProxy(world.url, dir, packageRoot) : undefined;
   running.net = net;
+  // disk faults: the data directory is the fault filesystem's mount, before any process opens a file in it
+  const disk = o.schedule.some((f) => faults[f.fault]?.needsDisk) ? await startFaultFs(join(dir, FILES.data), dir) : undefined;
+  running.disk = disk;
   const link = new EngineLink();
   const ctx: Readonly<AdapterContext> = {
     runId: id,
@@ -121,5 +130,5 @@ export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Run
   await procs.startEngine();
   if (net && linkProxied(o.schedule))
     await link.throughProxy({ name: o.adapter.name, engineLink: findAdapter(o.adapter.name)?.engineLink === true }, net, history);
-  return { folder, world, ...(net ? { net } : {}), procs, ctx, startedAt };
+  return { folder, world, ...(net ? { net } : {}), ...(disk ? { disk, crashing: { value: false } } : {}), procs, ctx, startedAt };
 }

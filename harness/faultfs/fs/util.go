@@ -1,0 +1,5 @@
+package main
+
+import "os"
+
+func removeQuiet(p string) { _ = os.Remove(p) }

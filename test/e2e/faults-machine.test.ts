@@ -1,0 +1,158 @@
+/** Machine faults through ordeal-faultfs: what a power cut, a full disk and a failed fsync do to the reference runtime. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fusermount } from '../../harness/engines/index.js';
+import { ordeal, tempDir } from '../helpers/cli.js';
+import { expectRefundTwice } from '../helpers/refund.js';
+import { engineInstalled, history, refundEntries, runOne } from '../helpers/run-folder.js';
+import { failures } from './fault-cases.js';
+
+const { installed, skipReason } = engineInstalled('faultfs');
+const fuse = existsSync('/dev/fuse') && fusermount() !== undefined;
+const skip = !installed ? skipReason : !fuse ? '/dev/fuse or fusermount3 is missing (apt-get install fuse3)' : '';
+
+interface Case {
+  scenario: string;
+  idempotency: string;
+  valid: boolean | 'unknown';
+  runDir: string;
+  checks: Record<string, { valid: boolean | 'unknown'; anomalies: { kind: string; message: string }[] }>;
+}
+
+const reference = (sync: 'FULL' | 'NORMAL', fault: string, idempotency: 'none' | 'framework') =>
+  runOne<Case>([
+    '--adapter',
+    'reference',
+    '--opt',
+    `synchronous=${sync}`,
+    '--scenario',
+    'refund-agent',
+    '--fault',
+    fault,
+    '--idempotency',
+    idempotency,
+    '--timeout',
+    '20000',
+  ]);
+
+/** What the nemesis recorded the power cut lost: path → writes. */
+function lost(c: Case): Record<string, number> {
+  const op = history(c.runDir).find((o) => o.process === 'nemesis' && o.f === 'power-loss');
+  expect(op, 'the power-loss report in the history').toBeDefined();
+  return Object.fromEntries((op!.value.files as { path: string; writes: number }[]).map((f) => [f.path, f.writes]));
+}
+
+describe.skipIf(skip !== '')(`machine faults on the reference runtime${skip ? ` — skipped: ${skip}` : ''}`, () => {
+  it('synchronous=FULL: a power cut after the refund was journaled loses nothing journaled (exit 0)', async () => {
+    const { code, stderr, c } = await reference('FULL', 'power-loss@step:7', 'none');
+    expect(code, stderr).toBe(0);
+    expect(c.valid).toBe(true);
+    // the cut did lose something (SQLite's shared-memory index is never synced), just nothing that was committed
+    expect(Object.keys(lost(c))).toContain('journal.db-shm');
+    expect(lost(c)['journal.db-wal']).toBeUndefined();
+    expect(refundEntries(c.runDir).map((e) => e.outcome)).toEqual(['applied']);
+    const h = history(c.runDir);
+    expect(h.some((o) => o.process === 'worker#1' && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+    expect(h.some((o) => o.process === 'worker#2' && o.f === 'start')).toBe(true);
+    // the data directory is a plain directory again, with the journal in it
+    expect(existsSync(join(c.runDir, 'data', 'journal.db'))).toBe(true);
+    expect(existsSync(join(c.runDir, 'data.disk'))).toBe(false);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(c.runDir);
+  });
+
+  it('synchronous=NORMAL with a torn WAL tail: the journaled refund step is lost, runs again, and exactly-once-effects names the second refund', async () => {
+    const { code, stderr, c } = await reference('NORMAL', 'power-loss@step:7,torn=true', 'none');
+    expect(code, stderr).toBe(1);
+    expectRefundTwice(c);
+    expect(Object.keys(lost(c))).toContain('journal.db-wal');
+  });
+
+  it('synchronous=NORMAL, framework keys: the second refund is deduplicated, and the lost step shows as re-executed work', async () => {
+    const normal = await reference('NORMAL', 'power-loss@step:7,torn=true', 'framework');
+    expect(normal.code, normal.stderr).toBe(0);
+    expect(refundEntries(normal.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    const full = await reference('FULL', 'power-loss@step:7,torn=true', 'framework');
+    expect(full.code, full.stderr).toBe(0);
+    const redone = (c: Case): number =>
+      (JSON.parse(readFileSync(join(c.runDir, 'verdict.json'), 'utf8')) as { checks: Record<string, { metrics: Record<string, number> }> }).checks[
+        'wasted-work'
+      ]!.metrics.reexecutedSteps!;
+    expect(redone(normal.c)).toBeGreaterThan(redone(full.c));
+  });
+
+  it('synchronous=NORMAL, every unsynced write lost: the whole un-checkpointed journal is gone, the run with it', async () => {
+    const { code, stderr, c } = await reference('NORMAL', 'power-loss@step:7', 'none');
+    expect(code, stderr).toBe(1);
+    expect(Object.keys(failures(c))).toContain('completion');
+    expect(lost(c)['journal.db-wal']).toBeGreaterThan(0);
+  });
+
+  it('fsync-error on the worker: the reference runtime fails the run with the EIO (fail-stop, no retry)', async () => {
+    const { code, stderr, c } = await reference('FULL', 'fsync-error@step:3,target=worker', 'none');
+    expect(code, stderr).toBe(1);
+    expect(c.checks.completion!.anomalies[0]!.message).toContain('EIO');
+    expect(readFileSync(join(c.runDir, 'logs', 'faultfs.log'), 'utf8')).toContain('fsync-error: EIO to the fsync of "journal.db-wal"');
+  });
+
+  it('disk-full while the worker runs: SQLite reports the full disk, the runtime retries once it heals, and the run ends valid', async () => {
+    const { code, stderr, c } = await reference('FULL', 'disk-full@step:5,ms=1500', 'none');
+    expect(code, stderr).toBe(0);
+    expect(readFileSync(join(c.runDir, 'logs', 'faultfs.log'), 'utf8')).toContain('disk-full: the first ENOSPC');
+    expect(readFileSync(join(c.runDir, 'logs', 'worker.log'), 'utf8')).toContain('database or disk is full');
+  });
+
+  it('a missing fault filesystem exits 3 naming the command that installs it', async () => {
+    const r = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'power-loss@step:3', '--out', tempDir()], {
+      env: { ORDEAL_ENGINES_DIR: tempDir('ordeal-no-engines-') },
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('ordeal engines install faultfs');
+  });
+});
+
+const temporal = engineInstalled('temporal');
+
+describe.skipIf(skip !== '' || !temporal.installed)(
+  `power-loss on real engines${skip ? ` — skipped: ${skip}` : !temporal.installed ? ` — skipped: ${temporal.skipReason}` : ''}`,
+  () => {
+    it('Temporal: the cut kills the server and the worker, its SQLite journal comes back hot, and the run ends valid with the refund once', async () => {
+      const { code, stderr, c } = await runOne<Case>([
+        '--adapter',
+        'temporal',
+        '--scenario',
+        'refund-agent',
+        '--fault',
+        'power-loss@after-effect:1',
+        '--idempotency',
+        'framework',
+      ]);
+      expect(code, stderr).toBe(0);
+      const h = history(c.runDir);
+      for (const p of ['worker#1', 'engine#1']) expect(h.some((o) => o.process === p && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+      expect(h.some((o) => o.process === 'engine#2' && o.f === 'start')).toBe(true);
+      // SQLite's rollback journal is deleted at each commit without an fsync of the directory: the cut brings it back
+      const op = h.find((o) => o.process === 'nemesis' && o.f === 'power-loss')!;
+      expect(op.value.dirOps).toContain('unlink temporal.db-journal');
+      expect(refundEntries(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
+    });
+
+    it('LangGraph.js: its SQLite checkpointer does not sync its WAL, so a cut after the refund loses the thread and refunds again under a new key', async () => {
+      const { code, stderr, c } = await runOne<Case>([
+        '--adapter',
+        'langgraph',
+        '--scenario',
+        'refund-agent',
+        '--fault',
+        'power-loss@after-effect:1',
+        '--idempotency',
+        'framework',
+      ]);
+      expect(code, stderr).toBe(1);
+      expect(lost(c)['checkpoints.sqlite-wal']).toBeGreaterThan(0);
+      const refunds = refundEntries(c.runDir);
+      expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
+      expect(refunds[1]!.key).not.toBe(refunds[0]!.key);
+    });
+  },
+);
