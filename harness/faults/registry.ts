@@ -4,6 +4,9 @@ import type { FaultSpec, Schedule } from '../store/types.js';
 import { killEngine } from './kill-engine.js';
 import { killWorker } from './kill-worker.js';
 import { ackLoss } from './ack-loss.js';
+import { clockJump } from './clock-jump.js';
+import { deploy } from './deploy.js';
+import { extraWorker } from './extra-worker.js';
 import { humanEdit, humanLate, humanReject, humanTwice } from './human.js';
 import { llmError } from './llm-error.js';
 import { netLatency, netPartition, netReset } from './net.js';
@@ -32,6 +35,9 @@ export const faults: Record<string, Fault> = Object.fromEntries(
     netLatency,
     netReset,
     netPartition,
+    extraWorker,
+    clockJump,
+    deploy,
   ].map((f) => [f.name, f]),
 );
 

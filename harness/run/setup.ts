@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path';
 import { createRunFolder, FILES, HistoryWriter, writeJsonAtomic } from '../store/index.js';
 import type { RunInfo } from '../store/index.js';
 import { faults, startNetProxy, type NetProxy } from '../faults/index.js';
+import { FakeClock } from '../faults/fake-clock.js';
+import type { ClockTarget } from '../faults/types.js';
+import { textOf } from '../json.js';
 import { packageRoot } from '../paths.js';
 import { CaseTelemetry, spanExportOf } from '../telemetry/index.js';
 import type { AdapterContext } from './adapter.js';
@@ -39,6 +42,8 @@ export interface Case {
   /** Present when the schedule has network faults: the worker reaches the world (and maybe the engine) through it. */
   readonly net?: NetProxy;
   readonly procs: CaseProcesses;
+  /** The wall clocks libfaketime moves, per target: present for the targets of the schedule's clock-jumps. */
+  readonly clocks: Partial<Record<ClockTarget, FakeClock>>;
   /** What every adapter call gets (the worker's context); its `engine` is the link's engine as dialed. */
   readonly ctx: Readonly<AdapterContext>;
   /** When the case's clock started (before the engine started): time triggers and the timeout count from it. */
@@ -95,6 +100,13 @@ export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Run
   history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });
   const extraEnv: Record<string, string> = telemetry.processEnv();
   for (const spec of o.schedule) Object.assign(extraEnv, faults[spec.fault]?.workerEnv?.(spec));
+  // clock-jump: libfaketime is preloaded into its target from the start, its control file under clock/ moves it later
+  const clocks: Partial<Record<ClockTarget, FakeClock>> = {};
+  for (const spec of o.schedule.filter((f) => f.fault === 'clock-jump')) {
+    const target: ClockTarget = textOf(spec.target ?? 'worker') === 'engine' ? 'engine' : 'worker';
+    clocks[target] ??= new FakeClock(join(dir, 'clock', `${target}.faketime`));
+  }
+  if (clocks.worker) Object.assign(extraEnv, clocks.worker.env());
   // network faults: the worker reaches the world only through a real Toxiproxy
   const net = o.schedule.some((f) => faults[f.fault]?.needsProxy) ? await startNetProxy(world.url, dir, packageRoot) : undefined;
   running.net = net;
@@ -115,11 +127,11 @@ export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Run
       return link.engine;
     },
   };
-  const procs = new CaseProcesses(o.adapter, ctx, link, history, extraEnv);
+  const procs = new CaseProcesses(o.adapter, ctx, link, history, extraEnv, undefined, clocks.engine?.env() ?? {});
   running.procs = procs;
   const startedAt = now();
   await procs.startEngine();
   if (net && linkProxied(o.schedule))
     await link.throughProxy({ name: o.adapter.name, engineLink: findAdapter(o.adapter.name)?.engineLink === true }, net, history);
-  return { folder, world, ...(net ? { net } : {}), procs, ctx, startedAt };
+  return { folder, world, ...(net ? { net } : {}), procs, clocks, ctx, startedAt };
 }
