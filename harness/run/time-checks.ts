@@ -1,7 +1,8 @@
 /** Refusing, before any case starts, a time-and-change fault the adapter cannot run (exit 2). */
 import { adapterManifest, adapterManifests } from '../../adapters/index.js';
 import { DEPLOY_CHANGES } from '../agent/deploy.js';
-import { engines } from '../engines/index.js';
+import { enginesRoot } from '../engines/index.js';
+import { faketimeLibrary, systemFaketime } from '../engines/faketime.js';
 import { UsageError } from '../errors.js';
 import { textOf } from '../json.js';
 import type { Schedule } from '../store/index.js';
@@ -34,9 +35,9 @@ export function checkTimeFaults(schedule: Schedule, adapter: string): void {
         );
     }
     if (spec.fault === 'clock-jump') {
-      if (!engines.faketime!.installed(''))
+      if (!faketimeLibrary(enginesRoot()))
         throw new UsageError(
-          `fault clock-jump needs libfaketime (${engines.faketime!.binary('')}), which is not installed: run \`ordeal engines install faketime\``,
+          `fault clock-jump needs libfaketime, installed neither in ${enginesRoot()} nor on the system (${systemFaketime}): run \`ordeal engines install faketime\``,
           'ORD-117',
         );
       if (textOf(spec.target ?? 'worker') !== 'engine') continue;
