@@ -38,7 +38,7 @@ function check(run: RunRecord): CheckResult {
     fate = 'non-determinism';
     anomaly = {
       kind: 'deploy-non-determinism',
-      message: `The run in flight did not survive ${what}: it failed with a non-determinism error (${clip(error, 220)}).`,
+      message: `The run in flight did not survive ${what}: it failed with a non-determinism error (${clip(error, 400)}).`,
       witnesses: { ops: [deployOp] },
     };
   } else if (twiceAfter.length) {
