@@ -80,7 +80,8 @@ async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentTask, spa
     // A stretch of calls runs concurrently, as parallel tool calls intend; ctx.step takes its seq when called, so
     // starting them in call order numbers them the same on every execution. An approval is a barrier (toolBatches).
     // version 2 with extra-step: one more durable step before the turn's tool calls
-    if (hasChange(deps.version, 'extra-step')) await ctx.step('audit', () => v2Ran(deps, 'extra-step').then(() => ({ audited: calls.length })), { retry });
+    if (hasChange(deps.version, 'extra-step'))
+      await ctx.step('audit', () => v2Ran(deps, 'extra-step').then(() => ({ audited: calls.length })), { retry });
     const results: ToolResult[] = [];
     for (const batch of toolBatches(calls, (c) => c.function.name, input.toolCalls)) {
       if ('approval' in batch) results.push(await approval(ctx, deps, batch.approval, span));

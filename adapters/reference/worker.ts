@@ -39,7 +39,10 @@ const rt = openRuntime({
     },
   },
 });
-rt.register('agent', agentWorkflow({ world, workspace: env.workspace, idempotency: env.idempotency, version: agentVersion(process.env, env.options) }));
+rt.register(
+  'agent',
+  agentWorkflow({ world, workspace: env.workspace, idempotency: env.idempotency, version: agentVersion(process.env, env.options) }),
+);
 const worker = rt.runWorker({ pollMs: opts.pollMs });
 await world.probe('worker:ready');
 

@@ -57,7 +57,7 @@ export function temporalAdapter(): Adapter {
     async outcome(ctx, handle): Promise<Outcome> {
       const h = (await client(ctx)).workflow.getHandle(handle.id);
       let status: string;
-      let taskAttempt = 0;
+      let taskAttempt: number;
       try {
         const d = await h.describe();
         status = d.status.name;

@@ -20,7 +20,11 @@ export async function workflowBundlePath(interceptorModules: string[] = [], vers
   const require = createRequire(import.meta.url);
   const hash = createHash('sha256');
   // the workflow's own modules (harness/agent's sandbox-safe ones included): a change to any of them rebuilds the bundle
-  for (const f of [workflowsPath, join(here, 'shared.js'), ...['conversation.js', 'loop.js', 'deploy.js'].map((m) => join(here, '../../harness/agent', m))])
+  for (const f of [
+    workflowsPath,
+    join(here, 'shared.js'),
+    ...['conversation.js', 'loop.js', 'deploy.js'].map((m) => join(here, '../../harness/agent', m)),
+  ])
     hash.update(readFileSync(f));
   hash.update(JSON.stringify(interceptorModules));
   hash.update(String((require('@temporalio/workflow/package.json') as { version: string }).version));

@@ -48,4 +48,5 @@ export function agentVersion(env: Record<string, string | undefined>, options: R
 }
 
 /** Whether version `v` carries `change`. */
-export const hasChange = (v: Pick<AgentVersion, 'version' | 'change'> | undefined, change: DeployChange): boolean => v?.version === 2 && v.change === change;
+export const hasChange = (v: Pick<AgentVersion, 'version' | 'change'> | undefined, change: DeployChange): boolean =>
+  v?.version === 2 && v.change === change;

@@ -22,13 +22,17 @@ function check(run: RunRecord): CheckResult {
   const what = `the deploy of version 2 (change ${textOf(spec.change ?? 'extra-step')}) at ${textOf(spec.at)}`;
   const deployTime = num(history[at]!.time) ?? 0;
 
-  const v2 = history.map((op, position) => ({ op, position })).filter(({ op, position }) => position > at && op.f === 'probe' && valueOf(op).point === 'deploy:v2');
+  const v2 = history
+    .map((op, position) => ({ op, position }))
+    .filter(({ op, position }) => position > at && op.f === 'probe' && valueOf(op).point === 'deploy:v2');
   const v2Ops = v2.map(({ op, position }) => indexOf(op, position));
   // effects applied again after the deploy: an effect with a second `applied` request
   const applied = new Map<string, number[]>();
   for (const e of entriesOf(run?.ledger)) if (e.outcome === 'applied') applied.set(e.effect, [...(applied.get(e.effect) ?? []), e.seq]);
   const twice = [...applied.entries()].filter(([, seqs]) => seqs.length > 1);
-  const twiceAfter = twice.filter(([effect]) => entriesOf(run?.ledger).some((e) => e.effect === effect && e.outcome === 'applied' && e.time >= deployTime));
+  const twiceAfter = twice.filter(([effect]) =>
+    entriesOf(run?.ledger).some((e) => e.effect === effect && e.outcome === 'applied' && e.time >= deployTime),
+  );
 
   const outcome: Record<string, unknown> = isRecord(run?.outcome) ? run.outcome : {};
   const error = typeof outcome.error === 'string' ? outcome.error : '';

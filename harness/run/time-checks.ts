@@ -41,7 +41,8 @@ export function checkTimeFaults(schedule: Schedule, adapter: string): void {
           'ORD-117',
         );
       if (textOf(spec.target ?? 'worker') !== 'engine') continue;
-      if (!m.hasEngine) throw new UsageError(`fault clock-jump target=engine: adapter '${adapter}' has no engine process (use target=worker)`, 'ORD-115');
+      if (!m.hasEngine)
+        throw new UsageError(`fault clock-jump target=engine: adapter '${adapter}' has no engine process (use target=worker)`, 'ORD-115');
       const clock = m.engineClock;
       if (!clock?.libc)
         throw new UsageError(

@@ -16,7 +16,8 @@ export interface DeploySupport {
 export type EngineClock = { libc: true } | { libc: false; why: string };
 
 /** Why a statically linked Go binary cannot be skewed (Temporal's CLI, daprd, durabletask-go). */
-export const GO_STATIC_CLOCK = 'a statically linked Go binary: it reads the clock through the vDSO without libc, so a preloaded libfaketime cannot move it';
+export const GO_STATIC_CLOCK =
+  'a statically linked Go binary: it reads the clock through the vDSO without libc, so a preloaded libfaketime cannot move it';
 
 /** `--opt versioning=off|on`, for the manifests whose `deploy` names a versioning tool. */
 export const versioningOptions = {

@@ -22,7 +22,8 @@ const failures = (c: Judged) =>
   );
 
 /** Processes that sent the world a call or a probe (not their start and death records). */
-const acting = (ops: HistoryOp[]) => new Set(ops.filter((o) => o.process.startsWith('worker#') && (o.type === 'invoke' || o.f === 'probe')).map((o) => o.process));
+const acting = (ops: HistoryOp[]) =>
+  new Set(ops.filter((o) => o.process.startsWith('worker#') && (o.type === 'invoke' || o.f === 'probe')).map((o) => o.process));
 
 const clockStamp = join(root, 'test/fixtures/clock-stamp.json');
 const faketime = faketimeLibrary(enginesRoot(root));
@@ -67,7 +68,9 @@ describe('time and change faults on the reference runtime', () => {
       const [message, failed] = fates[change]!;
       expect(failed['deploy-fate']).toEqual(['deploy-non-determinism']);
       expect(failed.completion).toEqual(['failed']);
-      expect(message).toMatch(new RegExp(`deploy of version 2 \\(change ${change}\\) at step:3: it failed with a non-determinism error.*NonDeterminismError`));
+      expect(message).toMatch(
+        new RegExp(`deploy of version 2 \\(change ${change}\\) at step:3: it failed with a non-determinism error.*NonDeterminismError`),
+      );
     }
     for (const change of ['changed-arg', 'system-prompt']) {
       const [message, failed] = fates[change]!;
@@ -102,9 +105,21 @@ describe('time and change faults on the reference runtime', () => {
     expect(stamp('after.txt') - stamp('before.txt')).toBeGreaterThanOrEqual(3600);
   });
 
-  it("clock-jump target=engine is refused for an engine that reads the clock without libc, saying why (exit 2)", async () => {
-    const r = await ordeal(['run', '--adapter', 'temporal', '--scenario', 'refund-agent', '--fault', 'clock-jump@step:1,target=engine', '--out', tempDir()]);
+  it('clock-jump target=engine is refused for an engine that reads the clock without libc, saying why (exit 2)', async () => {
+    const r = await ordeal([
+      'run',
+      '--adapter',
+      'temporal',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'clock-jump@step:1,target=engine',
+      '--out',
+      tempDir(),
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot skew adapter 'temporal''s engine: the Temporal CLI dev server is a statically linked Go binary.*use target=worker.*ORD-116/s);
+    expect(r.stderr).toMatch(
+      /cannot skew adapter 'temporal''s engine: the Temporal CLI dev server is a statically linked Go binary.*use target=worker.*ORD-116/s,
+    );
   });
 });

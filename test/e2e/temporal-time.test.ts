@@ -40,7 +40,15 @@ describe.skipIf(!installed)(`time and change faults on the real Temporal dev ser
     // nothing after the deploy reached the world: the refund was never made
     expect(refundEntries(plain.c.runDir)).toEqual([]);
 
-    const versioned = await runOne<Judged>([...temporal, '--opt', 'versioning=on', '--scenario', 'refund-agent', '--fault', 'deploy@step:3,change=extra-step']);
+    const versioned = await runOne<Judged>([
+      ...temporal,
+      '--opt',
+      'versioning=on',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'deploy@step:3,change=extra-step',
+    ]);
     expect([versioned.code, failures(versioned.c)]).toEqual([0, {}]);
     expect(verdict(versioned.c.runDir).checks['deploy-fate']!.metrics).toEqual({ fate: 0, v2Steps: 0 });
     const ops = history(versioned.c.runDir);
@@ -54,7 +62,11 @@ describe.skipIf(!installed)(`time and change faults on the real Temporal dev ser
   it('deploy of a changed argument: no error from Temporal, and version 2 runs on the state version 1 left', async () => {
     const { code, c } = await runOne<Judged>([...temporal, '--scenario', 'refund-agent', '--fault', 'deploy@step:3,change=changed-arg']);
     expect([code, failures(c)]).toEqual([1, { 'deploy-fate': ['deploy-new-code-on-old-state'] }]);
-    expect(history(c.runDir).filter((o) => o.f === 'probe' && o.value.point === 'deploy:v2').map((o) => o.process)).toEqual(['worker#2', 'worker#2']);
+    expect(
+      history(c.runDir)
+        .filter((o) => o.f === 'probe' && o.value.point === 'deploy:v2')
+        .map((o) => o.process),
+    ).toEqual(['worker#2', 'worker#2']);
   });
 
   it("extra-worker: the second replica retries the dead first worker's activity; without keys the refund is made twice, with them once", async () => {
@@ -70,10 +82,19 @@ describe.skipIf(!installed)(`time and change faults on the real Temporal dev ser
     expect(refundEntries(keyed.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
   });
 
-  it.skipIf(!faketimeLibrary(enginesRoot(root)))('clock-jump: the Temporal worker and its tools see the clock an hour ahead; the run stays valid', async () => {
-    const { code, c } = await runOne<Judged>([...temporal, '--scenario', join(root, 'test/fixtures/clock-stamp.json'), '--fault', 'clock-jump@step:2,ms=3600000']);
-    expect([code, failures(c)]).toEqual([0, {}]);
-    const stamp = (f: string) => Number(readFileSync(join(c.runDir, 'workspace', f), 'utf8'));
-    expect(stamp('after.txt') - stamp('before.txt')).toBeGreaterThanOrEqual(3600);
-  });
+  it.skipIf(!faketimeLibrary(enginesRoot(root)))(
+    'clock-jump: the Temporal worker and its tools see the clock an hour ahead; the run stays valid',
+    async () => {
+      const { code, c } = await runOne<Judged>([
+        ...temporal,
+        '--scenario',
+        join(root, 'test/fixtures/clock-stamp.json'),
+        '--fault',
+        'clock-jump@step:2,ms=3600000',
+      ]);
+      expect([code, failures(c)]).toEqual([0, {}]);
+      const stamp = (f: string) => Number(readFileSync(join(c.runDir, 'workspace', f), 'utf8'));
+      expect(stamp('after.txt') - stamp('before.txt')).toBeGreaterThanOrEqual(3600);
+    },
+  );
 });

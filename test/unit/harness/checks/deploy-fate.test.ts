@@ -23,7 +23,10 @@ describe('deploy-fate', () => {
 
   it("names a framework's non-determinism error", () => {
     const r = deployed('extra-step', (b) =>
-      b.outcome({ status: 'failed', error: "non-determinism: [TMPRL1100] Nondeterminism error: Activity type of scheduled event 'runToolCall' does not match" }),
+      b.outcome({
+        status: 'failed',
+        error: "non-determinism: [TMPRL1100] Nondeterminism error: Activity type of scheduled event 'runToolCall' does not match",
+      }),
     );
     expect(r.valid).toBe(false);
     expect(r.anomalies[0]!.kind).toBe('deploy-non-determinism');
