@@ -37,6 +37,8 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
   deploy?: DeploySupport;
   /** Whether `clock-jump target=engine` can move its engine's wall clock; absent: refused (exit 2) as undeclared. */
   engineClock?: EngineClock;
+  /** Whether `clock-jump target=worker` can move its worker's wall clock; absent: it can (a Node worker reads it through libc). */
+  workerClock?: EngineClock;
   /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`); default 60 s. */
   caseTimeoutMs?: number;
   /** Command-line flags of its own, each the same as an `--opt`: flag (without `--`) → option name. */

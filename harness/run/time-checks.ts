@@ -40,7 +40,11 @@ export function checkTimeFaults(schedule: Schedule, adapter: string): void {
           `fault clock-jump needs libfaketime, installed neither in ${enginesRoot()} nor on the system (${systemFaketime}): run \`ordeal engines install faketime\``,
           'ORD-117',
         );
-      if (textOf(spec.target ?? 'worker') !== 'engine') continue;
+      if (textOf(spec.target ?? 'worker') !== 'engine') {
+        if (m.workerClock && !m.workerClock.libc)
+          throw new UsageError(`fault clock-jump target=worker cannot skew adapter '${adapter}''s worker: ${m.workerClock.why}`, 'ORD-118');
+        continue;
+      }
       if (!m.hasEngine)
         throw new UsageError(`fault clock-jump target=engine: adapter '${adapter}' has no engine process (use target=worker)`, 'ORD-115');
       const clock = m.engineClock;
