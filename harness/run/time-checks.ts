@@ -35,23 +35,19 @@ export function checkTimeFaults(schedule: Schedule, adapter: string): void {
         );
     }
     if (spec.fault === 'clock-jump') {
+      if (textOf(spec.target ?? 'worker') !== 'engine') {
+        if (m.workerClock && !m.workerClock.libc)
+          throw new UsageError(`fault clock-jump target=worker cannot skew adapter '${adapter}''s worker: ${m.workerClock.why}`, 'ORD-118');
+      } else if (!m.hasEngine) {
+        throw new UsageError(`fault clock-jump target=engine: adapter '${adapter}' has no engine process (use target=worker)`, 'ORD-115');
+      } else if (!m.engineClock?.libc) {
+        const why = m.engineClock ? m.engineClock.why : 'its manifest does not declare that its engine reads the clock through libc (engineClock)';
+        throw new UsageError(`fault clock-jump target=engine cannot skew adapter '${adapter}''s engine: ${why}; use target=worker`, 'ORD-116');
+      }
       if (!faketimeLibrary(enginesRoot()))
         throw new UsageError(
           `fault clock-jump needs libfaketime, installed neither in ${enginesRoot()} nor on the system (${systemFaketime}): run \`ordeal engines install faketime\``,
           'ORD-117',
-        );
-      if (textOf(spec.target ?? 'worker') !== 'engine') {
-        if (m.workerClock && !m.workerClock.libc)
-          throw new UsageError(`fault clock-jump target=worker cannot skew adapter '${adapter}''s worker: ${m.workerClock.why}`, 'ORD-118');
-        continue;
-      }
-      if (!m.hasEngine)
-        throw new UsageError(`fault clock-jump target=engine: adapter '${adapter}' has no engine process (use target=worker)`, 'ORD-115');
-      const clock = m.engineClock;
-      if (!clock?.libc)
-        throw new UsageError(
-          `fault clock-jump target=engine cannot skew adapter '${adapter}''s engine: ${clock ? clock.why : 'its manifest does not declare that its engine reads the clock through libc (engineClock)'}; use target=worker`,
-          'ORD-116',
         );
     }
   }
