@@ -9,6 +9,10 @@ export const langgraphPyManifest = defineAdapter({
     "LangGraph's Python original (StateGraph + ToolNode or functional API, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process",
   hasEngine: false,
   requires: ['python'],
+  workerClock: {
+    libc: false,
+    why: "Python's time.sleep waits with clock_nanosleep(TIMER_ABSTIME) on the monotonic clock, which libfaketime 0.9.10 shifts by the wall-clock offset even when told to leave monotonic time alone, so every sleep fails with EINVAL",
+  },
   options: { ...checkpointedGraphOptions, ...sharedOptions },
   check: (o, raw) => checkCheckpointedGraph(o, raw),
   load: async () => (await import('./adapter.js')).langgraphPyAdapter(),

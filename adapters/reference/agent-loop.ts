@@ -20,6 +20,12 @@ import {
   type ToolCall,
   type ToolResult,
   approvalRequestArgs,
+  DEPLOY_PROBE,
+  hasChange,
+  V2_SYSTEM_PROMPT,
+  v2ToolStep,
+  type AgentVersion,
+  type DeployChange,
 } from '../../harness/agent/index.js';
 import { agentSpan, chatSpan, toolSpan, ATTR } from '../../harness/telemetry/index.js';
 
@@ -30,7 +36,12 @@ export interface AgentDeps {
   workspace: string;
   idempotency: 'framework' | 'none';
   maxTurns?: number;
+  /** The agent's version (deploy): version 2 runs its change as plain new code, this runtime has no versioning tool. */
+  version?: AgentVersion;
 }
+
+/** Version 2's change ran live: the history shows it as a `deploy:v2` probe of this worker. */
+const v2Ran = (deps: AgentDeps, change: DeployChange): Promise<unknown> => deps.world.probe(DEPLOY_PROBE, { detail: { change } });
 
 const retry = STEP_RETRY;
 
@@ -52,11 +63,15 @@ export function agentWorkflow(deps: AgentDeps) {
 }
 
 async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentTask, span: Span): Promise<{ answer: string }> {
-  const messages: ChatMessage[] = [...openingMessages(input)];
+  const v2Prompt = hasChange(deps.version, 'system-prompt');
+  const messages: ChatMessage[] = [...openingMessages(v2Prompt ? { ...input, system: V2_SYSTEM_PROMPT } : input)];
   for (let turn = 0; turn < (deps.maxTurns ?? MAX_TURNS); turn++) {
     const reply = await ctx.step(
       'llm',
-      (info) => chatSpan(MODEL, { step: info.seq, attempt: info.attempt }, () => honourRetryAfter(() => deps.world.chat(messages, toolSchemas))),
+      async (info) => {
+        if (v2Prompt) await v2Ran(deps, 'system-prompt');
+        return chatSpan(MODEL, { step: info.seq, attempt: info.attempt }, () => honourRetryAfter(() => deps.world.chat(messages, toolSchemas)));
+      },
       { retry, timeoutMs: 30_000 },
     );
     messages.push(reply.message);
@@ -64,6 +79,9 @@ async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentTask, spa
     if (calls.length === 0) return { answer: reply.message.content ?? '' };
     // A stretch of calls runs concurrently, as parallel tool calls intend; ctx.step takes its seq when called, so
     // starting them in call order numbers them the same on every execution. An approval is a barrier (toolBatches).
+    // version 2 with extra-step: one more durable step before the turn's tool calls
+    if (hasChange(deps.version, 'extra-step'))
+      await ctx.step('audit', () => v2Ran(deps, 'extra-step').then(() => ({ audited: calls.length })), { retry });
     const results: ToolResult[] = [];
     for (const batch of toolBatches(calls, (c) => c.function.name, input.toolCalls)) {
       if ('approval' in batch) results.push(await approval(ctx, deps, batch.approval, span));
@@ -75,16 +93,20 @@ async function loop(ctx: WorkflowContext, deps: AgentDeps, input: AgentTask, spa
 }
 
 function tool(ctx: WorkflowContext, deps: AgentDeps, call: ToolCall): Promise<ToolResult> {
+  const renamed = hasChange(deps.version, 'rename-tool');
+  const changedArg = hasChange(deps.version, 'changed-arg');
   return ctx.step(
-    `tool:${call.function.name}`,
-    (info) => {
+    renamed ? v2ToolStep(call.function.name) : `tool:${call.function.name}`,
+    async (info) => {
+      // changed-arg: version 2 calls ctx.step with a changed argument (a shorter timeout); nothing journaled records it
+      if (renamed || changedArg) await v2Ran(deps, renamed ? 'rename-tool' : 'changed-arg');
       const key = effectKey(call.function.name, info.key, deps.idempotency);
       const sent = key ? { idempotencyKey: key } : {};
       return toolSpan(call.function.name, call.id, { step: info.seq, attempt: info.attempt, ...sent }, () =>
         runTool(call, { world: deps.world, workspace: deps.workspace, step: info.seq, attempt: info.attempt, ...sent }),
       );
     },
-    { retry, timeoutMs: 60_000 },
+    { retry, timeoutMs: changedArg ? 45_000 : 60_000 },
   );
 }
 

@@ -1,11 +1,16 @@
 /** The reference adapter's manifest: ordeal's own durable runtime, the embedded default. */
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
+import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
 
 export const referenceManifest = defineAdapter({
   name: 'reference',
   description: "ordeal's own durable runtime on SQLite (journaled steps, leases, signals); the embedded default, no external services",
   hasEngine: false,
+  deploy: {
+    changes: DEPLOY_CHANGES,
+    how: 'the worker process restarted on the new agent code; the journal replays steps by sequence number, name and kind (no versioning tool)',
+  },
   options: {
     synchronous: {
       type: 'choice',

@@ -1,7 +1,7 @@
 /** The reference adapter's worker process: recovers unfinished instances and runs new ones. */
 import { join } from 'node:path';
 import { openRuntime } from './runtime/index.js';
-import { readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
+import { agentVersion, readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
 import { ATTR, OPERATION, replayedStepSpan, startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentWorkflow, MODEL } from './agent-loop.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
@@ -39,7 +39,10 @@ const rt = openRuntime({
     },
   },
 });
-rt.register('agent', agentWorkflow({ world, workspace: env.workspace, idempotency: env.idempotency }));
+rt.register(
+  'agent',
+  agentWorkflow({ world, workspace: env.workspace, idempotency: env.idempotency, version: agentVersion(process.env, env.options) }),
+);
 const worker = rt.runWorker({ pollMs: opts.pollMs });
 await world.probe('worker:ready');
 

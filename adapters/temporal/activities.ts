@@ -14,6 +14,8 @@ import {
   type ToolCall,
   type ToolResult,
   approvalRequestArgs,
+  DEPLOY_PROBE,
+  V2_SYSTEM_PROMPT,
 } from '../../harness/agent/index.js';
 import { ATTR, chatSpan, toolSpan, type StepIdentity } from '../../harness/telemetry/index.js';
 
@@ -40,34 +42,52 @@ export function createActivities(deps: ActivityDeps) {
       ?.setAttributes({ [ATTR.runId]: deps.runId, [ATTR.attempt]: id.attempt, ...(idempotencyKey ? { [ATTR.idempotencyKey]: idempotencyKey } : {}) });
     return id;
   };
+  /** A tool call; `opts.version` 2 is version 2's changed argument (deploy change=changed-arg). */
+  async function runToolCall(call: ToolCall, opts?: { version?: number }): Promise<ToolResult> {
+    const info = Context.current().info;
+    const step = Number(info.activityId);
+    if (opts?.version === 2) await world.probe(DEPLOY_PROBE, { step, detail: { change: 'changed-arg' } });
+    await world.probe('tool:before', { step, attempt: info.attempt, detail: { name: `tool:${call.function.name}` } });
+    if (!info.workflowExecution) throw ApplicationFailure.nonRetryable('runToolCall runs only inside the agent workflow', 'NonRetryable');
+    const { workflowId, runId } = info.workflowExecution;
+    // Temporal's identity of this step: the same on every retry of the activity, different for every other step.
+    const key = effectKey(call.function.name, `${workflowId}/${runId}/${info.activityId}`, deps.idempotency);
+    const id = stepOf(key);
+    return heartbeating(() =>
+      toolSpan(call.function.name, call.id, id, () =>
+        runTool(call, {
+          world,
+          workspace: deps.workspace,
+          step,
+          attempt: info.attempt,
+          timeoutMs: info.startToCloseTimeoutMs,
+          ...(key ? { idempotencyKey: key } : {}),
+        }),
+      ),
+    );
+  }
+
   return {
     async callModel(messages: ChatMessage[]): Promise<ChatMessage> {
       const id = stepOf();
+      // version 2's system prompt reached a live model call (deploy change=system-prompt)
+      if (messages[0]?.content === V2_SYSTEM_PROMPT) await world.probe(DEPLOY_PROBE, { step: id.step, detail: { change: 'system-prompt' } });
       await world.probe('llm:before', { step: id.step, attempt: id.attempt, detail: { name: 'llm' } });
       return heartbeating(async () => (await chatSpan(MODEL, id, () => world.chat(messages, toolSchemas))).message);
     },
 
-    async runToolCall(call: ToolCall): Promise<ToolResult> {
-      const info = Context.current().info;
-      const step = Number(info.activityId);
-      await world.probe('tool:before', { step, attempt: info.attempt, detail: { name: `tool:${call.function.name}` } });
-      if (!info.workflowExecution) throw ApplicationFailure.nonRetryable('runToolCall runs only inside the agent workflow', 'NonRetryable');
-      const { workflowId, runId } = info.workflowExecution;
-      // Temporal's identity of this step: the same on every retry of the activity, different for every other step.
-      const key = effectKey(call.function.name, `${workflowId}/${runId}/${info.activityId}`, deps.idempotency);
-      const id = stepOf(key);
-      return heartbeating(() =>
-        toolSpan(call.function.name, call.id, id, () =>
-          runTool(call, {
-            world,
-            workspace: deps.workspace,
-            step,
-            attempt: info.attempt,
-            timeoutMs: info.startToCloseTimeoutMs,
-            ...(key ? { idempotencyKey: key } : {}),
-          }),
-        ),
-      );
+    runToolCall,
+
+    /** The tool activity under version 2's name (deploy change=rename-tool); version 1's name stays registered for runs in flight. */
+    async runToolCallV2(call: ToolCall): Promise<ToolResult> {
+      await world.probe(DEPLOY_PROBE, { step: Number(Context.current().info.activityId), detail: { change: 'rename-tool' } });
+      return runToolCall(call);
+    },
+
+    /** Version 2's extra step (deploy change=extra-step): an audit call before a turn's tool calls. */
+    async audit(calls: number): Promise<{ audited: number }> {
+      await world.probe(DEPLOY_PROBE, { step: Number(Context.current().info.activityId), detail: { change: 'extra-step' } });
+      return { audited: calls };
     },
 
     async requestApproval(approvalId: string, rawArgs: string): Promise<void> {

@@ -1,7 +1,7 @@
 /** The Temporal adapter: the agent loop as a workflow on a real Temporal dev server. */
 import { textOf } from '../../harness/json.js';
 import { join } from 'node:path';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { Adapter, AdapterContext, RunHandle } from '../../harness/run/adapter.js';
 import { workerEnv } from '../../harness/run/adapter.js';
 import { agentTask, approvalResult } from '../../harness/agent/index.js';
@@ -57,13 +57,20 @@ export function temporalAdapter(): Adapter {
     async outcome(ctx, handle): Promise<Outcome> {
       const h = (await client(ctx)).workflow.getHandle(handle.id);
       let status: string;
+      let taskAttempt: number;
       try {
-        status = (await h.describe()).status.name;
+        const d = await h.describe();
+        status = d.status.name;
+        taskAttempt = d.raw.pendingWorkflowTask?.attempt ?? 0;
       } catch (e) {
         if (e instanceof WorkflowNotFoundError) return { status: 'running' };
         throw e;
       }
-      if (status === 'RUNNING') return { status: 'running' };
+      if (status === 'RUNNING') {
+        // a workflow task failing again and again: a non-determinism error keeps the workflow RUNNING, stuck, forever
+        const nde = taskAttempt > 1 ? await nonDeterminism(h) : undefined;
+        return nde ? { status: 'failed', error: nde } : { status: 'running' };
+      }
       if (status === 'COMPLETED') return { status: 'completed', answer: textOf(((await h.result()) as { answer?: unknown })?.answer ?? '') };
       let error = `workflow ${status.toLowerCase()}`;
       await h.result().catch((e: Error) => (error += `: ${e.cause instanceof Error ? e.cause.message : e.message}`));
@@ -75,4 +82,22 @@ export function temporalAdapter(): Adapter {
       await (await c?.catch(() => undefined))?.close();
     },
   };
+}
+
+/** temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR */
+const NON_DETERMINISTIC_ERROR = 24;
+
+/**
+ * The workflow task failure that keeps a RUNNING workflow from progressing, when it is Temporal's non-determinism
+ * error (the history no longer matches the code): Temporal retries the task until the code is fixed.
+ */
+async function nonDeterminism(h: WorkflowHandle): Promise<string | undefined> {
+  const events = (await h.fetchHistory()).events ?? [];
+  const failed = [...events].reverse().find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes;
+  if (!failed) return undefined;
+  const message = failed.failure?.message ?? '';
+  const nde = Number(failed.cause) === NON_DETERMINISTIC_ERROR;
+  if (!nde && !/nondetermin/i.test(message)) return undefined;
+  const attempts = events.filter((e) => e.workflowTaskFailedEventAttributes).length;
+  return `non-determinism: the workflow stays RUNNING while every workflow task fails (${attempts} so far) with Temporal's non-determinism error: ${message}`;
 }

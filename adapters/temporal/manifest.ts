@@ -2,6 +2,8 @@
 import { UsageError } from '../../harness/errors.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
+import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
+import { GO_STATIC_CLOCK, versioningOptions } from '../../harness/run/time-support.js';
 
 const ms = 'milliseconds';
 
@@ -12,6 +14,12 @@ export const temporalManifest = defineAdapter({
   requires: ['temporal'],
   engineProcesses: () => ['temporal'],
   engineLink: true,
+  deploy: {
+    changes: DEPLOY_CHANGES,
+    how: 'the worker restarted with a new workflow bundle: new code under the same workflow type and task queue, as a rolling deploy ships it',
+    versioning: "Temporal's patching API: version 2's change runs only where patched('ordeal-v2-<change>') says so",
+  },
+  engineClock: { libc: false, why: `the Temporal CLI dev server is ${GO_STATIC_CLOCK}` },
   // recovery after a worker kill waits for the heartbeat timeout; long chains need room
   caseTimeoutMs: 120_000,
   options: {
@@ -40,6 +48,7 @@ export const temporalManifest = defineAdapter({
       description: "the worker's sticky-queue schedule-to-start timeout (SDK default 10 s)",
     },
     workflowTaskMs: { type: 'integer', min: 1, default: 10_000, unit: ms, description: 'the workflow task timeout (server default 10 s)' },
+    ...versioningOptions,
     ...sharedOptions,
   },
   check(o) {

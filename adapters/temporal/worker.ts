@@ -1,7 +1,7 @@
 /** The Temporal worker process: polls the dev server, runs the agent workflow and its activities. */
 import { NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
 import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
-import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
+import { agentVersion, exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
 import { createActivities } from './activities.js';
 import { workflowBundlePath } from './bundle.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
@@ -18,7 +18,8 @@ const world = new WorldClient(env.worldUrl);
 const opts = parseAdapterOptions(temporalManifest, env.options);
 
 const t0 = performance.now();
-const codePath = await workflowBundlePath([workflowInterceptorModule]);
+// version 2 (deploy): a bundle of the new workflow code, its change guarded by patched() with --opt versioning=on
+const codePath = await workflowBundlePath([workflowInterceptorModule], agentVersion(process.env, env.options));
 const bundleMs = Math.round(performance.now() - t0);
 
 // Probes are fire-and-forget for the workflow; a held probe is the world's way to kill us at that point.

@@ -9,3 +9,5 @@ export type { ChatMessage, ChatReply, ToolCall } from './world-client.js';
 export { WorldClient, WorldHttpError, parseRetryAfter } from './world-client.js';
 export type { ToolContext, ToolResult } from './tools.js';
 export { approvalRequestArgs, effectKey, runTool, runShell, toolArgs, toolSchemas, toolTimeoutMs, PARTIAL_EXIT } from './tools.js';
+export type { AgentVersion, DeployChange } from './deploy.js';
+export { agentVersion, DEPLOY_CHANGES, DEPLOY_PROBE, hasChange, patchId, V2_SYSTEM_PROMPT, v2ToolStep } from './deploy.js';

@@ -1,6 +1,7 @@
 /** Every checker by name, in the order reports show them. */
 import { approvalIntegrity } from './approval-integrity.js';
 import { completion } from './completion.js';
+import { deployFate } from './deploy-fate.js';
 import { driftSafety } from './drift-safety.js';
 import { recovery } from './recovery.js';
 import { exactlyOnceEffects } from './exactly-once-effects.js';
@@ -18,6 +19,7 @@ export const checkers: Record<string, Checker> = {
   'drift-safety': driftSafety,
   recovery,
   'faults-applied': faultsApplied,
+  'deploy-fate': deployFate,
 };
 
 /** The checkers every case runs, in registry order. */

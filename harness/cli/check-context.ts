@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { adapterManifest } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { checkAdapterName } from '../run/plan.js';
+import { checkTimeFaults } from '../run/time-checks.js';
 import { resolveScenario } from '../scenario/index.js';
 import { applicable, resolveCheckFaults, type ScheduleSpace } from '../schedule/index.js';
 
@@ -39,6 +40,8 @@ export function checkContext(a: CheckArgs): CheckContext {
     engineLink: engineLink === true,
     maxFaults: a['max-faults'],
   };
+  // deploy and clock-jump as drawn (each change, target=worker) must be runnable on this adapter
+  checkTimeFaults(space.faults.map((fault) => ({ fault, at: 'step:1' })), a.adapter);
   const usable = new Set(applicable(space).map((o) => o.fault.name));
   const unusable = space.faults.filter((f) => !usable.has(f));
   if (unusable.length)

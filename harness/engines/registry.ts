@@ -8,6 +8,7 @@ import { daprd } from './daprd.js';
 import { durabletask } from './durabletask.js';
 import { EngineMissingError } from './engine-missing-error.js';
 import { faultfs } from './faultfs.js';
+import { faketime } from './faketime.js';
 import { restate } from './restate.js';
 import { python } from './python.js';
 import { isExecutable, readStamp } from './stamp.js';
@@ -15,7 +16,7 @@ import { temporal } from './temporal.js';
 import { toxiproxy } from './toxiproxy.js';
 import type { EngineInstall, EngineStatusRow, InstallOptions, InstallResult } from './types.js';
 
-export const engines: Record<string, EngineInstall> = { restate, temporal, toxiproxy, durabletask, daprd, python, faultfs };
+export const engines: Record<string, EngineInstall> = { restate, temporal, toxiproxy, durabletask, daprd, python, faultfs, faketime };
 
 /** `<ordeal's package root>/.engines`, or `$ORDEAL_ENGINES_DIR` when set: the same cache wherever ordeal is run from. */
 export function enginesRoot(projectRoot: string = packageRoot): string {

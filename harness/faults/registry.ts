@@ -4,6 +4,9 @@ import type { FaultSpec, Schedule } from '../store/types.js';
 import { killEngine } from './kill-engine.js';
 import { killWorker } from './kill-worker.js';
 import { ackLoss } from './ack-loss.js';
+import { clockJump } from './clock-jump.js';
+import { deploy } from './deploy.js';
+import { extraWorker } from './extra-worker.js';
 import { humanEdit, humanLate, humanReject, humanTwice } from './human.js';
 import { llmError } from './llm-error.js';
 import { diskFull, fsyncError, powerLoss } from './machine.js';
@@ -36,6 +39,9 @@ export const faults: Record<string, Fault> = Object.fromEntries(
     powerLoss,
     diskFull,
     fsyncError,
+    extraWorker,
+    clockJump,
+    deploy,
   ].map((f) => [f.name, f]),
 );
 

@@ -14,6 +14,15 @@ export interface FaultContext {
   startEngine?(): Promise<void>;
   pauseWorker(): void;
   resumeWorker(): void;
+  /** Starts one more worker beside the running one (a second replica, same data and engine), up until the case ends. */
+  startExtraWorker?(): Promise<void>;
+  /**
+   * Stops every worker as a rollout does (SIGTERM, SIGKILL after a grace period) and starts each again with `env`
+   * added; later restarts keep it (a deploy of version 2).
+   */
+  redeployWorkers?(env: Record<string, string>): Promise<void>;
+  /** Moves the wall clock of the case's workers or engine by `ms` (libfaketime); present when the schedule has a clock-jump. */
+  jumpClock?(target: ClockTarget, ms: number): Promise<void>;
   setResource(id: string, value: unknown): void;
   sleep(ms: number): Promise<void>;
   /** The case's scenario (fixture values for drift, for example). */
@@ -30,6 +39,9 @@ export interface FaultContext {
    */
   machineCrash?(crash: () => Promise<CrashReport>): Promise<CrashReport>;
 }
+
+/** Whose wall clock a clock-jump moves. */
+export type ClockTarget = 'worker' | 'engine';
 
 /** Which link a network fault cuts: worker↔world (default) or worker↔engine. */
 export type NetTarget = 'world' | 'engine';

@@ -3,6 +3,7 @@ import { adapterManifest, checkAdapterOptions, registerAdapter } from '../../ada
 import { OrdealError, UsageError } from '../errors.js';
 import { standardSchedules } from '../faults/index.js';
 import { checkAdapterName, checkEngineLink, type PlannedCase } from '../run/plan.js';
+import { checkTimeFaults } from '../run/time-checks.js';
 import { resolveScenario } from '../scenario/index.js';
 import { resolveCheckFaults, singleFaultPoints } from '../schedule/index.js';
 import type { Schedule } from '../store/index.js';
@@ -55,6 +56,7 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
       for (const s of config.schedules === 'standard' ? [] : schedules)
         try {
           checkEngineLink(s, name, options);
+          checkTimeFaults(s, name);
         } catch (e) {
           throw new UsageError(`${config.file}: field 'schedules': ${(e as Error).message}`, 'ORD-240');
         }

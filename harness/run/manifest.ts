@@ -4,6 +4,7 @@
  * heavy framework code is behind `load()`.
  */
 import type { Adapter, EngineSpec } from './adapter.js';
+import type { DeploySupport, EngineClock } from './time-support.js';
 import { parseOptions, type OptionSchema, type ParsedOptions, type RawOptions } from './options.js';
 
 export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
@@ -29,6 +30,15 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
    * what `ordeal list` shows and what the test suite checks before running it.
    */
   requires?: readonly string[];
+  /**
+   * How a version 2 of its agent ships (the `deploy` fault): the changes its version 2 can carry, and the framework's
+   * versioning tool behind `--opt versioning=on`. Absent: a schedule with `deploy` is refused (exit 2).
+   */
+  deploy?: DeploySupport;
+  /** Whether `clock-jump target=engine` can move its engine's wall clock; absent: refused (exit 2) as undeclared. */
+  engineClock?: EngineClock;
+  /** Whether `clock-jump target=worker` can move its worker's wall clock; absent: it can (a Node worker reads it through libc). */
+  workerClock?: EngineClock;
   /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`); default 60 s. */
   caseTimeoutMs?: number;
   /** Command-line flags of its own, each the same as an `--opt`: flag (without `--`) → option name. */

@@ -1,5 +1,5 @@
 /** The nemesis: fires the schedule's faults on their triggers, one at a time, each a `fault` op of process `nemesis`. */
-import { ensureError } from '../errors.js';
+import { ensureError, HarnessError } from '../errors.js';
 import { faults, parseTrigger, type FaultContext, type Trigger } from '../faults/index.js';
 import type { FaultSpec, Schedule } from '../store/index.js';
 import { now } from '../store/index.js';
@@ -9,12 +9,21 @@ import type { CrashReport } from '../faultfs/index.js';
 /** What a fault may do to this case: its processes, the world's resources, the Toxiproxy proxies. */
 function faultContext(c: Case): FaultContext {
   const { procs, world } = c;
+  const { history } = c.folder;
   return {
     killWorker: () => procs.killWorker(),
     startWorker: () => procs.startWorker(),
     ...(procs.hasEngine ? { killEngine: (target?: string) => procs.killEngine(target), startEngine: () => procs.startEngine() } : {}),
     pauseWorker: () => procs.signalWorker('SIGSTOP'),
     resumeWorker: () => procs.signalWorker('SIGCONT'),
+    startExtraWorker: () => procs.startExtraWorker(),
+    redeployWorkers: (env) => procs.redeployWorkers(env),
+    jumpClock: async (target, ms) => {
+      const clock = c.clocks[target];
+      if (!clock) throw new HarnessError(`clock-jump: the ${target}'s clock is not under libfaketime in this case`, 'ORD-332');
+      clock.jump(ms);
+      history.append({ time: now(), process: 'nemesis', type: 'info', f: 'clock', value: { target, jumpMs: ms, offsetMs: clock.offset } });
+    },
     setResource: (rid, value) => world.send({ kind: 'set-resource', id: rid, value }),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     scenario: c.ctx.scenario,

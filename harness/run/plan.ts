@@ -6,6 +6,7 @@ import { faults, parseFaultFlag, standardSchedules, validateSchedule } from '../
 import { builtinScenarioNames, parseJsonFile, resolveScenario, type Scenario } from '../scenario/index.js';
 import type { Schedule } from '../store/index.js';
 import type { RawOptions } from './options.js';
+import { checkTimeFaults } from './time-checks.js';
 
 export interface PlanOptions {
   adapter: string;
@@ -61,6 +62,7 @@ export function planCases(o: PlanOptions): PlannedCase[] {
   if (given?.some((f) => f.fault === 'kill-engine') && !hasEngine)
     throw new UsageError(`fault kill-engine needs an adapter with an engine process; '${o.adapter}' has none`, 'ORD-105');
   if (given) checkEngineLink(given, o.adapter, o.options);
+  if (given) checkTimeFaults(given, o.adapter);
   return scenarios.flatMap((scenario) =>
     (given ? [given] : standardSchedules(scenario, hasEngine)).map((schedule) => ({ adapter: o.adapter, scenario, schedule })),
   );

@@ -20,6 +20,8 @@ interface Role {
  */
 export class CaseProcesses {
   readonly worker: Role = { incarnation: 0, expected: new Set() };
+  /** Workers started beside the first (extra-worker): second replicas of the same case, up until it ends. */
+  readonly extraWorkers: Role[] = [];
   readonly engine: Role = { incarnation: 0, expected: new Set() };
   /** The engine's companion processes (e.g. Dapr's placement and scheduler), by role. */
   readonly companions = new Map<string, Role>();
@@ -31,6 +33,10 @@ export class CaseProcesses {
   /** What `kill-engine target=` calls the main engine process besides `engine`. */
   private engineRole: string | undefined;
   private crashRestarts = 0;
+  /** Workers started so far, whichever role: the n of `worker#n`. */
+  private workerStarts = 0;
+  /** Environment every worker started from now on gets on top of the others (deploy: version 2). */
+  private workerOverride: Record<string, string> = {};
   private stopping = false;
 
   constructor(
@@ -40,6 +46,8 @@ export class CaseProcesses {
     private readonly history: HistoryWriter,
     private readonly extraEnv: Readonly<Record<string, string>> = {},
     private readonly maxCrashRestarts = 5,
+    /** Environment added to the engine's main process (clock-jump target=engine: libfaketime). */
+    private readonly engineEnv: Readonly<Record<string, string>> = {},
   ) {
     this.spec = engineOf(adapter, ctx.options);
   }
@@ -98,7 +106,8 @@ export class CaseProcesses {
       this.companions.set(c.role, role);
       if (!role.proc) await this.launch(role, c.role, c.command, c.args, c.env, 'engine');
     }
-    if (!this.engine.proc) await this.launch(this.engine, 'engine', command, args, env, 'engine');
+    const engineEnv = Object.keys(this.engineEnv).length ? { ...(env ?? process.env), ...this.engineEnv } : env;
+    if (!this.engine.proc) await this.launch(this.engine, 'engine', command, args, engineEnv, 'engine');
     // the first engine process to exit ends the wait (`kind` also names its log file)
     const running: [kind: string, proc: ManagedProcess][] = [];
     if (this.engine.proc) running.push(['engine', this.engine.proc]);
@@ -124,8 +133,35 @@ export class CaseProcesses {
   }
 
   async startWorker(): Promise<void> {
+    await this.startWorkerAs(this.worker);
+  }
+
+  /** Starts one more worker for the case beside the running one (extra-worker); it is stopped when the case ends. */
+  async startExtraWorker(): Promise<void> {
+    const role: Role = { incarnation: 0, expected: new Set() };
+    this.extraWorkers.push(role);
+    await this.startWorkerAs(role);
+  }
+
+  /**
+   * A rollout: every running worker stopped as Kubernetes stops a pod (SIGTERM, SIGKILL after `graceMs`), then each
+   * started again with `env` added, which every later start keeps (kill-worker's restart, a crash restart).
+   */
+  async redeployWorkers(env: Record<string, string>, graceMs = 3000): Promise<void> {
+    const roles = [this.worker, ...this.extraWorkers].filter((r) => r.proc);
+    this.workerOverride = { ...this.workerOverride, ...env };
+    for (const role of roles) {
+      const p = role.proc!;
+      role.expected.add(p.pid);
+      p.signal('SIGCONT'); // a paused worker cannot handle SIGTERM
+      await p.stop(graceMs);
+      if (!this.stopping) await this.startWorkerAs(role);
+    }
+  }
+
+  private async startWorkerAs(role: Role): Promise<void> {
     const spec = this.adapter.worker(this.ctx);
-    await this.launch(this.worker, 'worker', spec.command, spec.args, { ...process.env, ...this.extraEnv, ...spec.env });
+    await this.launch(role, 'worker', spec.command, spec.args, { ...process.env, ...this.extraEnv, ...spec.env, ...this.workerOverride });
     await this.adapter.workerReady?.(this.ctx);
   }
 
@@ -155,8 +191,10 @@ export class CaseProcesses {
     this.worker.proc?.signal(sig);
   }
 
+  /** The history name of the first worker's current process (`worker#3`). */
   get workerName(): string {
-    return `worker#${this.worker.incarnation}`;
+    const pid = this.worker.proc?.pid;
+    return (pid !== undefined && this.names.get(pid)) || `worker#${this.workerStarts}`;
   }
 
   /** Stops everything at the end of the case: worker first, then engine (once it has settled), then its companions. */
@@ -165,7 +203,7 @@ export class CaseProcesses {
     const spec = this.spec;
     const engine = this.link.engine;
     if (spec?.settle && this.engine.proc && engine) await spec.settle(this.ctx, engine).catch(() => undefined);
-    await this.stopRoles([this.worker, this.engine, ...this.companions.values()]);
+    await this.stopRoles([this.worker, ...this.extraWorkers, this.engine, ...this.companions.values()]);
   }
 
   /** Stops these processes in order (SIGTERM, SIGKILL after 3 s), each exit marked as the orchestrator's doing. */
@@ -194,7 +232,8 @@ export class CaseProcesses {
    */
   private async launch(role: Role, kind: string, command: string, args: string[], env?: NodeJS.ProcessEnv, part?: 'engine'): Promise<ManagedProcess> {
     role.incarnation += 1;
-    const name = `${kind}#${role.incarnation}`;
+    // every worker, first or extra, counts in one sequence: worker#1, worker#2 (a replica or a restart), …
+    const name = `${kind}#${kind === 'worker' ? ++this.workerStarts : role.incarnation}`;
     const opts = { name, command, args, env, cwd: this.ctx.runDir, logFile: join(this.ctx.runDir, FILES.logs, `${kind}.log`) };
     const proc = part === 'engine' ? await launchEngineProcess(opts, this.ctx.runDir, this.ctx.runId) : spawnGroup(opts);
     role.proc = proc;
@@ -220,7 +259,7 @@ export class CaseProcesses {
       if (role.proc === proc) role.proc = undefined;
       // a supervisor restarts a worker that crashed on its own, as production would
       if (!expected && !this.stopping && kind === 'worker' && this.crashRestarts++ < this.maxCrashRestarts)
-        void this.startWorker().catch(() => undefined);
+        void this.startWorkerAs(role).catch(() => undefined);
     });
     return proc;
   }

@@ -5,6 +5,9 @@ import { createRunFolder, FILES, HistoryWriter, writeJsonAtomic } from '../store
 import type { RunInfo } from '../store/index.js';
 import { faults, startNetProxy, type NetProxy } from '../faults/index.js';
 import { startFaultFs, type DiskControl } from '../faultfs/index.js';
+import { FakeClock } from '../faults/fake-clock.js';
+import type { ClockTarget } from '../faults/types.js';
+import { textOf } from '../json.js';
 import { packageRoot } from '../paths.js';
 import { CaseTelemetry, spanExportOf } from '../telemetry/index.js';
 import type { AdapterContext } from './adapter.js';
@@ -43,6 +46,8 @@ export interface Case {
   /** Present when the schedule has disk faults: the fault filesystem over the data directory. */
   readonly disk?: DiskControl;
   readonly procs: CaseProcesses;
+  /** The wall clocks libfaketime moves, per target: present for the targets of the schedule's clock-jumps. */
+  readonly clocks: Partial<Record<ClockTarget, FakeClock>>;
   /** What every adapter call gets (the worker's context); its `engine` is the link's engine as dialed. */
   readonly ctx: Readonly<AdapterContext>;
   /** Set while a machine crash is in progress: the orchestrator's own clients of the adapter stay away from the disk. */
@@ -101,6 +106,13 @@ export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Run
   history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });
   const extraEnv: Record<string, string> = telemetry.processEnv();
   for (const spec of o.schedule) Object.assign(extraEnv, faults[spec.fault]?.workerEnv?.(spec));
+  // clock-jump: libfaketime is preloaded into its target from the start, its control file under clock/ moves it later
+  const clocks: Partial<Record<ClockTarget, FakeClock>> = {};
+  for (const spec of o.schedule.filter((f) => f.fault === 'clock-jump')) {
+    const target: ClockTarget = textOf(spec.target ?? 'worker') === 'engine' ? 'engine' : 'worker';
+    clocks[target] ??= new FakeClock(join(dir, 'clock', `${target}.faketime`));
+  }
+  if (clocks.worker) Object.assign(extraEnv, clocks.worker.env());
   // network faults: the worker reaches the world only through a real Toxiproxy
   const net = o.schedule.some((f) => faults[f.fault]?.needsProxy) ? await startNetProxy(world.url, dir, packageRoot) : undefined;
   running.net = net;
@@ -124,11 +136,11 @@ export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Run
       return link.engine;
     },
   };
-  const procs = new CaseProcesses(o.adapter, ctx, link, history, extraEnv);
+  const procs = new CaseProcesses(o.adapter, ctx, link, history, extraEnv, undefined, clocks.engine?.env() ?? {});
   running.procs = procs;
   const startedAt = now();
   await procs.startEngine();
   if (net && linkProxied(o.schedule))
     await link.throughProxy({ name: o.adapter.name, engineLink: findAdapter(o.adapter.name)?.engineLink === true }, net, history);
-  return { folder, world, ...(net ? { net } : {}), ...(disk ? { disk, crashing: { value: false } } : {}), procs, ctx, startedAt };
+  return { folder, world, ...(net ? { net } : {}), ...(disk ? { disk, crashing: { value: false } } : {}), procs, clocks, ctx, startedAt };
 }

@@ -13,6 +13,7 @@ describe('registry', () => {
       'drift-safety',
       'recovery',
       'faults-applied',
+      'deploy-fate',
     ]);
     for (const [name, c] of Object.entries(checks.checkers)) {
       expect(c.name).toBe(name);
