@@ -9,6 +9,8 @@ import { firstAnomaly, overall, scheduleLabel, type CaseSummary } from '../run/s
 import { checkContext, DEFAULT_MAX_FAULTS, seedReplayCommand, type CheckArgs, type CheckContext } from './check-context.js';
 import { caseOptions, executeCases, type ExecOptions } from './common.js';
 import { ProgressLine } from './progress.js';
+import { CaseProgress } from './case-progress.js';
+import { parseJobs } from '../run/pool.js';
 import { caseFlags } from './run-command.js';
 import { dim, table, verdictWord } from './table.js';
 
@@ -21,6 +23,7 @@ interface Args extends CheckArgs {
   out: string;
   timeout: number;
   json: boolean;
+  jobs?: number;
 }
 
 const show = (dir: string) => (relative(process.cwd(), dir).startsWith('..') ? dir : relative(process.cwd(), dir));
@@ -62,6 +65,7 @@ export function checkCommand(y: Argv) {
         out: a.out,
         timeoutMs: a.timeout,
         options: caseOptions(a as unknown as Parameters<typeof caseOptions>[0]),
+        jobs: parseJobs(a.jobs),
       };
       const valid = a.exhaustive ? await exhaustive(ctx, a, exec) : await property(ctx, a, exec);
       process.exitCode = valid ? ExitCode.ok : ExitCode.violated;
@@ -87,6 +91,7 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
     seed: exec.seed,
     runs: a.runs,
     shrinkBudget: a['shrink-budget'],
+    jobs: exec.jobs ?? 1,
     judge: async (schedule) => {
       progress.set(
         `check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${searched + 1}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`,
@@ -156,14 +161,15 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
 
 async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<boolean> {
   const points = singleFaultPoints(ctx.space);
-  const progress = new ProgressLine();
-  const results: CaseSummary[] = [];
-  for (const [i, schedule] of points.entries()) {
-    const bad = results.filter((r) => r.valid !== true).length;
-    progress.set(`exhaustive ${ctx.space.scenario.name}: point ${i + 1}/${points.length} · ${bad} not valid · ${scheduleLabel(schedule)}`);
-    results.push(await runOne(ctx, schedule, exec));
-  }
-  progress.stop();
+  const progress = new CaseProgress(`exhaustive ${ctx.space.scenario.name} (${exec.jobs ?? 1} at a time)`, points.length);
+  const results = await executeCases(
+    points.map((schedule) => ({ adapter: ctx.adapter, scenario: ctx.space.scenario, schedule })),
+    {
+      ...exec,
+      onStart: (c, i) => progress.started(i, scheduleLabel(c.schedule)),
+      onEnd: (s, i) => progress.ended(i, s.valid),
+    },
+  ).finally(() => progress.stop());
   const valid = overall(results) === true;
   if (a.json) {
     const out = results.map((r) => ({ schedule: r.schedule, valid: r.valid, runDir: r.runDir, anomaly: anomalyOf(r) || null }));

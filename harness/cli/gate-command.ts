@@ -6,8 +6,10 @@ import { buildComparison, loadRun, renderers } from '../../reports/index.js';
 import { ExitCode } from '../errors.js';
 import { evaluateGate, findConfig, gateMarkdown, loadGateConfig, planGate } from '../gate/index.js';
 import { scheduleLabel } from '../run/summary.js';
-import { executeCases } from './common.js';
-import { ProgressLine } from './progress.js';
+import { executeJobs, type CaseJob } from './common.js';
+import { CaseProgress } from './case-progress.js';
+import { parseJobs } from '../run/pool.js';
+import { jobsFlag } from './run-command.js';
 import { verdictWord } from './table.js';
 
 export function gateCommand(y: Argv) {
@@ -22,6 +24,7 @@ export function gateCommand(y: Argv) {
           default: 'ordeal-report',
           describe: 'where report.html, report.md and junit.xml are written (run folders go in its runs/)',
         })
+        .option('jobs', jobsFlag)
         .example('$0 gate --config ordeal.config.json', 'run the committed matrix and gate on it'),
     async (argv) => {
       const config = await loadGateConfig(findConfig(argv.config));
@@ -30,34 +33,25 @@ export function gateCommand(y: Argv) {
       const runsDir = join(out, 'runs');
       mkdirSync(runsDir, { recursive: true });
       const total = plan.reduce((n, p) => n + p.cases.length, 0);
-      const progress = new ProgressLine();
+      const jobs = parseJobs(argv.jobs);
+      const progress = new CaseProgress(`gate (${jobs} at a time)`, total);
       const tty = process.stderr.isTTY === true;
-      let done = 0;
-      let bad = 0;
-      const dirs: string[] = [];
       process.stderr.write(`ordeal gate: ${total} case(s) from ${relative(process.cwd(), config.file) || config.file}\n`);
-      for (const item of plan) {
-        const label = (i: number) => {
-          const c = item.cases[i]!;
-          return `${c.adapter} · ${c.scenario.name} · ${scheduleLabel(c.schedule)} · ${item.idempotency}`;
-        };
-        if (item.cases.length) progress.set(`[${done + 1}/${total}] ${bad} failing · ${label(0)}`);
-        await executeCases(item.cases, {
-          idempotency: item.idempotency,
-          seed: config.seed,
-          out: runsDir,
-          timeoutMs: config.timeoutMs,
-          options: item.options,
-          onCase: (s, i, n) => {
-            done++;
-            if (s.valid !== true) bad++;
-            dirs.push(s.runDir);
-            if (!tty) process.stderr.write(`[${done}/${total}] ${label(i)} → ${verdictWord(s.valid)}\n`);
-            if (i + 1 < n) progress.set(`[${done + 1}/${total}] ${bad} failing · ${label(i + 1)}`);
-          },
-        });
-      }
-      progress.stop();
+      const list: CaseJob[] = plan.flatMap((item) =>
+        item.cases.map((c) => ({
+          case: c,
+          exec: { idempotency: item.idempotency, seed: config.seed, out: runsDir, timeoutMs: config.timeoutMs, options: item.options },
+        })),
+      );
+      const label = (j: CaseJob) => `${j.case.adapter} · ${j.case.scenario.name} · ${scheduleLabel(j.case.schedule)} · ${j.exec.idempotency}`;
+      const results = await executeJobs(list, jobs, {
+        onStart: (_c, i) => progress.started(i, label(list[i]!)),
+        onEnd: (s, i) => progress.ended(i, s.valid),
+        onCase: (s, i) => {
+          if (!tty) progress.log(`[${i + 1}/${total}] ${label(list[i]!)} → ${verdictWord(s.valid)}`);
+        },
+      }).finally(() => progress.stop());
+      const dirs = results.map((s) => s.runDir);
       const comparison = buildComparison(dirs.map(loadRun));
       const violations = evaluateGate(comparison.cases, config);
       const md = `${gateMarkdown(violations, config)}\n${renderers.md(comparison)}`;

@@ -6,6 +6,8 @@ import { ExitCode } from '../errors.js';
 import { caseOptions, executeCases, replayLines, verdictTable } from './common.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
+import { parseJobs } from '../run/pool.js';
+import { CaseProgress } from './case-progress.js';
 
 export const caseFlags = <T>(y: Argv<T>) =>
   withAdapterFlags(y)
@@ -26,7 +28,14 @@ export const caseFlags = <T>(y: Argv<T>) =>
       describe: "adapter option key=value (repeatable), e.g. synchronous=NORMAL; ordeal list shows each adapter's",
     })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' })
-    .option('otlp-endpoint', otlpEndpointFlag);
+    .option('otlp-endpoint', otlpEndpointFlag)
+    .option('jobs', jobsFlag);
+
+/** `--jobs N`: cases at the same time, each in its own world, ports, data directory and process groups. */
+export const jobsFlag = {
+  type: 'number',
+  describe: 'cases run at the same time, each with its own world, ports and processes (default: the number of cores; 1: one after the other)',
+} as const;
 
 /** The flags adapters declare in their manifests (`flags`), each the same as an `--opt` (read back by caseOptions). */
 function withAdapterFlags<T>(y: Argv<T>): Argv<T> {
@@ -74,16 +83,19 @@ export function runCommand(y: Argv) {
       });
       const seed = argv.seed ?? Date.now() % 2 ** 31;
       const json = argv.json;
+      const jobs = parseJobs(argv.jobs);
+      const progress = json ? undefined : new CaseProgress(`run (${jobs} at a time)`, cases.length);
       const results = await executeCases(cases, {
         idempotency: argv.idempotency,
         seed,
         out: argv.out,
         timeoutMs: argv.timeout,
         options,
-        onCase: json
-          ? undefined
-          : (s, i, n) => process.stderr.write(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}\n`),
-      });
+        jobs,
+        onStart: (c, i) => progress?.started(i, `${c.scenario.name} ${scheduleLabel(c.schedule)}`),
+        onEnd: (s, i) => progress?.ended(i, s.valid),
+        onCase: (s, i, n) => progress?.log(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}`),
+      }).finally(() => progress?.stop());
       const valid = overall(results);
       if (json) process.stdout.write(JSON.stringify({ valid, seed, cases: results }, null, 2) + '\n');
       else {
