@@ -21,7 +21,8 @@ import {
   type ToolResult,
   approvalRequestArgs,
 } from '../../harness/agent/index.js';
-import { agentSpan, chatSpan, toolSpan, ATTR } from '../../harness/telemetry/index.js';
+import { ATTR } from '../../harness/telemetry/attributes.js';
+import { agentSpan, chatSpan, toolSpan } from '../../harness/telemetry/spans.js';
 
 export { MODEL };
 

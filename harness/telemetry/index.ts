@@ -7,11 +7,10 @@ export {
   startTracing,
   startWorkerTracing,
   currentTracing,
-  tracesUrl,
   contextFromTraceparent,
   traceparentOf,
-  otlpExporters,
 } from './tracing.js';
+export { tracesUrl, otlpExporters } from './tracing-sdk.js';
 export { withSpan, startSpan, agentSpan, chatSpan, toolSpan, replayedStepSpan } from './spans.js';
 export type { CaseTelemetryOptions } from './case-telemetry.js';
 export { CaseTelemetry } from './case-telemetry.js';
