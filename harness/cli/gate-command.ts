@@ -6,7 +6,8 @@ import { buildComparison, loadRun, renderers } from '../../reports/index.js';
 import { ExitCode } from '../errors.js';
 import { evaluateGate, findConfig, gateMarkdown, loadGateConfig, planGate } from '../gate/index.js';
 import { scheduleLabel } from '../run/summary.js';
-import { executeJobs, type CaseJob } from './common.js';
+import type { CaseJob } from './common.js';
+import { executeMatrix, resumeFlag } from './matrix.js';
 import { CaseProgress } from './case-progress.js';
 import { parseJobs } from '../run/pool.js';
 import { jobsFlag } from './run-command.js';
@@ -25,6 +26,7 @@ export function gateCommand(y: Argv) {
           describe: 'where report.html, report.md and junit.xml are written (run folders go in its runs/)',
         })
         .option('jobs', jobsFlag)
+        .option('resume', resumeFlag)
         .example('$0 gate --config ordeal.config.json', 'run the committed matrix and gate on it'),
     async (argv) => {
       const config = await loadGateConfig(findConfig(argv.config));
@@ -44,7 +46,9 @@ export function gateCommand(y: Argv) {
         })),
       );
       const label = (j: CaseJob) => `${j.case.adapter} · ${j.case.scenario.name} · ${scheduleLabel(j.case.schedule)} · ${j.exec.idempotency}`;
-      const results = await executeJobs(list, jobs, {
+      const results = await executeMatrix(list, jobs, runsDir, argv.resume, {
+        onResume: (kept, torn) =>
+          progress.log(`ordeal gate: resuming: ${kept} of ${total} case(s) already judged are kept${torn.length ? `; ${torn.length} torn case(s) moved to ${torn.join(', ')} run again` : ''}`),
         onStart: (_c, i) => progress.started(i, label(list[i]!)),
         onEnd: (s, i) => progress.ended(i, s.valid),
         onCase: (s, i) => {

@@ -3,7 +3,8 @@ import { adapterManifests } from '../../adapters/index.js';
 import { planCases } from '../run/plan.js';
 import { overall } from '../run/summary.js';
 import { ExitCode } from '../errors.js';
-import { caseOptions, executeCases, replayLines, verdictTable } from './common.js';
+import { caseOptions, replayLines, verdictTable } from './common.js';
+import { executeMatrix, resumeFlag, seedToResume } from './matrix.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
 import { parseJobs } from '../run/pool.js';
@@ -70,7 +71,8 @@ export function runCommand(y: Argv) {
             array: true,
             describe: 'FAULT@TRIGGER[,key=value…], e.g. kill-worker@after-effect:1 (repeatable: one schedule)',
           })
-          .option('schedule', { type: 'string', describe: 'a schedule.json file: [{"fault": …, "at": …}]' }),
+          .option('schedule', { type: 'string', describe: 'a schedule.json file: [{"fault": …, "at": …}]' })
+          .option('resume', resumeFlag),
       ).example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
     async (argv) => {
       const options = caseOptions(argv);
@@ -81,21 +83,28 @@ export function runCommand(y: Argv) {
         ...(argv.fault ? { faults: argv.fault } : {}),
         ...(argv.schedule ? { scheduleFile: argv.schedule } : {}),
       });
-      const seed = argv.seed ?? Date.now() % 2 ** 31;
+      // resumed without --seed: the seed the interrupted matrix ran with, read from its run folders
+      const resumed = argv.resume && argv.seed === undefined ? seedToResume(argv.out, cases, { idempotency: argv.idempotency, options }) : undefined;
+      const seed = argv.seed ?? resumed ?? Date.now() % 2 ** 31;
       const json = argv.json;
       const jobs = parseJobs(argv.jobs);
       const progress = json ? undefined : new CaseProgress(`run (${jobs} at a time)`, cases.length);
-      const results = await executeCases(cases, {
-        idempotency: argv.idempotency,
-        seed,
-        out: argv.out,
-        timeoutMs: argv.timeout,
-        options,
+      const exec = { idempotency: argv.idempotency, seed, out: argv.out, timeoutMs: argv.timeout, options };
+      const results = await executeMatrix(
+        cases.map((c) => ({ case: c, exec })),
         jobs,
-        onStart: (c, i) => progress?.started(i, `${c.scenario.name} ${scheduleLabel(c.schedule)}`),
-        onEnd: (s, i) => progress?.ended(i, s.valid),
-        onCase: (s, i, n) => progress?.log(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}`),
-      }).finally(() => progress?.stop());
+        argv.out,
+        argv.resume,
+        {
+          onResume: (kept, torn) =>
+            progress?.log(
+              `resuming (seed ${seed}): ${kept} of ${cases.length} cases already judged are kept${torn.length ? `; ${torn.length} torn case(s) moved to ${torn.map((t) => t).join(', ')} run again` : ''}`,
+            ),
+          onStart: (c, i) => progress?.started(i, `${c.scenario.name} ${scheduleLabel(c.schedule)}`),
+          onEnd: (s, i) => progress?.ended(i, s.valid),
+          onCase: (s, i, n) => progress?.log(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}`),
+        },
+      ).finally(() => progress?.stop());
       const valid = overall(results);
       if (json) process.stdout.write(JSON.stringify({ valid, seed, cases: results }, null, 2) + '\n');
       else {
