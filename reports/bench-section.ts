@@ -70,7 +70,9 @@ export function benchSection(r: BenchResult): string {
     `<tbody>${body.join('')}</tbody></table>`,
     `<ul>${[perStep, chain, fanOut, rest].map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
     `<p>Harness: ${num(r.harness.casesPerMin, 1)} <code>ordeal run</code> cases per minute.</p>`,
-    ...harnessLines(r).slice(1).map((l) => `<p>${e(l.replace(/^harness: /, 'Harness: '))}</p>`),
+    ...harnessLines(r)
+      .slice(1)
+      .map((l) => `<p>${e(l.replace(/^harness: /, 'Harness: '))}</p>`),
     '</section>',
   ].join('\n');
 }

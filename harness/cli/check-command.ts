@@ -10,7 +10,7 @@ import { checkContext, DEFAULT_MAX_FAULTS, seedReplayCommand, type CheckArgs, ty
 import { caseOptions, executeCases, type ExecOptions } from './common.js';
 import { ProgressLine } from './progress.js';
 import { CaseProgress } from './case-progress.js';
-import { parseJobs } from '../run/pool.js';
+import { parseJobs, parseShard, shardOf, type Shard } from '../run/pool.js';
 import { caseFlags } from './run-command.js';
 import { dim, table, verdictWord } from './table.js';
 
@@ -24,6 +24,7 @@ interface Args extends CheckArgs {
   timeout: number;
   json: boolean;
   jobs?: number;
+  shard?: string;
 }
 
 const show = (dir: string) => (relative(process.cwd(), dir).startsWith('..') ? dir : relative(process.cwd(), dir));
@@ -67,7 +68,15 @@ export function checkCommand(y: Argv) {
         options: caseOptions(a as unknown as Parameters<typeof caseOptions>[0]),
         jobs: parseJobs(a.jobs),
       };
-      const valid = a.exhaustive ? await exhaustive(ctx, a, exec) : await property(ctx, a, exec);
+      const shard = parseShard(a.shard);
+      if (shard && !a.exhaustive)
+        throw new UsageError(
+          `--shard ${a.shard} splits the points of --exhaustive; the property search is one sequence per seed (run more seeds instead)`,
+          'ORD-196',
+        );
+      if (shard && a.seed === undefined)
+        throw new UsageError(`--shard ${a.shard} needs --seed: every runner of the split must run the points with the same seed`, 'ORD-195');
+      const valid = a.exhaustive ? await exhaustive(ctx, a, exec, shard) : await property(ctx, a, exec);
       process.exitCode = valid ? ExitCode.ok : ExitCode.violated;
     },
   );
@@ -159,8 +168,8 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
   return false;
 }
 
-async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<boolean> {
-  const points = singleFaultPoints(ctx.space);
+async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions, shard?: Shard): Promise<boolean> {
+  const points = shardOf(singleFaultPoints(ctx.space), shard).map((p) => p.item);
   const progress = new CaseProgress(`exhaustive ${ctx.space.scenario.name} (${exec.jobs ?? 1} at a time)`, points.length);
   const results = await executeCases(
     points.map((schedule) => ({ adapter: ctx.adapter, scenario: ctx.space.scenario, schedule })),
@@ -179,7 +188,7 @@ async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions): Promis
   const bad = results.filter((r) => r.valid !== true);
   process.stdout.write(
     [
-      `ordeal check --exhaustive ${ctx.space.scenario.name} on ${ctx.adapter} (idempotency ${a.idempotency}, faults ${ctx.space.faults.join(',')}, seed ${exec.seed})`,
+      `ordeal check --exhaustive ${ctx.space.scenario.name} on ${ctx.adapter} (idempotency ${a.idempotency}, faults ${ctx.space.faults.join(',')}, seed ${exec.seed}${shard ? `, shard ${shard.index}/${shard.count}` : ''})`,
       '',
       table(
         ['crash point', 'verdict', 'anomaly', 'run folder'],

@@ -73,7 +73,11 @@ export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promis
 }
 
 /** Runs case jobs, `jobs` at a time; every adapter's options are checked before the first case starts anything. */
-export async function executeJobs(list: CaseJob[], jobs: number, hooks: Pick<ExecOptions, 'onCase' | 'onStart' | 'onEnd'> = {}): Promise<CaseSummary[]> {
+export async function executeJobs(
+  list: CaseJob[],
+  jobs: number,
+  hooks: Pick<ExecOptions, 'onCase' | 'onStart' | 'onEnd'> = {},
+): Promise<CaseSummary[]> {
   if (spanExportOf() === undefined)
     throw new UsageError(
       `ORDEAL_SPAN_EXPORT='${process.env.ORDEAL_SPAN_EXPORT}': expected one of ${SPAN_EXPORTS.join(', ')} (how workers export their spans)`,

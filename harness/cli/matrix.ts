@@ -37,7 +37,13 @@ export interface MatrixHooks extends Pick<ExecOptions, 'onCase' | 'onStart' | 'o
  * Runs the matrix's cases `jobs` at a time; with `resume`, the cases already judged in `runsDir` are kept, not run.
  * Results (and `onCase`) come in the matrix's order, kept and run alike.
  */
-export async function executeMatrix(list: CaseJob[], jobs: number, runsDir: string, resume: boolean, hooks: MatrixHooks = {}): Promise<CaseSummary[]> {
+export async function executeMatrix(
+  list: CaseJob[],
+  jobs: number,
+  runsDir: string,
+  resume: boolean,
+  hooks: MatrixHooks = {},
+): Promise<CaseSummary[]> {
   const seed = list[0]?.exec.seed ?? 0;
   const { done, torn } = resume ? resumeMatrix(resolve(runsDir), seed, list.map(matrixCase)) : { done: new Map<number, CaseSummary>(), torn: [] };
   if (resume) hooks.onResume?.(done.size, torn);

@@ -7,7 +7,8 @@ import { caseOptions, replayLines, verdictTable } from './common.js';
 import { executeMatrix, resumeFlag, seedToResume } from './matrix.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
-import { parseJobs } from '../run/pool.js';
+import { parseJobs, parseShard, shardOf } from '../run/pool.js';
+import { UsageError } from '../errors.js';
 import { CaseProgress } from './case-progress.js';
 
 export const caseFlags = <T>(y: Argv<T>) =>
@@ -30,7 +31,14 @@ export const caseFlags = <T>(y: Argv<T>) =>
     })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' })
     .option('otlp-endpoint', otlpEndpointFlag)
-    .option('jobs', jobsFlag);
+    .option('jobs', jobsFlag)
+    .option('shard', shardFlag);
+
+/** `--shard i/n`: this runner's part of the matrix, for a CI matrix of n runners. */
+export const shardFlag = {
+  type: 'string',
+  describe: "run only this runner's part of the matrix, i of n (e.g. 2/3): n runners with the same matrix and seed cover it once",
+} as const;
 
 /** `--jobs N`: cases at the same time, each in its own world, ports, data directory and process groups. */
 export const jobsFlag = {
@@ -76,13 +84,19 @@ export function runCommand(y: Argv) {
       ).example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
     async (argv) => {
       const options = caseOptions(argv);
-      const cases = planCases({
-        adapter: argv.adapter,
-        options,
-        ...(argv.scenario ? { scenarios: argv.scenario } : {}),
-        ...(argv.fault ? { faults: argv.fault } : {}),
-        ...(argv.schedule ? { scheduleFile: argv.schedule } : {}),
-      });
+      const shard = parseShard(argv.shard);
+      if (shard && argv.seed === undefined)
+        throw new UsageError(`--shard ${argv.shard} needs --seed: every runner of the split must run the matrix with the same seed`, 'ORD-195');
+      const cases = shardOf(
+        planCases({
+          adapter: argv.adapter,
+          options,
+          ...(argv.scenario ? { scenarios: argv.scenario } : {}),
+          ...(argv.fault ? { faults: argv.fault } : {}),
+          ...(argv.schedule ? { scheduleFile: argv.schedule } : {}),
+        }),
+        shard,
+      ).map((c) => c.item);
       // resumed without --seed: the seed the interrupted matrix ran with, read from its run folders
       const resumed = argv.resume && argv.seed === undefined ? seedToResume(argv.out, cases, { idempotency: argv.idempotency, options }) : undefined;
       const seed = argv.seed ?? resumed ?? Date.now() % 2 ** 31;

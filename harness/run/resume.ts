@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Verdict } from '../checks/index.js';
-import { FILES, writeJsonAtomic, type RunInfo, type Schedule } from '../store/index.js';
+import { FILES, type RunInfo, type Schedule } from '../store/index.js';
 import { summarize, type CaseSummary } from './summary.js';
 
 /** Where torn cases go, so that reports over the runs directory do not read them. */
@@ -66,26 +66,44 @@ const asCase = (info: RunInfo): MatrixCase => ({
  * once, the earliest first), a torn one of the matrix is moved into `.incomplete/` and its case runs again.
  */
 export function resumeMatrix(runsDir: string, seed: number, cases: MatrixCase[]): Resumed {
-  const dir = resolve(runsDir);
+  return collect([resolve(runsDir)], seed, cases, true);
+}
+
+/**
+ * The judged run folders of the matrix's cases at `seed` found in the shards' runs directories (`ordeal gate
+ * --merge`), by index in the matrix; nothing is moved.
+ */
+export function mergeShards(runsDirs: string[], seed: number, cases: MatrixCase[]): Map<number, CaseSummary> {
+  return collect(
+    runsDirs.map((d) => resolve(d)),
+    seed,
+    cases,
+    false,
+  ).done;
+}
+
+function collect(dirs: string[], seed: number, cases: MatrixCase[], moveTorn: boolean): Resumed {
   const planned = cases.map((c) => keyOf(c, seed));
   const inPlan = new Set(planned);
-  const judged = new Map<string, { runDir: string; startedAt: string }[]>();
+  const judged = new Map<string, string[]>();
   const torn: string[] = [];
-  for (const { name, runDir, info } of runFolders(dir)) {
-    const key = keyOf(asCase(info), info.seed);
-    if (!inPlan.has(key)) continue;
-    if (!existsSync(join(runDir, FILES.verdict))) {
-      mkdirSync(join(dir, INCOMPLETE_DIR), { recursive: true });
-      renameSync(runDir, join(dir, INCOMPLETE_DIR, name));
-      torn.push(join(dir, INCOMPLETE_DIR, name));
-      continue;
+  for (const dir of dirs)
+    for (const { name, runDir, info } of runFolders(dir)) {
+      const key = keyOf(asCase(info), info.seed);
+      if (!inPlan.has(key)) continue;
+      if (!existsSync(join(runDir, FILES.verdict))) {
+        if (!moveTorn) continue;
+        mkdirSync(join(dir, INCOMPLETE_DIR), { recursive: true });
+        renameSync(runDir, join(dir, INCOMPLETE_DIR, name));
+        torn.push(join(dir, INCOMPLETE_DIR, name));
+        continue;
+      }
+      judged.set(key, [...(judged.get(key) ?? []), runDir]);
     }
-    judged.set(key, [...(judged.get(key) ?? []), { runDir, startedAt: info.startedAt }]);
-  }
   const done = new Map<number, CaseSummary>();
   planned.forEach((key, i) => {
     const found = judged.get(key)?.shift();
-    if (found) done.set(i, loadSummary(found.runDir));
+    if (found) done.set(i, loadSummary(found));
   });
   return { done, torn };
 }

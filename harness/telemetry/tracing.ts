@@ -82,7 +82,7 @@ export function startTracing(o: TracingOptions): Tracing {
     };
     return active;
   }
-  const sdkShutdown = (sdk ?? (sdkMissing() as never)).startSdk(o);
+  const sdkShutdown = (sdk ?? sdkMissing()).startSdk(o);
   const traceparent = o.traceparent ?? process.env.TRACEPARENT;
   let down: Promise<void> | undefined;
   active = {

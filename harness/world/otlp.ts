@@ -117,7 +117,7 @@ export function flattenOtlp(body: unknown): SpanRecord[] {
 
 /** The protobuf decoder (protobufjs), loaded on the first protobuf request: JavaScript workers send JSON, so most worlds never need it. */
 export async function protobufDecoder(): Promise<(body: Uint8Array) => Json> {
-  return (await import('./otlp-protobuf.js')).decodeOtlpProtobuf as (body: Uint8Array) => Json;
+  return (await import('./otlp-protobuf.js')).decodeOtlpProtobuf;
 }
 
 export function otlpRoutes(spans: JsonlWriter): Route[] {

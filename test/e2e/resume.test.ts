@@ -43,7 +43,10 @@ const alive = (pid: number) => {
 async function matrixOf(runs: string) {
   const r = await ordeal(['report', runs, '--format', 'json']);
   expect(r.code, r.stderr).toBe(0);
-  const rep = JSON.parse(r.stdout) as { totals: unknown; matrix: { scenario: string; fault: string; idempotency: string; cells: Record<string, { status: string }[]> }[] };
+  const rep = JSON.parse(r.stdout) as {
+    totals: unknown;
+    matrix: { scenario: string; fault: string; idempotency: string; cells: Record<string, { status: string }[]> }[];
+  };
   return {
     totals: rep.totals,
     rows: rep.matrix.map((m) => ({ ...m, cells: Object.fromEntries(Object.entries(m.cells).map(([k, v]) => [k, v.map((c) => c.status)])) })),
@@ -94,7 +97,11 @@ describe('ordeal gate --resume', () => {
     expect(runFolders(join(runs, '.incomplete'))).toHaveLength(torn);
     // same cases, same verdicts, same gate verdict
     expect(await matrixOf(runs)).toEqual(await matrixOf(join(whole, 'runs')));
-    const violations = (s: string) => s.split('\n').filter((l) => /^ {2}\S/.test(l)).sort();
+    const violations = (s: string) =>
+      s
+        .split('\n')
+        .filter((l) => /^ {2}\S/.test(l))
+        .sort();
     expect(violations(resumed.stdout)).toEqual(violations(uninterrupted.stdout));
     expect(resumed.stdout).toMatch(/FAILED — \d+ violation\(s\) in 12 case\(s\)/);
   }, 900_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJobs, runPool } from '../../../../harness/run/pool.js';
+import { parseJobs, parseShard, runPool, shardOf } from '../../../../harness/run/pool.js';
 import { UsageError } from '../../../../harness/errors.js';
 
 /** A job that ends when the test says so, so completion order is chosen, not timed. */
@@ -101,5 +101,25 @@ describe('parseJobs', () => {
     } catch (e) {
       expect((e as UsageError).code).toBe('ORD-190');
     }
+  });
+});
+
+describe('shards', () => {
+  it('n shards of a matrix cover each case exactly once, in the matrix order, the same split every time', () => {
+    const matrix = Array.from({ length: 41 }, (_, i) => `case ${i}`);
+    for (const n of [1, 2, 3, 7, 41, 50]) {
+      const parts = Array.from({ length: n }, (_, i) => shardOf(matrix, parseShard(`${i + 1}/${n}`)));
+      const covered = parts.flat().sort((a, b) => a.at - b.at);
+      expect(covered.map((c) => c.item)).toEqual(matrix);
+      for (const p of parts) expect(p.map((c) => c.at)).toEqual([...p.map((c) => c.at)].sort((a, b) => a - b));
+      expect(parts).toEqual(Array.from({ length: n }, (_, i) => shardOf(matrix, parseShard(`${i + 1}/${n}`))));
+    }
+    expect(shardOf(matrix, undefined)).toHaveLength(41);
+  });
+
+  it('rejects a shard that is not i/n with 1 ≤ i ≤ n with ORD-194', () => {
+    for (const bad of ['0/3', '4/3', '1', '1/0', 'a/b', '2/3/4', '-1/2'])
+      expect(() => parseShard(bad)).toThrow(/--shard .*expected i\/n with 1 ≤ i ≤ n/);
+    expect(parseShard(' 2/3 ')).toEqual({ index: 2, count: 3 });
   });
 });
