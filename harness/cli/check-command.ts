@@ -93,6 +93,7 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
   const progress = new ProgressLine();
   const dirs: string[] = [];
   let searched = 0;
+  let judging = 0; // cases started (several at a time with --jobs, judged ahead of fast-check's walk)
   let shrunk = 0;
   let failures = 0;
   const res = await searchSchedules<CaseSummary>({
@@ -102,8 +103,9 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
     shrinkBudget: a['shrink-budget'],
     jobs: exec.jobs ?? 1,
     judge: async (schedule) => {
+      judging++;
       progress.set(
-        `check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${searched + 1}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`,
+        `check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${Math.min(a.runs, Math.max(searched + 1, judging))}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`,
       );
       const s = await runOne(ctx, schedule, exec);
       dirs.push(s.runDir);
