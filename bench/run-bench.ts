@@ -7,7 +7,7 @@ import { measureDisk } from './floor.js';
 import { measureLoopback } from './loopback.js';
 import { medianFloor, shapeFloors, type Floor } from './shape-floor.js';
 import { SHAPES } from './scenarios.js';
-import { measureHarness } from './harness-cost.js';
+import { measureHarness, type HarnessCost } from './harness-cost.js';
 import { measureRuntimeSteps } from './runtime-steps.js';
 import { measureRuntimeWaits } from './runtime-waits.js';
 import { round } from './stats.js';
@@ -17,6 +17,8 @@ export interface BenchOptions {
   steps: number[];
   quick: boolean;
   out: string;
+  /** Cases at the same time in the harness figure (`--jobs`); default 1. */
+  jobs?: number;
   log?: (line: string) => void;
 }
 
@@ -35,7 +37,7 @@ export interface BenchResult {
   };
   floor: Floor;
   adapters: Record<string, AdapterResult>;
-  harness: { casesPerMin: number };
+  harness: HarnessCost;
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
@@ -91,8 +93,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const ref = results.reference;
   if (inProcess && waits && ref && !('missing' in ref))
     ref.inProcess = { perStepMs: inProcess.perStepMs, ratioToFloor: round(inProcess.perStepMs.p50 / floor.fdatasyncMs.p50), waits };
-  log('harness: ordeal run cases per minute on the reference runtime');
-  const harness = await measureHarness(work, o.quick);
+  const jobs = o.jobs ?? 1;
+  log(`harness: ordeal run cases per minute on the reference runtime, ${jobs} at a time, and where a case's time goes`);
+  const harness = await measureHarness(work, o.quick, jobs);
   const result: BenchResult = { machine, floor, adapters: results, harness };
   writeFileSync(join(out, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
   if (!process.env.ORDEAL_BENCH_KEEP_RUNS) rmSync(work, { recursive: true, force: true });

@@ -89,7 +89,7 @@ export function benchTable(r: BenchResult): string {
     '',
     ...benchNotes(r),
     ...storeFloorNotes(r),
-    `harness: ${f(r.harness.casesPerMin, 1)} ordeal run cases per minute (reference runtime)`,
+    ...harnessLines(r),
     ...missing.map((n) => `missing: ${n}`),
   ].join('\n');
 }
@@ -103,4 +103,15 @@ function storeFloorNotes(r: BenchResult): string[] {
       `${name}'s own floor: one commit on ${a.storeFloor.store} p50 ${f(c.p50)} ms (p99 ${f(c.p99)}), measured directly; its chain step p50 = ${f(a.chain.perStepMs.p50 / c.p50, 1)} × that commit`,
     ];
   });
+}
+
+/** The harness section: cases per minute and the median case's time by phase. */
+export function harnessLines(r: BenchResult): string[] {
+  const h = r.harness;
+  const p = h.phasesMs;
+  if (!p) return [`harness: ${f(h.casesPerMin, 1)} ordeal run cases per minute (reference runtime)`];
+  return [
+    `harness: ${f(h.casesPerMin, 1)} ordeal run cases per minute (reference runtime, ${h.cases} cases, --jobs ${h.jobs})`,
+    `harness: a case's median ms by phase: world start ${f(p.worldMs, 1)}, engine start ${f(p.engineMs, 1)}, worker start → ready ${f(p.workerReadyMs, 1)}, run ${f(p.runMs, 1)}, teardown ${f(p.teardownMs, 1)}, judging ${f(p.judgeMs, 1)}, run folder ${f(p.folderMs, 1)}; whole case ${f(p.totalMs, 1)}`,
+  ];
 }

@@ -1,5 +1,5 @@
 /** The bench section of the HTML report: `<out>/bench.json` → an HTML fragment with one inline SVG bar chart per shape. */
-import { BENCH_COLUMNS, benchNotes, benchRows, type BenchResult, type Shape } from '../bench/index.js';
+import { BENCH_COLUMNS, benchNotes, benchRows, harnessLines, type BenchResult, type Shape } from '../bench/index.js';
 import { escapeHtml as e } from './escape.js';
 
 const num = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(d) : x.toFixed(1));
@@ -70,6 +70,9 @@ export function benchSection(r: BenchResult): string {
     `<tbody>${body.join('')}</tbody></table>`,
     `<ul>${[perStep, chain, fanOut, rest].map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
     `<p>Harness: ${num(r.harness.casesPerMin, 1)} <code>ordeal run</code> cases per minute.</p>`,
+    ...harnessLines(r)
+      .slice(1)
+      .map((l) => `<p>${e(l.replace(/^harness: /, 'Harness: '))}</p>`),
     '</section>',
   ].join('\n');
 }

@@ -27,7 +27,8 @@ import {
   type AgentVersion,
   type DeployChange,
 } from '../../harness/agent/index.js';
-import { agentSpan, chatSpan, toolSpan, ATTR } from '../../harness/telemetry/index.js';
+import { ATTR } from '../../harness/telemetry/attributes.js';
+import { agentSpan, chatSpan, toolSpan } from '../../harness/telemetry/spans.js';
 
 export { MODEL };
 

@@ -2,7 +2,10 @@
 import { join } from 'node:path';
 import { openRuntime } from './runtime/index.js';
 import { agentVersion, readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
-import { ATTR, OPERATION, replayedStepSpan, startWorkerTracing } from '../../harness/telemetry/index.js';
+// the telemetry modules a worker needs, not the index (which brings the orchestrator's telemetry and the report renderers)
+import { ATTR, OPERATION } from '../../harness/telemetry/attributes.js';
+import { replayedStepSpan } from '../../harness/telemetry/spans.js';
+import { startWorkerTracing } from '../../harness/telemetry/tracing.js';
 import { agentWorkflow, MODEL } from './agent-loop.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { referenceManifest } from './manifest.js';

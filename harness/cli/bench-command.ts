@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { benchTable, runBench } from '../../bench/index.js';
 import { checkLauncher } from '../launch/index.js';
 import { withLauncherFlags } from './launcher-flags.js';
+import { parseJobs } from '../run/pool.js';
 
 /** `--steps 1,10,100` → [1, 10, 100]: positive integers, or a usage error naming the value. */
 export function parseSteps(text: string): number[] {
@@ -46,12 +47,24 @@ export function benchCommand(y: Argv) {
         .option('quick', { type: 'boolean', default: false, describe: 'fewer repetitions and concurrency 2 (a smoke run, not a measurement)' })
         .option('out', { type: 'string', default: 'bench-results', describe: 'directory for bench.json (and, while running, the bench runs)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON instead of the table' })
+        .option('jobs', {
+          type: 'number',
+          describe: "cases at the same time in the harness's cases-per-minute figure (default: the number of cores)",
+        })
         .example('$0 bench --adapter reference,restate --steps 1,10,100', 'compare two adapters on both shapes against their floors'),
     async (argv) => {
       checkLauncher();
       const names = parseAdapters(argv.adapter);
       const steps = parseSteps(argv.steps);
-      const result = await runBench({ adapters: names, steps, quick: argv.quick, out: argv.out, log: (l) => process.stderr.write(`bench: ${l}\n`) });
+      const jobs = parseJobs(argv.jobs);
+      const result = await runBench({
+        adapters: names,
+        steps,
+        quick: argv.quick,
+        out: argv.out,
+        jobs,
+        log: (l) => process.stderr.write(`bench: ${l}\n`),
+      });
       process.stdout.write(argv.json ? JSON.stringify(result, null, 2) + '\n' : `\n${benchTable(result)}\n`);
     },
   );

@@ -9,6 +9,8 @@ import { firstAnomaly, overall, scheduleLabel, type CaseSummary } from '../run/s
 import { checkContext, DEFAULT_MAX_FAULTS, seedReplayCommand, type CheckArgs, type CheckContext } from './check-context.js';
 import { caseOptions, executeCases, type ExecOptions } from './common.js';
 import { ProgressLine } from './progress.js';
+import { CaseProgress } from './case-progress.js';
+import { parseJobs, parseShard, shardOf, type Shard } from '../run/pool.js';
 import { caseFlags } from './run-command.js';
 import { dim, table, verdictWord } from './table.js';
 
@@ -21,6 +23,8 @@ interface Args extends CheckArgs {
   out: string;
   timeout: number;
   json: boolean;
+  jobs?: number;
+  shard?: string;
 }
 
 const show = (dir: string) => (relative(process.cwd(), dir).startsWith('..') ? dir : relative(process.cwd(), dir));
@@ -62,8 +66,17 @@ export function checkCommand(y: Argv) {
         out: a.out,
         timeoutMs: a.timeout,
         options: caseOptions(a as unknown as Parameters<typeof caseOptions>[0]),
+        jobs: parseJobs(a.jobs),
       };
-      const valid = a.exhaustive ? await exhaustive(ctx, a, exec) : await property(ctx, a, exec);
+      const shard = parseShard(a.shard);
+      if (shard && !a.exhaustive)
+        throw new UsageError(
+          `--shard ${a.shard} splits the points of --exhaustive; the property search is one sequence per seed (run more seeds instead)`,
+          'ORD-196',
+        );
+      if (shard && a.seed === undefined)
+        throw new UsageError(`--shard ${a.shard} needs --seed: every runner of the split must run the points with the same seed`, 'ORD-195');
+      const valid = a.exhaustive ? await exhaustive(ctx, a, exec, shard) : await property(ctx, a, exec);
       process.exitCode = valid ? ExitCode.ok : ExitCode.violated;
     },
   );
@@ -80,6 +93,7 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
   const progress = new ProgressLine();
   const dirs: string[] = [];
   let searched = 0;
+  let judging = 0; // cases started (several at a time with --jobs, judged ahead of fast-check's walk)
   let shrunk = 0;
   let failures = 0;
   const res = await searchSchedules<CaseSummary>({
@@ -87,9 +101,11 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
     seed: exec.seed,
     runs: a.runs,
     shrinkBudget: a['shrink-budget'],
+    jobs: exec.jobs ?? 1,
     judge: async (schedule) => {
+      judging++;
       progress.set(
-        `check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${searched + 1}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`,
+        `check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${Math.min(a.runs, Math.max(searched + 1, judging))}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`,
       );
       const s = await runOne(ctx, schedule, exec);
       dirs.push(s.runDir);
@@ -154,16 +170,17 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
   return false;
 }
 
-async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<boolean> {
-  const points = singleFaultPoints(ctx.space);
-  const progress = new ProgressLine();
-  const results: CaseSummary[] = [];
-  for (const [i, schedule] of points.entries()) {
-    const bad = results.filter((r) => r.valid !== true).length;
-    progress.set(`exhaustive ${ctx.space.scenario.name}: point ${i + 1}/${points.length} · ${bad} not valid · ${scheduleLabel(schedule)}`);
-    results.push(await runOne(ctx, schedule, exec));
-  }
-  progress.stop();
+async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions, shard?: Shard): Promise<boolean> {
+  const points = shardOf(singleFaultPoints(ctx.space), shard).map((p) => p.item);
+  const progress = new CaseProgress(`exhaustive ${ctx.space.scenario.name} (${exec.jobs ?? 1} at a time)`, points.length);
+  const results = await executeCases(
+    points.map((schedule) => ({ adapter: ctx.adapter, scenario: ctx.space.scenario, schedule })),
+    {
+      ...exec,
+      onStart: (c, i) => progress.started(i, scheduleLabel(c.schedule)),
+      onEnd: (s, i) => progress.ended(i, s.valid),
+    },
+  ).finally(() => progress.stop());
   const valid = overall(results) === true;
   if (a.json) {
     const out = results.map((r) => ({ schedule: r.schedule, valid: r.valid, runDir: r.runDir, anomaly: anomalyOf(r) || null }));
@@ -173,7 +190,7 @@ async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions): Promis
   const bad = results.filter((r) => r.valid !== true);
   process.stdout.write(
     [
-      `ordeal check --exhaustive ${ctx.space.scenario.name} on ${ctx.adapter} (idempotency ${a.idempotency}, faults ${ctx.space.faults.join(',')}, seed ${exec.seed})`,
+      `ordeal check --exhaustive ${ctx.space.scenario.name} on ${ctx.adapter} (idempotency ${a.idempotency}, faults ${ctx.space.faults.join(',')}, seed ${exec.seed}${shard ? `, shard ${shard.index}/${shard.count}` : ''})`,
       '',
       table(
         ['crash point', 'verdict', 'anomaly', 'run folder'],

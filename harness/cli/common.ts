@@ -3,6 +3,7 @@ import { adapterManifest, adapterManifests, checkAdapterOptions } from '../../ad
 import { UsageError } from '../errors.js';
 import { textOf } from '../json.js';
 import { runCase, type CaseResult } from '../run/run-case.js';
+import { runPool } from '../run/pool.js';
 import type { PlannedCase } from '../run/plan.js';
 import { firstAnomaly, scheduleLabel, summarize, unfiredNote, type CaseSummary } from '../run/summary.js';
 import { dim, table, verdictWord } from './table.js';
@@ -47,40 +48,69 @@ export interface ExecOptions {
   path?: string;
   /** An OTLP/HTTP collector that also gets every span; default ORDEAL_OTLP_ENDPOINT. */
   otlpEndpoint?: string;
+  /** Cases run at the same time (`--jobs`); default 1. */
+  jobs?: number;
+  /** A case ended: called in the cases' order, whatever order they end in. */
   onCase?: (s: CaseSummary, i: number, total: number) => void;
+  /** A case starts. */
+  onStart?: (c: PlannedCase, i: number) => void;
+  /** A case ended (in the order they end), with its verdict. */
+  onEnd?: (s: CaseSummary, i: number) => void;
 }
 
-/** Runs planned cases one after the other. */
+/** One case to run and the options it runs with (a gate's matrix mixes idempotency and adapter options). */
+export interface CaseJob {
+  case: PlannedCase;
+  exec: ExecOptions;
+}
+
+/** Runs planned cases, `o.jobs` at a time (each its own world, ports, data directory and process groups); results in the cases' order. */
 export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promise<CaseSummary[]> {
+  return executeJobs(
+    cases.map((c) => ({ case: c, exec: o })),
+    o.jobs ?? 1,
+    o,
+  );
+}
+
+/** Runs case jobs, `jobs` at a time; every adapter's options are checked before the first case starts anything. */
+export async function executeJobs(
+  list: CaseJob[],
+  jobs: number,
+  hooks: Pick<ExecOptions, 'onCase' | 'onStart' | 'onEnd'> = {},
+): Promise<CaseSummary[]> {
   if (spanExportOf() === undefined)
     throw new UsageError(
       `ORDEAL_SPAN_EXPORT='${process.env.ORDEAL_SPAN_EXPORT}': expected one of ${SPAN_EXPORTS.join(', ')} (how workers export their spans)`,
       'ORD-151',
     );
   checkLauncher();
-  // every adapter's options are checked before the first case starts anything
-  for (const name of new Set(cases.map((c) => c.adapter))) checkAdapterOptions(name, o.options);
-  const out: CaseSummary[] = [];
-  for (const [i, c] of cases.entries()) {
-    const manifest = adapterManifest(c.adapter);
-    const adapter = await manifest.load();
-    const r: CaseResult = await runCase({
-      adapter,
-      scenario: c.scenario,
-      schedule: c.schedule,
-      idempotency: o.idempotency,
-      seed: o.seed,
-      ...(o.path ? { path: o.path } : {}),
-      outDir: resolve(o.out),
-      timeoutMs: o.timeoutMs ?? manifest.caseTimeoutMs ?? 60_000,
-      options: o.options,
-      ...otlpEndpointOf(o),
-    });
-    const s = summarize(r);
-    out.push(s);
-    o.onCase?.(s, i, cases.length);
-  }
-  return out;
+  for (const { case: c, exec } of list) checkAdapterOptions(c.adapter, exec.options);
+  return runPool(
+    list,
+    jobs,
+    async ({ case: c, exec: o }, i) => {
+      hooks.onStart?.(c, i);
+      const manifest = adapterManifest(c.adapter);
+      const adapter = await manifest.load();
+      const r: CaseResult = await runCase({
+        adapter,
+        scenario: c.scenario,
+        schedule: c.schedule,
+        idempotency: o.idempotency,
+        seed: o.seed,
+        ...(o.path ? { path: o.path } : {}),
+        outDir: resolve(o.out),
+        timeoutMs: o.timeoutMs ?? manifest.caseTimeoutMs ?? 60_000,
+        options: o.options,
+        ...otlpEndpointOf(o),
+      });
+      const s = summarize(r);
+      hooks.onEnd?.(s, i);
+      return s;
+    },
+    { onResult: (s, i) => hooks.onCase?.(s, i, list.length) },
+  );
 }
 
 /** `--otlp-endpoint`: an http(s) URL, else a usage error naming what is expected. */

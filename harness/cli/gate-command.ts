@@ -3,13 +3,19 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { buildComparison, loadRun, renderers } from '../../reports/index.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { evaluateGate, findConfig, gateMarkdown, loadGateConfig, planGate } from '../gate/index.js';
 import { scheduleLabel } from '../run/summary.js';
-import { executeCases } from './common.js';
-import { ProgressLine } from './progress.js';
+import type { CaseJob } from './common.js';
+import { executeMatrix, matrixCase, resumeFlag } from './matrix.js';
+import { mergeShards } from '../run/resume.js';
+import { CaseProgress } from './case-progress.js';
+import { parseJobs, parseShard, shardOf } from '../run/pool.js';
+import { jobsFlag, shardFlag } from './run-command.js';
 import { verdictWord } from './table.js';
 import { withLauncherFlags } from './launcher-flags.js';
+
+const label = (j: CaseJob) => `${j.case.adapter} · ${j.case.scenario.name} · ${scheduleLabel(j.case.schedule)} · ${j.exec.idempotency}`;
 
 export function gateCommand(y: Argv) {
   return y.command(
@@ -23,6 +29,14 @@ export function gateCommand(y: Argv) {
           default: 'ordeal-report',
           describe: 'where report.html, report.md and junit.xml are written (run folders go in its runs/)',
         })
+        .option('jobs', jobsFlag)
+        .option('resume', resumeFlag)
+        .option('shard', shardFlag)
+        .option('merge', {
+          type: 'string',
+          array: true,
+          describe: "combine the --out directories of the shards' gates (--shard i/n) into the report and verdict of the whole matrix; runs nothing",
+        })
         .example('$0 gate --config ordeal.config.json', 'run the committed matrix and gate on it'),
     async (argv) => {
       const config = await loadGateConfig(findConfig(argv.config));
@@ -33,35 +47,55 @@ export function gateCommand(y: Argv) {
       const out = resolve(argv.out);
       const runsDir = join(out, 'runs');
       mkdirSync(runsDir, { recursive: true });
-      const total = plan.reduce((n, p) => n + p.cases.length, 0);
-      const progress = new ProgressLine();
-      const tty = process.stderr.isTTY === true;
-      let done = 0;
-      let bad = 0;
-      const dirs: string[] = [];
-      process.stderr.write(`ordeal gate: ${total} case(s) from ${relative(process.cwd(), config.file) || config.file}\n`);
-      for (const item of plan) {
-        const label = (i: number) => {
-          const c = item.cases[i]!;
-          return `${c.adapter} · ${c.scenario.name} · ${scheduleLabel(c.schedule)} · ${item.idempotency}`;
-        };
-        if (item.cases.length) progress.set(`[${done + 1}/${total}] ${bad} failing · ${label(0)}`);
-        await executeCases(item.cases, {
-          idempotency: item.idempotency,
-          seed: config.seed,
-          out: runsDir,
-          timeoutMs: config.timeoutMs,
-          options: item.options,
-          onCase: (s, i, n) => {
-            done++;
-            if (s.valid !== true) bad++;
-            dirs.push(s.runDir);
-            if (!tty) process.stderr.write(`[${done}/${total}] ${label(i)} → ${verdictWord(s.valid)}\n`);
-            if (i + 1 < n) progress.set(`[${done + 1}/${total}] ${bad} failing · ${label(i + 1)}`);
+      const shard = parseShard(argv.shard);
+      if (argv.merge && (shard || argv.resume))
+        throw new UsageError('--merge combines finished shards: it runs nothing, so --shard and --resume do not apply', 'ORD-197');
+      const all: CaseJob[] = plan.flatMap((item) =>
+        item.cases.map((c) => ({
+          case: c,
+          exec: { idempotency: item.idempotency, seed: config.seed, out: runsDir, timeoutMs: config.timeoutMs, options: item.options },
+        })),
+      );
+      const list = shardOf(all, shard).map((j) => j.item);
+      const total = list.length;
+      const from = relative(process.cwd(), config.file) || config.file;
+      let dirs: string[];
+      if (argv.merge) {
+        const found = mergeShards(
+          argv.merge.map((d) => join(resolve(d), 'runs')),
+          config.seed,
+          all.map(matrixCase),
+        );
+        const missing = all.filter((_, i) => !found.has(i));
+        if (missing.length)
+          throw new UsageError(
+            `--merge: ${missing.length} of ${all.length} case(s) of ${from} have no judged run folder in ${argv.merge.join(', ')} (e.g. ${label(missing[0]!)}); expected the --out of every shard 1/n … n/n`,
+            'ORD-198',
+          );
+        process.stderr.write(
+          `ordeal gate: merged ${all.length} case(s) of ${from} from ${argv.merge.length} shard director${argv.merge.length === 1 ? 'y' : 'ies'}\n`,
+        );
+        dirs = all.map((_, i) => found.get(i)!.runDir);
+      } else {
+        const jobs = parseJobs(argv.jobs);
+        const progress = new CaseProgress(`gate (${jobs} at a time)`, total);
+        const tty = process.stderr.isTTY === true;
+        process.stderr.write(
+          `ordeal gate: ${total}${shard ? ` of ${all.length}` : ''} case(s) from ${from}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}\n`,
+        );
+        const results = await executeMatrix(list, jobs, runsDir, argv.resume, {
+          onResume: (kept, torn) =>
+            progress.log(
+              `ordeal gate: resuming: ${kept} of ${total} case(s) already judged are kept${torn.length ? `; ${torn.length} torn case(s) moved to ${torn.join(', ')} run again` : ''}`,
+            ),
+          onStart: (_c, i) => progress.started(i, label(list[i]!)),
+          onEnd: (s, i) => progress.ended(i, s.valid),
+          onCase: (s, i) => {
+            if (!tty) progress.log(`[${i + 1}/${total}] ${label(list[i]!)} → ${verdictWord(s.valid)}`);
           },
-        });
+        }).finally(() => progress.stop());
+        dirs = results.map((s) => s.runDir);
       }
-      progress.stop();
       const comparison = buildComparison(dirs.map(loadRun));
       const violations = evaluateGate(comparison.cases, config);
       const md = `${gateMarkdown(violations, config)}\n${renderers.md(comparison)}`;

@@ -20,6 +20,13 @@ export class ProgressLine {
     this.draw();
   }
 
+  /** Writes a whole line above the progress line (which is redrawn under it). */
+  log(line: string): void {
+    if (this.on && this.text) this.stream.write('\r\x1b[K');
+    this.stream.write(line.endsWith('\n') ? line : `${line}\n`);
+    this.draw();
+  }
+
   elapsedSeconds(): number {
     return Math.round((Date.now() - this.started) / 1000);
   }

@@ -3,10 +3,14 @@ import { adapterManifests } from '../../adapters/index.js';
 import { planCases } from '../run/plan.js';
 import { overall } from '../run/summary.js';
 import { ExitCode } from '../errors.js';
-import { caseOptions, executeCases, replayLines, verdictTable } from './common.js';
+import { caseOptions, replayLines, verdictTable } from './common.js';
+import { executeMatrix, resumeFlag, seedToResume } from './matrix.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
 import { withLauncherFlags } from './launcher-flags.js';
+import { parseJobs, parseShard, shardOf } from '../run/pool.js';
+import { UsageError } from '../errors.js';
+import { CaseProgress } from './case-progress.js';
 
 export const caseFlags = <T>(y: Argv<T>) =>
   withLauncherFlags(withAdapterFlags(y))
@@ -27,7 +31,21 @@ export const caseFlags = <T>(y: Argv<T>) =>
       describe: "adapter option key=value (repeatable), e.g. synchronous=NORMAL; ordeal list shows each adapter's",
     })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of the table' })
-    .option('otlp-endpoint', otlpEndpointFlag);
+    .option('otlp-endpoint', otlpEndpointFlag)
+    .option('jobs', jobsFlag)
+    .option('shard', shardFlag);
+
+/** `--shard i/n`: this runner's part of the matrix, for a CI matrix of n runners. */
+export const shardFlag = {
+  type: 'string',
+  describe: "run only this runner's part of the matrix, i of n (e.g. 2/3): n runners with the same matrix and seed cover it once",
+} as const;
+
+/** `--jobs N`: cases at the same time, each in its own world, ports, data directory and process groups. */
+export const jobsFlag = {
+  type: 'number',
+  describe: 'cases run at the same time, each with its own world, ports and processes (default: the number of cores; 1: one after the other)',
+} as const;
 
 /** The flags adapters declare in their manifests (`flags`), each the same as an `--opt` (read back by caseOptions). */
 function withAdapterFlags<T>(y: Argv<T>): Argv<T> {
@@ -62,29 +80,46 @@ export function runCommand(y: Argv) {
             array: true,
             describe: 'FAULT@TRIGGER[,key=value…], e.g. kill-worker@after-effect:1 (repeatable: one schedule)',
           })
-          .option('schedule', { type: 'string', describe: 'a schedule.json file: [{"fault": …, "at": …}]' }),
+          .option('schedule', { type: 'string', describe: 'a schedule.json file: [{"fault": …, "at": …}]' })
+          .option('resume', resumeFlag),
       ).example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
     async (argv) => {
       const options = caseOptions(argv);
-      const cases = planCases({
-        adapter: argv.adapter,
-        options,
-        ...(argv.scenario ? { scenarios: argv.scenario } : {}),
-        ...(argv.fault ? { faults: argv.fault } : {}),
-        ...(argv.schedule ? { scheduleFile: argv.schedule } : {}),
-      });
-      const seed = argv.seed ?? Date.now() % 2 ** 31;
+      const shard = parseShard(argv.shard);
+      if (shard && argv.seed === undefined)
+        throw new UsageError(`--shard ${argv.shard} needs --seed: every runner of the split must run the matrix with the same seed`, 'ORD-195');
+      const cases = shardOf(
+        planCases({
+          adapter: argv.adapter,
+          options,
+          ...(argv.scenario ? { scenarios: argv.scenario } : {}),
+          ...(argv.fault ? { faults: argv.fault } : {}),
+          ...(argv.schedule ? { scheduleFile: argv.schedule } : {}),
+        }),
+        shard,
+      ).map((c) => c.item);
+      // resumed without --seed: the seed the interrupted matrix ran with, read from its run folders
+      const resumed = argv.resume && argv.seed === undefined ? seedToResume(argv.out, cases, { idempotency: argv.idempotency, options }) : undefined;
+      const seed = argv.seed ?? resumed ?? Date.now() % 2 ** 31;
       const json = argv.json;
-      const results = await executeCases(cases, {
-        idempotency: argv.idempotency,
-        seed,
-        out: argv.out,
-        timeoutMs: argv.timeout,
-        options,
-        onCase: json
-          ? undefined
-          : (s, i, n) => process.stderr.write(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}\n`),
-      });
+      const jobs = parseJobs(argv.jobs);
+      const progress = json ? undefined : new CaseProgress(`run (${jobs} at a time)`, cases.length);
+      const exec = { idempotency: argv.idempotency, seed, out: argv.out, timeoutMs: argv.timeout, options };
+      const results = await executeMatrix(
+        cases.map((c) => ({ case: c, exec })),
+        jobs,
+        argv.out,
+        argv.resume,
+        {
+          onResume: (kept, torn) =>
+            progress?.log(
+              `resuming (seed ${seed}): ${kept} of ${cases.length} cases already judged are kept${torn.length ? `; ${torn.length} torn case(s) moved to ${torn.map((t) => t).join(', ')} run again` : ''}`,
+            ),
+          onStart: (c, i) => progress?.started(i, `${c.scenario.name} ${scheduleLabel(c.schedule)}`),
+          onEnd: (s, i) => progress?.ended(i, s.valid),
+          onCase: (s, i, n) => progress?.log(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}`),
+        },
+      ).finally(() => progress?.stop());
       const valid = overall(results);
       if (json) process.stdout.write(JSON.stringify({ valid, seed, cases: results }, null, 2) + '\n');
       else {

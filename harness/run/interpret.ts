@@ -33,7 +33,7 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
       // requests the orchestrator itself sends to the world are an adapter delivering the human's decision
       const byPid = m.op.pid === undefined ? undefined : m.op.pid === process.pid ? 'human' : procs.nameOf(m.op.pid);
       history.append({ ...m.op, process: m.op.process ?? byPid ?? 'unknown' });
-      if (m.op.f === 'probe') wake();
+      wake(); // the run moved: its outcome may have changed
     } else if (m.kind === 'trigger') nemesis.fire(m.faultIndex, m.holdId);
     else if (m.kind === 'approval') pending.push(humanDecides(human, () => handle, m.id, m.request.payload));
   });
@@ -45,6 +45,8 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
     handle = await o.adapter.submit(ctx);
     history.append({ time: now(), process: 'orchestrator', type: 'ok', f: 'submit', id: 'submit', value: { handle: handle.id } });
     const deadline = c.startedAt + o.timeoutMs;
+    // polled soon after the run last moved (5, 10, 20, 40 ms), then every 50 ms: a run ends a few ms after its last op
+    let idlePolls = 0;
     for (;;) {
       // a machine crash in progress: the adapter's clients are down with the machine
       const out = c.crashing?.value
@@ -56,8 +58,11 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
       }
       if (now() > deadline) return out;
       await new Promise<void>((r) => {
-        wake = r;
-        setTimeout(r, 50);
+        wake = () => {
+          idlePolls = 0;
+          r();
+        };
+        setTimeout(r, Math.min(50, 5 * 2 ** idlePolls++));
       });
     }
   } finally {

@@ -8,6 +8,8 @@ import type { Adapter } from './adapter.js';
 import { interpret, tearDown } from './interpret.js';
 import { judge } from './judge.js';
 import { openCaseFolder, setUpCase, type Running } from './setup.js';
+import { casePhases, type CasePhases, type PhaseMarks } from './phases.js';
+import { now } from '../store/index.js';
 
 export interface CaseOptions {
   adapter: Adapter;
@@ -29,22 +31,32 @@ export interface CaseResult {
   runDir: string;
   verdict: Verdict;
   info: RunInfo;
+  /** Where the case's time went (world, engine, worker start to ready, run, teardown, judging). */
+  phases: CasePhases;
 }
 
 /** Runs one case; a harness failure is recorded in run.json and the history's outcome, everything is stopped, and it is rethrown. */
 export async function runCase(o: CaseOptions): Promise<CaseResult> {
   installCleanupHandlers();
+  const marks: PhaseMarks = { start: now() };
   const folder = openCaseFolder(o);
+  marks.folder = now();
   const running: Running = {};
   let outcome: Outcome = { status: 'running' };
   try {
-    outcome = await interpret(o, await setUpCase(o, folder, running));
+    const c = await setUpCase(o, folder, running, marks);
+    marks.setUp = now();
+    outcome = await interpret(o, c);
   } catch (e) {
     folder.info.error = ensureError(e).message;
     outcome = { status: 'failed', error: `harness: ${folder.info.error}` };
     throw e;
   } finally {
+    marks.interpreted = now();
     await tearDown(o, folder, running, outcome);
+    marks.tornDown = now();
   }
-  return { runDir: folder.dir, verdict: judge(folder.dir), info: folder.info };
+  const verdict = judge(folder.dir);
+  marks.judged = now();
+  return { runDir: folder.dir, verdict, info: folder.info, phases: casePhases(marks, folder.history.ops) };
 }

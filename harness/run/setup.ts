@@ -98,10 +98,11 @@ export function openCaseFolder(o: CaseOptions): CaseFolder {
  * and the engine (behind a second proxy for target=engine), recording each part in `running` as it starts so that
  * teardown stops it whatever fails later. The worker is not started: running the case starts it.
  */
-export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Running): Promise<Case> {
+export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Running, marks?: { world?: number }): Promise<Case> {
   const { id, dir, history, telemetry } = folder;
   const world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, FILES.logs, 'world.log'));
   running.world = world;
+  if (marks) marks.world = now();
   telemetry.connect(world.url);
   history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });
   const extraEnv: Record<string, string> = telemetry.processEnv();

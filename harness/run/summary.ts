@@ -16,7 +16,7 @@ export interface CaseSummary {
   faultsFired: number;
 }
 
-export function summarize(r: CaseResult): CaseSummary {
+export function summarize(r: Pick<CaseResult, 'runDir' | 'verdict' | 'info'>): CaseSummary {
   return {
     adapter: r.info.adapter,
     scenario: r.info.scenario,

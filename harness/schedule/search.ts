@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { ensureError } from '../errors.js';
 import type { Schedule } from '../store/index.js';
+import { runPool } from '../run/pool.js';
 
 export interface SearchProgress {
   phase: 'search' | 'shrink';
@@ -23,6 +24,13 @@ export interface SearchOptions<R> {
   judge(schedule: Schedule): Promise<R>;
   passed(result: R): boolean;
   onCase?(result: R, schedule: Schedule, progress: SearchProgress): void;
+  /**
+   * Cases judged at the same time while searching (default 1). fast-check draws each run's schedule from the seed
+   * alone, so the schedules are drawn first and judged `jobs` at a time, in order, until a window holds a failure;
+   * fast-check then walks the same runs reading those verdicts. Shrinking stays one case at a time, so the result
+   * (first failure, shrink path, minimal schedule) is the same for a seed whatever `jobs` is.
+   */
+  jobs?: number;
 }
 
 export type SearchResult<R> =
@@ -46,6 +54,39 @@ export type SearchResult<R> =
 
 const key = (s: Schedule) => JSON.stringify(s);
 
+type Judged<R> = { result: R } | { error: unknown };
+
+/**
+ * The search phase judged ahead, `jobs` cases at a time: the schedules fast-check will draw for this seed (a first
+ * pass whose property always holds draws them), distinct, judged window by window in their order until a window
+ * holds a failure or a harness error; the cases after it in that window are wasted work, never read before it.
+ */
+async function judgeAhead<R>(o: SearchOptions<R>, jobs: number): Promise<Map<string, Judged<R>>> {
+  const drawn = new Map<string, Schedule>();
+  await fc.check(
+    fc.asyncProperty(o.arbitrary, async (schedule) => {
+      if (!drawn.has(key(schedule))) drawn.set(key(schedule), schedule);
+      return true;
+    }),
+    { seed: o.seed, numRuns: o.runs },
+  );
+  const out = new Map<string, Judged<R>>();
+  const schedules = [...drawn.values()];
+  for (let at = 0; at < schedules.length; at += jobs) {
+    const window = schedules.slice(at, at + jobs);
+    const judged = await runPool(window, jobs, async (s): Promise<Judged<R>> => {
+      try {
+        return { result: await o.judge(s) };
+      } catch (error) {
+        return { error };
+      }
+    });
+    window.forEach((s, i) => out.set(key(s), judged[i]!));
+    if (judged.some((j) => 'error' in j || !o.passed(j.result))) break;
+  }
+  return out;
+}
+
 export async function searchSchedules<R>(o: SearchOptions<R>): Promise<SearchResult<R>> {
   const results = new Map<string, R>();
   // triggers fire at exact points, so a schedule drawn again (the empty one often is) would only repeat its verdict
@@ -56,6 +97,7 @@ export async function searchSchedules<R>(o: SearchOptions<R>): Promise<SearchRes
   let shrinkCases = 0;
   let failures = 0;
   let budgetExhausted = false;
+  const ahead = (o.jobs ?? 1) > 1 ? await judgeAhead(o, o.jobs!) : new Map<string, Judged<R>>();
 
   const property = fc.asyncProperty(o.arbitrary, async (schedule) => {
     if (aborted) return true;
@@ -72,8 +114,11 @@ export async function searchSchedules<R>(o: SearchOptions<R>): Promise<SearchRes
       return true; // not run: the current counterexample stays the smallest known failure
     }
     let result: R;
+    const early = ahead.get(key(schedule));
+    ahead.delete(key(schedule));
     try {
-      result = await o.judge(schedule);
+      if (early && 'error' in early) throw early.error;
+      result = early ? early.result : await o.judge(schedule);
     } catch (e) {
       aborted = ensureError(e);
       return true;

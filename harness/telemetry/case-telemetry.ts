@@ -7,7 +7,7 @@ import { textOf } from '../json.js';
 import type { HistoryWriter, Op, Outcome } from '../store/index.js';
 import { ATTR } from './attributes.js';
 import { CaseRouter } from './case-router.js';
-import { otlpExporters, traceparentOf, w3c } from './tracing.js';
+import { otlpExporters, w3c } from './tracing-sdk.js';
 
 let router: CaseRouter | undefined;
 let processor: BatchSpanProcessor | undefined;
@@ -71,7 +71,7 @@ export class CaseTelemetry {
 
   /** What every worker (and engine) process of the case gets: the case's trace context and the extra collector. */
   processEnv(): Record<string, string> {
-    return { TRACEPARENT: traceparentOf(this.rootCtx) ?? '', ...(this.o.otlpEndpoint ? { ORDEAL_OTLP_ENDPOINT: this.o.otlpEndpoint } : {}) };
+    return { TRACEPARENT: traceparentOfCtx(this.rootCtx) ?? '', ...(this.o.otlpEndpoint ? { ORDEAL_OTLP_ENDPOINT: this.o.otlpEndpoint } : {}) };
   }
 
   get traceId(): string {
@@ -158,4 +158,11 @@ export class CaseTelemetry {
     if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
     span.end(at(op));
   }
+}
+
+/** The W3C `traceparent` of a context (the orchestrator always has the SDK, whatever ORDEAL_SPAN_EXPORT says). */
+function traceparentOfCtx(ctx: Context): string | undefined {
+  const carrier: Record<string, string> = {};
+  w3c.inject(ctx, carrier, { set: (c, k, v) => ((c as Record<string, string>)[k] = v) });
+  return carrier.traceparent;
 }

@@ -1,17 +1,8 @@
 export type { StepIdentity } from './attributes.js';
 export { ATTR, OPERATION, stepAttributes } from './attributes.js';
 export type { SpanExport, Tracing, TracingOptions } from './tracing.js';
-export {
-  SPAN_EXPORTS,
-  spanExportOf,
-  startTracing,
-  startWorkerTracing,
-  currentTracing,
-  tracesUrl,
-  contextFromTraceparent,
-  traceparentOf,
-  otlpExporters,
-} from './tracing.js';
+export { SPAN_EXPORTS, spanExportOf, startTracing, startWorkerTracing, currentTracing, contextFromTraceparent, traceparentOf } from './tracing.js';
+export { tracesUrl, otlpExporters } from './tracing-sdk.js';
 export { withSpan, startSpan, agentSpan, chatSpan, toolSpan, replayedStepSpan } from './spans.js';
 export type { CaseTelemetryOptions } from './case-telemetry.js';
 export { CaseTelemetry } from './case-telemetry.js';

@@ -1,10 +1,5 @@
 /** `startTracing`: OpenTelemetry for a JavaScript worker, exporting to the world's `/v1/traces` (and a user's collector). */
-import { propagation, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { core, NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR } from './attributes.js';
+import { ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
 
 export interface TracingOptions {
   /** `service.name` of the resource, e.g. `ordeal-worker-reference`. */
@@ -37,6 +32,16 @@ export function spanExportOf(env: NodeJS.ProcessEnv = process.env): SpanExport |
   return (SPAN_EXPORTS as readonly string[]).includes(v) ? (v as SpanExport) : undefined;
 }
 
+/**
+ * The OpenTelemetry SDK (NodeSDK, OTLP exporters, W3C propagation), loaded only when this process may export spans:
+ * a worker started with ORDEAL_SPAN_EXPORT=off is ready without loading it (its spans are no-ops).
+ */
+const sdk = spanExportOf() === 'off' ? undefined : await import('./tracing-sdk.js');
+
+function sdkMissing(): never {
+  throw new Error('startTracing: the OpenTelemetry SDK was not loaded (ORDEAL_SPAN_EXPORT=off when this process started)');
+}
+
 export interface Tracing {
   tracer: Tracer;
   /** The case's context (from `traceparent`): the parent of spans started outside any other span. */
@@ -46,38 +51,15 @@ export interface Tracing {
   shutdown(timeoutMs?: number): Promise<void>;
 }
 
-/** OTLP/HTTP endpoint for traces: a base URL gets `/v1/traces`, a full path is kept. */
-export function tracesUrl(endpoint: string): string {
-  const u = new URL(endpoint);
-  if (u.pathname === '' || u.pathname === '/') u.pathname = '/v1/traces';
-  return u.toString();
-}
-
-export function otlpExporters(worldUrl: string | undefined, otlpEndpoint: string | undefined, pid = process.pid): SpanExporter[] {
-  const out: SpanExporter[] = [];
-  // the pid header lets the world name the sender, as with every other request
-  if (worldUrl) out.push(new OTLPTraceExporter({ url: `${worldUrl}/v1/traces`, headers: { 'x-ordeal-pid': String(pid) }, timeoutMillis: 3000 }));
-  if (otlpEndpoint) out.push(new OTLPTraceExporter({ url: tracesUrl(otlpEndpoint), timeoutMillis: 3000 }));
-  return out;
-}
-
-export function processorFor(exporter: SpanExporter, kind: 'simple' | 'batch'): SpanProcessor {
-  return kind === 'batch'
-    ? new BatchSpanProcessor(exporter, { scheduledDelayMillis: 100, maxExportBatchSize: 256, maxQueueSize: 4096 })
-    : new SimpleSpanProcessor(exporter);
-}
-
-/** W3C trace-context propagation, set explicitly so OTEL_PROPAGATORS cannot break the case's one trace. */
-export const w3c = new core.W3CTraceContextPropagator();
-
 export function contextFromTraceparent(traceparent: string | undefined): Context {
-  if (!traceparent) return ROOT_CONTEXT;
-  return w3c.extract(ROOT_CONTEXT, { traceparent }, { get: (c, k) => (c as Record<string, string>)[k], keys: (c) => Object.keys(c as object) });
+  if (!traceparent || !sdk) return ROOT_CONTEXT;
+  return sdk.w3c.extract(ROOT_CONTEXT, { traceparent }, { get: (c, k) => (c as Record<string, string>)[k], keys: (c) => Object.keys(c as object) });
 }
 
 export function traceparentOf(ctx: Context): string | undefined {
+  if (!sdk) return undefined;
   const carrier: Record<string, string> = {};
-  w3c.inject(ctx, carrier, { set: (c, k, v) => ((c as Record<string, string>)[k] = v) });
+  sdk.w3c.inject(ctx, carrier, { set: (c, k, v) => ((c as Record<string, string>)[k] = v) });
   return carrier.traceparent;
 }
 
@@ -100,25 +82,7 @@ export function startTracing(o: TracingOptions): Tracing {
     };
     return active;
   }
-  const exporters = otlpExporters(o.worldUrl, o.otlpEndpoint);
-  const kind = o.processor ?? 'simple';
-  const processors = exporters.map((e) => processorFor(e, kind));
-  const sdk = new NodeSDK({
-    resource: resourceFromAttributes({
-      'service.name': o.serviceName,
-      'process.pid': process.pid,
-      ...(o.runId ? { [ATTR.runId]: o.runId } : {}),
-      ...o.resource,
-    }),
-    autoDetectResources: false,
-    spanProcessors: processors,
-    // traces only: no metric readers or log exporters pointing at a default collector
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations: [],
-  });
-  sdk.start();
-  propagation.setGlobalPropagator(w3c);
+  const sdkShutdown = (sdk ?? sdkMissing()).startSdk(o);
   const traceparent = o.traceparent ?? process.env.TRACEPARENT;
   let down: Promise<void> | undefined;
   active = {
@@ -126,7 +90,7 @@ export function startTracing(o: TracingOptions): Tracing {
     caseContext: contextFromTraceparent(traceparent),
     ...(o.runId ? { runId: o.runId } : {}),
     shutdown(timeoutMs = 2000) {
-      down ??= Promise.race([sdk.shutdown().catch(() => undefined), new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
+      down ??= Promise.race([sdkShutdown().catch(() => undefined), new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
       return down;
     },
   };

@@ -11,8 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { HttpError } from './http-error.js';
 import type { JsonlWriter } from './jsonl.js';
-import { flattenOtlp, OTLP_BODY_LIMIT } from './otlp.js';
-import { decodeOtlpProtobuf } from './otlp-protobuf.js';
+import { flattenOtlp, OTLP_BODY_LIMIT, protobufDecoder } from './otlp.js';
 
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
@@ -108,7 +107,7 @@ async function handle(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, s
   try {
     const frames = parseGrpcFrames(await readBody(stream), headers['grpc-encoding'] as string | undefined);
     if (frames.length !== 1) throw new GrpcError(GRPC_STATUS.invalidArgument, `Export is unary: expected exactly one message, got ${frames.length}`);
-    const records = flattenOtlp(decodeOtlpProtobuf(frames[0]!));
+    const records = flattenOtlp((await protobufDecoder())(frames[0]!));
     spans.append(...records);
     if (stream.destroyed) return;
     stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });

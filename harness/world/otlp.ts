@@ -1,7 +1,6 @@
 /** `POST /v1/traces`: an OTLP/HTTP (JSON or protobuf) receiver that flattens spans into `spans.jsonl`. */
 import type { SpanRecord } from '../store/types.js';
 import { HttpError, badField } from './http-error.js';
-import { decodeOtlpProtobuf } from './otlp-protobuf.js';
 import { isRecord } from '../json.js';
 import type { Json } from './fields.js';
 import type { JsonlWriter } from './jsonl.js';
@@ -116,12 +115,17 @@ export function flattenOtlp(body: unknown): SpanRecord[] {
   return out;
 }
 
+/** The protobuf decoder (protobufjs), loaded on the first protobuf request: JavaScript workers send JSON, so most worlds never need it. */
+export async function protobufDecoder(): Promise<(body: Uint8Array) => Json> {
+  return (await import('./otlp-protobuf.js')).decodeOtlpProtobuf;
+}
+
 export function otlpRoutes(spans: JsonlWriter): Route[] {
   async function traces(ex: Exchange): Promise<void> {
     const type = (ex.header('content-type') ?? 'application/json').toLowerCase();
     let records: SpanRecord[];
     if (type.includes('protobuf')) {
-      records = flattenOtlp(decodeOtlpProtobuf(await ex.body(OTLP_BODY_LIMIT)));
+      records = flattenOtlp((await protobufDecoder())(await ex.body(OTLP_BODY_LIMIT)));
     } else if (type.includes('json')) {
       const body = await ex.json(OTLP_BODY_LIMIT);
       if (body === undefined) throw badField('(body)', 'must be an OTLP ExportTraceServiceRequest JSON object');

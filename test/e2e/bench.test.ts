@@ -12,7 +12,7 @@ describe('ordeal bench', () => {
   it("measures the reference runtime on both shapes beside each shape's floor and says why an adapter without its engine is missing", async () => {
     const out = tempDir();
     const noEngines = tempDir('ordeal-no-engines-');
-    const r = await ordeal(['bench', '--adapter', 'reference,restate', '--steps', '1,5', '--quick', '--json', '--out', out], {
+    const r = await ordeal(['bench', '--adapter', 'reference,restate', '--steps', '1,5', '--quick', '--jobs', '2', '--json', '--out', out], {
       env: { ORDEAL_ENGINES_DIR: noEngines, ORDEAL_BENCH_KEEP_RUNS: '1' },
     });
     expect(r.code, r.stderr).toBe(0);
@@ -55,6 +55,11 @@ describe('ordeal bench', () => {
       expect(finite(v), JSON.stringify(ref.inProcess.waits)).toBe(true);
     expect(res.adapters.restate).toEqual({ missing: expect.stringContaining('ordeal engines install restate') });
     expect(positive(res.harness.casesPerMin)).toBe(true);
+    // the harness figure says how many cases it ran how many at a time, and where the median case's time went
+    expect(res.harness).toMatchObject({ jobs: 2, cases: 2 });
+    for (const phase of ['worldMs', 'workerReadyMs', 'runMs', 'teardownMs', 'totalMs'])
+      expect(positive(res.harness.phasesMs[phase]), phase).toBe(true);
+    expect(res.harness.phasesMs.engineMs).toBeGreaterThanOrEqual(0); // the reference runtime has no engine process
     // the same result is on disk for the HTML report
     expect(JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8'))).toEqual(res);
 
@@ -79,6 +84,7 @@ describe('ordeal bench', () => {
     expect(cells('reference (runtime in-process)')).toHaveLength(1);
     expect(section).toContain(`fdatasync of 4 KiB p50 ${fmt(floor.fdatasyncMs.p50, 3)} ms`);
     expect(section).toContain('missing: ');
+    expect(section).toMatch(/Harness: a case&apos;s median ms by phase: world start [\d.]+, engine start [\d.]+, worker start → ready [\d.]+, run [\d.]+/);
   }, 240_000);
 
   it('rejects a malformed --steps with exit 2 naming the flag', async () => {

@@ -71,4 +71,52 @@ describe('searchSchedules', () => {
     expect(judged).toContain('[]');
     expect(judged.length).toBeLessThan(25);
   });
+
+  it('judging search cases several at a time finds, shrinks and reports exactly what one at a time does, for every seed', async () => {
+    for (const seed of [1, 42, 7777, 123456]) {
+      const run = async (jobs: number) => {
+        const judged: string[] = [];
+        const events: string[] = [];
+        const r = await searchSchedules({
+          arbitrary: scheduleArbitrary(refund),
+          seed,
+          runs: 100,
+          shrinkBudget: 60,
+          jobs,
+          judge: async (s) => (judged.push(JSON.stringify(s)), !duplicates(s)),
+          passed: (ok) => ok,
+          onCase: (_r, s, p) => events.push(`${p.phase} ${p.cases} ${p.failures} ${p.reused} ${JSON.stringify(s)}`),
+        });
+        return { r, judged, events };
+      };
+      const one = await run(1);
+      const four = await run(4);
+      expect(four.r, `seed ${seed}`).toEqual(one.r);
+      expect(four.events, `seed ${seed}`).toEqual(one.events);
+      // every case one job ran, four jobs ran too; at most three more (the rest of the window that held the failure)
+      expect(new Set(four.judged)).toEqual(new Set([...one.judged, ...four.judged]));
+      expect(four.judged.length - one.judged.length).toBeLessThanOrEqual(3);
+      expect(four.judged.length).toBeGreaterThanOrEqual(one.judged.length);
+    }
+  });
+
+  it('a passing search with several jobs runs the same distinct schedules as with one', async () => {
+    const ran = async (jobs: number) => {
+      const judged: string[] = [];
+      const r = await searchSchedules({
+        arbitrary: scheduleArbitrary(refund),
+        seed: 3,
+        runs: 25,
+        shrinkBudget: 10,
+        jobs,
+        judge: async (s) => (judged.push(JSON.stringify(s)), true),
+        passed: (ok) => ok,
+      });
+      return { r, judged };
+    };
+    const one = await ran(1);
+    const three = await ran(3);
+    expect(three.r).toEqual(one.r);
+    expect(three.judged).toEqual(one.judged);
+  });
 });
