@@ -7,8 +7,8 @@ journaled steps instead of redoing them. Effects carry Idempotency-Key "<run id>
 """
 import json, os, signal, sys, time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python", "src"))
-from ordeal_worker import ToolContext, WorldClient, WorldHttpError, opening_messages, parent_alive, read_worker_env, run_tool, tool_args  # noqa: E402
+# ordeal_worker is on PYTHONPATH: the adapter starts this worker with pythonWorkerEnv(ctx) from ordeal/adapter
+from ordeal_worker import ToolContext, WorldClient, WorldHttpError, opening_messages, parent_alive, read_worker_env, run_tool, tool_args
 
 ENV = read_worker_env()
 WORLD = WorldClient(ENV.world_url)
