@@ -6,6 +6,7 @@ import { enginesCommand } from './engines-command.js';
 import { gateCommand } from './gate-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommandCli } from './replay-command.js';
+import { recordCommand } from './record-command.js';
 import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { traceCommand } from './trace-command.js';
@@ -17,6 +18,7 @@ export const commands: ((y: Argv) => Argv)[] = [
   traceCommand,
   reportCommand,
   gateCommand,
+  recordCommand,
   benchCommand,
   listCommand,
   enginesCommand,

@@ -89,7 +89,10 @@ export function openCaseFolder(o: CaseOptions): CaseFolder {
  */
 export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Running): Promise<Case> {
   const { id, dir, history, telemetry } = folder;
-  const world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, FILES.logs, 'world.log'));
+  const world = await startWorld(
+    { runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0, ...(o.model ? { model: o.model } : {}) },
+    join(dir, FILES.logs, 'world.log'),
+  );
   running.world = world;
   telemetry.connect(world.url);
   history.append({ time: now(), process: 'world', type: 'info', f: 'start', value: { pid: world.proc.pid, url: world.url }, pid: world.proc.pid });
