@@ -4,6 +4,7 @@ import { benchCommand } from './bench-command.js';
 import { checkCommand } from './check-command.js';
 import { enginesCommand } from './engines-command.js';
 import { gateCommand } from './gate-command.js';
+import { initCommand } from './init-command.js';
 import { listCommand } from './list-command.js';
 import { replayCommandCli } from './replay-command.js';
 import { recordCommand } from './record-command.js';
@@ -19,6 +20,7 @@ export const commands: ((y: Argv) => Argv)[] = [
   reportCommand,
   gateCommand,
   recordCommand,
+  initCommand,
   benchCommand,
   listCommand,
   enginesCommand,
