@@ -276,5 +276,7 @@ export const STATUS_WORD: Record<CaseStatus, string> = { valid: 'valid', invalid
 export function calmRunNotes(cases: CaseReport[]): string[] {
   const seen = new Map<string, string>();
   for (const k of cases) if (k.calmRun) seen.set(`${k.scenario} on ${k.variant} (idempotency ${k.idempotency})`, k.calmRun);
-  return [...seen].map(([what, dir]) => `${what}: the scenario has no expect; the expectation (effects, final workspace, answer) came from its calm run ${dir}`);
+  return [...seen].map(
+    ([what, dir]) => `${what}: the scenario has no expect; the expectation (effects, final workspace, answer) came from its calm run ${dir}`,
+  );
 }

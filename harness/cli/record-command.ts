@@ -18,7 +18,7 @@ import { parseOpts } from './common.js';
 
 /** `--model-url`: the base URL of an OpenAI-compatible API. */
 function modelUrl(v: string): string {
-  let ok = false;
+  let ok: boolean;
   try {
     ok = ['http:', 'https:'].includes(new URL(v).protocol);
   } catch {
@@ -36,8 +36,12 @@ function modelUrl(v: string): string {
 function keyEnv(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-    throw new UsageError(`--model-key-env '${name}': expected the name of an environment variable holding the API key, e.g. OPENAI_API_KEY`, 'ORD-153');
-  if (!process.env[name]) throw new UsageError(`--model-key-env ${name}: that environment variable is not set or empty; export the API key in it`, 'ORD-153');
+    throw new UsageError(
+      `--model-key-env '${name}': expected the name of an environment variable holding the API key, e.g. OPENAI_API_KEY`,
+      'ORD-153',
+    );
+  if (!process.env[name])
+    throw new UsageError(`--model-key-env ${name}: that environment variable is not set or empty; export the API key in it`, 'ORD-153');
   return name;
 }
 
@@ -48,11 +52,15 @@ function seedOf(argv: { from?: string; task?: string; system?: string; fixture?:
   if (!task) throw new UsageError('ordeal record needs the user\'s task: give --task "…" or --from a scenario whose task to use', 'ORD-154');
   const name = argv.name ?? (base ? `${base.name}-recorded` : undefined);
   if (!name || !/^[a-z0-9][a-z0-9-]*$/.test(name))
-    throw new UsageError(`--name ${name ?? '(missing)'}: expected the kebab-case name of the recorded scenario (a-z, 0-9, -), e.g. --name refund-live`, 'ORD-155');
+    throw new UsageError(
+      `--name ${name ?? '(missing)'}: expected the kebab-case name of the recorded scenario (a-z, 0-9, -), e.g. --name refund-live`,
+      'ORD-155',
+    );
   let fixture = base?.fixture ?? { resources: {}, workspace: {} };
   if (argv.fixture) {
     const raw = parseJsonFile(argv.fixture);
-    if (!isRecord(raw)) throw new InputError(`${argv.fixture}: expected a JSON object {"resources": {…}, "workspace": {"path": "content"}}`, 'ORD-243');
+    if (!isRecord(raw))
+      throw new InputError(`${argv.fixture}: expected a JSON object {"resources": {…}, "workspace": {"path": "content"}}`, 'ORD-243');
     // the scenario validator checks the fixture's fields and names this file
     fixture = validateScenario({ name, description: '-', task, fixture: raw, cassette: [{ final: '-' }] }, argv.fixture).fixture;
   }
@@ -60,7 +68,7 @@ function seedOf(argv: { from?: string; task?: string; system?: string; fixture?:
     name,
     description: argv.description ?? `recorded from a real model: ${task.length > 60 ? `${task.slice(0, 57)}…` : task}`,
     task,
-    ...(argv.system ?? base?.system ? { system: argv.system ?? base!.system! } : {}),
+    ...((argv.system ?? base?.system) ? { system: argv.system ?? base!.system! } : {}),
     fixture,
     ...(base?.human ? { human: base.human } : {}),
   };
@@ -72,16 +80,27 @@ export function recordCommand(y: Argv) {
     "record a scenario from a real model: run your agent once with the world's model forwarding to an OpenAI-compatible API, write task, fixture, cassette and expectation",
     (a) =>
       a
-        .option('adapter', { type: 'string', default: 'reference', describe: 'a registered adapter, or a path to your adapter module (.mjs/.js/.ts)' })
-        .option('model-url', { type: 'string', demandOption: true, describe: 'base URL of the OpenAI-compatible API, e.g. https://api.openai.com/v1' })
-        .option('model-key-env', { type: 'string', describe: 'name of the environment variable holding the API key (sent as a Bearer token; never written)' })
-        .option('model', { type: 'string', describe: "the model name sent upstream (default: the one the agent asks for)" })
+        .option('adapter', {
+          type: 'string',
+          default: 'reference',
+          describe: 'a registered adapter, or a path to your adapter module (.mjs/.js/.ts)',
+        })
+        .option('model-url', {
+          type: 'string',
+          demandOption: true,
+          describe: 'base URL of the OpenAI-compatible API, e.g. https://api.openai.com/v1',
+        })
+        .option('model-key-env', {
+          type: 'string',
+          describe: 'name of the environment variable holding the API key (sent as a Bearer token; never written)',
+        })
+        .option('model', { type: 'string', describe: 'the model name sent upstream (default: the one the agent asks for)' })
         .option('from', { type: 'string', describe: 'a scenario (name or file) whose task, system prompt, fixture and human to use' })
         .option('task', { type: 'string', describe: "the user's request (overrides --from's)" })
-        .option('system', { type: 'string', describe: 'a system prompt (overrides --from\'s)' })
+        .option('system', { type: 'string', describe: "a system prompt (overrides --from's)" })
         .option('fixture', { type: 'string', describe: 'a JSON file {"resources": {…}, "workspace": {"path": "content"}} (overrides --from\'s)' })
         .option('name', { type: 'string', describe: "the recorded scenario's name (default: <from>-recorded)" })
-        .option('description', { type: 'string', describe: "one line for ordeal list" })
+        .option('description', { type: 'string', describe: 'one line for ordeal list' })
         .option('out', { type: 'string', describe: 'the scenario file to write (default: <name>.json)' })
         .option('force', { type: 'boolean', default: false, describe: 'overwrite --out if it exists' })
         .option('expect', {
@@ -92,17 +111,25 @@ export function recordCommand(y: Argv) {
         .option('idempotency', { choices: ['framework', 'none'] as const, default: 'framework' as const, describe: 'as for ordeal run' })
         .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable)' })
         .option('runs', { type: 'string', default: 'runs', describe: "where the recording's run folder is written" })
-        .option('timeout', { type: 'number', describe: 'milliseconds the agent may take (default: the adapter\'s, 60000 for most)' })
-        .example('$0 record --from refund-agent --model-url https://api.openai.com/v1 --model-key-env OPENAI_API_KEY --model gpt-4o-mini', 'record refund-agent-recorded.json')
-        .example('$0 record --adapter ./my-adapter.mjs --task "Refund order 1042" --fixture fixture.json --name refund-live --model-url http://127.0.0.1:8000/v1', 'your own agent, a local model'),
+        .option('timeout', { type: 'number', describe: "milliseconds the agent may take (default: the adapter's, 60000 for most)" })
+        .example(
+          '$0 record --from refund-agent --model-url https://api.openai.com/v1 --model-key-env OPENAI_API_KEY --model gpt-4o-mini',
+          'record refund-agent-recorded.json',
+        )
+        .example(
+          '$0 record --adapter ./my-adapter.mjs --task "Refund order 1042" --fixture fixture.json --name refund-live --model-url http://127.0.0.1:8000/v1',
+          'your own agent, a local model',
+        ),
     async (argv) => {
       const url = modelUrl(argv['model-url']);
       const key = keyEnv(argv['model-key-env']);
       const seed = seedOf(argv);
       const out = resolve(argv.out ?? `${seed.name}.json`);
-      if (existsSync(out) && !argv.force) throw new UsageError(`--out ${relative(process.cwd(), out) || out} exists; give --force to overwrite it`, 'ORD-156');
+      if (existsSync(out) && !argv.force)
+        throw new UsageError(`--out ${relative(process.cwd(), out) || out} exists; give --force to overwrite it`, 'ORD-156');
       let name = argv.adapter;
-      if (/[/\\]|\.(m?js|ts)$/.test(name)) name = registerAdapter(await loadAdapterModule(resolve(name), join(process.cwd(), '(command line)'), '--adapter')).name;
+      if (/[/\\]|\.(m?js|ts)$/.test(name))
+        name = registerAdapter(await loadAdapterModule(resolve(name), join(process.cwd(), '(command line)'), '--adapter')).name;
       const manifest = adapterManifest(name);
       const options = checkAdapterOptions(name, parseOpts(argv.opt));
       installCleanupHandlers();

@@ -50,10 +50,10 @@ export function initAdapter(name: string, lang: WorkerLang, dir: string, force =
     require: ['exactly-once-effects', 'completion', 'approval-integrity'],
   };
   const files: Record<string, string> = {
-    'adapter.mjs': fill(readFileSync(join(templates, 'adapter.mjs'), 'utf8')),
-    [l.worker]: fill(readFileSync(join(templates, l.worker), 'utf8')),
+    'adapter.mjs': fill(readFileSync(join(templates, 'adapter.mjs.template'), 'utf8')),
+    [l.worker]: fill(readFileSync(join(templates, `${l.worker}.template`), 'utf8')),
     'ordeal.config.json': JSON.stringify(config, null, 2) + '\n',
-    'README.md': fill(readFileSync(join(templates, 'README.md'), 'utf8')),
+    'README.md': fill(readFileSync(join(templates, 'README.md.template'), 'utf8')),
   };
   mkdirSync(dir, { recursive: true });
   for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);

@@ -6,16 +6,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { workerEnv, type AdapterContext } from '../run/adapter.js';
 
-export type {
-  Adapter,
-  AdapterContext,
-  ApprovalDecision,
-  EngineCommand,
-  EngineHandle,
-  EngineSpec,
-  RunHandle,
-  WorkerSpec,
-} from '../run/adapter.js';
+export type { Adapter, AdapterContext, ApprovalDecision, EngineCommand, EngineHandle, EngineSpec, RunHandle, WorkerSpec } from '../run/adapter.js';
 export { workerEnv } from '../run/adapter.js';
 export type { AdapterManifest, UserAdapter } from '../run/manifest.js';
 export { sharedOptions } from '../run/options.js';

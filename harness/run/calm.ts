@@ -25,8 +25,7 @@ export const needsCalmRun = (s: Scenario): boolean => s.expectFrom === 'calm-run
 /** What the calm run did, as an expectation: every applied effect with its count, the final workspace, the answer. */
 export function expectationFromRun(run: RunRecord): Scenario['expect'] {
   const counts = new Map<string, { type: string; count: number }>();
-  for (const e of run.ledger)
-    if (e.outcome === 'applied') counts.set(e.effect, { type: e.type, count: (counts.get(e.effect)?.count ?? 0) + 1 });
+  for (const e of run.ledger) if (e.outcome === 'applied') counts.set(e.effect, { type: e.type, count: (counts.get(e.effect)?.count ?? 0) + 1 });
   const workspace: Record<string, string | null> = {};
   for (const p of Object.keys(run.scenario.fixture.workspace)) workspace[p] = null;
   Object.assign(workspace, run.workspace);

@@ -50,7 +50,9 @@ export function scenarioFromRecording(seed: RecordingSeed, runDir: string, withE
     );
   const answers = recordedAnswers(runDir);
   if (answers.length === 0) fail('the agent never asked the model anything (no chat completion reached the world)', runDir);
-  answers.forEach((a, i) => a.turn !== i && fail(`the model's answer to turn ${i} is missing (turns recorded: ${answers.map((x) => x.turn).join(', ')})`, runDir));
+  answers.forEach(
+    (a, i) => a.turn !== i && fail(`the model's answer to turn ${i} is missing (turns recorded: ${answers.map((x) => x.turn).join(', ')})`, runDir),
+  );
   const perTool = new Map<string, number>();
   const calls: ToolCallSpec[] = [];
   const cassette: PlainTurn[] = answers.map((a, i) => {
@@ -60,7 +62,8 @@ export function scenarioFromRecording(seed: RecordingSeed, runDir: string, withE
       if (!a.content) fail(`the model's final answer (turn ${i}) is empty`, runDir);
       return { final: a.content!, ...usage };
     }
-    if (i === answers.length - 1) fail(`the model's last answer (turn ${i}) asks for tool calls: the conversation never reached a final answer`, runDir);
+    if (i === answers.length - 1)
+      fail(`the model's last answer (turn ${i}) asks for tool calls: the conversation never reached a final answer`, runDir);
     const turnCalls = a.toolCalls.map((c): ToolCallSpec => {
       if (!(TOOLS as readonly string[]).includes(c.name))
         fail(`the model called tool '${c.name}' at turn ${i}; the world serves ${TOOLS.join(', ')}`, runDir);
@@ -70,7 +73,8 @@ export function scenarioFromRecording(seed: RecordingSeed, runDir: string, withE
       } catch {
         args = undefined;
       }
-      if (!isRecord(args)) return fail(`the arguments of the model's ${c.name} call at turn ${i} are not a JSON object: ${JSON.stringify(c.arguments)}`, runDir);
+      if (!isRecord(args))
+        return fail(`the arguments of the model's ${c.name} call at turn ${i} are not a JSON object: ${JSON.stringify(c.arguments)}`, runDir);
       const n = (perTool.get(c.name) ?? 0) + 1;
       if (isEffectTool(c.name)) perTool.set(c.name, n);
       const call: ToolCallSpec = { tool: c.name, args, ...(isEffectTool(c.name) ? { effect: `${c.name}:${n}` } : {}) };

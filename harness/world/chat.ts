@@ -21,7 +21,11 @@ export function chatRoutes(ctx: WorldContext): Route[] {
       throw badField('stream', 'must be a boolean when present', body.stream);
     if (body.model !== undefined && typeof body.model !== 'string') throw badField('model', 'must be a string when present', body.model);
     const messages = validateMessages(body.messages);
-    if (body.stream_options !== undefined && body.stream_options !== null && (typeof body.stream_options !== 'object' || Array.isArray(body.stream_options)))
+    if (
+      body.stream_options !== undefined &&
+      body.stream_options !== null &&
+      (typeof body.stream_options !== 'object' || Array.isArray(body.stream_options))
+    )
       throw badField('stream_options', 'must be an object such as {"include_usage": true} when present', body.stream_options);
     if (forward) return forward(ex, body, messages);
     const model = typeof body.model === 'string' && body.model !== '' ? body.model : 'ordeal-cassette';

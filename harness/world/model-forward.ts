@@ -79,7 +79,11 @@ export function forwardingHandler(ctx: WorldContext, upstream: ModelUpstream): (
     try {
       res = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          accept: stream ? 'text/event-stream' : 'application/json',
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
         body: JSON.stringify(sent),
       });
     } catch (e) {
@@ -109,7 +113,12 @@ export function forwardingHandler(ctx: WorldContext, upstream: ModelUpstream): (
       sendJson(ex, 200, answer);
       const ok = await delivered(ex);
       const line = record(turn, false, assembled);
-      ctx.ops.emit(ok ? 'ok' : 'info', 'llm', { turn, toolCalls: line.toolCalls.length, ...(line.usage ?? {}), ...(ok ? {} : { reason: 'connection-closed' }) }, who);
+      ctx.ops.emit(
+        ok ? 'ok' : 'info',
+        'llm',
+        { turn, toolCalls: line.toolCalls.length, ...(line.usage ?? {}), ...(ok ? {} : { reason: 'connection-closed' }) },
+        who,
+      );
       return;
     }
     ex.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -137,6 +146,11 @@ export function forwardingHandler(ctx: WorldContext, upstream: ModelUpstream): (
     ex.res.end();
     const ok = await delivered(ex);
     const line = record(turn, true, assembler.message());
-    ctx.ops.emit(ok ? 'ok' : 'info', 'llm', { turn, toolCalls: line.toolCalls.length, ...(line.usage ?? {}), ...(ok ? {} : { reason: 'connection-closed' }) }, who);
+    ctx.ops.emit(
+      ok ? 'ok' : 'info',
+      'llm',
+      { turn, toolCalls: line.toolCalls.length, ...(line.usage ?? {}), ...(ok ? {} : { reason: 'connection-closed' }) },
+      who,
+    );
   };
 }

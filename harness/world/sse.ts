@@ -95,7 +95,13 @@ export async function* sseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<
 export function answerChunks(body: Json, includeUsage: boolean): Json[] {
   const choice = (body.choices as Json[])[0]!;
   const message = choice.message as Json;
-  const base = { id: body.id, object: 'chat.completion.chunk', created: body.created, model: body.model, system_fingerprint: body.system_fingerprint };
+  const base = {
+    id: body.id,
+    object: 'chat.completion.chunk',
+    created: body.created,
+    model: body.model,
+    system_fingerprint: body.system_fingerprint,
+  };
   const chunk = (delta: Json, finish: string | null = null): Json => ({
     ...base,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],

@@ -17,7 +17,18 @@ describe('a scenario without expect is judged against its calm run', () => {
     const dir = tempDir('ordeal-calm-');
     const scenario = withoutExpect(dir);
     const out = join(dir, 'runs');
-    const none = await ordeal(['run', '--scenario', scenario, '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--out', out, '--json']);
+    const none = await ordeal([
+      'run',
+      '--scenario',
+      scenario,
+      '--fault',
+      'kill-worker@after-effect:1',
+      '--idempotency',
+      'none',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(none.code, none.stderr).toBe(1);
     const bad = JSON.parse(none.stdout).cases[0];
     expect(bad.checks['exactly-once-effects'].anomalies[0].message).toMatch(/^refund:order-1042 was applied 2 times \(expected once\)/);
@@ -37,7 +48,9 @@ describe('a scenario without expect is judged against its calm run', () => {
 
     const text = await ordeal(['run', '--scenario', scenario, '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework', '--out', out]);
     expect(text.code, text.stderr + text.stdout).toBe(0);
-    expect(text.stdout).toMatch(/refund-no-expect on reference \(idempotency framework\): no expect in the scenario; judged against its calm run .*refund-no-expect-reference/);
+    expect(text.stdout).toMatch(
+      /refund-no-expect on reference \(idempotency framework\): no expect in the scenario; judged against its calm run .*refund-no-expect-reference/,
+    );
   });
 
   it('in a gate: the calm run is made once and reused by every faulted case, and the report says the expectation came from it', async () => {
@@ -60,12 +73,12 @@ describe('a scenario without expect is judged against its calm run', () => {
     const dirs = readdirSync(join(dir, 'report', 'runs'));
     // three faulted cases and one calm run
     expect(dirs).toHaveLength(4);
-    const calmRuns = new Set(
-      dirs.map((d) => JSON.parse(readFileSync(join(dir, 'report', 'runs', d, 'scenario.json'), 'utf8')).calmRun as string),
-    );
+    const calmRuns = new Set(dirs.map((d) => JSON.parse(readFileSync(join(dir, 'report', 'runs', d, 'scenario.json'), 'utf8')).calmRun as string));
     expect(calmRuns.size).toBe(1);
     const md = readFileSync(join(dir, 'report', 'report.md'), 'utf8');
     expect(md).toMatch(/### Expectations from calm runs/);
-    expect(md).toMatch(/refund-no-expect on reference \(idempotency none\): the scenario has no expect; the expectation \(effects, final workspace, answer\) came from its calm run/);
+    expect(md).toMatch(
+      /refund-no-expect on reference \(idempotency none\): the scenario has no expect; the expectation \(effects, final workspace, answer\) came from its calm run/,
+    );
   });
 });

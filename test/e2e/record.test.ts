@@ -25,7 +25,19 @@ function filesUnder(d: string): string[] {
 
 /** The verdicts of one case: overall and per checker. */
 async function verdicts(scenario: string, idempotency: string, adapter: string[]) {
-  const r = await ordeal(['run', ...adapter, '--scenario', scenario, '--fault', 'kill-worker@after-effect:1', '--idempotency', idempotency, '--out', join(dir, 'runs'), '--json']);
+  const r = await ordeal([
+    'run',
+    ...adapter,
+    '--scenario',
+    scenario,
+    '--fault',
+    'kill-worker@after-effect:1',
+    '--idempotency',
+    idempotency,
+    '--out',
+    join(dir, 'runs'),
+    '--json',
+  ]);
   expect([0, 1], r.stderr).toContain(r.code);
   const c = JSON.parse(r.stdout).cases[0];
   return { valid: c.valid, checks: Object.fromEntries(Object.entries(c.checks).map(([k, v]) => [k, (v as { valid: unknown }).valid])) };
@@ -43,9 +55,19 @@ describe('ordeal record', () => {
   it('records a JavaScript agent from a real OpenAI-compatible server; under kill-worker@after-effect:1 its verdicts are those of the hand-written scenario', async () => {
     const out = join(dir, 'refund-js.json');
     const r = await ordeal(
-      ['record', '--from', 'refund-agent', '--name', 'refund-js', '--model-url', `${model.url}/v1`, '--model-key-env', 'TEST_MODEL_KEY', '--model', 'gpt-test'].concat(
-        ['--out', out, '--runs', join(dir, 'record-runs')],
-      ),
+      [
+        'record',
+        '--from',
+        'refund-agent',
+        '--name',
+        'refund-js',
+        '--model-url',
+        `${model.url}/v1`,
+        '--model-key-env',
+        'TEST_MODEL_KEY',
+        '--model',
+        'gpt-test',
+      ].concat(['--out', out, '--runs', join(dir, 'record-runs')]),
       { env: { TEST_MODEL_KEY: KEY } },
     );
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -55,7 +77,9 @@ describe('ordeal record', () => {
     expect(recorded.fixture).toEqual(handWritten.fixture);
     // the model's real answers, turn by turn: the same tools with the arguments it sent (templates resolved), then the answer
     expect(recorded.cassette.map((t) => turnCalls(t).map((c) => c.tool))).toEqual(handWritten.cassette.map((t) => turnCalls(t).map((c) => c.tool)));
-    expect(recorded.cassette[2]).toMatchObject({ calls: [{ tool: 'refund', args: { order: '1042', amount: 42.5, currency: 'EUR' }, effect: 'refund:1' }] });
+    expect(recorded.cassette[2]).toMatchObject({
+      calls: [{ tool: 'refund', args: { order: '1042', amount: 42.5, currency: 'EUR' }, effect: 'refund:1' }],
+    });
     expect(recorded.cassette.at(-1)).toMatchObject({ final: 'Refunded 42.50 EUR for order 1042 and emailed ana@example.com.' });
     for (const t of recorded.cassette) expect(t).toMatchObject({ usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number) } });
     expect(recorded.expect).toEqual({
@@ -80,9 +104,19 @@ describe('ordeal record', () => {
     const out = join(dir, 'refund-py.json');
     const adapter = join(root, 'examples/custom-adapter/adapter.mjs');
     const r = await ordeal(
-      ['record', '--adapter', adapter, '--from', 'refund-agent', '--name', 'refund-py', '--model-url', `${model.url}/v1`, '--model-key-env', 'TEST_MODEL_KEY'].concat(
-        ['--out', out, '--runs', join(dir, 'record-runs-py')],
-      ),
+      [
+        'record',
+        '--adapter',
+        adapter,
+        '--from',
+        'refund-agent',
+        '--name',
+        'refund-py',
+        '--model-url',
+        `${model.url}/v1`,
+        '--model-key-env',
+        'TEST_MODEL_KEY',
+      ].concat(['--out', out, '--runs', join(dir, 'record-runs-py')]),
       { env: { TEST_MODEL_KEY: KEY } },
     );
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -92,7 +126,12 @@ describe('ordeal record', () => {
     );
     for (const idempotency of ['framework', 'none']) {
       const config = (scenario: string) =>
-        JSON.stringify({ adapters: [{ module: adapter }], scenarios: [scenario], schedules: ['kill-worker@after-effect:1'], idempotency: [idempotency] });
+        JSON.stringify({
+          adapters: [{ module: adapter }],
+          scenarios: [scenario],
+          schedules: ['kill-worker@after-effect:1'],
+          idempotency: [idempotency],
+        });
       const verdictsOf = async (scenario: string) => {
         const gateDir = tempDir('ordeal-record-gate-');
         writeFileSync(join(gateDir, 'ordeal.config.json'), config(scenario));
@@ -100,7 +139,11 @@ describe('ordeal record', () => {
         const runs = join(gateDir, 'report', 'runs');
         const [d] = readdirSync(runs);
         const v = JSON.parse(readFileSync(join(runs, d!, 'verdict.json'), 'utf8'));
-        return { code: g.code, valid: v.valid, checks: Object.fromEntries(Object.entries(v.checks).map(([k, c]) => [k, (c as { valid: unknown }).valid])) };
+        return {
+          code: g.code,
+          valid: v.valid,
+          checks: Object.fromEntries(Object.entries(v.checks).map(([k, c]) => [k, (c as { valid: unknown }).valid])),
+        };
       };
       expect(await verdictsOf(out), idempotency).toEqual(await verdictsOf('refund-agent'));
     }
@@ -129,10 +172,17 @@ describe('ordeal record', () => {
       const runDir = readdirSync(dir)
         .map((n) => join(dir, n))
         .find((d) => statSync(d).isDirectory() && filesUnder(d).some((f) => f.endsWith('model.jsonl')))!;
-      const lines = readFileSync(join(runDir, 'model.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = readFileSync(join(runDir, 'model.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines).toHaveLength(2);
       for (const l of lines)
-        expect(l).toMatchObject({ turn: 0, stream: true, toolCalls: [{ id: expect.stringMatching(/^call_/), name: 'read_resource', arguments: '{"id":"order/1042"}' }] });
+        expect(l).toMatchObject({
+          turn: 0,
+          stream: true,
+          toolCalls: [{ id: expect.stringMatching(/^call_/), name: 'read_resource', arguments: '{"id":"order/1042"}' }],
+        });
       expect(lines[0].toolCalls[0].id).toBe(first.tool_calls?.[0]?.id);
       expect(lines[1].usage).toMatchObject({ promptTokens: expect.any(Number), completionTokens: expect.any(Number) });
     } finally {
@@ -144,7 +194,15 @@ describe('ordeal record', () => {
     const bad = await ordeal(['record', '--from', 'refund-agent', '--model-url', 'ftp://x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--model-url 'ftp:\/\/x': expected the http\(s\) base URL.*\[ORD-152\]/);
-    const unset = await ordeal(['record', '--from', 'refund-agent', '--model-url', 'http://127.0.0.1:9/v1', '--model-key-env', 'ORDEAL_TEST_UNSET_KEY']);
+    const unset = await ordeal([
+      'record',
+      '--from',
+      'refund-agent',
+      '--model-url',
+      'http://127.0.0.1:9/v1',
+      '--model-key-env',
+      'ORDEAL_TEST_UNSET_KEY',
+    ]);
     expect(unset.code).toBe(2);
     expect(unset.stderr).toMatch(/--model-key-env ORDEAL_TEST_UNSET_KEY: that environment variable is not set.*\[ORD-153\]/);
     const noTask = await ordeal(['record', '--model-url', 'http://127.0.0.1:9/v1']);

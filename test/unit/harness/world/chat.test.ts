@@ -97,7 +97,9 @@ describe('world: POST /v1/chat/completions', () => {
         calls.set(d.index, call);
       }
     const want = plain.choices[0].message.tool_calls;
-    expect([...calls.values()].map((c) => [c.name, JSON.parse(c.args)])).toEqual(want.map((c: any) => [c.function.name, JSON.parse(c.function.arguments)]));
+    expect([...calls.values()].map((c) => [c.name, JSON.parse(c.args)])).toEqual(
+      want.map((c: any) => [c.function.name, JSON.parse(c.function.arguments)]),
+    );
     expect(new Set([...calls.values()].map((c) => c.id)).size).toBe(want.length);
     expect(chunks.at(-1).choices[0].finish_reason).toBe('tool_calls');
     expect(chunks.some((c) => c.usage)).toBe(false);
