@@ -23,12 +23,24 @@ export function recordedAnswers(runDir: string): RecordedAnswer[] {
   const file = join(runDir, MODEL_FILE);
   if (!existsSync(file)) return [];
   const byTurn = new Map<number, RecordedAnswer>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const a = JSON.parse(line) as RecordedAnswer;
-    byTurn.set(a.turn, a);
-  }
+  for (const a of modelLines(file)) if (!('error' in a)) byTurn.set(a.turn, a);
   return [...byTurn.values()].sort((a, b) => a.turn - b.turn);
+}
+
+function modelLines(file: string): (RecordedAnswer | { turn: number; error: { status: number; body: string } })[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as RecordedAnswer);
+}
+
+/** The last error the model answered during the recording, in words, or ''. */
+function lastModelError(runDir: string): string {
+  const file = join(runDir, MODEL_FILE);
+  const last = existsSync(file) ? [...modelLines(file)].reverse().find((l) => 'error' in l) : undefined;
+  return last && 'error' in last
+    ? `; the model last answered ${last.error.status === 0 ? '' : `HTTP ${last.error.status} `}${last.error.body.slice(0, 200)}`
+    : '';
 }
 
 const fail = (message: string, runDir: string): never => {
@@ -45,7 +57,7 @@ export function scenarioFromRecording(seed: RecordingSeed, runDir: string, withE
   const run = readRunFolder(runDir);
   if (run.outcome.status !== 'completed')
     fail(
-      `the agent did not finish while recording (${run.outcome.status === 'failed' ? `failed: ${run.outcome.error}` : 'still running at the timeout'})`,
+      `the agent did not finish while recording (${run.outcome.status === 'failed' ? `failed: ${run.outcome.error}` : 'still running at the timeout'})${lastModelError(runDir)}`,
       runDir,
     );
   const answers = recordedAnswers(runDir);

@@ -15,7 +15,7 @@ import type { ChatMessage } from './model.js';
 import { delivered, sendJson, type Exchange } from './server.js';
 import { ChunkAssembler, sseData, wantsUsage, type AssembledMessage } from './sse.js';
 
-/** The run folder's record of the model's answers (one line per answered call). */
+/** The run folder's record of the model's answers (one line per answered call; `{turn, error}` for a failed one). */
 export const MODEL_FILE = 'model.jsonl';
 
 /** One line of model.jsonl: the answer the model gave at turn `turn` (= assistant messages in the request). */
@@ -87,11 +87,13 @@ export function forwardingHandler(ctx: WorldContext, upstream: ModelUpstream): (
         body: JSON.stringify(sent),
       });
     } catch (e) {
+      file.append({ turn, error: { status: 0, body: `unreachable: ${(e as Error).message}` } });
       ctx.ops.emit('fail', 'llm', { turn, reason: 'upstream-unreachable' }, who);
       throw new HttpError(502, 'model-unreachable', `the model at ${endpoint} could not be reached: ${(e as Error).message}`);
     }
     if (!res.ok || (stream && !(res.headers.get('content-type') ?? '').includes('text/event-stream'))) {
       const text = await res.text();
+      if (!res.ok) file.append({ turn, error: { status: res.status, body: text.slice(0, 500) } });
       ctx.ops.emit(res.ok ? 'ok' : 'fail', 'llm', { turn, status: res.status, forwarded: true }, who);
       const headers: Record<string, string> = { 'content-type': res.headers.get('content-type') ?? 'application/json' };
       const retryAfter = res.headers.get('retry-after');

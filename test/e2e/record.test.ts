@@ -190,6 +190,25 @@ describe('ordeal record', () => {
     }
   });
 
+  it("ends with exit 3 naming the model's own error when the agent cannot finish (here: a URL the model does not serve)", async () => {
+    const r = await ordeal(
+      ['record', '--from', 'refund-agent', '--name', 'refund-404', '--model-url', `${model.url}/not-v1`, '--model-key-env', 'TEST_MODEL_KEY'].concat([
+        '--out',
+        join(dir, 'refund-404.json'),
+        '--runs',
+        join(dir, 'record-runs-404'),
+        '--timeout',
+        '20000',
+      ]),
+      { env: { TEST_MODEL_KEY: KEY } },
+    );
+    expect(r.code, r.stderr + r.stdout).toBe(3);
+    expect(r.stderr).toMatch(
+      /the agent did not finish while recording .*; the model last answered HTTP 404 .*no route POST \/not-v1\/chat\/completions.*\[ORD-351\]/,
+    );
+    expect(r.stderr).not.toContain(KEY);
+  });
+
   it('refuses bad input before starting anything: exit 2 naming the flag', async () => {
     const bad = await ordeal(['record', '--from', 'refund-agent', '--model-url', 'ftp://x']);
     expect(bad.code).toBe(2);
