@@ -88,7 +88,7 @@ export async function executeCases(cases: PlannedCase[], o: ExecOptions): Promis
  * every faulted case), and a fault-free case of such a scenario is that calm run.
  */
 async function runJudgedCase(o: CaseOptions): Promise<{ result: CaseResult; calmRun?: string }> {
-  if (!needsCalmRun(o.scenario)) return { result: await runCase(o) };
+  if (!needsCalmRun(o.scenario)) return { result: await runCase(o), ...(o.scenario.calmRun ? { calmRun: o.scenario.calmRun } : {}) };
   const key = { adapter: o.adapter.name, scenario: o.scenario, idempotency: o.idempotency, options: o.options, outDir: o.outDir };
   const ref = await calmReference(key, () => runCase({ ...o, schedule: [] }));
   const calmRun = ref.result.runDir;

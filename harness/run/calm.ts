@@ -19,8 +19,8 @@ export interface CalmKey {
   outDir: string;
 }
 
-/** Whether a scenario takes its expectation from a calm run. */
-export const needsCalmRun = (s: Scenario): boolean => s.expectFrom === 'calm-run';
+/** Whether a scenario still needs its calm run (one read back from a run folder already has the expectation derived). */
+export const needsCalmRun = (s: Scenario): boolean => s.expectFrom === 'calm-run' && s.calmRun === undefined;
 
 /** What the calm run did, as an expectation: every applied effect with its count, the final workspace, the answer. */
 export function expectationFromRun(run: RunRecord): Scenario['expect'] {

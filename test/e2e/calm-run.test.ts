@@ -46,6 +46,13 @@ describe('a scenario without expect is judged against its calm run', () => {
     expect(calm).toMatchObject({ scenario: 'refund-no-expect', adapter: 'reference', schedule: [] });
     expect(JSON.parse(readFileSync(join(bad.calmRun, 'verdict.json'), 'utf8')).valid).toBe(true);
 
+    // a replay judges against the expectation its folder holds: the same verdict, and no new calm run
+    const replay = await ordeal(['replay', bad.runDir, '--out', out, '--json']);
+    expect(replay.code, replay.stderr).toBe(1);
+    const again = JSON.parse(replay.stdout).cases[0];
+    expect(again.checks['exactly-once-effects'].anomalies[0].message).toMatch(/^refund:order-1042 was applied 2 times/);
+    expect(again.calmRun).toBe(bad.calmRun);
+
     const text = await ordeal(['run', '--scenario', scenario, '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework', '--out', out]);
     expect(text.code, text.stderr + text.stdout).toBe(0);
     expect(text.stdout).toMatch(
