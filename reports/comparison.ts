@@ -39,6 +39,8 @@ export interface CaseReport {
   durationMs?: number;
   answer?: string;
   duplicates: number[];
+  /** The scenario has no `expect`: the case was judged against this calm (fault-free) run's folder. */
+  calmRun?: string;
   timeline?: Timeline;
   run: LoadedRun;
 }
@@ -222,6 +224,7 @@ export function caseReport(run: LoadedRun): CaseReport {
     ...(durationMs !== undefined && Number.isFinite(durationMs) ? { durationMs } : {}),
     ...(outcome?.status === 'completed' ? { answer: outcome.answer } : {}),
     duplicates: [...duplicateEntries(ledger)],
+    ...(run.record?.scenario.expectFrom === 'calm-run' ? { calmRun: run.record.scenario.calmRun ?? run.dir } : {}),
     ...(run.record ? { timeline: buildTimeline(run.record.history, ledger) } : {}),
     run,
   };
@@ -268,3 +271,12 @@ export function failingAnomalies(c: CaseReport): { checker: string; kind: string
 }
 
 export const STATUS_WORD: Record<CaseStatus, string> = { valid: 'valid', invalid: 'INVALID', unknown: 'unknown', incomplete: 'incomplete' };
+
+/** One line per scenario judged against a calm run instead of an `expect` it does not have, for every report format. */
+export function calmRunNotes(cases: CaseReport[]): string[] {
+  const seen = new Map<string, string>();
+  for (const k of cases) if (k.calmRun) seen.set(`${k.scenario} on ${k.variant} (idempotency ${k.idempotency})`, k.calmRun);
+  return [...seen].map(
+    ([what, dir]) => `${what}: the scenario has no expect; the expectation (effects, final workspace, answer) came from its calm run ${dir}`,
+  );
+}

@@ -1,6 +1,7 @@
 /** The HTML report: one self-contained file (inline CSS and SVG, no network) a newcomer can read. */
 import { benchSection } from './bench-section.js';
 import {
+  calmRunNotes,
   failingAnomalies,
   SCORE_COLUMNS,
   SCORE_METRICS,
@@ -141,6 +142,13 @@ export function renderHtml(c: Comparison): string {
 ${INTRO}
 ${scoreboardTable(c)}
 <h2>Matrix</h2>${matrix(c)}
+${
+  calmRunNotes(c.cases).length
+    ? `<h2>Expectations from calm runs</h2><ul>${calmRunNotes(c.cases)
+        .map((n) => `<li>${e(n)}</li>`)
+        .join('')}</ul>`
+    : ''
+}
 ${keyMetrics(c)}
 <h2>Cases</h2>
 <p>Each timeline reads left to right in seconds; one lane per process incarnation (<code>worker#2</code> is the worker restarted after <code>worker#1</code> died), plus the world (the fake external services), the nemesis (the fault injector) and the human. Hover a mark for its details.</p>

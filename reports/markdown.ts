@@ -1,5 +1,5 @@
 /** Markdown for pull-request comments and CI step summaries: the scoreboard, the matrix, then each failing case with its anomaly and replay command. */
-import { failingAnomalies, SCORE_COLUMNS, SCORE_NOTE, STATUS_WORD, type CaseReport, type Comparison } from './comparison.js';
+import { calmRunNotes, failingAnomalies, SCORE_COLUMNS, SCORE_NOTE, STATUS_WORD, type CaseReport, type Comparison } from './comparison.js';
 
 const ICON: Record<CaseReport['status'], string> = { valid: '✅', invalid: '❌', unknown: '❔', incomplete: '⏳' };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -24,6 +24,8 @@ export function renderMarkdown(c: Comparison): string {
         `| ${cell(r.scenario)} | \`${cell(r.fault)}\` | ${r.idempotency} | ${c.variants.map((a) => (r.cells[a] ?? []).map((k) => `${ICON[k.status]} ${STATUS_WORD[k.status]}`).join(' ') || '—').join(' | ')} |`,
     ),
   ];
+  const calm = calmRunNotes(c.cases);
+  if (calm.length) lines.push('', '### Expectations from calm runs', '', ...calm.map((n) => `- ${cell(n)}`));
   const failing = c.cases.filter((k) => k.status !== 'valid');
   if (failing.length) {
     lines.push('', '### Failing cases');

@@ -2,28 +2,19 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pythonWorkerEnv } from 'ordeal/adapter';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = (ctx) => (mkdirSync(join(ctx.dataDir, 'custom'), { recursive: true }), join(ctx.dataDir, 'custom'));
 const writeAtomic = (file, value) => (writeFileSync(`${file}.tmp`, JSON.stringify(value)), renameSync(`${file}.tmp`, file));
 
-/** @type {import('../../harness/run/manifest.js').UserAdapter} */
+/** @type {import('ordeal/adapter').UserAdapter} */
 export default {
   name: 'python-journal',
   description: 'a plain-Python agent loop with its own fsynced JSON-lines journal (examples/custom-adapter)',
-  // the worker gets ORDEAL_WORLD_URL, ORDEAL_RUN_ID, ORDEAL_DATA_DIR, ORDEAL_WORKSPACE, ORDEAL_IDEMPOTENCY, ORDEAL_PARENT_PID
-  worker: (ctx) => ({
-    command: 'python3',
-    args: ['-u', join(here, 'worker.py')],
-    env: {
-      ORDEAL_RUN_ID: ctx.runId,
-      ORDEAL_WORLD_URL: ctx.worldUrl,
-      ORDEAL_DATA_DIR: ctx.dataDir,
-      ORDEAL_WORKSPACE: ctx.workspace,
-      ORDEAL_IDEMPOTENCY: ctx.idempotency,
-      ORDEAL_PARENT_PID: String(process.pid),
-    },
-  }),
+  // the worker gets ORDEAL_WORLD_URL, ORDEAL_RUN_ID, ORDEAL_DATA_DIR, ORDEAL_WORKSPACE, ORDEAL_IDEMPOTENCY, ORDEAL_PARENT_PID,
+  // ORDEAL_OPTIONS, and ordeal's Python worker kit (ordeal_worker) on its PYTHONPATH
+  worker: (ctx) => ({ command: 'python3', args: ['-u', join(here, 'worker.py')], env: pythonWorkerEnv(ctx) }),
   async submit(ctx) {
     writeAtomic(join(dir(ctx), 'task.json'), { task: ctx.scenario.task, system: ctx.scenario.system ?? null });
     return { id: ctx.runId };

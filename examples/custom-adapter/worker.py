@@ -7,8 +7,8 @@ journaled steps instead of redoing them. Effects carry Idempotency-Key "<run id>
 """
 import json, os, signal, sys, time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python", "src"))
-from ordeal_worker import ToolContext, WorldClient, WorldHttpError, opening_messages, parent_alive, read_worker_env, run_tool, tool_args  # noqa: E402
+# ordeal_worker is on PYTHONPATH: the adapter starts this worker with pythonWorkerEnv(ctx) from ordeal/adapter
+from ordeal_worker import TOOL_SCHEMAS, ToolContext, WorldClient, WorldHttpError, opening_messages, parent_alive, read_worker_env, run_tool, tool_args
 
 ENV = read_worker_env()
 WORLD = WorldClient(ENV.world_url)
@@ -91,7 +91,7 @@ def agent(task):
     messages = list(opening_messages(task["task"], task.get("system")))
     n = 0
     while True:
-        reply = journal.step(n, "llm", lambda _a: retried(lambda: WORLD.chat(messages))["message"])
+        reply = journal.step(n, "llm", lambda _a: retried(lambda: WORLD.chat(messages, TOOL_SCHEMAS))["message"])
         n += 1
         messages.append(reply)
         calls = reply.get("tool_calls") or []

@@ -41,7 +41,10 @@ export function checkContext(a: CheckArgs): CheckContext {
     maxFaults: a['max-faults'],
   };
   // deploy and clock-jump as drawn (each change, target=worker) must be runnable on this adapter
-  checkTimeFaults(space.faults.map((fault) => ({ fault, at: 'step:1' })), a.adapter);
+  checkTimeFaults(
+    space.faults.map((fault) => ({ fault, at: 'step:1' })),
+    a.adapter,
+  );
   const usable = new Set(applicable(space).map((o) => o.fault.name));
   const unusable = space.faults.filter((f) => !usable.has(f));
   if (unusable.length)

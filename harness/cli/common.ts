@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { adapterManifest, adapterManifests, checkAdapterOptions } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { textOf } from '../json.js';
-import { runCase, type CaseResult } from '../run/run-case.js';
+import { runCase, type CaseOptions, type CaseResult } from '../run/run-case.js';
 import { runPool } from '../run/pool.js';
+import { calmReference, needsCalmRun, withCalmExpectation } from '../run/calm.js';
 import type { PlannedCase } from '../run/plan.js';
 import { firstAnomaly, scheduleLabel, summarize, unfiredNote, type CaseSummary } from '../run/summary.js';
 import { dim, table, verdictWord } from './table.js';
@@ -93,7 +94,7 @@ export async function executeJobs(
       hooks.onStart?.(c, i);
       const manifest = adapterManifest(c.adapter);
       const adapter = await manifest.load();
-      const r: CaseResult = await runCase({
+      const caseOptions: CaseOptions = {
         adapter,
         scenario: c.scenario,
         schedule: c.schedule,
@@ -104,13 +105,34 @@ export async function executeJobs(
         timeoutMs: o.timeoutMs ?? manifest.caseTimeoutMs ?? 60_000,
         options: o.options,
         ...otlpEndpointOf(o),
-      });
-      const s = summarize(r);
+      };
+      const { result: r, calmRun } = await runJudgedCase(caseOptions);
+      const s: CaseSummary = { ...summarize(r), ...(calmRun ? { calmRun } : {}) };
       hooks.onEnd?.(s, i);
       return s;
     },
     { onResult: (s, i) => hooks.onCase?.(s, i, list.length) },
   );
+}
+
+/**
+ * Runs one case; a scenario without `expect` is first given the expectation of its calm run (made once, reused by
+ * every faulted case), and a fault-free case of such a scenario is that calm run.
+ */
+async function runJudgedCase(o: CaseOptions): Promise<{ result: CaseResult; calmRun?: string }> {
+  if (!needsCalmRun(o.scenario)) return { result: await runCase(o), ...(o.scenario.calmRun ? { calmRun: o.scenario.calmRun } : {}) };
+  const key = { adapter: o.adapter.name, scenario: o.scenario, idempotency: o.idempotency, options: o.options, outDir: o.outDir };
+  const ref = await calmReference(key, () => runCase({ ...o, schedule: [] }));
+  const calmRun = ref.result.runDir;
+  if (o.schedule.length === 0) return { result: ref.result, calmRun };
+  return { result: await runCase({ ...o, scenario: withCalmExpectation(o.scenario, calmRun, ref.expect) }), calmRun };
+}
+
+/** One line per scenario whose cases were judged against a calm run (it has no expect), or ''. */
+export function calmRunLines(cases: CaseSummary[]): string {
+  const seen = new Map<string, string>();
+  for (const c of cases) if (c.calmRun) seen.set(`${c.scenario} on ${c.adapter} (idempotency ${c.idempotency})`, c.calmRun);
+  return [...seen].map(([what, dir]) => `${what}: no expect in the scenario; judged against its calm run ${dir}\n`).join('');
 }
 
 /** `--otlp-endpoint`: an http(s) URL, else a usage error naming what is expected. */

@@ -27,7 +27,7 @@ let cli = yargs(hideBin(process.argv)).scriptName('ordeal');
 for (const add of commands) cli = add(cli);
 try {
   await cli
-    .demandCommand(1, 'give a command: run, check, replay, report, bench, engines, gate or list (see --help)')
+    .demandCommand(1, 'give a command: run, check, replay, report, bench, engines, gate, record, init or list (see --help)')
     .strict()
     .recommendCommands()
     .help()

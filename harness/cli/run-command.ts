@@ -3,7 +3,7 @@ import { adapterManifests } from '../../adapters/index.js';
 import { planCases } from '../run/plan.js';
 import { overall } from '../run/summary.js';
 import { ExitCode } from '../errors.js';
-import { caseOptions, replayLines, verdictTable } from './common.js';
+import { calmRunLines, caseOptions, replayLines, verdictTable } from './common.js';
 import { executeMatrix, resumeFlag, seedToResume } from './matrix.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
@@ -123,7 +123,7 @@ export function runCommand(y: Argv) {
       const valid = overall(results);
       if (json) process.stdout.write(JSON.stringify({ valid, seed, cases: results }, null, 2) + '\n');
       else {
-        process.stdout.write(`\n${verdictTable(results)}\n\n`);
+        process.stdout.write(`\n${verdictTable(results)}\n\n${calmRunLines(results)}`);
         const failing = replayLines(results);
         process.stdout.write(
           valid === true

@@ -4,6 +4,7 @@ import type { Scenario } from '../scenario/index.js';
 import type { Verdict } from '../checks/index.js';
 import { ensureError } from '../errors.js';
 import { installCleanupHandlers } from '../launch/index.js';
+import type { ModelUpstream } from '../world/model-forward.js';
 import type { Adapter } from './adapter.js';
 import { interpret, tearDown } from './interpret.js';
 import { judge } from './judge.js';
@@ -25,6 +26,8 @@ export interface CaseOptions {
   options: Record<string, string>;
   /** Also send every span to this OTLP/HTTP collector (`--otlp-endpoint`). */
   otlpEndpoint?: string;
+  /** Recording (`ordeal record`): the world's model endpoint forwards to this real model instead of playing the cassette. */
+  model?: ModelUpstream;
 }
 
 export interface CaseResult {

@@ -100,7 +100,10 @@ export function openCaseFolder(o: CaseOptions): CaseFolder {
  */
 export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Running, marks?: { world?: number }): Promise<Case> {
   const { id, dir, history, telemetry } = folder;
-  const world = await startWorld({ runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0 }, join(dir, FILES.logs, 'world.log'));
+  const world = await startWorld(
+    { runId: id, runDir: dir, scenario: o.scenario, host: '127.0.0.1', port: 0, ...(o.model ? { model: o.model } : {}) },
+    join(dir, FILES.logs, 'world.log'),
+  );
   running.world = world;
   if (marks) marks.world = now();
   telemetry.connect(world.url);

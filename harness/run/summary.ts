@@ -14,6 +14,8 @@ export interface CaseSummary {
   checks: Record<string, { valid: Validity; anomalies: { kind: string; message: string; witnesses: unknown }[] }>;
   /** Faults of the schedule that fired (a trigger the run never reached leaves its fault unfired). */
   faultsFired: number;
+  /** The scenario has no `expect`: the case was judged against this calm (fault-free) run's folder. */
+  calmRun?: string;
 }
 
 export function summarize(r: Pick<CaseResult, 'runDir' | 'verdict' | 'info'>): CaseSummary {

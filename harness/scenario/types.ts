@@ -50,6 +50,7 @@ export interface Scenario {
     workspace: Record<string, string>;
   };
   cassette: Turn[];
+  /** What a correct run does. A file without it gets `{effects: []}` here and `expectFrom: 'calm-run'`. */
   expect: {
     effects: ExpectedEffect[];
     /** Final content of workspace files; `null` means the file must not exist. */
@@ -61,6 +62,13 @@ export interface Scenario {
   };
   /** How the simulated human answers approval requests. */
   human?: { decision: 'approve' | 'reject'; delayMs?: number };
+  /**
+   * `calm-run`: the scenario as written has no `expect`; the fault-free run of the same scenario on the same adapter is
+   * the reference, and `expect` is derived from it before a faulted case runs (`calmRun`: that run's folder).
+   */
+  expectFrom?: 'calm-run';
+  /** The run folder of the calm run `expect` was derived from. */
+  calmRun?: string;
   /** Where the scenario was loaded from, for error messages. */
   file?: string;
 }

@@ -35,7 +35,10 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   const effectIds = new Set<string>();
   cassetteCalls(cassette).forEach((c) => c.effect && effectIds.add(c.effect));
 
-  const expect = obj(s.expect ?? {}, 'expect');
+  if (s.expectFrom !== undefined && s.expectFrom !== 'calm-run') fail('expectFrom', "must be 'calm-run' when present");
+  const fromCalm = s.expectFrom === 'calm-run' || s.expect === undefined;
+  if (s.calmRun !== undefined) str(s.calmRun, 'calmRun');
+  const expect = obj(s.expect ?? { effects: [] }, 'expect');
   const effectList = (list: unknown, field: string): ExpectedEffect[] => {
     if (!Array.isArray(list)) fail(field, 'must be an array of {id, type, count?}');
     return (list as unknown[]).map((e, i) => {
@@ -44,7 +47,7 @@ export function validateScenario(raw: unknown, file: string): Scenario {
       const id = str(o.id, `${f}.id`);
       const type = str(o.type, `${f}.type`);
       if (!isEffectTool(type)) fail(`${f}.type`, `must be an effect tool (got '${type}')`);
-      if (!effectIds.has(id)) fail(`${f}.id`, `must name an effect of a cassette call (no call has effect '${id}')`);
+      if (!fromCalm && !effectIds.has(id)) fail(`${f}.id`, `must name an effect of a cassette call (no call has effect '${id}')`);
       if (o.count !== undefined && (!Number.isInteger(o.count) || (o.count as number) < 0)) fail(`${f}.count`, 'must be a whole number ≥ 0');
       return { id, type, ...(o.count !== undefined ? { count: o.count as number } : {}) };
     });
@@ -86,6 +89,8 @@ export function validateScenario(raw: unknown, file: string): Scenario {
       ...(expect.answer !== undefined ? { answer: expect.answer as string } : {}),
       ...(onReject ? { onReject } : {}),
     },
+    ...(fromCalm ? { expectFrom: 'calm-run' as const } : {}),
+    ...(fromCalm && typeof s.calmRun === 'string' ? { calmRun: s.calmRun } : {}),
     ...(human ? { human } : {}),
     file,
   };

@@ -1,29 +1,33 @@
 /** `POST /v1/chat/completions`: the scripted model behind an OpenAI-compatible endpoint. */
 import type { WorldContext } from './context.js';
 import { endWithFault, isEnding } from './context.js';
-import { HttpError, badField } from './http-error.js';
+import { badField } from './http-error.js';
 import { objectBody } from './fields.js';
 import { CassettePlayer, validateMessages } from './model.js';
+import { forwardingHandler } from './model-forward.js';
 import { delivered, sendJson, type Exchange, type Route } from './server.js';
+import { answerChunks, wantsUsage } from './sse.js';
 
 export function chatRoutes(ctx: WorldContext): Route[] {
   const player = new CassettePlayer(ctx.config.scenario.cassette);
   /** Turns whose answer a `replan` fault lost: repeated calls for them get a different plan (the final answer). */
   const replanned = new Set<number>();
   const finalTurn = player.finalIndex;
+  const forward = ctx.config.model ? forwardingHandler(ctx, ctx.config.model) : undefined;
 
   async function complete(ex: Exchange): Promise<void> {
     const body = objectBody(await ex.json(), 'an OpenAI chat completion request {model, messages, …}');
-    if (body.stream === true)
-      throw new HttpError(
-        400,
-        'streaming-not-supported',
-        "field 'stream' must be false or absent: the world's scripted model does not support streaming",
-      );
     if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean')
       throw badField('stream', 'must be a boolean when present', body.stream);
     if (body.model !== undefined && typeof body.model !== 'string') throw badField('model', 'must be a string when present', body.model);
     const messages = validateMessages(body.messages);
+    if (
+      body.stream_options !== undefined &&
+      body.stream_options !== null &&
+      (typeof body.stream_options !== 'object' || Array.isArray(body.stream_options))
+    )
+      throw badField('stream_options', 'must be an object such as {"include_usage": true} when present', body.stream_options);
+    if (forward) return forward(ex, body, messages);
     const model = typeof body.model === 'string' && body.model !== '' ? body.model : 'ordeal-cassette';
 
     const n = ctx.faults.count('llm');
@@ -43,7 +47,12 @@ export function chatRoutes(ctx: WorldContext): Route[] {
       return;
     }
     const answer = player.answer(plan, messages, n, model);
-    sendJson(ex, 200, answer.body);
+    if (body.stream === true) {
+      // as a real server streams it: the whole answer in chunks, then [DONE]
+      const chunks = answerChunks(answer.body, wantsUsage(body));
+      ex.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      ex.res.end(chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n');
+    } else sendJson(ex, 200, answer.body);
     if (await delivered(ex))
       ctx.ops.emit(
         'ok',

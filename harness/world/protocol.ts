@@ -5,6 +5,7 @@
 import type { Op } from '../store/types.js';
 import type { Scenario } from '../scenario/index.js';
 import type { WorldTrigger } from '../faults/trigger.js';
+import type { ModelUpstream } from './model-forward.js';
 
 /** A trigger the world watches for (the grammar: harness/faults/trigger.ts). */
 export type { WorldTrigger };
@@ -40,6 +41,8 @@ export interface WorldConfig {
   scenario: Scenario;
   host: string;
   port: number;
+  /** Recording (`ordeal record`): the model endpoint forwards to this real model instead of playing the cassette. */
+  model?: ModelUpstream;
 }
 
 export type ToWorld =

@@ -72,11 +72,40 @@ describe('world: POST /v1/chat/completions', () => {
     expect(ops[1]!.time).toBeGreaterThanOrEqual(ops[0]!.time);
   });
 
-  it('refuses streaming with a 400 that says so', async () => {
-    const res = await w.post('/v1/chat/completions', { stream: true, messages: conversation([]) });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/stream/);
-    expect(w.channel.ops('llm')).toEqual([]);
+  it('streams the same answer as server-sent chunks when asked (stream: true), with the usage chunk only when asked', async () => {
+    const plain = (await w.post('/v1/chat/completions', { messages: conversation([[order]]) })).body;
+    const streamed = async (extra: Record<string, unknown>) => {
+      const res = await fetch(w.url + '/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ stream: true, messages: conversation([[order]]), ...extra }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const events = (await res.text()).split('\n\n').filter(Boolean);
+      expect(events.at(-1)).toBe('data: [DONE]');
+      return events.slice(0, -1).map((e) => JSON.parse(e.replace(/^data: /, '')));
+    };
+    const chunks = await streamed({});
+    expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
+    const calls = new Map<number, { id: string; name: string; args: string }>();
+    for (const c of chunks)
+      for (const d of c.choices[0]?.delta?.tool_calls ?? []) {
+        const call = calls.get(d.index) ?? { id: '', name: '', args: '' };
+        if (d.id) call.id = d.id;
+        call.name += d.function?.name ?? '';
+        call.args += d.function?.arguments ?? '';
+        calls.set(d.index, call);
+      }
+    const want = plain.choices[0].message.tool_calls;
+    expect([...calls.values()].map((c) => [c.name, JSON.parse(c.args)])).toEqual(
+      want.map((c: any) => [c.function.name, JSON.parse(c.function.arguments)]),
+    );
+    expect(new Set([...calls.values()].map((c) => c.id)).size).toBe(want.length);
+    expect(chunks.at(-1).choices[0].finish_reason).toBe('tool_calls');
+    expect(chunks.some((c) => c.usage)).toBe(false);
+    const withUsage = await streamed({ stream_options: { include_usage: true } });
+    expect(withUsage.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) } });
+    expect(w.channel.ops('llm').filter((o) => o.type === 'ok')).toHaveLength(3);
   });
 
   it('answers an injected 429 with retry-after when an llm-call fault is released with error', async () => {
