@@ -65,7 +65,10 @@ export const powerLoss = defineFault({
     const killEngine = p.target !== 'worker' && ctx.killEngine !== undefined;
     await ctx.machineCrash!(async () => {
       if (killWorker) await ctx.killWorker();
-      if (killEngine) await ctx.killEngine!();
+      if (killEngine) {
+        await ctx.killEngine!();
+        for (const role of ctx.engineCompanions?.() ?? []) await ctx.killEngine!(role);
+      }
       return disk.crash({ ...(groups(ctx, p.target) ? { pgids: groups(ctx, p.target) } : {}), torn: p.torn === 'true', metadata: p.metadata });
     });
     return {
