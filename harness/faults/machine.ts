@@ -98,7 +98,7 @@ export const diskFull = defineFault({
 export const fsyncError = defineFault({
   name: 'fsync-error',
   description:
-    "the next fsync of the target's files fails with EIO, and their unsynced writes are lost (as Linux drops the pages of a failed writeback)",
+    'the next fsync of a file the target wrote fails with EIO; as on Linux its unsynced writes stay readable but never reach the disk (a later power-loss loses them)',
   needsDisk: true,
   params: { target },
   async fire(ctx, p) {
