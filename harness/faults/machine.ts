@@ -65,7 +65,10 @@ export const powerLoss = defineFault({
     const killEngine = p.target !== 'worker' && ctx.killEngine !== undefined;
     await ctx.machineCrash!(async () => {
       if (killWorker) await ctx.killWorker();
-      if (killEngine) await ctx.killEngine!();
+      if (killEngine) {
+        await ctx.killEngine!();
+        for (const role of ctx.engineCompanions?.() ?? []) await ctx.killEngine!(role);
+      }
       return disk.crash({ ...(groups(ctx, p.target) ? { pgids: groups(ctx, p.target) } : {}), torn: p.torn === 'true', metadata: p.metadata });
     });
     return {
@@ -95,7 +98,7 @@ export const diskFull = defineFault({
 export const fsyncError = defineFault({
   name: 'fsync-error',
   description:
-    "the next fsync of the target's files fails with EIO, and their unsynced writes are lost (as Linux drops the pages of a failed writeback)",
+    'the next fsync of a file the target wrote fails with EIO; as on Linux its unsynced writes stay readable but never reach the disk (a later power-loss loses them)',
   needsDisk: true,
   params: { target },
   async fire(ctx, p) {

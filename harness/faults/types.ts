@@ -31,6 +31,8 @@ export interface FaultContext {
   net?: NetControl;
   /** Present when the schedule has disk faults: the fault filesystem mounted over the case's data directory. */
   disk?: DiskControl;
+  /** The engine's companion processes by role (e.g. full Dapr's placement and scheduler): a power cut kills them too. */
+  engineCompanions?(): string[];
   /** The process groups (one per incarnation so far) of the worker's or the engine's processes, companions included. */
   processGroups?(side: 'worker' | 'engine'): number[];
   /**

@@ -28,7 +28,14 @@ function faultContext(c: Case): FaultContext {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     scenario: c.ctx.scenario,
     ...(c.net ? { net: c.net } : {}),
-    ...(c.disk ? { disk: c.disk, processGroups: (side) => procs.processGroups(side), machineCrash: (crash) => machineCrash(c, crash) } : {}),
+    ...(c.disk
+      ? {
+          disk: c.disk,
+          processGroups: (side) => procs.processGroups(side),
+          engineCompanions: () => [...procs.companions.keys()],
+          machineCrash: (crash) => machineCrash(c, crash),
+        }
+      : {}),
   };
 }
 
