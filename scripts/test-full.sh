@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the tests need, then the tests: the real engines (cached in .engines/, full Dapr's daprd and the Python venv
-# included), Chromium for the report's browser test, a PostgreSQL for LangGraph's PostgresSaver and a Docker daemon with
+# included), Chromium for the report's browser test, a PostgreSQL (LangGraph's PostgresSaver, DBOS) and a Docker daemon with
 # local images of the engines for the containers launcher (both stopped again afterwards), the Python kit's pytest suite.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
