@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { adapterNames, findAdapter } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { benchTable, runBench } from '../../bench/index.js';
+import { checkFlags } from './flags.js';
 
 /** `--steps 1,10,100` → [1, 10, 100]: positive integers, or a usage error naming the value. */
 export function parseSteps(text: string): number[] {
@@ -44,6 +45,13 @@ export function benchCommand(y: Argv) {
         .option('quick', { type: 'boolean', default: false, describe: 'fewer repetitions and concurrency 2 (a smoke run, not a measurement)' })
         .option('out', { type: 'string', default: 'bench-results', describe: 'directory for bench.json (and, while running, the bench runs)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON instead of the table' })
+        .check(
+          checkFlags({
+            adapter: { type: 'string', description: 'adapter names, comma-separated' },
+            steps: { type: 'string', description: 'step counts, e.g. 1,10,100' },
+            out: { type: 'out', writes: 'dir', description: 'where bench.json is written' },
+          }),
+        )
         .example('$0 bench --adapter reference,restate --steps 1,10,100', 'compare two adapters on both shapes against their floors'),
     async (argv) => {
       const names = parseAdapters(argv.adapter);

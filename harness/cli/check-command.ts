@@ -10,6 +10,7 @@ import { checkContext, DEFAULT_MAX_FAULTS, seedReplayCommand, type CheckArgs, ty
 import { caseOptions, executeCases, type ExecOptions } from './common.js';
 import { ProgressLine } from './progress.js';
 import { caseFlags } from './run-command.js';
+import { caseFlagSchema, checkFlags } from './flags.js';
 import { dim, table, verdictWord } from './table.js';
 
 interface Args extends CheckArgs {
@@ -25,6 +26,18 @@ interface Args extends CheckArgs {
 
 const show = (dir: string) => (relative(process.cwd(), dir).startsWith('..') ? dir : relative(process.cwd(), dir));
 const anomalyOf = (s: CaseSummary) => firstAnomaly(s) || (s.valid === true ? '' : 'the verdict could not be decided (unknown)');
+
+/** `ordeal check`'s flags (checked before anything starts). */
+const checkFlagSchema = {
+  ...caseFlagSchema,
+  scenario: { type: 'string', description: 'a scenario name or a path to a scenario .json' },
+  faults: { type: 'string', repeat: 'many', description: 'fault names, comma-separated' },
+  runs: { type: 'integer', min: 1, max: 1_000_000, description: 'runs', code: 'ORD-125' },
+  'max-faults': { type: 'integer', min: 1, max: 100, description: 'faults per schedule', code: 'ORD-123' },
+  'shrink-budget': { type: 'integer', min: 0, max: 1_000_000, description: 'shrink runs', code: 'ORD-125' },
+  exhaustive: { type: 'boolean', description: 'exhaustive' },
+  'keep-runs': { type: 'boolean', description: 'keep runs' },
+} as const;
 
 export function checkCommand(y: Argv) {
   return y.command(
@@ -50,6 +63,7 @@ export function checkCommand(y: Argv) {
           })
           .option('keep-runs', { type: 'boolean', default: false, describe: 'keep the run folder of every case, not only the minimal failing one' }),
       )
+        .check(checkFlags(checkFlagSchema))
         .example('$0 check --scenario refund-agent --idempotency none --runs 30 --seed 42', 'find, shrink and print the duplicated refund')
         .example('$0 check --exhaustive --scenario coding-agent', 'the map of crash points → verdicts'),
     async (argv) => {

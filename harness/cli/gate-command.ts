@@ -9,6 +9,7 @@ import { scheduleLabel } from '../run/summary.js';
 import { executeCases } from './common.js';
 import { ProgressLine } from './progress.js';
 import { verdictWord } from './table.js';
+import { checkFlags } from './flags.js';
 
 export function gateCommand(y: Argv) {
   return y.command(
@@ -22,6 +23,12 @@ export function gateCommand(y: Argv) {
           default: 'ordeal-report',
           describe: 'where report.html, report.md and junit.xml are written (run folders go in its runs/)',
         })
+        .check(
+          checkFlags({
+            config: { type: 'string', description: 'a gate config file' },
+            out: { type: 'out', writes: 'dir', description: 'where the reports and run folders are written' },
+          }),
+        )
         .example('$0 gate --config ordeal.config.json', 'run the committed matrix and gate on it'),
     async (argv) => {
       const config = await loadGateConfig(findConfig(argv.config));

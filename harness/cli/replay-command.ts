@@ -10,6 +10,17 @@ import { validateSchedule } from '../faults/index.js';
 import { executeCases, replayLines, verdictTable } from './common.js';
 import { otlpEndpointFlag } from './run-command.js';
 import { replayFromSeed, replaySeedFlags } from './replay-seed.js';
+import { caseFlagSchema, checkFlags } from './flags.js';
+
+/** `ordeal replay`'s flags (checked before anything starts). */
+const replayFlagSchema = {
+  ...caseFlagSchema,
+  'run-folder': { type: 'string', description: 'a run folder' },
+  path: { type: 'string', description: "fast-check's path, e.g. 12:0:3" },
+  scenario: { type: 'string', description: 'a scenario name or a path to a scenario .json' },
+  faults: { type: 'string', repeat: 'many', description: 'fault names, comma-separated' },
+  'max-faults': { type: 'integer', min: 1, max: 100, description: 'faults per schedule', code: 'ORD-123' },
+} as const;
 
 export function replayCommandCli(y: Argv) {
   return y.command(
@@ -21,7 +32,8 @@ export function replayCommandCli(y: Argv) {
         .option('out', { type: 'string', default: 'runs', describe: 'where the new run folder is written' })
         .option('timeout', { type: 'number', describe: "milliseconds to wait for the run to finish (default: the adapter's)" })
         .option('json', { type: 'boolean', default: false })
-        .option('otlp-endpoint', otlpEndpointFlag),
+        .option('otlp-endpoint', otlpEndpointFlag)
+        .check(checkFlags(replayFlagSchema)),
     async (argv) => {
       if (argv.seed !== undefined || argv.path !== undefined) return replayFromSeed(argv as never);
       const dir = argv['run-folder'] as string;

@@ -6,6 +6,7 @@ import { ExitCode } from '../errors.js';
 import { caseOptions, executeCases, replayLines, verdictTable } from './common.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
+import { caseFlagSchema, checkFlags } from './flags.js';
 
 export const caseFlags = <T>(y: Argv<T>) =>
   withAdapterFlags(y)
@@ -47,6 +48,14 @@ export const otlpEndpointFlag = {
   coerce: (v: unknown) => (process.env.ORDEAL_OTLP_ENDPOINT = String(Array.isArray(v) ? v[v.length - 1] : v)),
 } as const;
 
+/** `ordeal run`'s flags (checked before anything starts). */
+export const runFlagSchema = {
+  ...caseFlagSchema,
+  scenario: { type: 'string', repeat: 'many', description: 'a scenario name or a path to a scenario .json' },
+  fault: { type: 'string', repeat: 'many', description: 'FAULT@TRIGGER[,key=value…]' },
+  schedule: { type: 'string', description: 'a schedule .json file' },
+} as const;
+
 export function runCommand(y: Argv) {
   return y.command(
     'run',
@@ -62,7 +71,9 @@ export function runCommand(y: Argv) {
             describe: 'FAULT@TRIGGER[,key=value…], e.g. kill-worker@after-effect:1 (repeatable: one schedule)',
           })
           .option('schedule', { type: 'string', describe: 'a schedule.json file: [{"fault": …, "at": …}]' }),
-      ).example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
+      )
+        .check(checkFlags(runFlagSchema))
+        .example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
     async (argv) => {
       const options = caseOptions(argv);
       const cases = planCases({
