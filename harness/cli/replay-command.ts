@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, InputError, UsageError } from '../errors.js';
 import { checkAdapterOptions } from '../../adapters/index.js';
 import { checkAdapterName, checkEngineLink } from '../run/plan.js';
-import { validateScenario } from '../scenario/index.js';
-import { FILES, isRunFolder, type RunInfo } from '../store/index.js';
+import { parseJsonFile, validateScenario } from '../scenario/index.js';
+import { FILES, isRunFolder } from '../store/index.js';
+import { readRunInfo } from '../store/run-info.js';
 import { validateSchedule } from '../faults/index.js';
 import { executeCases, replayLines, verdictTable } from './common.js';
 import { otlpEndpointFlag } from './run-command.js';
@@ -40,11 +40,11 @@ export function replayCommandCli(y: Argv) {
       if (!dir) throw new UsageError('replay: give a run folder, or --seed and --path as printed by ordeal check', 'ORD-126');
       if (!isRunFolder(dir))
         throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
-      const info = JSON.parse(readFileSync(join(dir, FILES.run), 'utf8')) as RunInfo;
+      const info = readRunInfo(dir);
       checkAdapterName(info.adapter);
-      const scenario = validateScenario(JSON.parse(readFileSync(join(dir, FILES.scenario), 'utf8')), join(dir, FILES.scenario));
+      const scenario = validateScenario(parseJsonFile(join(dir, FILES.scenario)), join(dir, FILES.scenario));
       if (info.scenarioFile) scenario.file = info.scenarioFile;
-      const schedule = validateSchedule(JSON.parse(readFileSync(join(dir, FILES.schedule), 'utf8')), join(dir, FILES.schedule));
+      const schedule = validateSchedule(parseJsonFile(join(dir, FILES.schedule)), join(dir, FILES.schedule));
       const options = checkAdapterOptions(info.adapter, (info.options ?? {}) as Record<string, string>);
       checkEngineLink(schedule, info.adapter, options);
       const results = await executeCases([{ adapter: info.adapter, scenario, schedule }], {
