@@ -1,6 +1,8 @@
 import { spawn, fork, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
+import { distRoot } from '../paths.js';
 
 export interface Exit {
   code: number | null;
@@ -33,6 +35,20 @@ export interface SpawnOptions {
 
 const live = new Set<ManagedProcess>();
 
+let reaper: ChildProcess | undefined;
+/** Tells the reaper (harness/launch/reaper.ts) a group started or ended, starting the reaper first if needed. */
+function tellReaper(msg: { add: number } | { remove: number }): void {
+  if (!reaper) {
+    const script = join(distRoot, 'harness/launch/reaper.js');
+    if (!existsSync(script)) return; // not built: the exit and signal handlers still clean up
+    reaper = fork(script, [], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    reaper.on('error', () => undefined);
+    reaper.unref();
+    (reaper.channel as { unref?: () => void } | undefined)?.unref?.(); // the reaper never keeps the orchestrator alive
+  }
+  if (reaper.connected) reaper.send(msg, () => undefined);
+}
+
 /** Spawns a process as the leader of a new process group and registers it for cleanup. */
 export function spawnGroup(opts: SpawnOptions): ManagedProcess {
   const fd = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
@@ -50,6 +66,7 @@ export function spawnGroup(opts: SpawnOptions): ManagedProcess {
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
       live.delete(proc);
+      tellReaper({ remove: pid });
       resolve({ code, signal });
     });
     child.once('error', () => {
@@ -79,6 +96,7 @@ export function spawnGroup(opts: SpawnOptions): ManagedProcess {
     },
   };
   live.add(proc);
+  tellReaper({ add: pid });
   return proc;
 }
 
