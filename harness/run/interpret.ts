@@ -113,4 +113,5 @@ export async function tearDown(o: CaseOptions, folder: CaseFolder, running: Runn
 }
 
 /** The world process has exited. */
-const worldGone = (p: { child: { exitCode: number | null; signalCode: NodeJS.Signals | null } }) => p.child.exitCode !== null || p.child.signalCode !== null;
+const worldGone = (p: { child: { exitCode: number | null; signalCode: NodeJS.Signals | null } }) =>
+  p.child.exitCode !== null || p.child.signalCode !== null;

@@ -43,7 +43,8 @@ export function parseJsonFile(file: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    if (e instanceof RangeError) throw new InputError(`${file}: nested deeper than ${MAX_JSON_DEPTH} levels; expected a flatter JSON document`, 'ORD-222');
+    if (e instanceof RangeError)
+      throw new InputError(`${file}: nested deeper than ${MAX_JSON_DEPTH} levels; expected a flatter JSON document`, 'ORD-222');
     const at = jsonErrorOffset(text);
     let where = '';
     if (at >= 0) {

@@ -21,7 +21,10 @@ const FIELDS: Record<string, { ok: Check; expected: string; optional?: true }> =
   seed: { ok: int, expected: 'an integer' },
   path: { ok: str, expected: "fast-check's path", optional: true },
   idempotency: { ok: (v) => v === 'framework' || v === 'none', expected: '"framework" or "none"' },
-  options: { ok: (v) => rec(v) && Object.values(v as object).every((x) => ['string', 'number', 'boolean'].includes(typeof x)), expected: 'an object of option: value' },
+  options: {
+    ok: (v) => rec(v) && Object.values(v as object).every((x) => ['string', 'number', 'boolean'].includes(typeof x)),
+    expected: 'an object of option: value',
+  },
   versions: { ok: rec, expected: 'an object of name: version', optional: true },
   startedAt: { ok: (v) => str(v) && !Number.isNaN(Date.parse(v as string)), expected: 'an ISO date' },
   finishedAt: { ok: (v) => str(v) && !Number.isNaN(Date.parse(v as string)), expected: 'an ISO date', optional: true },
