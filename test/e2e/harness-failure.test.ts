@@ -1,0 +1,114 @@
+/**
+ * Harness failures are the harness's: the world dying mid-case ends the case at once with exit 3 and its death in the
+ * history (not a verdict against the agent), and a SIGKILLed orchestrator leaves no process of its run, Toxiproxy included.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ordealBin, root, tempDir } from '../helpers/cli.js';
+import { engineInstalled } from '../helpers/run-folder.js';
+
+const toxiproxy = engineInstalled('toxiproxy');
+
+/** Every process whose environment carries `mark`: one ordeal command and everything it started. */
+function marked(mark: string): number[] {
+  const pids: number[] = [];
+  for (const p of readdirSync('/proc').filter((n) => /^\d+$/.test(n)))
+    try {
+      if (readFileSync(`/proc/${p}/environ`, 'latin1').includes(mark)) pids.push(Number(p));
+    } catch {
+      // gone, or not ours to read
+    }
+  return pids;
+}
+
+async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A refund run whose human takes a minute to answer: the case is surely mid-run when we strike. */
+function slowScenario(dir: string): string {
+  const s = JSON.parse(readFileSync(join(root, 'scenarios/refund-agent.json'), 'utf8')) as Record<string, unknown>;
+  const file = join(dir, 'slow-human.json');
+  writeFileSync(file, JSON.stringify({ ...s, name: 'slow-human', human: { decision: 'approve', delayMs: 60_000 } }));
+  return file;
+}
+
+interface Op {
+  process: string;
+  f: string;
+  pid?: number;
+  value: Record<string, unknown>;
+}
+
+/** Starts `ordeal run … extra` marked with a fresh id, and waits until the agent waits for approval. */
+async function startMidRun(extra: string[]) {
+  const out = tempDir();
+  const mark = randomUUID();
+  const child = spawn(process.execPath, [ordealBin, 'run', '--scenario', slowScenario(out), '--out', out, ...extra], {
+    env: { ...process.env, ORDEAL_TEST_MARK: mark },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.resume();
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  let runDir = '';
+  const history = (): Op[] =>
+    existsSync(join(runDir, 'history.jsonl'))
+      ? readFileSync(join(runDir, 'history.jsonl'), 'utf8')
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l) as Op)
+      : [];
+  await until('the agent waits for approval', () => {
+    const d = readdirSync(out).find((n) => n.includes('slow-human'));
+    if (!d) return false;
+    runDir = join(out, d);
+    return history().some((o) => o.f === 'probe' && (o.value as { point?: string }).point === 'approval:waiting');
+  });
+  return { child, exited, runDir, history, mark: `ORDEAL_TEST_MARK=${mark}`, stderr: () => stderr };
+}
+
+describe('harness failures', () => {
+  it('the world killed mid-case: exit 3 with ORD-340, its death in the history, no verdict against the agent', async () => {
+    const run = await startMidRun([]);
+    const world = run.history().find((o) => o.process === 'world' && o.f === 'start')!;
+    expect(world.pid).toBeGreaterThan(0);
+    process.kill(world.pid!, 'SIGKILL');
+    expect(await run.exited).toBe(3);
+    expect(run.stderr()).toMatch(/the world process \(pid \d+\) died mid-case .*\[ORD-340\]/);
+    expect(run.stderr()).not.toMatch(/internal error|INVALID/);
+    const ops = run.history();
+    expect(ops.find((o) => o.process === 'world' && o.f === 'death')?.value).toMatchObject({ signal: 'SIGKILL', expected: false });
+    expect(ops.at(-1)?.f).toBe('outcome');
+    expect(String(ops.at(-1)?.value.error)).toMatch(/^harness: the world process/);
+    const info = JSON.parse(readFileSync(join(run.runDir, 'run.json'), 'utf8')) as { error?: string };
+    expect(info.error).toMatch(/died mid-case/);
+    expect(existsSync(join(run.runDir, 'verdict.json'))).toBe(false);
+    await until('nothing of the run is left', () => marked(run.mark).length === 0, 10_000);
+  });
+
+  it.skipIf(!toxiproxy.installed)('a SIGKILLed orchestrator leaves no process of its run: the world, the worker and Toxiproxy end', async () => {
+    const run = await startMidRun(['--fault', 'net-latency@llm-call:1,target=world,ms=100']);
+    const before = marked(run.mark);
+    const commands = before.map((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'latin1');
+      } catch {
+        return '';
+      }
+    });
+    expect(commands.some((c) => c.includes('toxiproxy'))).toBe(true);
+    expect(commands.some((c) => c.includes('world/main.js'))).toBe(true);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await until('nothing of the run is left', () => marked(run.mark).length === 0, 10_000);
+  });
+});
