@@ -26,7 +26,7 @@ function refusedCleanly(f: () => unknown): void {
   try {
     f();
   } catch (e) {
-    if (!(e instanceof OrdealError)) throw new Error(`not an OrdealError: ${(e as Error)?.stack ?? String(e)}`);
+    if (!(e instanceof OrdealError)) throw new Error(`not an OrdealError: ${(e as Error)?.stack ?? String(e)}`, { cause: e });
     expect(e.exitCode).toBe(2);
     expect(e.message.length).toBeGreaterThan(10);
     expect(e.code).toMatch(/^ORD-\d{3}$/);
