@@ -1,13 +1,14 @@
 /** `ordeal check`: a fast-check search over fault schedules where every case is a real run, or `--exhaustive` over every single-fault point. */
-import { readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../errors.js';
 import { scheduleArbitrary, searchSchedules, singleFaultPoints, scenarioShape, scenarioTriggers } from '../schedule/index.js';
 import { FILES, writeJsonAtomic, type RunInfo, type Schedule } from '../store/index.js';
 import { firstAnomaly, overall, scheduleLabel, type CaseSummary } from '../run/summary.js';
 import { checkContext, DEFAULT_MAX_FAULTS, seedReplayCommand, type CheckArgs, type CheckContext } from './check-context.js';
-import { caseOptions, executeCases, type ExecOptions } from './common.js';
+import { caseOptions, executeCases, interruptedSummary, type ExecOptions } from './common.js';
+import { interrupted, onInterrupt } from '../launch/index.js';
 import { ProgressLine } from './progress.js';
 import { caseFlags } from './run-command.js';
 import { caseFlagSchema, checkFlags } from './flags.js';
@@ -93,9 +94,24 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
   const name = ctx.space.scenario.name;
   const progress = new ProgressLine();
   const dirs: string[] = [];
+  const failing = new Set<string>();
   let searched = 0;
   let shrunk = 0;
   let failures = 0;
+  // stopped by a signal: the passing cases' folders go as they would have (and the one cut short), the failing ones stay as evidence
+  const out = resolve(exec.out);
+  const before = new Set(existsSync(out) ? readdirSync(out) : []);
+  onInterrupt(() => {
+    progress.stop();
+    const made = existsSync(out) ? readdirSync(out).filter((n) => !before.has(n)) : [];
+    const passing = made.map((n) => join(out, n)).filter((d) => !failing.has(d));
+    if (!a['keep-runs']) passing.forEach((d) => rmSync(d, { recursive: true, force: true }));
+    const kept = [...failing].map((d) => `\n  failing case: ${show(d)}`).join('');
+    process.stdout.write(
+      `\nordeal check ${name}: interrupted after ${dirs.length} case(s), ${failing.size} failing (seed ${exec.seed})` +
+        `${a['keep-runs'] || passing.length === 0 ? '' : `; the other ${passing.length} case folders were removed`}.${kept}\n`,
+    );
+  });
   const res = await searchSchedules<CaseSummary>({
     arbitrary: scheduleArbitrary(ctx.space),
     seed: exec.seed,
@@ -106,7 +122,9 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
         `check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${searched + 1}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`,
       );
       const s = await runOne(ctx, schedule, exec);
+      if (interrupted()) return s; // cut short by the signal: neither passing nor failing
       dirs.push(s.runDir);
+      if (s.valid !== true) failing.add(s.runDir);
       return s;
     },
     passed: (s) => s.valid === true,
@@ -172,10 +190,15 @@ async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions): Promis
   const points = singleFaultPoints(ctx.space);
   const progress = new ProgressLine();
   const results: CaseSummary[] = [];
+  onInterrupt(() => {
+    progress.stop();
+    process.stdout.write(interruptedSummary(results, points.length, exec.seed, a.json));
+  });
   for (const [i, schedule] of points.entries()) {
     const bad = results.filter((r) => r.valid !== true).length;
     progress.set(`exhaustive ${ctx.space.scenario.name}: point ${i + 1}/${points.length} · ${bad} not valid · ${scheduleLabel(schedule)}`);
-    results.push(await runOne(ctx, schedule, exec));
+    const r = await runOne(ctx, schedule, exec);
+    if (!interrupted()) results.push(r);
   }
   progress.stop();
   const valid = overall(results) === true;

@@ -7,6 +7,7 @@ import { ExitCode } from '../errors.js';
 import { evaluateGate, findConfig, gateMarkdown, loadGateConfig, planGate } from '../gate/index.js';
 import { scheduleLabel } from '../run/summary.js';
 import { executeCases } from './common.js';
+import { interrupted, onInterrupt } from '../launch/index.js';
 import { ProgressLine } from './progress.js';
 import { verdictWord } from './table.js';
 import { checkFlags } from './flags.js';
@@ -43,6 +44,17 @@ export function gateCommand(y: Argv) {
       let bad = 0;
       const dirs: string[] = [];
       process.stderr.write(`ordeal gate: ${total} case(s) from ${relative(process.cwd(), config.file) || config.file}\n`);
+      // stopped by a signal: the reports of the cases that finished are still written
+      onInterrupt(() => {
+        progress.stop();
+        const comparison = buildComparison(dirs.map(loadRun));
+        writeFileSync(join(out, 'report.html'), renderers.html(comparison));
+        writeFileSync(join(out, 'report.md'), renderers.md(comparison));
+        writeFileSync(join(out, 'junit.xml'), renderers.junit(comparison));
+        process.stdout.write(
+          `ordeal gate: INTERRUPTED after ${dirs.length} of ${total} case(s), ${bad} failing; reports of those in ${out}/ (report.html, report.md, junit.xml).\n`,
+        );
+      });
       for (const item of plan) {
         const label = (i: number) => {
           const c = item.cases[i]!;
@@ -56,6 +68,7 @@ export function gateCommand(y: Argv) {
           timeoutMs: config.timeoutMs,
           options: item.options,
           onCase: (s, i, n) => {
+            if (interrupted()) return; // cut short by the signal
             done++;
             if (s.valid !== true) bad++;
             dirs.push(s.runDir);

@@ -3,7 +3,9 @@ import { adapterManifests } from '../../adapters/index.js';
 import { planCases } from '../run/plan.js';
 import { overall } from '../run/summary.js';
 import { ExitCode } from '../errors.js';
-import { caseOptions, executeCases, replayLines, verdictTable } from './common.js';
+import { caseOptions, executeCases, interruptedSummary, replayLines, verdictTable } from './common.js';
+import { interrupted, onInterrupt } from '../launch/index.js';
+import type { CaseSummary } from '../run/summary.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
 import { caseFlagSchema, checkFlags } from './flags.js';
@@ -85,15 +87,19 @@ export function runCommand(y: Argv) {
       });
       const seed = argv.seed ?? Date.now() % 2 ** 31;
       const json = argv.json;
+      const finished: CaseSummary[] = [];
+      onInterrupt(() => process.stdout.write(interruptedSummary(finished, cases.length, seed, json)));
       const results = await executeCases(cases, {
         idempotency: argv.idempotency,
         seed,
         out: argv.out,
         timeoutMs: argv.timeout,
         options,
-        onCase: json
-          ? undefined
-          : (s, i, n) => process.stderr.write(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}\n`),
+        onCase: (s, i, n) => {
+          if (interrupted()) return; // a case cut short by the signal: not one that finished
+          finished.push(s);
+          if (!json) process.stderr.write(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}\n`);
+        },
       });
       const valid = overall(results);
       if (json) process.stdout.write(JSON.stringify({ valid, seed, cases: results }, null, 2) + '\n');

@@ -51,6 +51,7 @@ function tellReaper(msg: { add: number } | { remove: number }): void {
 
 /** Spawns a process as the leader of a new process group and registers it for cleanup. */
 export function spawnGroup(opts: SpawnOptions): ManagedProcess {
+  if (stopping !== 0) throw new HarnessError(`not starting ${opts.name}: ordeal was interrupted`, 'ORD-300');
   const fd = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
   let child: ChildProcess;
   try {
@@ -110,6 +111,20 @@ export function liveGroups(): readonly ManagedProcess[] {
   return [...live];
 }
 
+const interruptHooks = new Set<() => void>();
+let stopping = 0;
+/** The exit code (130 SIGINT, 143 otherwise) once a signal is stopping the command, else 0: nothing new starts, and what fails from then on is the interruption, not an error. */
+export const interrupted = () => stopping;
+/**
+ * Runs `fn` when SIGINT, SIGTERM or SIGHUP stops the command, after every process group was killed and before it exits:
+ * what a command does to still say what it did (print the finished cases, write reports, remove folders). Synchronous;
+ * returns the function that unregisters it.
+ */
+export function onInterrupt(fn: () => void): () => void {
+  interruptHooks.add(fn);
+  return () => interruptHooks.delete(fn);
+}
+
 let installed = false;
 /** No process outlives the orchestrator: clean up on exit, SIGINT, SIGTERM and crashes. */
 export function installCleanupHandlers(): void {
@@ -118,8 +133,16 @@ export function installCleanupHandlers(): void {
   process.on('exit', killAllGroups);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      stopping = sig === 'SIGINT' ? 130 : 143;
       const leaders = [...live];
       killAllGroups();
+      for (const fn of interruptHooks)
+        try {
+          fn();
+        } catch (e) {
+          process.stderr.write(`ordeal: while stopping: ${(e as Error).message}\n`);
+        }
+      interruptHooks.clear();
       // reap the leaders before exiting, so none is left even as a zombie
       const gone = Promise.all(leaders.map((p) => p.exited));
       const cap = new Promise((r) => setTimeout(r, 3000));

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordealBin, root, tempDir } from '../helpers/cli.js';
 import { engineInstalled } from '../helpers/run-folder.js';
@@ -47,17 +47,22 @@ interface Op {
   value: Record<string, unknown>;
 }
 
-/** Starts `ordeal run … extra` marked with a fresh id, and waits until the agent waits for approval. */
-async function startMidRun(extra: string[]) {
+/**
+ * Starts an ordeal command marked with a fresh id (by default `run` of the slow scenario, `--out` a fresh directory),
+ * and waits until the slow scenario's agent waits for approval.
+ */
+async function startMidRun(extra: string[], command = (slow: string, out: string) => ['run', '--scenario', slow, '--out', out]) {
   const out = tempDir();
+  const runs = join(out, 'out');
   const mark = randomUUID();
-  const child = spawn(process.execPath, [ordealBin, 'run', '--scenario', slowScenario(out), '--out', out, ...extra], {
+  const child = spawn(process.execPath, [ordealBin, ...command(slowScenario(out), runs), ...extra], {
     env: { ...process.env, ORDEAL_TEST_MARK: mark },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.resume();
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   let runDir = '';
   const history = (): Op[] =>
@@ -67,13 +72,14 @@ async function startMidRun(extra: string[]) {
           .filter((l) => l.trim())
           .map((l) => JSON.parse(l) as Op)
       : [];
+  const folders = () => (existsSync(join(runs, 'runs')) ? join(runs, 'runs') : runs); // gate writes its run folders in runs/
   await until('the agent waits for approval', () => {
-    const d = readdirSync(out).find((n) => n.includes('slow-human'));
+    const d = existsSync(folders()) ? readdirSync(folders()).find((n) => n.includes('slow-human')) : undefined;
     if (!d) return false;
-    runDir = join(out, d);
+    runDir = join(folders(), d);
     return history().some((o) => o.f === 'probe' && (o.value as { point?: string }).point === 'approval:waiting');
   });
-  return { child, exited, runDir, history, mark: `ORDEAL_TEST_MARK=${mark}`, stderr: () => stderr };
+  return { child, exited, runDir, runs, history, mark: `ORDEAL_TEST_MARK=${mark}`, stderr: () => stderr, stdout: () => stdout };
 }
 
 describe('harness failures', () => {
@@ -110,5 +116,48 @@ describe('harness failures', () => {
     run.child.kill('SIGKILL');
     await run.exited;
     await until('nothing of the run is left', () => marked(run.mark).length === 0, 10_000);
+  });
+
+  it('SIGINT of run prints the verdicts of the cases that finished, and exits 130', async () => {
+    const run = await startMidRun([], (slow, out) => [
+      'run',
+      '--scenario',
+      'refund-agent',
+      '--scenario',
+      slow,
+      '--fault',
+      'kill-worker@after-effect:1',
+      '--out',
+      out,
+    ]);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.stdout()).toMatch(/refund-agent +reference +framework +kill-worker@after-effect:1 +valid/);
+    expect(run.stdout()).toContain('Interrupted: 1 of 2 case(s) finished');
+    expect(run.stderr()).not.toMatch(/internal error|\n\s+at /);
+    await until('nothing of the run is left', () => marked(run.mark).length === 0, 10_000);
+  });
+
+  it('SIGINT of gate writes the reports of the cases that finished', async () => {
+    const run = await startMidRun([], (slow, out) => {
+      const config = join(dirname(slow), 'gate.json');
+      writeFileSync(config, JSON.stringify({ adapters: ['reference'], scenarios: ['refund-agent', slow], schedules: ['none'] }));
+      return ['gate', '--config', config, '--out', out];
+    });
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.stdout()).toMatch(/ordeal gate: INTERRUPTED after 1 of 2 case\(s\), 0 failing/);
+    const junit = readFileSync(join(run.runs, 'junit.xml'), 'utf8');
+    expect(junit.match(/<testcase /g)).toHaveLength(1);
+    expect(existsSync(join(run.runs, 'report.html'))).toBe(true);
+    expect(readFileSync(join(run.runs, 'report.md'), 'utf8')).toContain('refund-agent');
+  });
+
+  it('SIGINT of check removes the case folders it would have removed, the one cut short included', async () => {
+    const run = await startMidRun([], (slow, out) => ['check', '--scenario', slow, '--runs', '5', '--seed', '1', '--out', out]);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.stdout()).toMatch(/interrupted after 0 case\(s\), 0 failing \(seed 1\); the other 1 case folders were removed/);
+    expect(readdirSync(run.runs)).toEqual([]);
   });
 });
