@@ -155,6 +155,7 @@ const rows: Row[] = [
     says: ['--idempotency given 2 times'],
     ord: 'ORD-141',
   },
+  { what: 'an unknown engine name', args: ['engines', 'status', 'bogus'], says: ['unknown engine "bogus"', 'expected some of'], ord: 'ORD-101' },
   { what: 'an unknown flag', args: ['run', '--sead', '1', '--out', '$D/o'], says: ['Unknown argument', 'sead'], ord: '' },
   // --out problems
   {
