@@ -21,11 +21,15 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
   let handle: RunHandle | undefined;
   let wake: () => void = () => undefined;
   const pending: Promise<unknown>[] = [];
+  let harnessBroke: (e: HarnessError) => void = () => undefined;
+  const broken = new Promise<never>((_, reject) => (harnessBroke = reject));
+  broken.catch(() => undefined);
   const nemesis = new Nemesis(
     c,
     o.schedule,
     (p) => pending.push(p),
     () => wake(),
+    (e) => harnessBroke(e),
   );
   const human = { adapter: o.adapter, scenario: o.scenario, schedule: o.schedule, ctx, history };
 
@@ -62,7 +66,7 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
   try {
     const driving = drive();
     driving.catch(() => undefined); // when the world died first, what the drive still does is torn down, not reported
-    return await Promise.race([driving, worldDied]);
+    return await Promise.race([driving, worldDied, broken]);
   } finally {
     over = true;
     nemesis.disarm();
