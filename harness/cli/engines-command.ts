@@ -27,7 +27,10 @@ export function enginesCommand(y: Argv) {
       const names = argv.names?.length ? argv.names : 'all';
       const unknown = names === 'all' ? [] : names.filter((n) => !Object.hasOwn(engines, n));
       if (unknown.length)
-        throw new UsageError(`unknown engine ${unknown.map((n) => `"${n}"`).join(', ')}: expected some of ${Object.keys(engines).join(', ')}`, 'ORD-101');
+        throw new UsageError(
+          `unknown engine ${unknown.map((n) => `"${n}"`).join(', ')}: expected some of ${Object.keys(engines).join(', ')}`,
+          'ORD-101',
+        );
       if (argv.action === 'status') {
         const rows = engineStatus(root).filter((r) => names === 'all' || names.includes(r.name));
         if (argv.json) process.stdout.write(JSON.stringify({ root, engines: rows }, null, 2) + '\n');
