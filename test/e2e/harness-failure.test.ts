@@ -101,22 +101,33 @@ describe('harness failures', () => {
     await until('nothing of the run is left', () => marked(run.mark).length === 0, 10_000);
   });
 
-  it.skipIf(!toxiproxy.installed)('a SIGKILLed orchestrator leaves no process of its run: the world, the worker and Toxiproxy end', async () => {
-    const run = await startMidRun(['--fault', 'net-latency@llm-call:1,target=world,ms=100']);
-    const before = marked(run.mark);
-    const commands = before.map((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'latin1');
-      } catch {
-        return '';
-      }
-    });
-    expect(commands.some((c) => c.includes('toxiproxy'))).toBe(true);
-    expect(commands.some((c) => c.includes('world/main.js'))).toBe(true);
-    run.child.kill('SIGKILL');
-    await run.exited;
-    await until('nothing of the run is left', () => marked(run.mark).length === 0, 10_000);
-  });
+  /** Each adapter with the engine process it starts: reference has none, so Toxiproxy is the process that used to outlive it. */
+  const killed: { adapter: string; engine: string; process: string; fault: string }[] = [
+    { adapter: 'reference', engine: 'toxiproxy', process: 'toxiproxy', fault: 'net-latency@llm-call:1,target=world,ms=100' },
+    { adapter: 'temporal', engine: 'temporal', process: 'temporal', fault: 'net-latency@llm-call:1,target=engine,ms=100' },
+    { adapter: 'restate', engine: 'restate', process: 'restate-server', fault: 'net-latency@llm-call:1,target=engine,ms=100' },
+  ];
+  it.each(killed.filter((k) => toxiproxy.installed && engineInstalled(k.engine).installed).map((k) => [k.adapter, k] as const))(
+    'a SIGKILLed orchestrator (%s adapter, net fault) leaves no process of its run',
+    async (_name, k) => {
+      const run = await startMidRun(['--adapter', k.adapter, '--fault', k.fault]);
+      const commands = marked(run.mark).map((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'latin1');
+        } catch {
+          return '';
+        }
+      });
+      for (const name of [k.process, 'toxiproxy', 'world/main.js'])
+        expect(
+          commands.some((c) => c.includes(name)),
+          name,
+        ).toBe(true);
+      run.child.kill('SIGKILL');
+      await run.exited;
+      await until('nothing of the run is left', () => marked(run.mark).length === 0, 10_000);
+    },
+  );
 
   it('SIGINT of run prints the verdicts of the cases that finished, and exits 130', async () => {
     const run = await startMidRun([], (slow, out) => [
