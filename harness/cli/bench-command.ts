@@ -5,6 +5,7 @@ import { benchTable, runBench } from '../../bench/index.js';
 import { checkLauncher } from '../launch/index.js';
 import { withLauncherFlags } from './launcher-flags.js';
 import { parseJobs } from '../run/pool.js';
+import { checkFlags } from './flags.js';
 
 /** `--steps 1,10,100` → [1, 10, 100]: positive integers, or a usage error naming the value. */
 export function parseSteps(text: string): number[] {
@@ -51,6 +52,13 @@ export function benchCommand(y: Argv) {
           type: 'number',
           describe: "cases at the same time in the harness's cases-per-minute figure (default: the number of cores)",
         })
+        .check(
+          checkFlags({
+            adapter: { type: 'string', description: 'adapter names, comma-separated' },
+            steps: { type: 'string', description: 'step counts, e.g. 1,10,100' },
+            out: { type: 'out', writes: 'dir', description: 'where bench.json is written' },
+          }),
+        )
         .example('$0 bench --adapter reference,restate --steps 1,10,100', 'compare two adapters on both shapes against their floors'),
     async (argv) => {
       checkLauncher();

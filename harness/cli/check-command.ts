@@ -1,17 +1,19 @@
 /** `ordeal check`: a fast-check search over fault schedules where every case is a real run, or `--exhaustive` over every single-fault point. */
-import { readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, UsageError } from '../errors.js';
 import { scheduleArbitrary, searchSchedules, singleFaultPoints, scenarioShape, scenarioTriggers } from '../schedule/index.js';
 import { FILES, writeJsonAtomic, type RunInfo, type Schedule } from '../store/index.js';
 import { firstAnomaly, overall, scheduleLabel, type CaseSummary } from '../run/summary.js';
 import { checkContext, DEFAULT_MAX_FAULTS, seedReplayCommand, type CheckArgs, type CheckContext } from './check-context.js';
-import { caseOptions, executeCases, type ExecOptions } from './common.js';
+import { caseOptions, executeCases, interruptedSummary, type ExecOptions } from './common.js';
+import { interrupted, onInterrupt } from '../launch/index.js';
 import { ProgressLine } from './progress.js';
 import { CaseProgress } from './case-progress.js';
 import { parseJobs, parseShard, shardOf, type Shard } from '../run/pool.js';
 import { caseFlags } from './run-command.js';
+import { caseFlagSchema, checkFlags } from './flags.js';
 import { dim, table, verdictWord } from './table.js';
 
 interface Args extends CheckArgs {
@@ -29,6 +31,18 @@ interface Args extends CheckArgs {
 
 const show = (dir: string) => (relative(process.cwd(), dir).startsWith('..') ? dir : relative(process.cwd(), dir));
 const anomalyOf = (s: CaseSummary) => firstAnomaly(s) || (s.valid === true ? '' : 'the verdict could not be decided (unknown)');
+
+/** `ordeal check`'s flags (checked before anything starts). */
+const checkFlagSchema = {
+  ...caseFlagSchema,
+  scenario: { type: 'string', description: 'a scenario name or a path to a scenario .json' },
+  faults: { type: 'string', repeat: 'many', description: 'fault names, comma-separated' },
+  runs: { type: 'integer', min: 1, max: 1_000_000, description: 'runs', code: 'ORD-125' },
+  'max-faults': { type: 'integer', min: 1, max: 100, description: 'faults per schedule', code: 'ORD-123' },
+  'shrink-budget': { type: 'integer', min: 0, max: 1_000_000, description: 'shrink runs', code: 'ORD-125' },
+  exhaustive: { type: 'boolean', description: 'exhaustive' },
+  'keep-runs': { type: 'boolean', description: 'keep runs' },
+} as const;
 
 export function checkCommand(y: Argv) {
   return y.command(
@@ -54,6 +68,7 @@ export function checkCommand(y: Argv) {
           })
           .option('keep-runs', { type: 'boolean', default: false, describe: 'keep the run folder of every case, not only the minimal failing one' }),
       )
+        .check(checkFlags(checkFlagSchema))
         .example('$0 check --scenario refund-agent --idempotency none --runs 30 --seed 42', 'find, shrink and print the duplicated refund')
         .example('$0 check --exhaustive --scenario coding-agent', 'the map of crash points → verdicts'),
     async (argv) => {
@@ -92,10 +107,25 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
   const name = ctx.space.scenario.name;
   const progress = new ProgressLine();
   const dirs: string[] = [];
+  const failing = new Set<string>();
   let searched = 0;
   let judging = 0; // cases started (several at a time with --jobs, judged ahead of fast-check's walk)
   let shrunk = 0;
   let failures = 0;
+  // stopped by a signal: the passing cases' folders go as they would have (and the one cut short), the failing ones stay as evidence
+  const out = resolve(exec.out);
+  const before = new Set(existsSync(out) ? readdirSync(out) : []);
+  onInterrupt(() => {
+    progress.stop();
+    const made = existsSync(out) ? readdirSync(out).filter((n) => !before.has(n)) : [];
+    const passing = made.map((n) => join(out, n)).filter((d) => !failing.has(d));
+    if (!a['keep-runs']) passing.forEach((d) => rmSync(d, { recursive: true, force: true }));
+    const kept = [...failing].map((d) => `\n  failing case: ${show(d)}`).join('');
+    process.stdout.write(
+      `\nordeal check ${name}: interrupted after ${dirs.length} case(s), ${failing.size} failing (seed ${exec.seed})` +
+        `${a['keep-runs'] || passing.length === 0 ? '' : `; the other ${passing.length} case folders were removed`}.${kept}\n`,
+    );
+  });
   const res = await searchSchedules<CaseSummary>({
     arbitrary: scheduleArbitrary(ctx.space),
     seed: exec.seed,
@@ -108,7 +138,9 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
         `check ${name}: ${failures ? `shrinking, ${shrunk} cases` : `case ${Math.min(a.runs, Math.max(searched + 1, judging))}/${a.runs}`} · ${failures} failing · ${scheduleLabel(schedule)}`,
       );
       const s = await runOne(ctx, schedule, exec);
+      if (interrupted()) return s; // cut short by the signal: neither passing nor failing
       dirs.push(s.runDir);
+      if (s.valid !== true) failing.add(s.runDir);
       return s;
     },
     passed: (s) => s.valid === true,
@@ -173,12 +205,20 @@ async function property(ctx: CheckContext, a: Args, exec: ExecOptions): Promise<
 async function exhaustive(ctx: CheckContext, a: Args, exec: ExecOptions, shard?: Shard): Promise<boolean> {
   const points = shardOf(singleFaultPoints(ctx.space), shard).map((p) => p.item);
   const progress = new CaseProgress(`exhaustive ${ctx.space.scenario.name} (${exec.jobs ?? 1} at a time)`, points.length);
+  const done: CaseSummary[] = [];
+  onInterrupt(() => {
+    progress.stop();
+    process.stdout.write(interruptedSummary(done, points.length, exec.seed, a.json));
+  });
   const results = await executeCases(
     points.map((schedule) => ({ adapter: ctx.adapter, scenario: ctx.space.scenario, schedule })),
     {
       ...exec,
       onStart: (c, i) => progress.started(i, scheduleLabel(c.schedule)),
-      onEnd: (s, i) => progress.ended(i, s.valid),
+      onEnd: (s, i) => {
+        progress.ended(i, s.valid);
+        if (!interrupted()) done.push(s);
+      },
     },
   ).finally(() => progress.stop());
   const valid = overall(results) === true;

@@ -6,7 +6,7 @@ import { runCase, type CaseOptions, type CaseResult } from '../run/run-case.js';
 import { runPool } from '../run/pool.js';
 import { calmReference, needsCalmRun, withCalmExpectation } from '../run/calm.js';
 import type { PlannedCase } from '../run/plan.js';
-import { firstAnomaly, scheduleLabel, summarize, unfiredNote, type CaseSummary } from '../run/summary.js';
+import { firstAnomaly, overall, scheduleLabel, summarize, unfiredNote, type CaseSummary } from '../run/summary.js';
 import { dim, table, verdictWord } from './table.js';
 import { SPAN_EXPORTS, spanExportOf } from '../telemetry/index.js';
 import { checkLauncher } from '../launch/index.js';
@@ -176,4 +176,17 @@ export function replayLines(cases: CaseSummary[]): string {
     .filter((c) => c.valid !== true)
     .map((c) => `  ${c.scenario} ${scheduleLabel(c.schedule)}: ${firstAnomaly(c) || 'verdict unknown'}\n    replay: ${c.replay}`)
     .join('\n');
+}
+
+/** What a command prints when a signal stops it: the verdicts of the cases that finished, and how many did not. */
+export function interruptedSummary(done: CaseSummary[], total: number, seed: number, json: boolean): string {
+  if (json) return JSON.stringify({ interrupted: true, valid: done.length ? overall(done) : null, seed, total, cases: done }, null, 2) + '\n';
+  const failing = replayLines(done);
+  return [
+    '',
+    ...(done.length ? [verdictTable(done), ''] : []),
+    `Interrupted: ${done.length} of ${total} case(s) finished (seed ${seed})${done.length ? '' : '; none finished'}.`,
+    ...(failing ? [failing] : []),
+    '',
+  ].join('\n');
 }

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { enginesRoot, engineStatus, engines, installEngines } from '../engines/index.js';
 import { dim, green, red, table } from './table.js';
 import { buildLocalImages } from '../launch/images.js';
@@ -28,6 +28,12 @@ export function enginesCommand(y: Argv) {
     async (argv) => {
       const root = enginesRoot();
       const names = argv.names?.length ? argv.names : 'all';
+      const unknown = names === 'all' ? [] : names.filter((n) => !Object.hasOwn(engines, n));
+      if (unknown.length)
+        throw new UsageError(
+          `unknown engine ${unknown.map((n) => `"${n}"`).join(', ')}: expected some of ${Object.keys(engines).join(', ')}`,
+          'ORD-101',
+        );
       if (argv.action === 'status') {
         const rows = engineStatus(root).filter((r) => names === 'all' || names.includes(r.name));
         if (argv.json) process.stdout.write(JSON.stringify({ root, engines: rows }, null, 2) + '\n');

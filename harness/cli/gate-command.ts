@@ -14,6 +14,8 @@ import { parseJobs, parseShard, shardOf } from '../run/pool.js';
 import { jobsFlag, shardFlag } from './run-command.js';
 import { verdictWord } from './table.js';
 import { withLauncherFlags } from './launcher-flags.js';
+import { interrupted, onInterrupt } from '../launch/index.js';
+import { checkFlags } from './flags.js';
 
 const label = (j: CaseJob) => `${j.case.adapter} · ${j.case.scenario.name} · ${scheduleLabel(j.case.schedule)} · ${j.exec.idempotency}`;
 
@@ -37,6 +39,12 @@ export function gateCommand(y: Argv) {
           array: true,
           describe: "combine the --out directories of the shards' gates (--shard i/n) into the report and verdict of the whole matrix; runs nothing",
         })
+        .check(
+          checkFlags({
+            config: { type: 'string', description: 'a gate config file' },
+            out: { type: 'out', writes: 'dir', description: 'where the reports and run folders are written' },
+          }),
+        )
         .example('$0 gate --config ordeal.config.json', 'run the committed matrix and gate on it'),
     async (argv) => {
       const config = await loadGateConfig(findConfig(argv.config));
@@ -80,6 +88,19 @@ export function gateCommand(y: Argv) {
         const jobs = parseJobs(argv.jobs);
         const progress = new CaseProgress(`gate (${jobs} at a time)`, total);
         const tty = process.stderr.isTTY === true;
+        const finished: string[] = [];
+        let bad = 0;
+        // stopped by a signal: the reports of the cases that finished are still written
+        onInterrupt(() => {
+          progress.stop();
+          const comparison = buildComparison(finished.map(loadRun));
+          writeFileSync(join(out, 'report.html'), renderers.html(comparison));
+          writeFileSync(join(out, 'report.md'), renderers.md(comparison));
+          writeFileSync(join(out, 'junit.xml'), renderers.junit(comparison));
+          process.stdout.write(
+            `ordeal gate: INTERRUPTED after ${finished.length} of ${total} case(s), ${bad} failing; reports of those in ${out}/ (report.html, report.md, junit.xml).\n`,
+          );
+        });
         process.stderr.write(
           `ordeal gate: ${total}${shard ? ` of ${all.length}` : ''} case(s) from ${from}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}\n`,
         );
@@ -89,7 +110,12 @@ export function gateCommand(y: Argv) {
               `ordeal gate: resuming: ${kept} of ${total} case(s) already judged are kept${torn.length ? `; ${torn.length} torn case(s) moved to ${torn.join(', ')} run again` : ''}`,
             ),
           onStart: (_c, i) => progress.started(i, label(list[i]!)),
-          onEnd: (s, i) => progress.ended(i, s.valid),
+          onEnd: (s, i) => {
+            progress.ended(i, s.valid);
+            if (interrupted()) return; // cut short by the signal
+            finished.push(s.runDir);
+            if (s.valid !== true) bad++;
+          },
           onCase: (s, i) => {
             if (!tty) progress.log(`[${i + 1}/${total}] ${label(list[i]!)} → ${verdictWord(s.valid)}`);
           },

@@ -2,12 +2,13 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ensureError, ExitCode, OrdealError } from '../errors.js';
-import { killAllGroups } from '../launch/index.js';
+import { interrupted, killAllGroups } from '../launch/index.js';
 import { commands } from './commands.js';
 
 function fail(e: unknown): never {
   const err = ensureError(e);
   killAllGroups();
+  if (interrupted()) process.exit(interrupted()); // a case cut short by SIGINT/SIGTERM fails on its way out: the interruption already said what was done
   if (err instanceof OrdealError) {
     process.stderr.write(`ordeal: ${err.message} [${err.code}]\n`);
     process.exit(err.exitCode);

@@ -1,16 +1,27 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, InputError, UsageError } from '../errors.js';
 import { checkAdapterOptions } from '../../adapters/index.js';
 import { checkAdapterName, checkEngineLink } from '../run/plan.js';
-import { validateScenario } from '../scenario/index.js';
-import { FILES, isRunFolder, type RunInfo } from '../store/index.js';
+import { parseJsonFile, validateScenario } from '../scenario/index.js';
+import { FILES, isRunFolder } from '../store/index.js';
+import { readRunInfo } from '../store/run-info.js';
 import { validateSchedule } from '../faults/index.js';
 import { executeCases, replayLines, verdictTable } from './common.js';
 import { otlpEndpointFlag } from './run-command.js';
 import { replayFromSeed, replaySeedFlags } from './replay-seed.js';
+import { caseFlagSchema, checkFlags } from './flags.js';
 import { withLauncherFlags } from './launcher-flags.js';
+
+/** `ordeal replay`'s flags (checked before anything starts). */
+const replayFlagSchema = {
+  ...caseFlagSchema,
+  'run-folder': { type: 'string', description: 'a run folder' },
+  path: { type: 'string', description: "fast-check's path, e.g. 12:0:3" },
+  scenario: { type: 'string', description: 'a scenario name or a path to a scenario .json' },
+  faults: { type: 'string', repeat: 'many', description: 'fault names, comma-separated' },
+  'max-faults': { type: 'integer', min: 1, max: 100, description: 'faults per schedule', code: 'ORD-123' },
+} as const;
 
 export function replayCommandCli(y: Argv) {
   return y.command(
@@ -22,18 +33,19 @@ export function replayCommandCli(y: Argv) {
         .option('out', { type: 'string', default: 'runs', describe: 'where the new run folder is written' })
         .option('timeout', { type: 'number', describe: "milliseconds to wait for the run to finish (default: the adapter's)" })
         .option('json', { type: 'boolean', default: false })
-        .option('otlp-endpoint', otlpEndpointFlag),
+        .option('otlp-endpoint', otlpEndpointFlag)
+        .check(checkFlags(replayFlagSchema)),
     async (argv) => {
       if (argv.seed !== undefined || argv.path !== undefined) return replayFromSeed(argv as never);
       const dir = argv['run-folder'] as string;
       if (!dir) throw new UsageError('replay: give a run folder, or --seed and --path as printed by ordeal check', 'ORD-126');
       if (!isRunFolder(dir))
         throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
-      const info = JSON.parse(readFileSync(join(dir, FILES.run), 'utf8')) as RunInfo;
+      const info = readRunInfo(dir);
       checkAdapterName(info.adapter);
-      const scenario = validateScenario(JSON.parse(readFileSync(join(dir, FILES.scenario), 'utf8')), join(dir, FILES.scenario));
+      const scenario = validateScenario(parseJsonFile(join(dir, FILES.scenario)), join(dir, FILES.scenario));
       if (info.scenarioFile) scenario.file = info.scenarioFile;
-      const schedule = validateSchedule(JSON.parse(readFileSync(join(dir, FILES.schedule), 'utf8')), join(dir, FILES.schedule));
+      const schedule = validateSchedule(parseJsonFile(join(dir, FILES.schedule)), join(dir, FILES.schedule));
       const options = checkAdapterOptions(info.adapter, (info.options ?? {}) as Record<string, string>);
       checkEngineLink(schedule, info.adapter, options);
       const results = await executeCases([{ adapter: info.adapter, scenario, schedule }], {

@@ -7,6 +7,7 @@ import type { BenchResult } from '../../bench/index.js';
 import { InputError } from '../errors.js';
 import { isRecord } from '../json.js';
 import { parseJsonFile } from '../scenario/index.js';
+import { checkFlags } from './flags.js';
 
 /** A bench.json as `ordeal bench` writes it; anything else is a clear input error. */
 function readBench(file: string): BenchResult {
@@ -37,6 +38,13 @@ export function reportCommand(y: Argv) {
         })
         .option('out', { type: 'string', describe: 'write to this file instead of stdout' })
         .option('bench', { type: 'string', describe: 'a bench.json written by ordeal bench: adds the benchmark section and chart (html, json)' })
+        .check(
+          checkFlags({
+            runs: { type: 'string', repeat: 'many', description: 'run folders or a runs/ directory' },
+            out: { type: 'out', writes: 'file', description: 'the report file' },
+            bench: { type: 'string', description: 'a bench.json' },
+          }),
+        )
         .example('$0 report runs/ --format html --out report.html', 'the side-by-side report of every run in runs/'),
     (argv) => {
       const text = renderReport(argv.runs, argv.format, argv.bench ? readBench(argv.bench) : undefined);

@@ -3,7 +3,10 @@ import { adapterManifests } from '../../adapters/index.js';
 import { planCases } from '../run/plan.js';
 import { overall } from '../run/summary.js';
 import { ExitCode } from '../errors.js';
-import { calmRunLines, caseOptions, replayLines, verdictTable } from './common.js';
+import { calmRunLines, caseOptions, interruptedSummary, replayLines, verdictTable } from './common.js';
+import { interrupted, onInterrupt } from '../launch/index.js';
+import type { CaseSummary } from '../run/summary.js';
+import { caseFlagSchema, checkFlags } from './flags.js';
 import { executeMatrix, resumeFlag, seedToResume } from './matrix.js';
 import { scheduleLabel } from '../run/summary.js';
 import { verdictWord } from './table.js';
@@ -66,6 +69,14 @@ export const otlpEndpointFlag = {
   coerce: (v: unknown) => (process.env.ORDEAL_OTLP_ENDPOINT = String(Array.isArray(v) ? v[v.length - 1] : v)),
 } as const;
 
+/** `ordeal run`'s flags (checked before anything starts). */
+export const runFlagSchema = {
+  ...caseFlagSchema,
+  scenario: { type: 'string', repeat: 'many', description: 'a scenario name or a path to a scenario .json' },
+  fault: { type: 'string', repeat: 'many', description: 'FAULT@TRIGGER[,key=value…]' },
+  schedule: { type: 'string', description: 'a schedule .json file' },
+} as const;
+
 export function runCommand(y: Argv) {
   return y.command(
     'run',
@@ -82,7 +93,9 @@ export function runCommand(y: Argv) {
           })
           .option('schedule', { type: 'string', describe: 'a schedule.json file: [{"fault": …, "at": …}]' })
           .option('resume', resumeFlag),
-      ).example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
+      )
+        .check(checkFlags(runFlagSchema))
+        .example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
     async (argv) => {
       const options = caseOptions(argv);
       const shard = parseShard(argv.shard);
@@ -105,6 +118,11 @@ export function runCommand(y: Argv) {
       const jobs = parseJobs(argv.jobs);
       const progress = json ? undefined : new CaseProgress(`run (${jobs} at a time)`, cases.length);
       const exec = { idempotency: argv.idempotency, seed, out: argv.out, timeoutMs: argv.timeout, options };
+      const finished: CaseSummary[] = [];
+      onInterrupt(() => {
+        progress?.stop();
+        process.stdout.write(interruptedSummary(finished, cases.length, seed, json));
+      });
       const results = await executeMatrix(
         cases.map((c) => ({ case: c, exec })),
         jobs,
@@ -116,7 +134,10 @@ export function runCommand(y: Argv) {
               `resuming (seed ${seed}): ${kept} of ${cases.length} cases already judged are kept${torn.length ? `; ${torn.length} torn case(s) moved to ${torn.map((t) => t).join(', ')} run again` : ''}`,
             ),
           onStart: (c, i) => progress?.started(i, `${c.scenario.name} ${scheduleLabel(c.schedule)}`),
-          onEnd: (s, i) => progress?.ended(i, s.valid),
+          onEnd: (s, i) => {
+            progress?.ended(i, s.valid);
+            if (!interrupted()) finished.push(s); // a case cut short by the signal is not one that finished
+          },
           onCase: (s, i, n) => progress?.log(`[${i + 1}/${n}] ${s.scenario} ${scheduleLabel(s.schedule)} → ${verdictWord(s.valid)}`),
         },
       ).finally(() => progress?.stop());

@@ -25,21 +25,27 @@ export const TRIGGER_HELP: Record<string, string> = {
   't+Nms': 'N milliseconds after the case started',
 };
 
+/** The largest N of a trigger, and of `t+Nms`: the longest a timer can wait (a larger delay would fire at once). */
+export const MAX_TRIGGER_N = 2 ** 31 - 1;
+
 const COUNTED = new RegExp(`^(${COUNTED_KINDS.join('|')}):([1-9][0-9]*)$`);
 
 /** The trigger `text` names, or undefined when it is not one. */
 export function readTrigger(text: string): Trigger | undefined {
   const m = COUNTED.exec(text);
-  if (m) return { kind: m[1] as CountedKind, n: Number(m[2]) };
+  if (m) return Number(m[2]) <= MAX_TRIGGER_N ? { kind: m[1] as CountedKind, n: Number(m[2]) } : undefined;
   if (text === 'approval:waiting') return { kind: 'approval', state: 'waiting' };
   const t = /^t\+([0-9]+)(ms|s)$/.exec(text);
-  if (t) return { kind: 'time', ms: Number(t[1]) * (t[2] === 's' ? 1000 : 1) };
+  const ms = t ? Number(t[1]) * (t[2] === 's' ? 1000 : 1) : Number.NaN;
+  if (t && ms <= MAX_TRIGGER_N) return { kind: 'time', ms };
   return undefined;
 }
 
 /** Parses a trigger; anything else is an InputError naming `where` and the grammar. */
 export function parseTrigger(text: string, where = 'trigger'): Trigger {
   const t = readTrigger(text);
+  if (!t && (COUNTED.test(text) || /^t\+[0-9]+(ms|s)$/.test(text)))
+    throw new InputError(`${where} '${text}': N is too large; expected N ≤ ${MAX_TRIGGER_N} (for t+N: milliseconds a timer can wait)`, 'ORD-204');
   if (!t) throw new InputError(`${where} '${text}' is not a trigger: expected ${TRIGGER_GRAMMAR}`, 'ORD-204');
   return t;
 }

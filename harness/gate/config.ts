@@ -1,4 +1,5 @@
 /** The gate's configuration: the matrix a team commits to, validated by hand so every error names its field. */
+import { MAX_DELAY_MS as MAX_TIMER_MS } from '../faults/types.js';
 import { InputError, OrdealError } from '../errors.js';
 import { parseFaultFlag, validateFaultSpec } from '../faults/index.js';
 import { checkers } from '../checks/index.js';
@@ -174,8 +175,23 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
       }
     });
   }
-  const int = (v: unknown, field: string, dflt: number, min: number): number =>
-    v === undefined ? dflt : Number.isInteger(v) && (v as number) >= min ? (v as number) : fail(field, `must be an integer ≥ ${min}`);
+  const int = (v: unknown, field: string, dflt: number, min: number, max: number): number =>
+    v === undefined
+      ? dflt
+      : Number.isInteger(v) && (v as number) >= min && (v as number) <= max
+        ? (v as number)
+        : fail(field, `must be an integer from ${min} to ${max}`);
+
+  // an entry given twice would run every case of it twice and count its verdicts twice
+  const once = (list: unknown[], field: string) =>
+    list.forEach((x, i) => {
+      const j = list.findIndex((y) => JSON.stringify(y) === JSON.stringify(x));
+      if (j < i) fail(`${field}[${i}]`, `repeats ${field}[${j}] (${JSON.stringify(x)}): expected each entry once`);
+    });
+  once(adapters, 'adapters');
+  once(scenarios, 'scenarios');
+  once(idempotency, 'idempotency');
+  if (schedules !== 'standard') once(schedules, 'schedules');
 
   return {
     file,
@@ -186,8 +202,8 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
     idempotency,
     require,
     thresholds,
-    timeoutMs: int(c.timeoutMs, 'timeoutMs', 60_000, 1000),
-    seed: int(c.seed, 'seed', 1, 0),
+    timeoutMs: int(c.timeoutMs, 'timeoutMs', 60_000, 1000, MAX_TIMER_MS), // a longer timer would fire at once
+    seed: int(c.seed, 'seed', 1, 0, 2 ** 31 - 1),
     ...(c.launcher !== undefined ? { launcher: c.launcher as LauncherKind } : {}),
     ...(images ? { images } : {}),
   };

@@ -1,4 +1,5 @@
 /** Loading a gate config (.json, or .ts/.mjs/.js through a module) and the user's adapter modules. */
+import { parseJsonFile } from '../scenario/load.js';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,9 +45,10 @@ async function rawConfig(file: string): Promise<unknown> {
   const ext = extname(file);
   if (ext === '.json') {
     try {
-      return JSON.parse(readFileSync(file, 'utf8'));
+      return parseJsonFile(file);
     } catch (e) {
-      throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, 'ORD-241');
+      // unreadable, not UTF-8, nested too deep or not JSON: the config cannot be loaded
+      throw new InputError((e as Error).message, 'ORD-241');
     }
   }
   if (!['.ts', '.mts', '.mjs', '.js'].includes(ext)) throw new InputError(`${file}: expected a .json, .ts, .mjs or .js gate config`, 'ORD-241');

@@ -1,6 +1,8 @@
 import { spawn, fork, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
+import { distRoot } from '../paths.js';
 
 export interface Exit {
   code: number | null;
@@ -42,8 +44,23 @@ export interface ManagedChild extends ManagedProcess {
 
 const live = new Set<ManagedProcess>();
 
+let reaper: ChildProcess | undefined;
+/** Tells the reaper (harness/launch/reaper.ts) a group started or ended, starting the reaper first if needed. */
+function tellReaper(msg: { add: number } | { remove: number }): void {
+  if (!reaper) {
+    const script = join(distRoot, 'harness/launch/reaper.js');
+    if (!existsSync(script)) return; // not built: the exit and signal handlers still clean up
+    reaper = fork(script, [], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    reaper.on('error', () => undefined);
+    reaper.unref();
+    (reaper.channel as { unref?: () => void } | undefined)?.unref?.(); // the reaper never keeps the orchestrator alive
+  }
+  if (reaper.connected) reaper.send(msg, () => undefined);
+}
+
 /** Spawns a process as the leader of a new process group and registers it for cleanup. */
 export function spawnGroup(opts: SpawnOptions): ManagedChild {
+  if (stopping !== 0) throw new HarnessError(`not starting ${opts.name}: ordeal was interrupted`, 'ORD-300');
   const fd = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
   let child: ChildProcess;
   try {
@@ -59,6 +76,7 @@ export function spawnGroup(opts: SpawnOptions): ManagedChild {
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
       live.delete(proc);
+      tellReaper({ remove: pid });
       resolve({ code, signal });
     });
     child.once('error', () => {
@@ -88,6 +106,7 @@ export function spawnGroup(opts: SpawnOptions): ManagedChild {
     },
   };
   live.add(proc);
+  tellReaper({ add: pid });
   return proc;
 }
 
@@ -107,6 +126,20 @@ export function liveGroups(): readonly ManagedProcess[] {
   return [...live];
 }
 
+const interruptHooks = new Set<() => void>();
+let stopping = 0;
+/** The exit code (130 SIGINT, 143 otherwise) once a signal is stopping the command, else 0: nothing new starts, and what fails from then on is the interruption, not an error. */
+export const interrupted = () => stopping;
+/**
+ * Runs `fn` when SIGINT, SIGTERM or SIGHUP stops the command, after every process group was killed and before it exits:
+ * what a command does to still say what it did (print the finished cases, write reports, remove folders). Synchronous;
+ * returns the function that unregisters it.
+ */
+export function onInterrupt(fn: () => void): () => void {
+  interruptHooks.add(fn);
+  return () => interruptHooks.delete(fn);
+}
+
 let installed = false;
 /** No process outlives the orchestrator: clean up on exit, SIGINT, SIGTERM and crashes. */
 export function installCleanupHandlers(): void {
@@ -115,8 +148,16 @@ export function installCleanupHandlers(): void {
   process.on('exit', killAllGroups);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      stopping = sig === 'SIGINT' ? 130 : 143;
       const leaders = [...live];
       killAllGroups();
+      for (const fn of interruptHooks)
+        try {
+          fn();
+        } catch (e) {
+          process.stderr.write(`ordeal: while stopping: ${(e as Error).message}\n`);
+        }
+      interruptHooks.clear();
       // reap the leaders before exiting, so none is left even as a zombie
       const gone = Promise.all(leaders.map((p) => p.exited));
       const cap = new Promise((r) => setTimeout(r, 3000));

@@ -4,6 +4,7 @@ import { FILES, writeJsonAtomic, type Outcome } from '../store/index.js';
 import type { FromWorld } from '../world/protocol.js';
 import type { RunHandle } from './adapter.js';
 import { now } from '../store/index.js';
+import { HarnessError } from '../errors.js';
 import { humanDecides } from './human.js';
 import { Nemesis } from './nemesis.js';
 import type { CaseOptions } from './run-case.js';
@@ -20,11 +21,15 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
   let handle: RunHandle | undefined;
   let wake: () => void = () => undefined;
   const pending: Promise<unknown>[] = [];
+  let harnessBroke: (e: HarnessError) => void = () => undefined;
+  const broken = new Promise<never>((_, reject) => (harnessBroke = reject));
+  broken.catch(() => undefined);
   const nemesis = new Nemesis(
     c,
     o.schedule,
     (p) => pending.push(p),
     () => wake(),
+    (e) => harnessBroke(e),
   );
   const human = { adapter: o.adapter, scenario: o.scenario, schedule: o.schedule, ctx, history };
 
@@ -39,7 +44,37 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
   });
   nemesis.arm();
 
+  // the world dying mid-case is the harness's failure, not the agent's: recorded, and the case ends at once (exit 3)
+  let over = false;
+  const worldDied = world.proc.exited.then((exit): never => {
+    if (!over)
+      history.append({
+        time: now(),
+        process: 'world',
+        type: 'info',
+        f: 'death',
+        value: { pid: world.proc.pid, code: exit.code, signal: exit.signal, expected: false },
+        pid: world.proc.pid,
+      });
+    throw new HarnessError(
+      `the world process (pid ${world.proc.pid}) died mid-case (code ${exit.code}, signal ${exit.signal}); the case cannot be judged. See ${join(c.folder.dir, FILES.logs, 'world.log')}`,
+      'ORD-340',
+    );
+  });
+  worldDied.catch(() => undefined);
+
   try {
+    const driving = drive();
+    driving.catch(() => undefined); // when the world died first, what the drive still does is torn down, not reported
+    return await Promise.race([driving, worldDied, broken]);
+  } finally {
+    over = true;
+    nemesis.disarm();
+    // the human's pending deliveries belong to the case (human-twice sends its second one 200 ms after the first); none reach a dead world
+    if (!worldGone(world.proc)) await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 1000))]);
+  }
+
+  async function drive(): Promise<Outcome> {
     await procs.startWorker();
     history.append({ time: now(), process: 'orchestrator', type: 'invoke', f: 'submit', id: 'submit', value: {} });
     handle = await o.adapter.submit(ctx);
@@ -64,11 +99,8 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
         };
         setTimeout(r, Math.min(50, 5 * 2 ** idlePolls++));
       });
+      if (over) return out;
     }
-  } finally {
-    nemesis.disarm();
-    // the human's pending deliveries belong to the case (human-twice sends its second one 200 ms after the first)
-    await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 1000))]);
   }
 }
 
@@ -80,7 +112,9 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
 export async function tearDown(o: CaseOptions, folder: CaseFolder, running: Running, outcome: Outcome): Promise<void> {
   const { history, info } = folder;
   await running.procs?.stopAll();
-  await folder.telemetry.finish(outcome); // before the world stops: it receives the spans
+  // before the world stops: it receives the spans (a dead world receives none, so no waiting for it)
+  const finishing = folder.telemetry.finish(outcome);
+  await (running.world && worldGone(running.world.proc) ? Promise.race([finishing, new Promise((r) => setTimeout(r, 100).unref())]) : finishing);
   await running.net?.stop();
   await running.world?.stop();
   await o.adapter.close?.();
@@ -90,3 +124,7 @@ export async function tearDown(o: CaseOptions, folder: CaseFolder, running: Runn
   info.finishedAt = new Date().toISOString();
   writeJsonAtomic(join(folder.dir, FILES.run), info);
 }
+
+/** The world process has exited. */
+const worldGone = (p: { child: { exitCode: number | null; signalCode: NodeJS.Signals | null } }) =>
+  p.child.exitCode !== null || p.child.signalCode !== null;

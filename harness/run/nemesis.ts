@@ -72,6 +72,8 @@ export class Nemesis {
     private readonly schedule: Schedule,
     private readonly track: (firing: Promise<unknown>) => void,
     private readonly healed: () => void,
+    /** A fault that fired but could not heal (an engine or a proxy ordeal cannot restart): the case cannot go on. */
+    private readonly broken: (e: HarnessError) => void = () => undefined,
   ) {
     this.triggers = schedule.map((f) => parseTrigger(f.at));
     this.faultCtx = faultContext(c);
@@ -107,12 +109,32 @@ export class Nemesis {
       const spec = this.schedule[index] as FaultSpec;
       const opId = `fault-${index}`;
       history.append({ time: now(), process: 'nemesis', type: 'invoke', f: 'fault', id: opId, value: { ...spec, index } });
+      let healing = false;
       try {
         const firing = await faults[spec.fault]!.fire(this.faultCtx, spec, this.triggers[index]!);
         if (holdId !== undefined) world.send({ kind: 'release', holdId, action: firing.release });
+        healing = true;
         await firing.after?.();
         history.append({ time: now(), process: 'nemesis', type: 'ok', f: 'fault', id: opId, value: { ...spec, index } });
       } catch (e) {
+        if (healing) {
+          // the fault fired and its healing failed: the system stays broken by the harness, not by the agent
+          const err = ensureError(e);
+          history.append({
+            time: now(),
+            process: 'nemesis',
+            type: 'fail',
+            f: 'fault',
+            id: opId,
+            value: { ...spec, index, error: err.message, healed: false },
+          });
+          this.broken(
+            new HarnessError(`fault ${spec.fault} fired but ordeal could not undo it (${err.message}); the case cannot be judged`, 'ORD-341', {
+              cause: err,
+            }),
+          );
+          return;
+        }
         if (holdId !== undefined) world.send({ kind: 'release', holdId, action: { type: 'continue' } });
         history.append({
           time: now(),

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { scenariosDir } from '../paths.js';
@@ -6,17 +6,45 @@ import type { Scenario } from './types.js';
 import { validateScenario } from './validate.js';
 import { jsonErrorOffset } from './json-error.js';
 
-/** Parses JSON and, on a syntax error, names the file, line and column. */
+/** How deep a JSON file ordeal reads may nest (objects and arrays); deeper would overflow the stack of whatever walks it. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deep a JSON value nests (a scalar is 0), counted without recursion. */
+export function jsonDepth(v: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    max = Math.max(max, d + 1);
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const c of Object.values(x)) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
+/** Parses JSON and, on a syntax error, names the file, line and column; refuses bytes that are not UTF-8 and a value nested too deep. */
 export function parseJsonFile(file: string): unknown {
   let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    if (statSync(file).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+    bytes = readFileSync(file);
   } catch (e) {
     throw new InputError(`${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)}); expected a readable JSON file`, 'ORD-202');
   }
   try {
-    return JSON.parse(text);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstBadUtf8(bytes);
+    throw new InputError(`${file}: not UTF-8 (byte ${at} is 0x${bytes[at]?.toString(16)}); expected a JSON file in UTF-8`, 'ORD-221');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
   } catch (e) {
+    if (e instanceof RangeError)
+      throw new InputError(`${file}: nested deeper than ${MAX_JSON_DEPTH} levels; expected a flatter JSON document`, 'ORD-222');
     const at = jsonErrorOffset(text);
     let where = '';
     if (at >= 0) {
@@ -25,6 +53,15 @@ export function parseJsonFile(file: string): unknown {
     }
     throw new InputError(`${file}: not valid JSON${where} (${(e as Error).message.split('\n')[0]}); expected a JSON document`, 'ORD-203');
   }
+  if (jsonDepth(value) > MAX_JSON_DEPTH)
+    throw new InputError(`${file}: nested deeper than ${MAX_JSON_DEPTH} levels (objects and arrays); expected a flatter JSON document`, 'ORD-222');
+  return value;
+}
+
+/** The offset of the first byte that does not belong to valid UTF-8 (where a lenient decoder puts its first U+FFFD). */
+function firstBadUtf8(bytes: Buffer): number {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return Buffer.byteLength(text.slice(0, Math.max(0, text.indexOf('\uFFFD'))));
 }
 
 export function loadScenarioFile(file: string): Scenario {

@@ -2,10 +2,11 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { InputError } from '../errors.js';
-import { validateScenario } from '../scenario/index.js';
+import { InputError, OrdealError } from '../errors.js';
+import { parseJsonFile, validateScenario } from '../scenario/index.js';
+import { readRunInfo } from './run-info.js';
 import { FILES } from './files.js';
-import type { LedgerEntry, Op, Outcome, RunInfo, RunRecord, SpanRecord } from './types.js';
+import type { LedgerEntry, Op, Outcome, RunRecord, SpanRecord } from './types.js';
 
 export { FILES };
 
@@ -81,11 +82,27 @@ export function isRunFolder(dir: string): boolean {
   return existsSync(join(dir, FILES.run));
 }
 
-/** Reads everything a checker or report needs; an unfinished folder reads as `complete: false`. */
+/**
+ * Reads everything a checker or report needs; an unfinished folder reads as `complete: false`. A damaged one is an
+ * InputError naming the file (a file that cannot be read at all: ORD-223), never a crash.
+ */
 export function readRunFolder(dir: string): RunRecord {
   if (!isRunFolder(dir)) throw new InputError(`${dir}: not a run folder (no ${FILES.run})`, 'ORD-211');
-  const info = JSON.parse(readFileSync(join(dir, FILES.run), 'utf8')) as RunInfo;
-  const scenario = validateScenario(JSON.parse(readFileSync(join(dir, FILES.scenario), 'utf8')), join(dir, FILES.scenario));
+  try {
+    return readRunFolderUnchecked(dir);
+  } catch (e) {
+    if (e instanceof OrdealError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new InputError(
+      `${dir}: the run folder cannot be read (${err.code ?? err.name}: ${err.message}); expected a run folder as ordeal run writes it`,
+      'ORD-223',
+    );
+  }
+}
+
+function readRunFolderUnchecked(dir: string): RunRecord {
+  const info = readRunInfo(dir);
+  const scenario = validateScenario(parseJsonFile(join(dir, FILES.scenario)), join(dir, FILES.scenario));
   const history = readJsonl<Op>(join(dir, FILES.history));
   const outcomeOp = [...history].reverse().find((o) => o.f === 'outcome');
   const outcome = (outcomeOp?.value as Outcome | undefined) ?? { status: 'running' };

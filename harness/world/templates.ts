@@ -12,6 +12,11 @@ export function hasTemplate(s: string): boolean {
   return TEMPLATE.test(s);
 }
 
+/** The result numbers N that the templates of a string name (`{{result:N…}}`). */
+export function templateResults(s: string): number[] {
+  return [...s.matchAll(TEMPLATE)].map((m) => Number(m[1]));
+}
+
 const MISSING = Symbol('missing');
 
 function lookup(results: readonly unknown[], n: number, path: string | undefined): unknown {

@@ -84,7 +84,9 @@ describe('ordeal bench', () => {
     expect(cells('reference (runtime in-process)')).toHaveLength(1);
     expect(section).toContain(`fdatasync of 4 KiB p50 ${fmt(floor.fdatasyncMs.p50, 3)} ms`);
     expect(section).toContain('missing: ');
-    expect(section).toMatch(/Harness: a case&apos;s median ms by phase: world start [\d.]+, engine start [\d.]+, worker start → ready [\d.]+, run [\d.]+/);
+    expect(section).toMatch(
+      /Harness: a case&apos;s median ms by phase: world start [\d.]+, engine start [\d.]+, worker start → ready [\d.]+, run [\d.]+/,
+    );
   }, 240_000);
 
   it('rejects a malformed --steps with exit 2 naming the flag', async () => {
