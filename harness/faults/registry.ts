@@ -18,31 +18,37 @@ import { toolTimeout } from './tool-timeout.js';
 import { parseTrigger, TRIGGER_GRAMMAR } from './trigger.js';
 import type { Fault } from './types.js';
 
-/** Every fault ordeal knows, by name, in the order `ordeal list` shows them. */
-export const faults: Record<string, Fault> = Object.fromEntries(
-  [
-    killWorker,
-    killEngine,
-    pauseWorker,
-    toolTimeout,
-    ackLoss,
-    partialShell,
-    stateDrift,
-    llmError,
-    humanLate,
-    humanReject,
-    humanTwice,
-    humanEdit,
-    netLatency,
-    netReset,
-    netPartition,
-    powerLoss,
-    diskFull,
-    fsyncError,
-    extraWorker,
-    clockJump,
-    deploy,
-  ].map((f) => [f.name, f]),
+/**
+ * Every fault ordeal knows, by name, in the order `ordeal list` shows them. No prototype: a name such as `toString` or
+ * `__proto__` names no fault (an unknown fault, exit 2), not an Object method.
+ */
+export const faults: Record<string, Fault> = Object.assign(
+  Object.create(null) as Record<string, Fault>,
+  Object.fromEntries(
+    [
+      killWorker,
+      killEngine,
+      pauseWorker,
+      toolTimeout,
+      ackLoss,
+      partialShell,
+      stateDrift,
+      llmError,
+      humanLate,
+      humanReject,
+      humanTwice,
+      humanEdit,
+      netLatency,
+      netReset,
+      netPartition,
+      powerLoss,
+      diskFull,
+      fsyncError,
+      extraWorker,
+      clockJump,
+      deploy,
+    ].map((f) => [f.name, f]),
+  ),
 );
 
 /** Parses `kill-worker@after-effect:1` or `kill-worker@after-effect:1,restartAfterMs=200`. */
