@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { approvalResult, WorldClient } from '../../harness/agent/index.js';
 import { requireEngine } from '../../harness/engines/registry.js';
 import { daprAgentsSources } from '../../harness/engines/dapr-agents.js';
 import { HarnessError } from '../../harness/errors.js';
@@ -54,6 +55,13 @@ function appInstances(dataDir: string): string[] {
   } catch {
     return [];
   }
+}
+
+async function workflowState(ctx: AdapterContext, id: string): Promise<WorkflowState | undefined> {
+  return (await workflowApi(ctx, 'GET', encodeURIComponent(id)).catch((e: unknown) => {
+    if (e instanceof HarnessError && /answered (404|500)/.test(e.message)) return undefined;
+    throw e;
+  })) as WorkflowState | undefined;
 }
 
 function toOutcome(s: WorkflowState | undefined): Outcome {
@@ -111,6 +119,9 @@ export function daprAgentsAdapter(): Adapter {
       return { id: ctx.runId };
     },
     async approve(ctx, handle: RunHandle, decision) {
+      // the approval service keeps the decision with the values the human edited (DurableAgent's event has no field
+      // for them: the approved request_approval tool reads them there), then the event wakes the workflow
+      await new WorldClient(ctx.worldUrl).request('POST', `/approvals/${encodeURIComponent(decision.approvalId)}/decision`, approvalResult(decision));
       // DurableAgent waits for `approval_response_<approval_request_id>`; the world knows the request by that id
       const instance = instanceOfApproval(ctx.dataDir, decision.approvalId) ?? handle.id;
       await workflowApi(ctx, 'POST', `${encodeURIComponent(instance)}/raiseEvent/approval_response_${encodeURIComponent(decision.approvalId)}`, {
@@ -119,18 +130,14 @@ export function daprAgentsAdapter(): Adapter {
       });
     },
     async outcome(ctx, handle): Promise<Outcome> {
-      let id = handle.id;
-      if (handle.startedBy === 'app') {
-        // the workflow the first start of the app began is the user's run; later starts' are reported by the checkers
-        const first = appInstances(ctx.dataDir)[0];
-        if (!first) return { status: 'running' };
-        id = first;
-      }
-      const s = (await workflowApi(ctx, 'GET', encodeURIComponent(id)).catch((e: unknown) => {
-        if (e instanceof HarnessError && /answered (404|500)/.test(e.message)) return undefined;
-        throw e;
-      })) as WorkflowState | undefined;
-      return toOutcome(s);
+      if (handle.startedBy !== 'app') return toOutcome(await workflowState(ctx, handle.id));
+      // the app's first start began the user's run; a later start began another workflow (#197), and the case goes on
+      // until every one of them is over, so that the checkers see what each did
+      const [first, ...later] = appInstances(ctx.dataDir);
+      if (!first) return { status: 'running' };
+      const outcome = toOutcome(await workflowState(ctx, first));
+      for (const id of later) if (toOutcome(await workflowState(ctx, id)).status === 'running') return { status: 'running' };
+      return outcome;
     },
   };
 }
