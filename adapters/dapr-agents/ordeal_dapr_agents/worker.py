@@ -3,12 +3,15 @@
 `--opt start=app` it starts the run itself on every start, as the quickstarts' `runner.run(agent, {...})` does."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import signal
 import sys
+import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -61,11 +64,11 @@ def start_from_app(runner: Any, agent: Any, data: Path) -> None:
     while not submitted.exists():
         time.sleep(0.02)
     req = json.loads(submitted.read_text())
-    import asyncio
-
-    instance = asyncio.run(runner.run(agent, {"task": req["task"]}, wait=False))
+    # what runner.run does without an instance id (a fresh uuid4), chosen here so that it is noted before it starts
+    instance = uuid.uuid4().hex
     with (data / "instances.jsonl").open("a") as f:
         f.write(json.dumps({"instanceId": instance, "pid": os.getpid()}) + "\n")
+    threading.Thread(target=lambda: asyncio.run(runner.run(agent, {"task": req["task"]}, instance_id=instance, wait=False)), daemon=True).start()
 
 
 if __name__ == "__main__":
