@@ -33,6 +33,9 @@ async function workflowApi(ctx: AdapterContext, method: string, path: string, bo
   const res = await fetch(url, {
     method,
     ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  }).catch((e: unknown) => {
+    // daprd is down (killed, or restarting): the caller decides whether that is an answer
+    throw new HarnessError(`dapr-agents: daprd did not answer ${method} ${url}: ${e instanceof Error ? (e.cause ?? e).toString() : String(e)}`, 'ORD-381');
   });
   const text = await res.text();
   if (!res.ok) throw new HarnessError(`dapr-agents: ${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`, 'ORD-380');
@@ -57,9 +60,10 @@ function appInstances(dataDir: string): string[] {
   }
 }
 
+/** The workflow's state; undefined while daprd does not know it yet or does not answer (it is being restarted). */
 async function workflowState(ctx: AdapterContext, id: string): Promise<WorkflowState | undefined> {
   return (await workflowApi(ctx, 'GET', encodeURIComponent(id)).catch((e: unknown) => {
-    if (e instanceof HarnessError && /answered (404|500)/.test(e.message)) return undefined;
+    if (e instanceof HarnessError && (e.code === 'ORD-381' || /answered (404|500)/.test(e.message))) return undefined;
     throw e;
   })) as WorkflowState | undefined;
 }
