@@ -1,7 +1,7 @@
 /**
  * Full Dapr (daprd, placement, scheduler) built from the pinned `github.com/dapr/dapr` module.
  *
- * `daprRuntime()` is the recipe for one dapr release; `daprd` (1.16, the JavaScript full-Dapr mode) is opt-in: a plain
+ * `daprRuntime()` is the recipe for one dapr release; `daprd` (the JavaScript full-Dapr mode) is opt-in: a plain
  * `ordeal engines install` skips it unless ORDEAL_DAPR_FULL=1 (the build is long). `daprd-1.18` (dapr-agents.ts) is not.
  * daprd registers its components in `cmd/daprd/components`, one file per component behind the
  * `stablecomponents`/`allcomponents` tags; building with a tag compiles every component's SDK. We
@@ -17,7 +17,7 @@ import { goEnv } from './go-build.js';
 import { isExecutable, stampedAt, writeStamp } from './stamp.js';
 import type { EngineInstall, InstallLog } from './types.js';
 
-export const DAPR_VERSION = '1.16.0';
+export const DAPR_VERSION = '1.18.2';
 const MODULE = 'github.com/dapr/dapr';
 const wrapperDir = join(packageRoot, 'adapters', 'dapr', 'daprd-build');
 
