@@ -35,7 +35,10 @@ async function workflowApi(ctx: AdapterContext, method: string, path: string, bo
     ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
   }).catch((e: unknown) => {
     // daprd is down (killed, or restarting): the caller decides whether that is an answer
-    throw new HarnessError(`dapr-agents: daprd did not answer ${method} ${url}: ${e instanceof Error ? (e.cause ?? e).toString() : String(e)}`, 'ORD-381');
+    throw new HarnessError(
+      `dapr-agents: daprd did not answer ${method} ${url}: ${e instanceof Error ? String(e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`,
+      'ORD-381',
+    );
   });
   const text = await res.text();
   if (!res.ok) throw new HarnessError(`dapr-agents: ${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`, 'ORD-380');
