@@ -4,6 +4,7 @@ import { manifestFromAdapter, parseAdapterOptions, type AdapterManifest, type Us
 import type { RawOptions } from '../harness/run/options.js';
 import { daprManifest } from './dapr/manifest.js';
 import { dbosManifest } from './dbos/manifest.js';
+import { daprAgentsManifest } from './dapr-agents/manifest.js';
 import { langgraphManifest } from './langgraph/manifest.js';
 import { langgraphPyManifest } from './langgraph-py/manifest.js';
 import { referenceManifest } from './reference/manifest.js';
@@ -18,6 +19,7 @@ const registry: AdapterManifest[] = [
   temporalManifest,
   daprManifest,
   dbosManifest,
+  daprAgentsManifest,
 ];
 
 /** Every registered adapter, built-ins first, in the order `ordeal list` shows them. */

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { runsInContainer } from '../launch/containers.js';
 import { packageRoot } from '../paths.js';
 import { daprd } from './daprd.js';
+import { daprAgentsPython, daprd118 } from './dapr-agents.js';
 import { durabletask } from './durabletask.js';
 import { EngineMissingError } from './engine-missing-error.js';
 import { faultfs } from './faultfs.js';
@@ -16,7 +17,18 @@ import { temporal } from './temporal.js';
 import { toxiproxy } from './toxiproxy.js';
 import type { EngineInstall, EngineStatusRow, InstallOptions, InstallResult } from './types.js';
 
-export const engines: Record<string, EngineInstall> = { restate, temporal, toxiproxy, durabletask, daprd, python, faultfs, faketime };
+export const engines: Record<string, EngineInstall> = {
+  restate,
+  temporal,
+  toxiproxy,
+  durabletask,
+  daprd,
+  python,
+  faultfs,
+  faketime,
+  [daprd118.name]: daprd118,
+  [daprAgentsPython.name]: daprAgentsPython,
+};
 
 /** `<ordeal's package root>/.engines`, or `$ORDEAL_ENGINES_DIR` when set: the same cache wherever ordeal is run from. */
 export function enginesRoot(projectRoot: string = packageRoot): string {

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { engines, installEngines } from '../../../../harness/engines/index.js';
 
@@ -20,8 +20,11 @@ describe('opt-in engines', () => {
     for (const e of Object.values(engines).filter((x) => !x.optInEnv)) {
       const bin = e.binary(root);
       mkdirSync(dirname(bin), { recursive: true });
-      writeFileSync(bin, '#!/bin/sh\nexit 0\n');
-      chmodSync(bin, 0o755);
+      // a Dapr runtime is three binaries in one folder (daprd, placement, scheduler)
+      for (const b of basename(bin) === 'daprd' ? ['daprd', 'placement', 'scheduler'].map((n) => join(dirname(bin), n)) : [bin]) {
+        writeFileSync(b, '#!/bin/sh\nexit 0\n');
+        chmodSync(b, 0o755);
+      }
       mkdirSync(join(root, '.stamps'), { recursive: true });
       writeFileSync(join(root, '.stamps', `${e.name}.json`), JSON.stringify({ name: e.name, version: e.version }));
     }

@@ -1,0 +1,8 @@
+// daprd of the pinned dapr module (1.18 line, for Dapr Agents); harness/engines/daprd.ts builds it with components.go.in as its component list.
+package main
+
+import "github.com/dapr/dapr/cmd/daprd/app"
+
+func main() {
+	app.Run()
+}

@@ -1,0 +1,28 @@
+/** The dapr-agents adapter's manifest: a Dapr Agents DurableAgent (Python) on daprd 1.18 + placement + scheduler. */
+import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
+import { sharedOptions } from '../../harness/run/options.js';
+
+export const daprAgentsManifest = defineAdapter({
+  name: 'dapr-agents',
+  description:
+    "Dapr Agents' DurableAgent (Python, dapr-agents 1.0.9): the agent loop as a Dapr workflow on daprd 1.18 + placement + scheduler, SQLite state",
+  hasEngine: true,
+  requires: ['daprd-1.18', 'dapr-agents'],
+  engineProcesses: () => ['daprd', 'placement', 'scheduler'],
+  engineLink: true,
+  // a workflow whose worker died is picked up again once daprd notices the worker's stream is gone
+  caseTimeoutMs: 240_000,
+  options: {
+    start: {
+      type: 'choice',
+      choices: ['workflow', 'app'],
+      default: 'workflow',
+      description:
+        "who starts the agent's workflow: the orchestrator through daprd's workflow API with the run id as instance id (workflow), or the app itself on every start with AgentRunner.run and a new instance id (app, dapr-agents #197)",
+    },
+    ...sharedOptions,
+  },
+  load: async () => (await import('./adapter.js')).daprAgentsAdapter(),
+});
+
+export type DaprAgentsOptions = AdapterOptions<typeof daprAgentsManifest>;

@@ -1,0 +1,1 @@
+"""The dapr-agents adapter's Python side: a Dapr Agents DurableAgent with ordeal's tools, run by its AgentRunner."""
