@@ -37,6 +37,8 @@ async function register(h: EngineHandle): Promise<void> {
 
 export function restateAdapter(): Adapter {
   const registered = new Set<string>();
+  /** When outcome() last asked the admin API about a run still going (at most once a second). */
+  let askedAt = 0;
   const ingress = (ctx: AdapterContext) => clients.connect({ url: engineOf(ctx).url });
   const workflow = (ctx: AdapterContext, key: string) => ingress(ctx).workflowClient<AgentWorkflow>({ name: AGENT }, key);
 
@@ -72,7 +74,12 @@ export function restateAdapter(): Adapter {
     async outcome(ctx, handle): Promise<Outcome> {
       try {
         const out = await workflow(ctx, handle.id).workflowOutput();
-        return out.ready ? { status: 'completed', answer: String(out.result.answer ?? '') } : { status: 'running' };
+        if (out.ready) return { status: 'completed', answer: String(out.result.answer ?? '') };
+        // a journal mismatch (code changed under a run in flight) keeps the invocation retrying forever: report it
+        if (Date.now() - askedAt < 1000) return { status: 'running' };
+        askedAt = Date.now();
+        const stuck = await invocationFailure(adminUrl(engineOf(ctx)), AGENT, handle.id, true).catch(() => undefined);
+        return stuck ? { status: 'failed', error: stuck } : { status: 'running' };
       } catch (e) {
         // Only a failure the server recorded counts; an ingress that is restarting is still "running".
         const failure = await invocationFailure(adminUrl(engineOf(ctx)), AGENT, handle.id).catch(() => undefined);

@@ -19,6 +19,12 @@ import {
   type ToolCall,
   type ToolResult,
   approvalRequestArgs,
+  DEPLOY_PROBE,
+  hasChange,
+  V2_SYSTEM_PROMPT,
+  v2ToolStep,
+  type AgentVersion,
+  type DeployChange,
 } from '../../harness/agent/index.js';
 import {
   agentSpan,
@@ -42,6 +48,8 @@ export interface AgentDeps {
   workspace: string;
   idempotency: 'framework' | 'none';
   maxTurns?: number;
+  /** The agent's version (deploy): version 2 ships its change as new handler code behind the same deployment. */
+  version?: AgentVersion;
 }
 
 /** The workflow's name at the ingress: `/agent/<runId>/run`. */
@@ -113,8 +121,13 @@ export function agentWorkflow(deps: AgentDeps) {
       await s.done();
       return result;
     };
+    const v2Ran = (change: DeployChange, step: number) => deps.world.probe(DEPLOY_PROBE, { step, detail: { change } });
+    const renamed = hasChange(deps.version, 'rename-tool');
+    const changedArg = hasChange(deps.version, 'changed-arg');
     const tool = (call: ToolCall) =>
-      start(`tool:${call.function.name}`, 'tool:before', (key, n, attempt) => {
+      start(renamed ? v2ToolStep(call.function.name) : `tool:${call.function.name}`, 'tool:before', async (key, n, attempt) => {
+        // version 2: the ctx.run renamed, or its closure given a changed argument
+        if (renamed || changedArg) await v2Ran(renamed ? 'rename-tool' : 'changed-arg', n);
         const sent = effectKey(call.function.name, key, deps.idempotency);
         return toolSpan(call.function.name, call.id, { step: n, attempt, ...(sent ? { idempotencyKey: sent } : {}) }, () =>
           runTool(call, { world: deps.world, workspace: deps.workspace, step: n, attempt, ...(sent ? { idempotencyKey: sent } : {}) }),
@@ -136,16 +149,21 @@ export function agentWorkflow(deps: AgentDeps) {
       return approvalResult(await promise);
     };
 
-    const messages: ChatMessage[] = [...openingMessages(input)];
+    const v2Prompt = hasChange(deps.version, 'system-prompt');
+    const messages: ChatMessage[] = [...openingMessages(v2Prompt ? { ...input, system: V2_SYSTEM_PROMPT } : input)];
     for (let turn = 0; turn < (deps.maxTurns ?? MAX_TURNS); turn++) {
-      const reply = await step('llm', 'llm:before', (_key, n, attempt) =>
-        chatSpan(MODEL, { step: n, attempt }, () => deps.world.chat(messages, toolSchemas)),
-      );
+      const reply = await step('llm', 'llm:before', async (_key, n, attempt) => {
+        if (v2Prompt) await v2Ran('system-prompt', n);
+        return chatSpan(MODEL, { step: n, attempt }, () => deps.world.chat(messages, toolSchemas));
+      });
       messages.push(reply.message);
       const calls = reply.message.tool_calls ?? [];
       if (calls.length === 0) return { answer: reply.message.content ?? '' };
       // A stretch of calls runs as concurrent ctx.runs, started in call order and joined with RestatePromise.all;
       // an approval is a barrier (toolBatches).
+      // version 2, extra-step: one more ctx.run before the turn's tool calls
+      if (hasChange(deps.version, 'extra-step'))
+        await step('audit', 'tool:before', (_key, n) => v2Ran('extra-step', n).then(() => ({ audited: calls.length })));
       const results: ToolResult[] = [];
       for (const batch of toolBatches(calls, (c) => c.function.name, input.toolCalls)) {
         if ('approval' in batch) {

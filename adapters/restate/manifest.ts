@@ -1,6 +1,7 @@
 /** The Restate adapter's manifest. */
 import { defineAdapter } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
+import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
 
 export const restateManifest = defineAdapter({
   name: 'restate',
@@ -9,6 +10,11 @@ export const restateManifest = defineAdapter({
   requires: ['restate'],
   engineProcesses: () => ['restate'],
   engineLink: true,
+  deploy: {
+    changes: DEPLOY_CHANGES,
+    how: 'the worker restarted on new handler code at the same endpoint, the deployment registered once (no new deployment version)',
+  },
+  engineClock: { libc: false, why: 'restate-server is a static-pie binary: there is no dynamic loader to preload libfaketime into' },
   options: { ...sharedOptions },
   load: async () => (await import('./adapter.js')).restateAdapter(),
 });

@@ -2,7 +2,7 @@
 import './node20-shim.js';
 import { createServer } from 'node:http2';
 import * as restate from '@restatedev/restate-sdk';
-import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
+import { agentVersion, exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
 import { startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentWorkflow } from './agent-workflow.js';
 
@@ -14,7 +14,7 @@ if (!Number.isInteger(port) || port <= 0) throw new Error('worker: ORDEAL_RESTAT
 
 const world = new WorldClient(env.worldUrl);
 const handler = restate.createEndpointHandler({
-  services: [agentWorkflow({ world, workspace: env.workspace, idempotency: env.idempotency })],
+  services: [agentWorkflow({ world, workspace: env.workspace, idempotency: env.idempotency, version: agentVersion(process.env, env.options) })],
 });
 // Bound to loopback explicitly (restate.serve listens on every interface).
 const server = createServer(handler);
