@@ -8,8 +8,6 @@ cd "$root"
 # the habits first: lint, format and the typecheck of sources and tests fail the run before anything is installed
 npm run -s lint
 npm run -s typecheck
-# every adapter's e2e tests run by default: full Dapr (daprd + placement + scheduler, built from Go modules) too
-export ORDEAL_DAPR_FULL="${ORDEAL_DAPR_FULL:-1}"
 node bin/ordeal.js engines install
 bash scripts/chromium.sh
 ORDEAL_POSTGRES_URL="$(bash scripts/postgres.sh)"

@@ -7,7 +7,7 @@ export const daprAgentsManifest = defineAdapter({
   description:
     "Dapr Agents' DurableAgent (Python, dapr-agents 1.0.9): the agent loop as a Dapr workflow on daprd 1.18 + placement + scheduler, SQLite state",
   hasEngine: true,
-  requires: ['daprd-1.18', 'dapr-agents'],
+  requires: ['daprd', 'dapr-agents'],
   engineProcesses: () => ['daprd', 'placement', 'scheduler'],
   engineLink: true,
   // a workflow whose worker died is picked up again once daprd notices the worker's stream is gone

@@ -19,9 +19,7 @@ export function enginesCommand(y: Argv) {
         .positional('names', {
           type: 'string',
           array: true,
-          describe: `engines (default all but the opt-in ones): ${Object.values(engines)
-            .map((e) => (e.optInEnv ? `${e.name} (opt-in: named, or ${e.optInEnv}=1)` : e.name))
-            .join(', ')}`,
+          describe: `engines (default all): ${Object.keys(engines).join(', ')}`,
         })
         .option('force', { type: 'boolean', default: false, describe: 'reinstall even when the pinned version is there' })
         .option('json', { type: 'boolean', default: false }),

@@ -1,33 +1,22 @@
 /**
- * What the dapr-agents adapter runs on: Dapr 1.18 (daprd, placement, scheduler; the runtime dapr-agents 1.0.9's
- * `dapr` SDK 1.18.3 is made for) and a Python virtual environment with dapr-agents and the ordeal worker kit.
- * Both are in a plain `ordeal engines install` (no opt-in).
+ * What the dapr-agents adapter runs on: the `daprd` engine, Dapr 1.18.2 (daprd, placement, scheduler; the runtime
+ * dapr-agents 1.0.9's `dapr` SDK 1.18.3 is made for; v1.18.2 is the only 1.18 release whose module graph resolves on
+ * the Go proxy here), and a Python virtual environment with dapr-agents and the ordeal worker kit. Both are in a plain
+ * `ordeal engines install`.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
-import { daprRuntime, daprRuntimeBinary } from './daprd.js';
+import { daprBinary } from './daprd.js';
 import { run } from './exec.js';
 import { stampedAt, writeStamp } from './stamp.js';
 import type { EngineInstall, InstallLog } from './types.js';
 
-/**
- * The only 1.18 release whose whole module graph resolves on the Go proxy here (v1.18.3 needs durabletask-go
- * v0.12.4, etcd server v3.5.30 and a pulsar fork the proxy does not serve; v1.18.0/1 need go-etcd-cron v0.12.5).
- */
-export const DAPR_AGENTS_RUNTIME_VERSION = '1.18.2';
-export const DAPR_AGENTS_RUNTIME = 'daprd-1.18';
+/** The Dapr runtime dapr-agents runs on: the `daprd` engine (daprd.ts), shared with the `dapr` adapter's full mode. */
+export const DAPR_AGENTS_RUNTIME = 'daprd';
 
-export const daprd118: EngineInstall = daprRuntime({
-  name: DAPR_AGENTS_RUNTIME,
-  version: DAPR_AGENTS_RUNTIME_VERSION,
-  wrapperDir: join(packageRoot, 'adapters', 'dapr-agents', 'daprd-build'),
-  description: `Dapr ${DAPR_AGENTS_RUNTIME_VERSION} daprd + placement + scheduler for dapr-agents (go build; SQLite state and name resolution, in-memory pub/sub)`,
-});
-
-/** The three binaries of the 1.18 runtime. */
-export const daprAgentsBinary = (root: string, name: 'daprd' | 'placement' | 'scheduler'): string =>
-  daprRuntimeBinary(root, DAPR_AGENTS_RUNTIME, name);
+/** The three binaries of that runtime. */
+export const daprAgentsBinary = (root: string, name: 'daprd' | 'placement' | 'scheduler'): string => daprBinary(root, name);
 
 /** dapr-agents' version, then a counter bumped whenever adapters/dapr-agents/requirements.txt changes. */
 export const DAPR_AGENTS_PYTHON_VERSION = '1.0.9-1';

@@ -1,12 +1,12 @@
 /**
  * Full Dapr (daprd, placement, scheduler) built from the pinned `github.com/dapr/dapr` module.
  *
- * `daprRuntime()` is the recipe for one dapr release; `daprd` (the JavaScript full-Dapr mode) is opt-in: a plain
- * `ordeal engines install` skips it unless ORDEAL_DAPR_FULL=1 (the build is long). `daprd-1.18` (dapr-agents.ts) is not.
+ * `daprRuntime()` is the recipe for one dapr release; `daprd` is the one runtime both Dapr adapters run on (the
+ * JavaScript `dapr` adapter's full mode and `dapr-agents`), part of a plain `ordeal engines install`.
  * daprd registers its components in `cmd/daprd/components`, one file per component behind the
  * `stablecomponents`/`allcomponents` tags; building with a tag compiles every component's SDK. We
  * copy the module's source into a build folder, replace its untagged `zz_notag.go` (a panic) with
- * `adapters/dapr/daprd-build/components.go.in` (SQLite state store + SQLite name resolution only)
+ * `harness/engines/daprd-build/components.go.in` (SQLite state store, SQLite name resolution, in-memory pub/sub)
  * and build without tags: the wrapper module points `github.com/dapr/dapr` at that copy.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import type { EngineInstall, InstallLog } from './types.js';
 
 export const DAPR_VERSION = '1.18.2';
 const MODULE = 'github.com/dapr/dapr';
-const wrapperDir = join(packageRoot, 'adapters', 'dapr', 'daprd-build');
+const wrapperDir = join(packageRoot, 'harness', 'engines', 'daprd-build');
 
 type DaprBinary = 'daprd' | 'placement' | 'scheduler';
 
@@ -34,7 +34,6 @@ export interface DaprRuntime {
   /** The wrapper module (go.mod, go.sum, cmd/) and `components.go.in` this build uses. */
   wrapperDir: string;
   description: string;
-  optInEnv?: string;
 }
 
 /** `<root>/<name>/bin/<binary>`. */
@@ -47,7 +46,6 @@ export function daprRuntime(r: DaprRuntime): EngineInstall {
     name: r.name,
     version: r.version,
     description: r.description,
-    ...(r.optInEnv ? { optInEnv: r.optInEnv } : {}),
     binary(root) {
       return bin(root, 'daprd');
     },
@@ -98,6 +96,5 @@ export const daprd: EngineInstall = daprRuntime({
   name: 'daprd',
   version: DAPR_VERSION,
   wrapperDir,
-  description: `Dapr ${DAPR_VERSION} daprd + placement + scheduler (go build, SQLite components only; opt-in: ORDEAL_DAPR_FULL=1)`,
-  optInEnv: 'ORDEAL_DAPR_FULL',
+  description: `Dapr ${DAPR_VERSION} daprd + placement + scheduler (go build; SQLite state and name resolution, in-memory pub/sub)`,
 });

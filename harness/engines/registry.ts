@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { runsInContainer } from '../launch/containers.js';
 import { packageRoot } from '../paths.js';
 import { daprd } from './daprd.js';
-import { daprAgentsPython, daprd118 } from './dapr-agents.js';
+import { daprAgentsPython } from './dapr-agents.js';
 import { durabletask } from './durabletask.js';
 import { EngineMissingError } from './engine-missing-error.js';
 import { faultfs } from './faultfs.js';
@@ -26,7 +26,6 @@ export const engines: Record<string, EngineInstall> = {
   python,
   faultfs,
   faketime,
-  [daprd118.name]: daprd118,
   [daprAgentsPython.name]: daprAgentsPython,
 };
 
@@ -49,9 +48,7 @@ function lookup(name: string): EngineInstall {
 export async function installEngines(names: string[] | 'all', opts: InstallOptions = {}): Promise<InstallResult[]> {
   const root = opts.root ?? enginesRoot();
   const log = opts.log ?? (() => undefined);
-  const all = Object.values(engines)
-    .filter((e) => !e.optInEnv || process.env[e.optInEnv] === '1')
-    .map((e) => e.name);
+  const all = Object.values(engines).map((e) => e.name);
   const list = (names === 'all' ? all : names).map(lookup);
   mkdirSync(root, { recursive: true });
   const results: InstallResult[] = [];

@@ -10,8 +10,6 @@ export interface EngineInstall {
   version: string;
   /** One line: what the engine is and where it comes from. */
   description: string;
-  /** Opt-in engine: `installEngines('all')` skips it unless this environment variable is `1` (naming it always installs). */
-  optInEnv?: string;
   /** Absolute path of the real executable (never a JS or shell wrapper), so a SIGKILL hits the server. */
   binary(root: string): string;
   /** True when the binary exists and the stamp records the pinned version. */

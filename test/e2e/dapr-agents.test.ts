@@ -13,7 +13,7 @@ interface Case {
   checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
 }
 
-const runtime = engineInstalled('daprd-1.18');
+const runtime = engineInstalled('daprd');
 const venv = engineInstalled('dapr-agents');
 const installed = runtime.installed && venv.installed;
 const skipReason = [runtime, venv]

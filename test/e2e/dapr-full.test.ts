@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { history, ledger, runOne } from '../helpers/run-folder.js';
 import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 import { engines, enginesRoot } from '../../harness/engines/index.js';
-import { ordeal, root } from '../helpers/cli.js';
+import { root } from '../helpers/cli.js';
 
 interface Case {
   valid: boolean;
@@ -11,9 +11,9 @@ interface Case {
   checks: Record<string, { valid: boolean; anomalies: { kind: string }[] }>;
 }
 
-// the daprd build takes minutes (adapters/dapr/README.md), so this file runs, and installs daprd if needed, only when asked
-const asked = process.env.ORDEAL_DAPR_FULL === '1';
-const skipReason = 'set ORDEAL_DAPR_FULL=1 to build daprd + placement + scheduler (`ordeal engines install daprd`) and run full Dapr mode';
+// daprd + placement + scheduler are part of a plain `ordeal engines install` (the test command runs it)
+const asked = engines.daprd!.installed(enginesRoot(root));
+const skipReason = `daprd ${engines.daprd!.version} is not installed in ${enginesRoot(root)} (run \`ordeal engines install daprd\`)`;
 
 const starts = (dir: string, role: string) =>
   history(dir)
@@ -25,12 +25,6 @@ const run = (args: string[]) => runOne<Case>(['--adapter', 'dapr', '--opt', 'mod
 describe.skipIf(!asked)(
   `ordeal run --adapter dapr --opt mode=daprd on daprd + placement + scheduler${asked ? '' : ` — skipped: ${skipReason}`}`,
   () => {
-    beforeAll(async () => {
-      if (engines.daprd!.installed(enginesRoot(root))) return;
-      const r = await ordeal(['engines', 'install', 'daprd']);
-      expect(r.code, r.stderr).toBe(0);
-    }, 45 * 60_000);
-
     it('repeats the refund when the worker dies after the effect and tools send no idempotency key', async () => {
       const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none']);
       expect(code, stderr).toBe(1);
