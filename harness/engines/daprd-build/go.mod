@@ -1,4 +1,4 @@
-// Wrapper module: builds daprd, placement and scheduler from the pinned dapr module (the runtime of the dapr-agents adapter).
+// Wrapper module: builds daprd, placement and scheduler from the pinned dapr module (the runtime of both Dapr adapters).
 module ordeal.local/daprd-build
 
 go 1.26.5

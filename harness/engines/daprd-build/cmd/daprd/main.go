@@ -1,4 +1,4 @@
-// daprd of the pinned dapr module (1.18 line, for Dapr Agents); harness/engines/daprd.ts builds it with components.go.in as its component list.
+// daprd of the pinned dapr module; harness/engines/daprd.ts builds it with components.go.in as its component list.
 package main
 
 import "github.com/dapr/dapr/cmd/daprd/app"

@@ -1,4 +1,4 @@
-// The actor placement service of the pinned dapr module (1.18 line, for Dapr Agents).
+// The actor placement service of the pinned dapr module.
 package main
 
 import "github.com/dapr/dapr/cmd/placement/app"

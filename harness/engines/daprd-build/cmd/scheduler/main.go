@@ -1,4 +1,4 @@
-// The scheduler service (workflow timers and reminders) of the pinned dapr module (1.18 line, for Dapr Agents).
+// The scheduler service (workflow timers and reminders) of the pinned dapr module.
 package main
 
 import "github.com/dapr/dapr/cmd/scheduler/app"
