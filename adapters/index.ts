@@ -2,6 +2,7 @@
 import { UsageError } from '../harness/errors.js';
 import { manifestFromAdapter, parseAdapterOptions, type AdapterManifest, type UserAdapter } from '../harness/run/manifest.js';
 import type { RawOptions } from '../harness/run/options.js';
+import { conductorManifest } from './conductor/manifest.js';
 import { daprManifest } from './dapr/manifest.js';
 import { langgraphManifest } from './langgraph/manifest.js';
 import { langgraphPyManifest } from './langgraph-py/manifest.js';
@@ -9,7 +10,7 @@ import { referenceManifest } from './reference/manifest.js';
 import { restateManifest } from './restate/manifest.js';
 import { temporalManifest } from './temporal/manifest.js';
 
-const registry: AdapterManifest[] = [referenceManifest, langgraphManifest, langgraphPyManifest, restateManifest, temporalManifest, daprManifest];
+const registry: AdapterManifest[] = [referenceManifest, langgraphManifest, langgraphPyManifest, restateManifest, temporalManifest, daprManifest, conductorManifest];
 
 /** Every registered adapter, built-ins first, in the order `ordeal list` shows them. */
 export function adapterManifests(): readonly AdapterManifest[] {

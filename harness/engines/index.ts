@@ -7,3 +7,4 @@ export { TEMPORAL_VERSION } from './temporal.js';
 export { TOXIPROXY_VERSION } from './toxiproxy.js';
 export { DURABLETASK_VERSION } from './durabletask.js';
 export { DAPR_VERSION, daprBinary } from './daprd.js';
+export { CONDUCTOR_VERSION, conductorArgs, conductorEnv, conductorJar, conductorJava, makeConductorDirs } from './conductor.js';

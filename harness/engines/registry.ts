@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { conductor } from './conductor.js';
 import { daprd } from './daprd.js';
 import { durabletask } from './durabletask.js';
 import { EngineMissingError } from './engine-missing-error.js';
@@ -13,7 +14,7 @@ import { temporal } from './temporal.js';
 import { toxiproxy } from './toxiproxy.js';
 import type { EngineInstall, EngineStatusRow, InstallOptions, InstallResult } from './types.js';
 
-export const engines: Record<string, EngineInstall> = { restate, temporal, toxiproxy, durabletask, daprd, python };
+export const engines: Record<string, EngineInstall> = { restate, temporal, toxiproxy, durabletask, daprd, python, conductor };
 
 /** `<ordeal's package root>/.engines`, or `$ORDEAL_ENGINES_DIR` when set: the same cache wherever ordeal is run from. */
 export function enginesRoot(projectRoot: string = packageRoot): string {

