@@ -13,8 +13,9 @@ export const conductorManifest = defineAdapter({
   requires: ['conductor'],
   engineProcesses: () => ['conductor'],
   engineLink: true,
-  // the JVM server takes tens of seconds to start on 2 busy cores, and again after a kill-engine
-  caseTimeoutMs: 240_000,
+  // the JVM server takes 40-100 s to start on 2 busy cores (again after a kill-engine), and a task lost with a killed
+  // worker is retried only when the server sweeps the workflow again, 60-120 s later (README.md)
+  caseTimeoutMs: 420_000,
   options: {
     responseTimeoutS: {
       type: 'integer',

@@ -73,6 +73,8 @@ export function conductorArgs(root: string, java: string, dataDir: string, port:
     `--server.port=${port}`,
     '--management.health.elasticsearch.enabled=false',
     `--conductor.file-storage.parentDir=${join(dataDir, 'files')}`,
+    // the workflow scheduler: not used
+    '--conductor.scheduler.enabled=false',
   ];
 }
 
@@ -94,6 +96,85 @@ const freePort = (): Promise<number> =>
       s.close(() => resolve(port));
     });
   });
+
+/**
+ * A workflow that takes the server through what the agent loop uses (a DO_WHILE with its JavaScript condition, a JSON_JQ
+ * transform, SET_VARIABLE, SWITCH, a dynamic fork and join of a polled SIMPLE task, a HUMAN task completed through the
+ * task API), so that the AOT cache holds those classes too: the first loop condition alone costs ~10 s on a cold JVM.
+ */
+async function warmUp(api: string): Promise<void> {
+  const call = async (method: string, path: string, body?: unknown): Promise<string> => {
+    const res = await fetch(`${api}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+    return text;
+  };
+  const owner = { ownerEmail: 'ordeal@example.com' };
+  await call('POST', '/metadata/taskdefs', [{ name: 'warm_task', retryCount: 0, timeoutSeconds: 60, responseTimeoutSeconds: 10, ...owner }]);
+  const fork = [{ name: 'warm_task', taskReferenceName: 'warm_a', type: 'SIMPLE' }];
+  const wf = {
+    name: 'ordeal_warmup',
+    version: 1,
+    schemaVersion: 2,
+    ...owner,
+    tasks: [
+      {
+        name: 'loop',
+        taskReferenceName: 'loop',
+        type: 'DO_WHILE',
+        inputParameters: { n: 2 },
+        loopCondition: "if ($.loop['iteration'] < $.n) { true; } else { false; }",
+        loopOver: [
+          { name: 'jq', taskReferenceName: 'jq', type: 'JSON_JQ_TRANSFORM', inputParameters: { queryExpression: '{x: ((.a // 0) + 1)}', a: '${workflow.variables.a}' } },
+          { name: 'sv', taskReferenceName: 'sv', type: 'SET_VARIABLE', inputParameters: { a: '${jq.output.result.x}' } },
+          {
+            name: 'sw',
+            taskReferenceName: 'sw',
+            type: 'SWITCH',
+            evaluatorType: 'value-param',
+            expression: 'k',
+            inputParameters: { k: 'fork' },
+            decisionCases: {
+              fork: [
+                {
+                  name: 'fk',
+                  taskReferenceName: 'fk',
+                  type: 'FORK_JOIN_DYNAMIC',
+                  dynamicForkTasksParam: 'tasks',
+                  dynamicForkTasksInputParamName: 'inputs',
+                  inputParameters: { tasks: fork, inputs: { warm_a: {} } },
+                },
+                { name: 'jn', taskReferenceName: 'jn', type: 'JOIN' },
+              ],
+            },
+            defaultCase: [],
+          },
+        ],
+      },
+      { name: 'human', taskReferenceName: 'human', type: 'HUMAN' },
+    ],
+  };
+  await call('PUT', '/metadata/workflow', [wf]);
+  const id = await call('POST', '/workflow/ordeal_warmup', {});
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const polled = await call('GET', '/tasks/poll/batch/warm_task?workerid=warmup&count=1&timeout=100');
+    for (const t of JSON.parse(polled || '[]') as { taskId: string }[])
+      await call('POST', '/tasks', { workflowInstanceId: id, taskId: t.taskId, status: 'COMPLETED', outputData: { ok: true } });
+    const w = JSON.parse(await call('GET', `/workflow/${id}?includeTasks=true`)) as { status: string; tasks: { taskId: string; taskType: string; status: string }[] };
+    if (w.status === 'COMPLETED') return;
+    if (w.status !== 'RUNNING') throw new Error(`the warm-up workflow is ${w.status}`);
+    const human = w.tasks.find((t) => t.taskType === 'HUMAN' && t.status === 'IN_PROGRESS');
+    if (human) await call('POST', '/tasks', { workflowInstanceId: id, taskId: human.taskId, status: 'COMPLETED', outputData: { approved: true } });
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the warm-up workflow did not complete in 180 s');
+}
 
 /** Starts the server once on a throwaway database with `-XX:AOTCacheOutput`, waits for /health, and stops it: the JVM writes the cache on exit. */
 async function trainAotCache(root: string, java: string, log: InstallLog): Promise<void> {
@@ -118,7 +199,9 @@ async function trainAotCache(root: string, java: string, log: InstallLog): Promi
       if (ok) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    log(`training server ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; writing the AOT cache`);
+    log(`training server ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; running a warm-up workflow`);
+    await warmUp(`http://127.0.0.1:${port}/api`).catch((e: Error) => log(`warning: the warm-up workflow failed (${e.message}); the cache covers the start only`));
+    log(`warm-up done at ${((performance.now() - t0) / 1000).toFixed(1)} s; writing the AOT cache`);
   } finally {
     child.kill('SIGTERM');
     await exited;

@@ -29,6 +29,8 @@ const setups: { name: string; engine?: string; args: string[]; killRace?: string
   // a 2 s heartbeat timeout: a killed worker's activities are noticed in seconds (README: "Temporal")
   { name: 'temporal', engine: 'temporal', args: ['--adapter', 'temporal', '--opt', 'heartbeatMs=2000'] },
   { name: 'dapr', engine: 'durabletask', args: ['--adapter', 'dapr'] },
+  // a 2 s response timeout: a killed worker's tasks are retried in seconds (adapters/conductor/README.md)
+  { name: 'conductor', engine: 'conductor', args: ['--adapter', 'conductor', '--opt', 'responseTimeoutS=2'] },
 ];
 
 /** The calls of one tool as they ran (spans answered from a journal left out): start and end, ns since the epoch. */
