@@ -66,12 +66,16 @@ export function conductorAdapter(): Adapter {
             return;
           }
           if (wf.status !== 'RUNNING' && wf.status !== 'PAUSED')
-            throw new HarnessError(`conductor: workflow ${handle.id} is ${wf.status}; the approval ${decision.approvalId} has no ${APPROVAL_REF} task to complete`, 'ORD-372');
+            throw new HarnessError(
+              `conductor: workflow ${handle.id} is ${wf.status}; the approval ${decision.approvalId} has no ${APPROVAL_REF} task to complete`,
+              'ORD-372',
+            );
         } catch (e) {
           if (e instanceof HarnessError && !(e instanceof ConductorHttpError)) throw e;
           if (!unreachable(e)) throw e;
         }
-        if (Date.now() > deadline) throw new HarnessError(`conductor: no HUMAN task waits for approval ${decision.approvalId} after 120 s`, 'ORD-373');
+        if (Date.now() > deadline)
+          throw new HarnessError(`conductor: no HUMAN task waits for approval ${decision.approvalId} after 120 s`, 'ORD-373');
         await new Promise((r) => setTimeout(r, 100));
       }
     },

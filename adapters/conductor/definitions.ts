@@ -72,7 +72,12 @@ const jq = (ref: string, queryExpression: string, input: Record<string, unknown>
   type: 'JSON_JQ_TRANSFORM',
   inputParameters: { queryExpression, ...input },
 });
-const setVariables = (ref: string, input: Record<string, unknown>) => ({ name: ref, taskReferenceName: ref, type: 'SET_VARIABLE', inputParameters: input });
+const setVariables = (ref: string, input: Record<string, unknown>) => ({
+  name: ref,
+  taskReferenceName: ref,
+  type: 'SET_VARIABLE',
+  inputParameters: input,
+});
 
 /** The workflow: `DO_WHILE (not done) { next; SWITCH next.kind { model | calls | approval } }`, the answer as its output. */
 export function workflowDef() {

@@ -71,7 +71,8 @@ async function model(task: Task): Promise<ModelOutput> {
   const attempt = attemptOf(task);
   await world.probe('llm:before', { step, attempt, detail: { name: 'llm' } });
   const messages: ChatMessage[] = input.messages ? [...input.messages] : [...openingMessages(input.agent)];
-  for (const call of input.calls ?? []) messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(input.results?.[call.id] ?? null) });
+  for (const call of input.calls ?? [])
+    messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(input.results?.[call.id] ?? null) });
   const reply = (await chatSpan(MODEL, { step, attempt }, () => world.chat(messages, toolSchemas))).message;
   messages.push(reply);
   journaling.set(task.taskId!, { step, name: 'llm' });

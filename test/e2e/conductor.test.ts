@@ -27,7 +27,17 @@ describe('ordeal run --adapter conductor on the real Conductor OSS server', () =
   }, 900_000);
 
   it('duplicates the refund when the worker dies after the effect and tools send no idempotency key', async () => {
-    const r = await ordeal([...fast, '--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--out', tempDir()]);
+    const r = await ordeal([
+      ...fast,
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'kill-worker@after-effect:1',
+      '--idempotency',
+      'none',
+      '--out',
+      tempDir(),
+    ]);
     expect(r.code, r.stderr).toBe(1);
     const c = (JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!;
     expectRefundTwice(c);
