@@ -12,7 +12,8 @@ const scenario = join(root, 'test/fixtures/parallel-tools.json');
 const withApproval = join(root, 'test/fixtures/parallel-approval.json');
 
 /** `killRace`: why the kill test cannot hold on this setup every time (a framework behaviour, documented beside its adapter). */
-const setups: { name: string; engine?: string; args: string[]; killRace?: string }[] = [
+/** `timeout`: a test's limit when a setup's cases take longer than the default 120 s (a JVM engine on a loaded machine). */
+const setups: { name: string; engine?: string; args: string[]; killRace?: string; timeout?: number }[] = [
   { name: 'reference', args: ['--adapter', 'reference'] },
   { name: 'langgraph (StateGraph)', args: ['--adapter', 'langgraph'] },
   { name: 'langgraph (functional API)', args: ['--adapter', 'langgraph', '--opt', 'api=functional'] },
@@ -30,7 +31,8 @@ const setups: { name: string; engine?: string; args: string[]; killRace?: string
   { name: 'temporal', engine: 'temporal', args: ['--adapter', 'temporal', '--opt', 'heartbeatMs=2000'] },
   { name: 'dapr', engine: 'durabletask', args: ['--adapter', 'dapr'] },
   // a 2 s response timeout: a killed worker's tasks are retried in seconds (adapters/conductor/README.md)
-  { name: 'conductor', engine: 'conductor', args: ['--adapter', 'conductor', '--opt', 'responseTimeoutS=2'] },
+  // its server takes 40-100 s to start here, and a lost task is retried by the sweeper 1-2 min later (adapters/conductor/README.md)
+  { name: 'conductor', engine: 'conductor', args: ['--adapter', 'conductor', '--opt', 'responseTimeoutS=2'], timeout: 600_000 },
 ];
 
 /** The calls of one tool as they ran (spans answered from a journal left out): start and end, ns since the epoch. */
@@ -54,48 +56,60 @@ for (const setup of setups) {
   describe.skipIf(!engine.installed)(`loop shape on ${setup.name}${engine.installed ? '' : ` — skipped: ${engine.skipReason}`}`, () => {
     const run = (args: string[]) => runOne([...setup.args, '--scenario', scenario, ...args]);
 
-    it('runs the tool calls of one turn at once by default', async () => {
-      const { code, stderr, c } = await run(['--schedule', calm]);
-      expect(code, stderr).toBe(0);
-      const shells = ran(c.runDir, 'shell');
-      expect(shells).toHaveLength(2);
-      expect(
-        overlap(shells),
-        JSON.stringify(shells, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
-      ).toBe(true);
-    });
+    it(
+      'runs the tool calls of one turn at once by default',
+      async () => {
+        const { code, stderr, c } = await run(['--schedule', calm]);
+        expect(code, stderr).toBe(0);
+        const shells = ran(c.runDir, 'shell');
+        expect(shells).toHaveLength(2);
+        expect(
+          overlap(shells),
+          JSON.stringify(shells, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+        ).toBe(true);
+      },
+      setup.timeout,
+    );
 
-    it('runs them one after another with --opt toolCalls=sequential', async () => {
-      const { code, stderr, c } = await run(['--schedule', calm, '--opt', 'toolCalls=sequential']);
-      expect(code, stderr).toBe(0);
-      for (const tool of ['shell', 'send_email', 'post_comment']) expect(ran(c.runDir, tool).length, tool).toBeGreaterThan(0);
-      const shells = ran(c.runDir, 'shell');
-      const effects = [...ran(c.runDir, 'send_email'), ...ran(c.runDir, 'post_comment')].sort((a, b) => (a.start < b.start ? -1 : 1));
-      expect(shells).toHaveLength(2);
-      expect(oneAfterAnother(shells)).toBe(true);
-      expect(oneAfterAnother(effects)).toBe(true);
-    });
+    it(
+      'runs them one after another with --opt toolCalls=sequential',
+      async () => {
+        const { code, stderr, c } = await run(['--schedule', calm, '--opt', 'toolCalls=sequential']);
+        expect(code, stderr).toBe(0);
+        for (const tool of ['shell', 'send_email', 'post_comment']) expect(ran(c.runDir, tool).length, tool).toBeGreaterThan(0);
+        const shells = ran(c.runDir, 'shell');
+        const effects = [...ran(c.runDir, 'send_email'), ...ran(c.runDir, 'post_comment')].sort((a, b) => (a.start < b.start ? -1 : 1));
+        expect(shells).toHaveLength(2);
+        expect(oneAfterAnother(shells)).toBe(true);
+        expect(oneAfterAnother(effects)).toBe(true);
+      },
+      setup.timeout,
+    );
 
-    it('waits for an approval among the calls: the calls before it finish first, the calls after it start once the human answered', async () => {
-      // the human answers 1.5 s after the agent waits, so a call that does not wait for the answer goes out before it
-      const { code, stderr, c } = await runOne([...setup.args, '--scenario', withApproval, '--fault', 'human-late@approval:waiting,ms=1500']);
-      expect(code, stderr).toBe(0);
-      const h = history(c.runDir);
-      const read = h.findIndex((o) => o.f === 'resource' && o.type === 'ok');
-      const requested = h.findIndex((o) => o.f === 'approval' && o.value.event === 'requested');
-      const decided = h.findIndex((o) => o.f === 'approval' && o.value.event === 'decided');
-      const email = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke');
-      expect(
-        h.filter((o) => o.f === 'effect' && o.type === 'invoke'),
-        'the email is sent once, after the answer',
-      ).toHaveLength(1);
-      expect(
-        [read, requested, decided, email].every((i) => i >= 0),
-        JSON.stringify({ read, requested, decided, email }),
-      ).toBe(true);
-      expect(read).toBeLessThan(requested);
-      expect(decided).toBeLessThan(email);
-    });
+    it(
+      'waits for an approval among the calls: the calls before it finish first, the calls after it start once the human answered',
+      async () => {
+        // the human answers 1.5 s after the agent waits, so a call that does not wait for the answer goes out before it
+        const { code, stderr, c } = await runOne([...setup.args, '--scenario', withApproval, '--fault', 'human-late@approval:waiting,ms=1500']);
+        expect(code, stderr).toBe(0);
+        const h = history(c.runDir);
+        const read = h.findIndex((o) => o.f === 'resource' && o.type === 'ok');
+        const requested = h.findIndex((o) => o.f === 'approval' && o.value.event === 'requested');
+        const decided = h.findIndex((o) => o.f === 'approval' && o.value.event === 'decided');
+        const email = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke');
+        expect(
+          h.filter((o) => o.f === 'effect' && o.type === 'invoke'),
+          'the email is sent once, after the answer',
+        ).toHaveLength(1);
+        expect(
+          [read, requested, decided, email].every((i) => i >= 0),
+          JSON.stringify({ read, requested, decided, email }),
+        ).toBe(true);
+        expect(read).toBeLessThan(requested);
+        expect(decided).toBeLessThan(email);
+      },
+      setup.timeout,
+    );
 
     it.skipIf(setup.killRace !== undefined)(
       `applies each of two concurrent effects once when the worker dies after the first, each with its own framework key${setup.killRace ? ` — skipped: ${setup.killRace}` : ''}`,
@@ -116,6 +130,7 @@ for (const setup of setups) {
         // a retried request carries the key of its first one
         for (const e of entries) expect(e.key).toBe(keys.get(e.effect));
       },
+      setup.timeout,
     );
   });
 }
