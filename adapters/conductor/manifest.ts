@@ -20,7 +20,9 @@ export const conductorManifest = defineAdapter({
     responseTimeoutS: {
       type: 'integer',
       min: 1,
-      default: 10,
+      // above the longest stall seen here (the server's first loop condition, 10-18 s on a loaded machine): a task that
+      // answers after its response timeout has been timed out and is run again (README.md)
+      default: 30,
       unit: s,
       description: "the task definitions' responseTimeoutSeconds: how long a polled task may go without an update before it is retried",
     },

@@ -15,7 +15,8 @@ interface Case {
   checks: Record<string, { valid: boolean; anomalies: { kind: string }[] }>;
 }
 
-// A 2 s response timeout keeps each kill-worker case to seconds instead of the default's 10 s (adapters/conductor/README.md).
+// A 2 s response timeout: a lost task is overdue at the server's next sweep of the workflow, which comes 1-2 min after a
+// kill either way (adapters/conductor/README.md); refund-agent has no task that runs longer than that.
 const fast = ['run', '--adapter', 'conductor', '--opt', 'responseTimeoutS=2', '--json'];
 const label = (c: Case) => c.schedule.map((f) => `${f.fault}@${f.at}`).join('+');
 

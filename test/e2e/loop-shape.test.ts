@@ -31,8 +31,9 @@ const setups: { name: string; engine?: string; args: string[]; killRace?: string
   { name: 'temporal', engine: 'temporal', args: ['--adapter', 'temporal', '--opt', 'heartbeatMs=2000'] },
   { name: 'dapr', engine: 'durabletask', args: ['--adapter', 'dapr'] },
   // a 2 s response timeout: a killed worker's tasks are retried in seconds (adapters/conductor/README.md)
-  // its server takes 40-100 s to start here, and a lost task is retried by the sweeper 1-2 min later (adapters/conductor/README.md)
-  { name: 'conductor', engine: 'conductor', args: ['--adapter', 'conductor', '--opt', 'responseTimeoutS=2'], timeout: 600_000 },
+  // its server takes 40-100 s to start here, and a lost task is retried by the sweeper 1-2 min later (adapters/conductor/README.md);
+  // the default 30 s response timeout: the two shells wait for each other longer than a short one
+  { name: 'conductor', engine: 'conductor', args: ['--adapter', 'conductor'], timeout: 600_000 },
 ];
 
 /** The calls of one tool as they ran (spans answered from a journal left out): start and end, ns since the epoch. */
