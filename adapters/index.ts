@@ -2,6 +2,7 @@
 import { UsageError } from '../harness/errors.js';
 import { manifestFromAdapter, parseAdapterOptions, type AdapterManifest, type UserAdapter } from '../harness/run/manifest.js';
 import type { RawOptions } from '../harness/run/options.js';
+import { conductorManifest } from './conductor/manifest.js';
 import { daprManifest } from './dapr/manifest.js';
 import { dbosManifest } from './dbos/manifest.js';
 import { daprAgentsManifest } from './dapr-agents/manifest.js';
@@ -20,6 +21,7 @@ const registry: AdapterManifest[] = [
   daprManifest,
   dbosManifest,
   daprAgentsManifest,
+  conductorManifest,
 ];
 
 /** Every registered adapter, built-ins first, in the order `ordeal list` shows them. */

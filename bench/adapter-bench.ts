@@ -59,7 +59,14 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
   const run = async (shape: Shape, n: number, probes = false, schedule?: Parameters<typeof benchCase>[0]['schedule']): Promise<CaseTiming> => {
     // a fresh adapter object per case: adapters keep per-case clients (runCase closes them), and cases run concurrently
     const adapter: Adapter = await entry.load();
-    const t = await benchCase({ adapter, scenario: benchScenario(shape, n), outDir: o.outDir, probes, ...(schedule ? { schedule } : {}) });
+    const t = await benchCase({
+      adapter,
+      scenario: benchScenario(shape, n),
+      outDir: o.outDir,
+      probes,
+      ...(schedule ? { schedule } : {}),
+      ...(entry.caseTimeoutMs ? { timeoutMs: entry.caseTimeoutMs } : {}),
+    });
     pids.push(...t.workerPids);
     return t;
   };

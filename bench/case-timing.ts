@@ -24,6 +24,8 @@ export interface BenchCaseOptions {
   schedule?: Schedule;
   /** ORDEAL_PROBES=off for the workers of this case (they inherit the orchestrator's environment). */
   probes: boolean;
+  /** How long the case may take (default 180 s; an adapter whose manifest allows longer gets that). */
+  timeoutMs?: number;
 }
 
 export async function benchCase(o: BenchCaseOptions): Promise<CaseTiming> {
@@ -39,7 +41,7 @@ export async function benchCase(o: BenchCaseOptions): Promise<CaseTiming> {
     idempotency: 'framework',
     seed: 1,
     outDir: o.outDir,
-    timeoutMs: 180_000,
+    timeoutMs: Math.max(180_000, o.timeoutMs ?? 0),
     options: {},
   });
   const ops = readJsonl<Op>(join(r.runDir, FILES.history));

@@ -39,7 +39,12 @@ export function enginesCommand(y: Argv) {
           process.stdout.write(
             table(
               ['engine', 'version', 'installed', 'path / how to install'],
-              rows.map((r) => [r.name, r.version, r.installed ? green('yes') : red('no'), r.installed ? r.path : dim(r.hint)]),
+              rows.map((r) => [
+                r.name,
+                r.version,
+                r.installed ? green('yes') : red('no'),
+                r.installed ? `${r.path}${r.note ? ` (${r.note})` : ''}` : dim(r.hint),
+              ]),
               100,
             ) + '\n',
           );

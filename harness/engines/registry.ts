@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { runsInContainer } from '../launch/containers.js';
 import { packageRoot } from '../paths.js';
+import { conductor } from './conductor.js';
 import { daprd } from './daprd.js';
 import { daprAgentsPython } from './dapr-agents.js';
 import { durabletask } from './durabletask.js';
@@ -26,6 +27,7 @@ export const engines: Record<string, EngineInstall> = {
   python,
   faultfs,
   faketime,
+  conductor,
   [daprAgentsPython.name]: daprAgentsPython,
 };
 
@@ -84,6 +86,7 @@ export function engineStatus(root: string = enginesRoot()): EngineStatusRow[] {
     installed: engine.installed(root),
     path: engine.binary(root),
     hint: `ordeal engines install ${engine.name}`,
+    ...(engine.installed(root) && engine.note?.(root) ? { note: engine.note(root)! } : {}),
   }));
 }
 

@@ -12,6 +12,8 @@ export interface EngineInstall {
   description: string;
   /** Absolute path of the real executable (never a JS or shell wrapper), so a SIGKILL hits the server. */
   binary(root: string): string;
+  /** One line `ordeal engines status` adds about the installed engine, e.g. which runtime runs it. */
+  note?(root: string): string | undefined;
   /** True when the binary exists and the stamp records the pinned version. */
   installed(root: string): boolean;
   /** Installs the pinned version under `root` (writes the stamp last). */
@@ -46,4 +48,6 @@ export interface EngineStatusRow {
   path: string;
   /** The command that installs it. */
   hint: string;
+  /** What the engine adds about itself when installed (e.g. Conductor's Java runtime). */
+  note?: string;
 }

@@ -16,7 +16,8 @@ const withApproval = join(root, 'test/fixtures/parallel-approval.json');
  * `killRace`: why the kill test cannot hold on this setup every time (a framework behaviour, documented beside its adapter).
  * `shape`: where the framework forces its own loop shape, what it does instead (documented beside its adapter):
  * `sequentialAtOnce`, why `toolCalls=sequential` still runs a turn's calls at once; `approvalsFirst`, why a turn's
- * approvals are asked for before any of its calls runs.
+ * approvals are asked for before any of its calls runs. `timeout`: a test's limit when a setup's cases take longer than
+ * the default 120 s (a JVM engine on a loaded machine).
  */
 const setups: {
   name: string;
@@ -25,6 +26,7 @@ const setups: {
   args: string[];
   killRace?: string;
   shape?: { sequentialAtOnce: string; approvalsFirst: string };
+  timeout?: number;
 }[] = [
   { name: 'reference', args: ['--adapter', 'reference'] },
   { name: 'langgraph (StateGraph)', args: ['--adapter', 'langgraph'] },
@@ -54,6 +56,8 @@ const setups: {
         'DurableAgent runs every before_tool_call hook of a turn, waiting for each RequireApproval, before it schedules any of the turn’s tools (adapters/dapr-agents/README.md)',
     },
   },
+  // its server takes 10-100 s to start, and a task lost with a killed worker is retried 1-2 min later (adapters/conductor/README.md)
+  { name: 'conductor', engine: 'conductor', args: ['--adapter', 'conductor'], timeout: 600_000 },
 ];
 const postgres = await postgresAnswers();
 
@@ -78,55 +82,67 @@ for (const setup of setups) {
   describe.skipIf(!engine.installed)(`loop shape on ${setup.name}${engine.installed ? '' : ` — skipped: ${engine.skipReason}`}`, () => {
     const run = (args: string[]) => runOne([...setup.args, '--scenario', scenario, ...args]);
 
-    it('runs the tool calls of one turn at once by default', async () => {
-      const { code, stderr, c } = await run(['--schedule', calm]);
-      expect(code, stderr).toBe(0);
-      const shells = ran(c.runDir, 'shell');
-      expect(shells).toHaveLength(2);
-      expect(
-        overlap(shells),
-        JSON.stringify(shells, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
-      ).toBe(true);
-    });
-
-    it(`runs them one after another with --opt toolCalls=sequential${setup.shape ? ` — here at once: ${setup.shape.sequentialAtOnce}` : ''}`, async () => {
-      const { code, stderr, c } = await run(['--schedule', calm, '--opt', 'toolCalls=sequential']);
-      expect(code, stderr).toBe(0);
-      for (const tool of ['shell', 'send_email', 'post_comment']) expect(ran(c.runDir, tool).length, tool).toBeGreaterThan(0);
-      const shells = ran(c.runDir, 'shell');
-      if (setup.shape) {
-        // what the framework really does with its sequential mode: the two shells (each waits for the other) overlap
+    it(
+      'runs the tool calls of one turn at once by default',
+      async () => {
+        const { code, stderr, c } = await run(['--schedule', calm]);
+        expect(code, stderr).toBe(0);
+        const shells = ran(c.runDir, 'shell');
         expect(shells).toHaveLength(2);
-        expect(overlap(shells)).toBe(true);
-        return;
-      }
-      const effects = [...ran(c.runDir, 'send_email'), ...ran(c.runDir, 'post_comment')].sort((a, b) => (a.start < b.start ? -1 : 1));
-      expect(shells).toHaveLength(2);
-      expect(oneAfterAnother(shells)).toBe(true);
-      expect(oneAfterAnother(effects)).toBe(true);
-    });
+        expect(
+          overlap(shells),
+          JSON.stringify(shells, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+        ).toBe(true);
+      },
+      setup.timeout,
+    );
 
-    it(`waits for an approval among the calls: the calls before it finish first, the calls after it start once the human answered${setup.shape ? ` — here every call waits: ${setup.shape.approvalsFirst}` : ''}`, async () => {
-      // the human answers 1.5 s after the agent waits, so a call that does not wait for the answer goes out before it
-      const { code, stderr, c } = await runOne([...setup.args, '--scenario', withApproval, '--fault', 'human-late@approval:waiting,ms=1500']);
-      expect(code, stderr).toBe(0);
-      const h = history(c.runDir);
-      const read = h.findIndex((o) => o.f === 'resource' && o.type === 'ok');
-      const requested = h.findIndex((o) => o.f === 'approval' && o.value.event === 'requested');
-      const decided = h.findIndex((o) => o.f === 'approval' && o.value.event === 'decided');
-      const email = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke');
-      expect(
-        h.filter((o) => o.f === 'effect' && o.type === 'invoke'),
-        'the email is sent once, after the answer',
-      ).toHaveLength(1);
-      expect(
-        [read, requested, decided, email].every((i) => i >= 0),
-        JSON.stringify({ read, requested, decided, email }),
-      ).toBe(true);
-      if (setup.shape) expect(decided).toBeLessThan(read);
-      else expect(read).toBeLessThan(requested);
-      expect(decided).toBeLessThan(email);
-    });
+    it(
+      `runs them one after another with --opt toolCalls=sequential${setup.shape ? ` — here at once: ${setup.shape.sequentialAtOnce}` : ''}`,
+      async () => {
+        const { code, stderr, c } = await run(['--schedule', calm, '--opt', 'toolCalls=sequential']);
+        expect(code, stderr).toBe(0);
+        for (const tool of ['shell', 'send_email', 'post_comment']) expect(ran(c.runDir, tool).length, tool).toBeGreaterThan(0);
+        const shells = ran(c.runDir, 'shell');
+        if (setup.shape) {
+          // what the framework really does with its sequential mode: the two shells (each waits for the other) overlap
+          expect(shells).toHaveLength(2);
+          expect(overlap(shells)).toBe(true);
+          return;
+        }
+        const effects = [...ran(c.runDir, 'send_email'), ...ran(c.runDir, 'post_comment')].sort((a, b) => (a.start < b.start ? -1 : 1));
+        expect(shells).toHaveLength(2);
+        expect(oneAfterAnother(shells)).toBe(true);
+        expect(oneAfterAnother(effects)).toBe(true);
+      },
+      setup.timeout,
+    );
+
+    it(
+      `waits for an approval among the calls: the calls before it finish first, the calls after it start once the human answered${setup.shape ? ` — here every call waits: ${setup.shape.approvalsFirst}` : ''}`,
+      async () => {
+        // the human answers 1.5 s after the agent waits, so a call that does not wait for the answer goes out before it
+        const { code, stderr, c } = await runOne([...setup.args, '--scenario', withApproval, '--fault', 'human-late@approval:waiting,ms=1500']);
+        expect(code, stderr).toBe(0);
+        const h = history(c.runDir);
+        const read = h.findIndex((o) => o.f === 'resource' && o.type === 'ok');
+        const requested = h.findIndex((o) => o.f === 'approval' && o.value.event === 'requested');
+        const decided = h.findIndex((o) => o.f === 'approval' && o.value.event === 'decided');
+        const email = h.findIndex((o) => o.f === 'effect' && o.type === 'invoke');
+        expect(
+          h.filter((o) => o.f === 'effect' && o.type === 'invoke'),
+          'the email is sent once, after the answer',
+        ).toHaveLength(1);
+        expect(
+          [read, requested, decided, email].every((i) => i >= 0),
+          JSON.stringify({ read, requested, decided, email }),
+        ).toBe(true);
+        if (setup.shape) expect(decided).toBeLessThan(read);
+        else expect(read).toBeLessThan(requested);
+        expect(decided).toBeLessThan(email);
+      },
+      setup.timeout,
+    );
 
     it.skipIf(setup.killRace !== undefined)(
       `applies each of two concurrent effects once when the worker dies after the first, each with its own framework key${setup.killRace ? ` — skipped: ${setup.killRace}` : ''}`,
@@ -147,6 +163,7 @@ for (const setup of setups) {
         // a retried request carries the key of its first one
         for (const e of entries) expect(e.key).toBe(keys.get(e.effect));
       },
+      setup.timeout,
     );
   });
 }

@@ -1,0 +1,47 @@
+/** The Conductor adapter's manifest: the task definitions' retries and timeouts, and the workers' polling. */
+import { UsageError } from '../../harness/errors.js';
+import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
+import { sharedOptions } from '../../harness/run/options.js';
+
+const s = 'seconds';
+
+export const conductorManifest = defineAdapter({
+  name: 'conductor',
+  description:
+    'a Conductor OSS workflow on the real server (SQLite) + @io-orkes/conductor-javascript polling workers: DO_WHILE, dynamic fork, HUMAN approval',
+  hasEngine: true,
+  requires: ['conductor'],
+  engineProcesses: () => ['conductor'],
+  engineLink: true,
+  // the JVM server takes 40-100 s to start on 2 busy cores (again after a kill-engine), and a task lost with a killed
+  // worker is retried only when the server sweeps the workflow again, 60-120 s later (README.md)
+  caseTimeoutMs: 420_000,
+  options: {
+    responseTimeoutS: {
+      type: 'integer',
+      min: 1,
+      // above the longest stall seen here (the server's first loop condition, 10-18 s on a loaded machine): a task that
+      // answers after its response timeout has been timed out and is run again (README.md)
+      default: 30,
+      unit: s,
+      description: "the task definitions' responseTimeoutSeconds: how long a polled task may go without an update before it is retried",
+    },
+    timeoutS: { type: 'integer', min: 1, default: 300, unit: s, description: "the task definitions' timeoutSeconds (above responseTimeoutS)" },
+    retryCount: { type: 'integer', min: 0, default: 10, description: "the task definitions' retryCount" },
+    retryDelayS: { type: 'integer', min: 0, default: 1, unit: s, description: "the task definitions' retryDelaySeconds (FIXED retry logic)" },
+    pollIntervalMs: { type: 'integer', min: 1, default: 100, unit: 'milliseconds', description: "the workers' poll interval" },
+    leaseExtend: {
+      type: 'boolean',
+      default: true,
+      description: "the SDK extends a running task's lease (a heartbeat), so a task longer than responseTimeoutS is not retried",
+    },
+    ...sharedOptions,
+  },
+  check(o) {
+    if (o.responseTimeoutS >= o.timeoutS)
+      throw new UsageError(`--opt responseTimeoutS=${o.responseTimeoutS}: must be below timeoutS=${o.timeoutS} (Conductor refuses it)`, 'ORD-110');
+  },
+  load: async () => (await import('./adapter.js')).conductorAdapter(),
+});
+
+export type ConductorOptions = AdapterOptions<typeof conductorManifest>;
