@@ -96,7 +96,22 @@ describe.skipIf(skipReason !== undefined)(`--launcher containers${skipReason ? `
       const s = JSON.parse(readFileSync(join(root, 'scenarios/refund-agent.json'), 'utf8')) as Record<string, unknown>;
       const scenario = join(out, 'slow-human.json');
       writeFileSync(scenario, JSON.stringify({ ...s, name: 'slow-human', human: { decision: 'approve', delayMs: 60_000 } }));
-      const args = [ordealBin, 'run', '--launcher', 'containers', ...images, '--adapter', 'restate', '--scenario', scenario, '--out', out];
+      // one case at a time: the one container of the case in flight is the one the signal must not leave behind
+      const args = [
+        ordealBin,
+        'run',
+        '--jobs',
+        '1',
+        '--launcher',
+        'containers',
+        ...images,
+        '--adapter',
+        'restate',
+        '--scenario',
+        scenario,
+        '--out',
+        out,
+      ];
       const child = spawn(process.execPath, args, { stdio: 'ignore' });
       const exited = new Promise((r) => child.on('exit', r));
       const pid = child.pid!;

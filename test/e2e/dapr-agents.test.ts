@@ -39,7 +39,7 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr-agents (DurableAgent on d
     expect(code, stderr).toBe(1);
     expectRefundTwice(c);
     expect(starts(c.runDir, 'engine')[0]).toMatch(
-      /\/daprd-1\.18\/bin\/daprd .*--placement-host-address 127\.0\.0\.1:\d+ --scheduler-host-address 127\.0\.0\.1:\d+/,
+      /\/daprd\/bin\/daprd .*--placement-host-address 127\.0\.0\.1:\d+ --scheduler-host-address 127\.0\.0\.1:\d+/,
     );
     expect(starts(c.runDir, 'worker')).toHaveLength(2);
   });

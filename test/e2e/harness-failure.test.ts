@@ -49,13 +49,14 @@ interface Op {
 
 /**
  * Starts an ordeal command marked with a fresh id (by default `run` of the slow scenario, `--out` a fresh directory),
- * and waits until the slow scenario's agent waits for approval.
+ * and waits until the slow scenario's agent waits for approval. One case at a time (`--jobs 1`): what was finished when
+ * the signal came is then known (--jobs itself: jobs.test.ts).
  */
 async function startMidRun(extra: string[], command = (slow: string, out: string) => ['run', '--scenario', slow, '--out', out]) {
   const out = tempDir();
   const runs = join(out, 'out');
   const mark = randomUUID();
-  const child = spawn(process.execPath, [ordealBin, ...command(slowScenario(out), runs), ...extra], {
+  const child = spawn(process.execPath, [ordealBin, ...command(slowScenario(out), runs), '--jobs', '1', ...extra], {
     env: { ...process.env, ORDEAL_TEST_MARK: mark },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
