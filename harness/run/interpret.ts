@@ -80,7 +80,9 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
     handle = await o.adapter.submit(ctx);
     history.append({ time: now(), process: 'orchestrator', type: 'ok', f: 'submit', id: 'submit', value: { handle: handle.id } });
     const deadline = c.startedAt + o.timeoutMs;
-    // polled soon after the run last moved (5, 10, 20, 40 ms), then every 50 ms: a run ends a few ms after its last op
+    // polled once the run has been quiet for 5 ms (a run ends a few ms after its last op), backing off to every 50 ms
+    // while nothing happens; a run that keeps moving is still polled every 50 ms. Not at every op: each poll reads the
+    // engine or its database, and a poll per op would load the system being measured.
     let idlePolls = 0;
     for (;;) {
       // a machine crash in progress: the adapter's clients are down with the machine
@@ -93,11 +95,13 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
       }
       if (now() > deadline) return out;
       await new Promise<void>((r) => {
+        const latest = Date.now() + 50;
+        let timer = setTimeout(r, Math.min(50, 5 * 2 ** idlePolls++));
         wake = () => {
           idlePolls = 0;
-          r();
+          clearTimeout(timer);
+          timer = setTimeout(r, Math.max(0, Math.min(5, latest - Date.now())));
         };
-        setTimeout(r, Math.min(50, 5 * 2 ** idlePolls++));
       });
       if (over) return out;
     }
