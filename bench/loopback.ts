@@ -1,6 +1,6 @@
 /**
  * The network part of the floor: loopback HTTP round trips to a real world process started for the purpose, through the
- * workers' own client (`WorldClient`, Node's fetch): the model call a turn makes, the tool call a bench step makes, and a
+ * workers' own client (`WorldClient`, Node's http client): the model call a turn makes, the tool call a bench step makes, and a
  * burst of N concurrent tool calls (what one more call of a fan-out turn costs when its round trip overlaps the others).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
