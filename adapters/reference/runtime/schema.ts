@@ -1,5 +1,5 @@
 // Opens the journal database: WAL, configured synchronous, busy timeout, and the three tables.
-import { closeSync, existsSync, fdatasyncSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, openSync, statSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { SynchronousMode } from './types.js';
 
@@ -58,8 +58,40 @@ export function openDatabase(path: string, synchronous: SynchronousMode, busyTim
   // A small WAL (256 KiB) is rewritten in place instead of growing: a commit's sync then needs no size update (~40% faster per step).
   db.pragma('wal_autocheckpoint = 256');
   db.pragma(`synchronous = ${synchronous}`);
-  db.transaction(() => db.exec(DDL)).immediate();
+  db.transaction(() => {
+    db.exec(DDL);
+    preallocateWal(db);
+  }).immediate();
   return db;
+}
+
+/** Comfortably above the WAL's largest size: 256 frames of 1 KiB pages (24-byte frame headers) plus the last commit's frames. */
+export const WAL_PREALLOCATED_BYTES = 384 * 1024;
+
+/**
+ * Writes zeros to the WAL file up to WAL_PREALLOCATED_BYTES (once per file, and synced), so that no commit ever extends
+ * it: an fdatasync after an append must also flush the file's new size and blocks (an ext4 journal commit, ~1–2 ms
+ * here), one after an in-place rewrite only the data. Zeros past the last frame are what SQLite leaves after a WAL
+ * restart anyway (stale frames): recovery stops at the first frame whose salt and checksum do not match. Called inside
+ * an IMMEDIATE transaction, which holds the WAL write lock, so no other connection appends frames meanwhile.
+ */
+function preallocateWal(db: Db): void {
+  if (db.memory || !db.name) return;
+  const wal = `${db.name}-wal`;
+  let size: number;
+  try {
+    size = statSync(wal).size;
+  } catch {
+    return; // no WAL file (yet): nothing to extend
+  }
+  if (size >= WAL_PREALLOCATED_BYTES) return;
+  const fd = openSync(wal, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(WAL_PREALLOCATED_BYTES - size), 0, WAL_PREALLOCATED_BYTES - size, size);
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
