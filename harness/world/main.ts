@@ -14,9 +14,25 @@ if (typeof process.send !== 'function') {
 
 process.on('disconnect', () => process.exit(0));
 
+/**
+ * Messages leave in order once the current I/O callbacks are done (setImmediate): a request's ops are sent after its
+ * answer was written, so the IPC write (a JSON encoding and a pipe write per op) is not on the worker's round trip.
+ * A probe waiting for the orchestrator's decision waits one loop turn more. Whatever is queued leaves before exit.
+ */
+const queue: FromWorld[] = [];
+let scheduled = false;
+const flush = (): void => {
+  scheduled = false;
+  for (const message of queue.splice(0)) if (process.connected) process.send!(message, undefined, {}, () => undefined);
+};
+process.on('exit', flush);
+
 const channel: WorldChannel = {
   send(message: FromWorld) {
-    if (process.connected) process.send!(message, undefined, {}, () => undefined);
+    queue.push(message);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
   },
   on: (event, listener) => process.on(event, listener),
   off: (event, listener) => process.off(event, listener),
