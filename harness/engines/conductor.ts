@@ -99,7 +99,10 @@ export const CONDUCTOR_APP_FLAGS = [
 export function conductorAotCache(root: string, java: string): string | undefined {
   const v = javaVersion(java);
   if (!v || Number(v.split(/[.+-]/)[0]) < 25) return undefined;
-  const flags = createHash('sha256').update(JSON.stringify([CONDUCTOR_JVM_FLAGS, CONDUCTOR_APP_FLAGS, 'extracted'])).digest('hex').slice(0, 10);
+  const flags = createHash('sha256')
+    .update(JSON.stringify([CONDUCTOR_JVM_FLAGS, CONDUCTOR_APP_FLAGS, 'extracted']))
+    .digest('hex')
+    .slice(0, 10);
   return join(root, 'conductor', 'aot', `conductor-${CONDUCTOR_VERSION}-jdk-${v.replace(/[^\w.-]/g, '_')}-${flags}.aot`);
 }
 

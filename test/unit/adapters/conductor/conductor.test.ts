@@ -90,7 +90,9 @@ describe('conductor engine', () => {
     mkdirSync(join(dir, 'jdk', 'bin'), { recursive: true });
     writeFileSync(join(dir, 'jdk', 'bin', 'java'), '');
     writeFileSync(join(dir, 'jdk', 'release'), 'JAVA_RUNTIME_VERSION="25.0.3+9-LTS"\n');
-    expect(conductorAotCache('/r', join(dir, 'jdk', 'bin', 'java'))).toMatch(/^\/r\/conductor\/aot\/conductor-3\.32\.3-jdk-25\.0\.3_9-LTS-[0-9a-f]{10}\.aot$/);
+    expect(conductorAotCache('/r', join(dir, 'jdk', 'bin', 'java'))).toMatch(
+      /^\/r\/conductor\/aot\/conductor-3\.32\.3-jdk-25\.0\.3_9-LTS-[0-9a-f]{10}\.aot$/,
+    );
     writeFileSync(join(dir, 'jdk', 'release'), 'JAVA_RUNTIME_VERSION="21.0.7+6-LTS"\n');
     expect(conductorAotCache('/r', join(dir, 'jdk', 'bin', 'java'))).toBeUndefined();
   });
