@@ -13,18 +13,25 @@ export const conductorManifest = defineAdapter({
   requires: ['conductor'],
   engineProcesses: () => ['conductor'],
   engineLink: true,
-  // the JVM server takes 40-100 s to start on 2 busy cores (again after a kill-engine), and a task lost with a killed
-  // worker is retried only when the server sweeps the workflow again, 60-120 s later (README.md)
+  // the JVM server takes 2-10 s to start with its AOT cache, 40-100 s without one on 2 busy cores (again after a
+  // kill-engine), and with redecideS=0 a task lost with a killed worker is retried 60-150 s later (README.md)
   caseTimeoutMs: 420_000,
   options: {
     responseTimeoutS: {
       type: 'integer',
       min: 1,
-      // above the longest stall seen here (the server's first loop condition, 10-18 s on a loaded machine): a task that
-      // answers after its response timeout has been timed out and is run again (README.md)
-      default: 30,
+      // what a lost task costs (with redecideS): an agent's tasks are short, and a longer one keeps its lease (leaseExtend)
+      default: 10,
       unit: s,
       description: "the task definitions' responseTimeoutSeconds: how long a polled task may go without an update before it is retried",
+    },
+    redecideS: {
+      type: 'integer',
+      min: 0,
+      default: 2,
+      unit: s,
+      description:
+        "the workers ask the server to decide each running workflow (PUT /api/workflow/decide/{id}) this often, so a task lost with a killed worker is retried once its response timeout has passed; 0: only the server's sweeper decides, which on SQLite comes back to a workflow 60-120 s later (README.md)",
     },
     timeoutS: { type: 'integer', min: 1, default: 300, unit: s, description: "the task definitions' timeoutSeconds (above responseTimeoutS)" },
     retryCount: { type: 'integer', min: 0, default: 10, description: "the task definitions' retryCount" },

