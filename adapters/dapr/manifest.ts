@@ -7,6 +7,10 @@ export const daprManifest = defineAdapter({
   description:
     'a Dapr workflow: the agent loop as an orchestration on the Durable Task sidecar (SQLite) via @dapr/durabletask-js, or on daprd + placement + scheduler (mode=daprd) via @dapr/dapr',
   hasEngine: true,
+  durableState: (o) =>
+    o.mode === 'daprd'
+      ? { paths: ["dapr/state.sqlite (the actors' state store)", "dapr/scheduler/ (the scheduler's etcd)", 'dapr/names.sqlite'] }
+      : { paths: ["durabletask.sqlite (the Durable Task sidecar's)"] },
   requires: ['durabletask'],
   engineProcesses: (o) => (o.mode === 'daprd' ? ['daprd', 'placement', 'scheduler'] : ['durabletask']),
   engineLink: true,

@@ -39,12 +39,27 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
   engineClock?: EngineClock;
   /** Whether `clock-jump target=worker` can move its worker's wall clock; absent: it can (a Node worker reads it through libc). */
   workerClock?: EngineClock;
+  /**
+   * Where its durable state lives with these options: `paths` under the case's data directory (`<run>/data`, which the
+   * machine faults' filesystem covers), and `outside` when part of it is kept elsewhere (a shared server's) that a power
+   * cut of the case cannot reach: power-loss, disk-full and fsync-error are then refused (exit 2), naming it. Absent:
+   * everything it keeps is under the data directory.
+   */
+  durableState?(options: RawOptions): DurableState;
   /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`); default 60 s. */
   caseTimeoutMs?: number;
   /** Command-line flags of its own, each the same as an `--opt`: flag (without `--`) → option name. */
   flags?: Record<string, string>;
   /** The adapter itself: a fresh object with its own clients (import its heavy modules here). */
   load(): Promise<Adapter>;
+}
+
+/** An adapter's durable state (see `AdapterManifest.durableState`). */
+export interface DurableState {
+  /** Files and directories under the case's data directory that hold it, e.g. `['journal.db']`. */
+  paths: readonly string[];
+  /** What of it lives outside the data directory, and where (set: machine faults are refused on it). */
+  outside?: string;
 }
 
 /** Declares a manifest, keeping the exact types of its options for `parseAdapterOptions`. */

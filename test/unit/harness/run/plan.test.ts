@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkEngineLink, planCases } from '../../../../harness/run/plan.js';
+import { adapterManifests } from '../../../../adapters/index.js';
+import { checkEngineLink, checkMachineFaults, planCases } from '../../../../harness/run/plan.js';
 
 const killEngine = (target: string) => [{ fault: 'kill-engine', at: 'approval:waiting', target }];
 const refused = (f: () => unknown) => {
@@ -26,5 +27,22 @@ describe('kill-engine target= is checked before any case starts', () => {
     expect(e?.exitCode).toBe(2);
     const t = refused(() => planCases({ adapter: 'temporal', scenarios: ['refund-agent'], faults: ['kill-engine@approval:waiting,target=daprd'] }));
     expect(t?.message).toContain("target=daprd is not a process of adapter 'temporal''s engine; expected one of engine, temporal");
+  });
+});
+
+describe("machine faults need every durable file of the adapter under the case's data directory", () => {
+  it('every shipped adapter declares where its durable state is', () => {
+    for (const m of adapterManifests()) expect(m.durableState?.({}).paths, m.name).toBeDefined();
+  });
+
+  it('refuses power-loss, disk-full and fsync-error where the state is on a shared server (exit 2), and accepts the rest', () => {
+    const e = refused(() => planCases({ adapter: 'dbos', scenarios: ['refund-agent'], faults: ['power-loss@step:3'] }));
+    expect(e?.message).toMatch(/^fault power-loss is not supported by adapter 'dbos': .*shared PostgreSQL server/);
+    expect(e?.code).toBe('ORD-390');
+    expect(e?.exitCode).toBe(2);
+    expect(refused(() => checkMachineFaults(['kill-worker', 'disk-full'], 'langgraph', { store: 'postgres' }))?.message).toContain('PostgresSaver');
+    expect(() => checkMachineFaults(['kill-worker'], 'dbos')).not.toThrow();
+    for (const adapter of ['reference', 'langgraph', 'langgraph-py', 'restate', 'temporal', 'dapr', 'dapr-agents', 'conductor'])
+      expect(() => checkMachineFaults(['power-loss', 'fsync-error'], adapter), adapter).not.toThrow();
   });
 });
