@@ -16,6 +16,8 @@ export const daprManifest = defineAdapter({
   engineLink: true,
   // the sidecar keeps work a killed process had claimed locked for 2 minutes (fixed in durabletask-go)
   caseTimeoutMs: 240_000,
+  // and pays those 2 minutes again at each sidecar kill (full Dapr recovers from its actor state in seconds)
+  engineRecoveryMs: (o) => (o.mode === 'daprd' ? 0 : 130_000),
   options: {
     mode: {
       type: 'choice',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adapterManifests } from '../../../../adapters/index.js';
+import { adapterManifest, adapterManifests } from '../../../../adapters/index.js';
+import { caseTimeoutOf } from '../../../../harness/run/manifest.js';
 import { checkEngineLink, checkMachineFaults, planCases } from '../../../../harness/run/plan.js';
 
 const killEngine = (target: string) => [{ fault: 'kill-engine', at: 'approval:waiting', target }];
@@ -44,5 +45,17 @@ describe("machine faults need every durable file of the adapter under the case's
     expect(() => checkMachineFaults(['kill-worker'], 'dbos')).not.toThrow();
     for (const adapter of ['reference', 'langgraph', 'langgraph-py', 'restate', 'temporal', 'dapr', 'dapr-agents', 'conductor'])
       expect(() => checkMachineFaults(['power-loss', 'fsync-error'], adapter), adapter).not.toThrow();
+  });
+});
+
+describe('a case waits for every engine recovery its schedule causes', () => {
+  it("the Durable Task sidecar's 2-minute lock is paid again at each sidecar kill after the first; full Dapr and workers' kills add nothing", () => {
+    const dapr = adapterManifest('dapr');
+    const cut = (target?: string) => ({ fault: 'power-loss', at: 'step:3', ...(target ? { target } : {}) });
+    expect(caseTimeoutOf(dapr, [cut()], {})).toBe(240_000);
+    expect(caseTimeoutOf(dapr, [cut(), { fault: 'kill-engine', at: 'step:5' }], {})).toBe(370_000);
+    expect(caseTimeoutOf(dapr, [cut(), cut('worker'), { fault: 'kill-worker', at: 'step:5' }], {})).toBe(240_000);
+    expect(caseTimeoutOf(dapr, [cut(), cut()], { mode: 'daprd' })).toBe(240_000);
+    expect(caseTimeoutOf(adapterManifest('reference'), [cut(), cut()], {})).toBe(60_000);
   });
 });
