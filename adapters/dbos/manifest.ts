@@ -11,7 +11,7 @@ export const dbosManifest = defineAdapter({
   // a per-case PostgreSQL cluster on the data directory would let a power cut reach it; until then machine faults are refused
   durableState: (o) => ({
     paths: [],
-    outside: `DBOS keeps its system database on the shared PostgreSQL server ${redactUrl(o.postgresUrl || process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL)} (a database per case), outside it`,
+    outside: `DBOS keeps its system database on the shared PostgreSQL server ${redactUrl(o.postgresUrl || process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL)} (a database per case)`,
   }),
   // the worker↔PostgreSQL connections: net faults with target=engine put Toxiproxy on them
   engineLink: true,

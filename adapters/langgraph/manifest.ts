@@ -59,7 +59,7 @@ export function checkpointedGraphState(o: RawOptions): DurableState {
   const paths = ['checkpoints.sqlite (SqliteSaver)', 'submitted.json'];
   if (o.store !== 'postgres') return { paths };
   const url = redactUrl(o.postgresUrl || process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL);
-  return { paths: paths.slice(1), outside: `PostgresSaver keeps the checkpoints on the PostgreSQL server ${url}, outside it` };
+  return { paths: paths.slice(1), outside: `PostgresSaver keeps the checkpoints on the PostgreSQL server ${url}` };
 }
 
 export const langgraphManifest = defineAdapter({

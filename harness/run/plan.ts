@@ -60,7 +60,7 @@ export function checkMachineFaults(faultNames: readonly string[], adapter: strin
   const outside = adapterManifest(adapter).durableState?.(options).outside;
   if (outside === undefined) return;
   throw new UsageError(
-    `fault ${f} is not supported by adapter '${adapter}'${Object.keys(options).length ? ' with these options' : ''}: it acts on the case's data directory only, and ${outside}`,
+    `fault ${f} is not supported by adapter '${adapter}'${Object.keys(options).length ? ' with these options' : ''}: it acts on the case's data directory only, and outside it ${outside}`,
     'ORD-390',
   );
 }
