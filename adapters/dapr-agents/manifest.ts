@@ -7,6 +7,14 @@ export const daprAgentsManifest = defineAdapter({
   description:
     "Dapr Agents' DurableAgent (Python, dapr-agents 1.0.9): the agent loop as a Dapr workflow on daprd 1.18 + placement + scheduler, SQLite state",
   hasEngine: true,
+  durableState: () => ({
+    paths: [
+      "dapr/workflow.sqlite (the actors' and the agent's state store)",
+      "dapr/scheduler/ (the scheduler's etcd)",
+      'dapr/names.sqlite',
+      'instances.jsonl',
+    ],
+  }),
   requires: ['daprd', 'dapr-agents'],
   engineProcesses: () => ['daprd', 'placement', 'scheduler'],
   engineLink: true,

@@ -7,11 +7,17 @@ export const daprManifest = defineAdapter({
   description:
     'a Dapr workflow: the agent loop as an orchestration on the Durable Task sidecar (SQLite) via @dapr/durabletask-js, or on daprd + placement + scheduler (mode=daprd) via @dapr/dapr',
   hasEngine: true,
+  durableState: (o) =>
+    o.mode === 'daprd'
+      ? { paths: ["dapr/state.sqlite (the actors' state store)", "dapr/scheduler/ (the scheduler's etcd)", 'dapr/names.sqlite'] }
+      : { paths: ["durabletask.sqlite (the Durable Task sidecar's)"] },
   requires: ['durabletask'],
   engineProcesses: (o) => (o.mode === 'daprd' ? ['daprd', 'placement', 'scheduler'] : ['durabletask']),
   engineLink: true,
   // the sidecar keeps work a killed process had claimed locked for 2 minutes (fixed in durabletask-go)
   caseTimeoutMs: 240_000,
+  // and pays those 2 minutes again at each sidecar kill (full Dapr recovers from its actor state in seconds)
+  engineRecoveryMs: (o) => (o.mode === 'daprd' ? 0 : 130_000),
   options: {
     mode: {
       type: 'choice',

@@ -1,5 +1,5 @@
 /** The DBOS adapter's manifest: the PostgreSQL its system database lives on, and whether a case's database outlives it. */
-import { DEFAULT_POSTGRES_URL } from '../langgraph/manifest.js';
+import { DEFAULT_POSTGRES_URL, redactUrl } from '../langgraph/manifest.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
 
@@ -8,6 +8,11 @@ export const dbosManifest = defineAdapter({
   description:
     'a DBOS Transact workflow in the worker (@dbos-inc/dbos-sdk), its system database on PostgreSQL: runStep steps, approval by send/recv, recovery at launch; no engine process',
   hasEngine: false,
+  // a per-case PostgreSQL cluster on the data directory would let a power cut reach it; until then machine faults are refused
+  durableState: (o) => ({
+    paths: [],
+    outside: `DBOS keeps its system database on the shared PostgreSQL server ${redactUrl(o.postgresUrl || process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL)} (a database per case)`,
+  }),
   // the worker↔PostgreSQL connections: net faults with target=engine put Toxiproxy on them
   engineLink: true,
   options: {

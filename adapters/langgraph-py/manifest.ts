@@ -1,13 +1,14 @@
 /** The langgraph-py adapter's manifest: the same options as LangGraph.js (agent style, checkpointer, durability), run by Python. */
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
-import { checkCheckpointedGraph, checkpointedGraphOptions } from '../langgraph/manifest.js';
+import { checkCheckpointedGraph, checkpointedGraphOptions, checkpointedGraphState } from '../langgraph/manifest.js';
 
 export const langgraphPyManifest = defineAdapter({
   name: 'langgraph-py',
   description:
     "LangGraph's Python original (StateGraph + ToolNode or functional API, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process",
   hasEngine: false,
+  durableState: checkpointedGraphState,
   requires: ['python'],
   workerClock: {
     libc: false,

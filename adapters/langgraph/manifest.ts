@@ -1,6 +1,6 @@
 /** The LangGraph adapter's manifest: agent style, checkpointer and durability, with flags of its own. */
 import { UsageError } from '../../harness/errors.js';
-import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
+import { defineAdapter, type AdapterOptions, type DurableState } from '../../harness/run/manifest.js';
 import { sharedOptions, type OptionSchema, type ParsedOptions, type RawOptions } from '../../harness/run/options.js';
 
 /** Where `scripts/postgres.sh` starts PostgreSQL unless ORDEAL_POSTGRES_URL says otherwise. */
@@ -54,11 +54,20 @@ export function checkCheckpointedGraph(o: ParsedOptions<typeof checkpointedGraph
     );
 }
 
+/** Where both LangGraph flavours keep their state: SqliteSaver's file in the data directory, or PostgresSaver's server. */
+export function checkpointedGraphState(o: RawOptions): DurableState {
+  const paths = ['checkpoints.sqlite (SqliteSaver)', 'submitted.json'];
+  if (o.store !== 'postgres') return { paths };
+  const url = redactUrl(o.postgresUrl || process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL);
+  return { paths: paths.slice(1), outside: `PostgresSaver keeps the checkpoints on the PostgreSQL server ${url}` };
+}
+
 export const langgraphManifest = defineAdapter({
   name: 'langgraph',
   description:
     'a LangGraph.js agent (StateGraph or functional API: ToolNode, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process',
   hasEngine: false,
+  durableState: checkpointedGraphState,
   options: { ...checkpointedGraphOptions, ...sharedOptions },
   flags: { 'langgraph-store': 'store', 'langgraph-api': 'api', 'langgraph-durability': 'durability', 'postgres-url': 'postgresUrl' },
   check: (o, raw) => checkCheckpointedGraph(o, raw),

@@ -7,6 +7,7 @@ export const referenceManifest = defineAdapter({
   name: 'reference',
   description: "ordeal's own durable runtime on SQLite (journaled steps, leases, signals); the embedded default, no external services",
   hasEngine: false,
+  durableState: () => ({ paths: ['journal.db', 'journal.db-wal', 'journal.db-attempts/'] }),
   deploy: {
     changes: DEPLOY_CHANGES,
     how: 'the worker process restarted on the new agent code; the journal replays steps by sequence number, name and kind (no versioning tool)',

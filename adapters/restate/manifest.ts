@@ -7,6 +7,7 @@ export const restateManifest = defineAdapter({
   name: 'restate',
   description: 'a Restate workflow on the real restate-server: ctx.run steps, an awakeable for approval, retries by Restate',
   hasEngine: true,
+  durableState: () => ({ paths: ["restate/ (the server's base dir)", 'restate.toml'] }),
   requires: ['restate'],
   engineProcesses: () => ['restate'],
   engineLink: true,

@@ -2,7 +2,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { adapterManifest } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
-import { checkAdapterName } from '../run/plan.js';
+import { checkAdapterName, checkMachineFaults } from '../run/plan.js';
+import { parseOpts } from './common.js';
 import { checkTimeFaults } from '../run/time-checks.js';
 import { resolveScenario } from '../scenario/index.js';
 import { applicable, resolveCheckFaults, type ScheduleSpace } from '../schedule/index.js';
@@ -45,6 +46,7 @@ export function checkContext(a: CheckArgs): CheckContext {
     space.faults.map((fault) => ({ fault, at: 'step:1' })),
     a.adapter,
   );
+  checkMachineFaults(space.faults, a.adapter, parseOpts(a.opt));
   const usable = new Set(applicable(space).map((o) => o.fault.name));
   const unusable = space.faults.filter((f) => !usable.has(f));
   if (unusable.length)

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { textOf } from '../json.js';
 import { runCase, type CaseOptions, type CaseResult } from '../run/run-case.js';
 import { runPool } from '../run/pool.js';
+import { caseTimeoutOf } from '../run/manifest.js';
 import { calmReference, needsCalmRun, withCalmExpectation } from '../run/calm.js';
 import type { PlannedCase } from '../run/plan.js';
 import { firstAnomaly, overall, scheduleLabel, summarize, unfiredNote, type CaseSummary } from '../run/summary.js';
@@ -102,7 +103,7 @@ export async function executeJobs(
         seed: o.seed,
         ...(o.path ? { path: o.path } : {}),
         outDir: resolve(o.out),
-        timeoutMs: o.timeoutMs ?? manifest.caseTimeoutMs ?? 60_000,
+        timeoutMs: o.timeoutMs ?? caseTimeoutOf(manifest, c.schedule, o.options),
         options: o.options,
         ...otlpEndpointOf(o),
       };

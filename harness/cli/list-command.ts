@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { adapterManifests } from '../../adapters/index.js';
 import { checkers } from '../checks/index.js';
 import { faultHelp, faults, TRIGGER_HELP } from '../faults/index.js';
-import type { AdapterManifest } from '../run/manifest.js';
+import type { AdapterManifest, DurableState } from '../run/manifest.js';
 import { describeOptions, type OptionInfo } from '../run/options.js';
 import { builtinScenarioNames, resolveScenario } from '../scenario/index.js';
 
@@ -17,6 +17,8 @@ export interface AdapterInfo {
   /** Its options by name; null: it declares none, and options reach it unchecked (a user's adapter). */
   options: Record<string, OptionInfo> | null;
   flags?: Record<string, string>;
+  /** Where it keeps its durable state with default options (absent: a user's adapter, all of it under the data directory). */
+  durableState?: DurableState;
 }
 
 export function adapterInfo(m: AdapterManifest): AdapterInfo {
@@ -28,6 +30,7 @@ export function adapterInfo(m: AdapterManifest): AdapterInfo {
     ...(m.requires ? { requires: m.requires } : {}),
     options: m.options ? describeOptions(m.options) : null,
     ...(m.flags ? { flags: m.flags } : {}),
+    ...(m.durableState ? { durableState: m.durableState({}) } : {}),
   };
 }
 
@@ -45,6 +48,12 @@ function optionLines(a: AdapterInfo, indent: string): string[] {
   });
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${indent}${k.padEnd(w)}  ${v}`);
+}
+
+/** Where an adapter keeps its durable state, as `ordeal list` prints it under the adapter. */
+function durableLine(d: DurableState): string {
+  const inside = d.paths.length ? `durable state in <run>/data: ${d.paths.join(', ')}` : 'no durable state in <run>/data';
+  return d.outside ? `${inside}; outside it: ${d.outside} (machine faults refused)` : inside;
 }
 
 export function listCommand(y: Argv) {
@@ -71,6 +80,7 @@ export function listCommand(y: Argv) {
           `  ${k.padEnd(wa)}  ${a.description}${a.hasEngine ? ' [has an engine]' : ''}${a.requires ? ` [needs: ordeal engines install ${a.requires.join(' ')}]` : ''}\n`,
         );
         for (const line of optionLines(a, ' '.repeat(wa + 6))) process.stdout.write(`${line}\n`);
+        if (a.durableState) process.stdout.write(`${' '.repeat(wa + 6)}${durableLine(a.durableState)}\n`);
       }
       process.stdout.write('\n');
       for (const [title, entries] of Object.entries(sections)) {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, InputError, UsageError } from '../errors.js';
 import { checkAdapterOptions } from '../../adapters/index.js';
-import { checkAdapterName, checkEngineLink } from '../run/plan.js';
+import { checkAdapterName, checkEngineLink, checkMachineFaults } from '../run/plan.js';
 import { parseJsonFile, validateScenario } from '../scenario/index.js';
 import { FILES, isRunFolder } from '../store/index.js';
 import { readRunInfo } from '../store/run-info.js';
@@ -48,6 +48,11 @@ export function replayCommandCli(y: Argv) {
       const schedule = validateSchedule(parseJsonFile(join(dir, FILES.schedule)), join(dir, FILES.schedule));
       const options = checkAdapterOptions(info.adapter, (info.options ?? {}) as Record<string, string>);
       checkEngineLink(schedule, info.adapter, options);
+      checkMachineFaults(
+        schedule.map((f) => f.fault),
+        info.adapter,
+        options,
+      );
       const results = await executeCases([{ adapter: info.adapter, scenario, schedule }], {
         idempotency: info.idempotency,
         seed: info.seed,

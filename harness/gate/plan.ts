@@ -2,7 +2,7 @@
 import { adapterManifest, checkAdapterOptions, registerAdapter } from '../../adapters/index.js';
 import { OrdealError, UsageError } from '../errors.js';
 import { standardSchedules } from '../faults/index.js';
-import { checkAdapterName, checkEngineLink, type PlannedCase } from '../run/plan.js';
+import { checkAdapterName, checkEngineLink, checkMachineFaults, type PlannedCase } from '../run/plan.js';
 import { checkTimeFaults } from '../run/time-checks.js';
 import { resolveScenario } from '../scenario/index.js';
 import { resolveCheckFaults, singleFaultPoints } from '../schedule/index.js';
@@ -56,13 +56,22 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
       for (const s of config.schedules === 'standard' ? [] : schedules)
         try {
           checkEngineLink(s, name, options);
+          checkMachineFaults(
+            s.map((f) => f.fault),
+            name,
+            options,
+          );
           checkTimeFaults(s, name);
         } catch (e) {
           throw new UsageError(`${config.file}: field 'schedules': ${(e as Error).message}`, 'ORD-240');
         }
-      const points = config.check
-        ? singleFaultPoints({ scenario, faults: resolveCheckFaults(config.check.faults, hasEngine, name), hasEngine, maxFaults: 1 })
-        : [];
+      const checkFaults = config.check ? resolveCheckFaults(config.check.faults, hasEngine, name) : [];
+      try {
+        checkMachineFaults(checkFaults, name, options);
+      } catch (e) {
+        throw new UsageError(`${config.file}: field 'check.faults': ${(e as Error).message}`, 'ORD-240');
+      }
+      const points = config.check ? singleFaultPoints({ scenario, faults: checkFaults, hasEngine, maxFaults: 1 }) : [];
       const seen = new Set<string>();
       for (const schedule of [...schedules, ...points]) {
         const key = JSON.stringify(schedule);

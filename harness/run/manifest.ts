@@ -39,12 +39,43 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
   engineClock?: EngineClock;
   /** Whether `clock-jump target=worker` can move its worker's wall clock; absent: it can (a Node worker reads it through libc). */
   workerClock?: EngineClock;
+  /**
+   * Where its durable state lives with these options: `paths` under the case's data directory (`<run>/data`, which the
+   * machine faults' filesystem covers), and `outside` when part of it is kept elsewhere (a shared server's) that a power
+   * cut of the case cannot reach: power-loss, disk-full and fsync-error are then refused (exit 2), naming it. Absent:
+   * everything it keeps is under the data directory.
+   */
+  durableState?(options: RawOptions): DurableState;
   /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`); default 60 s. */
   caseTimeoutMs?: number;
+  /**
+   * How much longer a case may take for each engine kill after the first (`kill-engine`, `power-loss` whose target is not
+   * only the worker), for an engine that holds a killed instance's work locked for a fixed time; absent: 0.
+   */
+  engineRecoveryMs?(options: RawOptions): number;
   /** Command-line flags of its own, each the same as an `--opt`: flag (without `--`) → option name. */
   flags?: Record<string, string>;
   /** The adapter itself: a fresh object with its own clients (import its heavy modules here). */
   load(): Promise<Adapter>;
+}
+
+/** An adapter's durable state (see `AdapterManifest.durableState`). */
+export interface DurableState {
+  /** Files and directories under the case's data directory that hold it, e.g. `['journal.db']`. */
+  paths: readonly string[];
+  /** What of it lives outside the data directory, and where (set: machine faults are refused on it). */
+  outside?: string;
+}
+
+/** The faults of `schedule` that kill the adapter's engine: `kill-engine`, and `power-loss` unless `target=worker`. */
+export function engineKills(schedule: readonly { fault: string; target?: unknown }[]): number {
+  return schedule.filter((f) => f.fault === 'kill-engine' || (f.fault === 'power-loss' && f.target !== 'worker')).length;
+}
+
+/** How long a case of this schedule may take before it counts as stuck when the user does not say (`--timeout`). */
+export function caseTimeoutOf(m: AdapterManifest, schedule: readonly { fault: string; target?: unknown }[], options: RawOptions): number {
+  const extra = m.hasEngine ? Math.max(0, engineKills(schedule) - 1) * (m.engineRecoveryMs?.(options) ?? 0) : 0;
+  return (m.caseTimeoutMs ?? 60_000) + extra;
 }
 
 /** Declares a manifest, keeping the exact types of its options for `parseAdapterOptions`. */

@@ -50,6 +50,21 @@ export function checkEngineLink(schedule: Schedule, adapter: string, options: Ra
   throw new UsageError(`fault ${f.fault} target=engine is not supported by adapter '${adapter}': ${why}`, 'ORD-105');
 }
 
+/**
+ * The machine faults (power-loss, disk-full, fsync-error) cut, fill or fail the case's data directory only: an adapter
+ * whose durable state is (with these options) partly elsewhere cannot be judged under them, so they are refused (exit 2).
+ */
+export function checkMachineFaults(faultNames: readonly string[], adapter: string, options: RawOptions = {}): void {
+  const f = faultNames.find((n) => faults[n]?.needsDisk);
+  if (f === undefined) return;
+  const outside = adapterManifest(adapter).durableState?.(options).outside;
+  if (outside === undefined) return;
+  throw new UsageError(
+    `fault ${f} is not supported by adapter '${adapter}'${Object.keys(options).length ? ' with these options' : ''}: it acts on the case's data directory only, and outside it ${outside}`,
+    'ORD-390',
+  );
+}
+
 export function planCases(o: PlanOptions): PlannedCase[] {
   checkAdapterName(o.adapter);
   if (o.faults?.length && o.scheduleFile)
@@ -62,6 +77,12 @@ export function planCases(o: PlanOptions): PlannedCase[] {
   if (given?.some((f) => f.fault === 'kill-engine') && !hasEngine)
     throw new UsageError(`fault kill-engine needs an adapter with an engine process; '${o.adapter}' has none`, 'ORD-105');
   if (given) checkEngineLink(given, o.adapter, o.options);
+  if (given)
+    checkMachineFaults(
+      given.map((f) => f.fault),
+      o.adapter,
+      o.options,
+    );
   if (given) checkTimeFaults(given, o.adapter);
   return scenarios.flatMap((scenario) =>
     (given ? [given] : standardSchedules(scenario, hasEngine)).map((schedule) => ({ adapter: o.adapter, scenario, schedule })),

@@ -88,9 +88,9 @@ export class InstanceStore {
     };
   }
 
-  /** Idempotent: a second start with the same id changes nothing. */
+  /** Idempotent: a second start with the same id changes nothing. On disk when it returns, whatever `synchronous` says. */
   create(id: string, workflow: string, input: unknown, now: number): boolean {
-    return this.durability.commit(() => this.s.insert.run(id, workflow, encodeValue(input), now, now)).changes === 1;
+    return this.durability.acknowledge(() => this.s.insert.run(id, workflow, encodeValue(input), now, now)).changes === 1;
   }
 
   get(id: string): InstanceState | undefined {

@@ -49,7 +49,7 @@ class ReferenceRuntime implements Runtime {
   }
 
   signal(instanceId: string, name: string, payload?: unknown): void {
-    this.durability.commit(() =>
+    this.durability.acknowledge(() =>
       this.db
         .transaction(() => {
           this.steps.insertSignal(instanceId, name, payload, Date.now());

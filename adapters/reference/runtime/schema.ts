@@ -97,28 +97,40 @@ function preallocateWal(db: Db): void {
 /**
  * How a commit becomes durable. FULL on a file: the connection stays at NORMAL and every durable commit is followed by
  * an fdatasync of the WAL (the frames are on disk when commit() returns, as with SQLite's FULL, with fdatasync where
- * SQLite calls fsync); writes that need no sync (attempt rows, lease renewals) simply skip it. NORMAL, or FULL in
- * memory: SQLite's own setting, no explicit sync.
+ * SQLite calls fsync); writes that need no sync (attempt rows, lease renewals) simply skip it. NORMAL: SQLite's own
+ * setting (the WAL is synced only at checkpoints), except for acknowledgements to a client (acknowledge(): a run's
+ * creation, a signal), which are synced in every mode, as a durable runtime answers a start only once it is on disk.
+ * In memory: SQLite's own setting, no explicit sync.
  */
 export class Durability {
-  private constructor(private readonly wal: WalSync | undefined) {}
+  private constructor(
+    private readonly wal: WalSync | undefined,
+    private readonly everyCommit: boolean,
+  ) {}
 
   static for(db: Db, synchronous: SynchronousMode): Durability {
-    const wal = synchronous === 'FULL' ? WalSync.open(db) : undefined;
-    if (wal !== undefined) db.pragma('synchronous = NORMAL'); // safe only because every durable write goes through commit()
-    return new Durability(wal);
+    const wal = WalSync.open(db);
+    if (wal !== undefined && synchronous === 'FULL') db.pragma('synchronous = NORMAL'); // safe only because every durable write goes through commit()
+    return new Durability(wal, synchronous === 'FULL');
   }
 
-  /** Runs `write` (one statement or one transaction) and returns once it is on disk. */
+  /** Runs `write` (one statement or one transaction) and returns once it is on disk (FULL; NORMAL: once SQLite committed it). */
   commit<T>(write: () => T): T {
+    const out = write();
+    if (this.everyCommit) this.wal?.sync();
+    return out;
+  }
+
+  /** Runs `write` and returns once it is on disk whatever the mode: what a client is told has happened (start, signal). */
+  acknowledge<T>(write: () => T): T {
     const out = write();
     this.wal?.sync();
     return out;
   }
 
-  /** Makes every commit so far durable (after a write whose caller knows it changed something). */
+  /** Makes every commit so far durable (after a write whose caller knows it changed something; FULL only). */
   sync(): void {
-    this.wal?.sync();
+    if (this.everyCommit) this.wal?.sync();
   }
 
   close(): void {
