@@ -54,12 +54,15 @@ async function runAsOwner(command: string, args: string[]): Promise<void> {
   await run(c.command, c.args, { maxBuffer: 16 << 20 });
 }
 
+/** `15.18` of `postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)`. */
+const versionOf = (out: string): string => /\(PostgreSQL\) (\S+)/.exec(out)?.[1] ?? out.trim().replace(/[^\w.+-]+/g, '_');
+
 /**
  * A freshly initialized cluster, made once per PostgreSQL version under the engines directory (initdb takes seconds,
  * a copy of it a fraction of that): `<engines>/postgres-template/<version>`.
  */
 async function template(bin: string): Promise<string> {
-  const dir = join(enginesRoot(), 'postgres-template', (await run(join(bin, 'postgres'), ['--version'])).stdout.trim().split(' ').at(-1)!);
+  const dir = join(enginesRoot(), 'postgres-template', versionOf((await run(join(bin, 'postgres'), ['--version'])).stdout));
   if (existsSync(join(dir, 'PG_VERSION'))) return dir;
   await ensureOwner();
   const tmp = `${dir}.tmp-${process.pid}`;
