@@ -1,6 +1,8 @@
 /**
  * The dbos adapter: the agent workflow runs in the worker with DBOS Transact; the orchestrator creates the case's
  * database, enqueues the run, sends the human's decision and reads the outcome with a `DBOSClient` on the same database.
+ * The database is on the shared server, or, for a case with machine faults, on a PostgreSQL cluster of the case's own
+ * on its data directory, run as the adapter's engine (cluster.ts).
  */
 import { join } from 'node:path';
 import { DBOSClient, type DLogger } from '@dbos-inc/dbos-sdk';
@@ -11,9 +13,10 @@ import { agentTask, approvalResult } from '../../harness/agent/index.js';
 import { HarnessError } from '../../harness/errors.js';
 import { distRoot } from '../../harness/paths.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
-import { workerEnv, type Adapter, type AdapterContext, type RunHandle } from '../../harness/run/adapter.js';
+import { workerEnv, type Adapter, type AdapterContext, type EngineSpec, type RunHandle } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
 import { AGENT, APP_NAME, APP_VERSION, QUEUE, type AgentOutput } from './agent-workflow.js';
+import { clusterCommand, clusterReady } from './cluster.js';
 import { addressOf, caseDatabaseName, commitLatencies, createCaseDatabase, dropCaseDatabase, withDatabase } from './database.js';
 import { redactUrl } from '../langgraph/manifest.js';
 import { dbosManifest } from './manifest.js';
@@ -33,8 +36,25 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
+/**
+ * `p`, or a rejection after `ms`: the client retries a database it cannot reach for as long as that lasts (a server
+ * that a full disk stopped for good), and a poll that never returns would hold the case past its timeout.
+ */
+async function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`dbos: ${what} got no answer from PostgreSQL in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function dbosAdapter(): Adapter {
-  let database: { server: string; name: string; url: string; keep: boolean } | undefined;
+  /** The case's database; `own`: on the case's own cluster, which ends with the case (nothing to drop). */
+  let database: { server: string; name: string; url: string; keep: boolean; own: boolean } | undefined;
   let client: Promise<DBOSClient> | undefined;
   const db = () => {
     if (!database) throw new HarnessError("dbos: the case's database was not created before the worker", 'ORD-362');
@@ -49,15 +69,36 @@ export function dbosAdapter(): Adapter {
       systemDatabaseIdleTransactionTimeoutMs: 0,
     }));
 
+  /** The case's database on the server of `server`, with DBOS's system schema, before the first worker starts. */
+  const prepare = async (ctx: AdapterContext, server: string, own: boolean): Promise<string> => {
+    const o = parseAdapterOptions(dbosManifest, ctx.options);
+    const name = caseDatabaseName(ctx.runId);
+    const url = await createCaseDatabase(server, name);
+    database = { server, name, url, keep: o.keepDatabase, own };
+    await migrateSystemDatabase(url, new GlobalLogger(undefined, { logger: quiet }));
+    return url;
+  };
+  const closeClient = async (): Promise<void> => {
+    const c = client;
+    client = undefined;
+    await (await c?.catch(() => undefined))?.destroy();
+  };
+  /** A case with machine faults: its own PostgreSQL cluster on the data directory, which a power cut kills and restarts. */
+  const cluster: EngineSpec = {
+    name: 'postgres',
+    command: clusterCommand,
+    ready: (_ctx, handle, timeoutMs, signal) => clusterReady(handle, timeoutMs, signal),
+    setup: async (ctx, handle) => void (await prepare(ctx, handle.url, true)),
+    // the case is over: the client lets go of its connections, which the server's (smart) shutdown would wait for
+    settle: closeClient,
+  };
+
   return {
     name: 'dbos',
-    /** A database of the case's own on the configured server, with DBOS's system schema, before the first worker starts. */
+    engine: (_options, ctx) => (ctx?.faultDisk ? cluster : undefined),
+    /** A database of the case's own on the configured server (a case without machine faults). */
     async service(ctx: AdapterContext) {
-      const o = parseAdapterOptions(dbosManifest, ctx.options);
-      const name = caseDatabaseName(ctx.runId);
-      const url = await createCaseDatabase(o.postgresUrl, name);
-      database = { server: o.postgresUrl, name, url, keep: o.keepDatabase };
-      await migrateSystemDatabase(url, new GlobalLogger(undefined, { logger: quiet }));
+      const url = await prepare(ctx, parseAdapterOptions(dbosManifest, ctx.options).postgresUrl, false);
       const [, port] = addressOf(url).split(':');
       return { url, ports: { postgres: Number(port) }, linkAddress: addressOf(url) };
     },
@@ -81,10 +122,15 @@ export function dbosAdapter(): Adapter {
     },
     async approve(_ctx, handle: RunHandle, decision) {
       // on the approval id's topic, with the approval id as the send's idempotency key: a decision sent twice arrives once
-      await (await clientOf()).send(handle.id, approvalResult(decision), decision.approvalId, `approval:${decision.approvalId}`);
+      const send = async () => (await clientOf()).send(handle.id, approvalResult(decision), decision.approvalId, `approval:${decision.approvalId}`);
+      await bounded(send(), 10_000, `the approval ${decision.approvalId}`);
     },
     async outcome(_ctx, handle): Promise<Outcome> {
-      const s = await (await clientOf()).getWorkflow(handle.id);
+      const s = await bounded(
+        clientOf().then((c) => c.getWorkflow(handle.id)),
+        5000,
+        `the status of ${handle.id}`,
+      );
       if (s?.status === 'SUCCESS') return { status: 'completed', answer: String((s.output as AgentOutput | undefined)?.answer ?? '') };
       if (s?.status === 'ERROR') return { status: 'failed', error: errorText(s.error) };
       if (s?.status === 'CANCELLED' || s?.status === 'MAX_RECOVERY_ATTEMPTS_EXCEEDED')
@@ -103,12 +149,10 @@ export function dbosAdapter(): Adapter {
       }
     },
     async close() {
-      const c = client;
-      client = undefined;
-      await (await c?.catch(() => undefined))?.destroy();
+      await closeClient();
       const d = database;
       database = undefined;
-      if (d && !d.keep) await dropCaseDatabase(d.server, d.name).catch(() => undefined);
+      if (d && !d.keep && !d.own) await dropCaseDatabase(d.server, d.name).catch(() => undefined);
     },
   };
 }

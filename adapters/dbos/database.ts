@@ -55,6 +55,19 @@ async function connect(url: string, hint: string): Promise<PgClient> {
   }
 }
 
+/** Whether the server of `url` accepts a connection and answers a query (false while it starts or recovers). */
+export async function answers(url: string): Promise<boolean> {
+  const pg = ((await import(PG)) as { default: PgModule }).default;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 const HINT =
   'start one with scripts/postgres.sh, or set ORDEAL_POSTGRES_URL (or --opt postgresUrl=postgresql://user@host:port/db) to a server you may create databases on';
 

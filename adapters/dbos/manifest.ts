@@ -6,12 +6,13 @@ import { sharedOptions } from '../../harness/run/options.js';
 export const dbosManifest = defineAdapter({
   name: 'dbos',
   description:
-    'a DBOS Transact workflow in the worker (@dbos-inc/dbos-sdk), its system database on PostgreSQL: runStep steps, approval by send/recv, recovery at launch; no engine process',
+    "a DBOS Transact workflow in the worker (@dbos-inc/dbos-sdk), its system database on PostgreSQL: runStep steps, approval by send/recv, recovery at launch; no engine process (with machine faults: the case's own PostgreSQL cluster)",
   hasEngine: false,
-  // a per-case PostgreSQL cluster on the data directory would let a power cut reach it; until then machine faults are refused
+  // a case with machine faults gets a PostgreSQL cluster of its own under the data directory, as the adapter's engine
   durableState: (o) => ({
-    paths: [],
-    outside: `DBOS keeps its system database on the shared PostgreSQL server ${redactUrl(o.postgresUrl || process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL)} (a database per case)`,
+    paths: [
+      `postgres/ (with machine faults: a PostgreSQL cluster of the case's own; without: a database per case on ${redactUrl(o.postgresUrl || process.env.ORDEAL_POSTGRES_URL || DEFAULT_POSTGRES_URL)})`,
+    ],
   }),
   // the worker↔PostgreSQL connections: net faults with target=engine put Toxiproxy on them
   engineLink: true,

@@ -21,6 +21,11 @@ export interface AdapterContext {
   options: Record<string, string>;
   /** Address of the adapter's engine once started. */
   engine?: EngineHandle;
+  /**
+   * Set when the data directory is the fault filesystem's mount (the schedule has power-loss, disk-full or fsync-error):
+   * an adapter whose durable state otherwise lives on a shared server keeps it under the data directory for the case.
+   */
+  faultDisk?: boolean;
 }
 
 export interface EngineHandle {
@@ -95,8 +100,12 @@ export interface ApprovalDecision {
  */
 export interface Adapter {
   name: string;
-  /** Its engine for these options (the case's raw `--opt`s): present exactly when the manifest says `hasEngine`. */
-  engine?(options: Record<string, string>): EngineSpec;
+  /**
+   * Its engine for these options (the case's raw `--opt`s): present exactly when the manifest says `hasEngine`, except
+   * that an adapter without one may give an engine for a case with `ctx.faultDisk` (DBOS: a PostgreSQL cluster of the
+   * case's own on the data directory, which `power-loss` can then kill and restart).
+   */
+  engine?(options: Record<string, string>, ctx?: Readonly<AdapterContext>): EngineSpec | undefined;
   worker(ctx: AdapterContext): WorkerSpec;
   /** Called once the worker process is ready to be told about the run (optional: e.g. to wait for registration). */
   workerReady?(ctx: AdapterContext): Promise<void>;

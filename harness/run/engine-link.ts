@@ -2,11 +2,15 @@
 import { UsageError } from '../errors.js';
 import { faults, type NetProxy } from '../faults/index.js';
 import type { HistoryWriter, Schedule } from '../store/index.js';
-import type { Adapter, EngineHandle, EngineSpec } from './adapter.js';
+import type { Adapter, AdapterContext, EngineHandle, EngineSpec } from './adapter.js';
 import { now } from '../store/index.js';
 
-/** The adapter's engine for these options, or undefined when it has none: every harness read of the engine spec goes through here. */
-export const engineOf = (adapter: Adapter, options: Record<string, string>): EngineSpec | undefined => adapter.engine?.(options);
+/**
+ * The adapter's engine for these options (and, given, this case), or undefined when it has none: every harness read of
+ * the engine spec goes through here.
+ */
+export const engineOf = (adapter: Adapter, options: Record<string, string>, ctx?: Readonly<AdapterContext>): EngineSpec | undefined =>
+  adapter.engine?.(options, ctx);
 
 /** Whether the schedule has a network fault with target=engine, i.e. the link must run through Toxiproxy. */
 export const linkProxied = (schedule: Schedule): boolean => schedule.some((f) => faults[f.fault]?.proxyTarget?.(f) === 'engine');

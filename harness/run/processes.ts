@@ -49,7 +49,7 @@ export class CaseProcesses {
     /** Environment added to the engine's main process (clock-jump target=engine: libfaketime). */
     private readonly engineEnv: Readonly<Record<string, string>> = {},
   ) {
-    this.spec = engineOf(adapter, ctx.options);
+    this.spec = engineOf(adapter, ctx.options, ctx);
   }
 
   /** Whether the adapter has an engine process. */

@@ -135,6 +135,7 @@ export async function setUpCase(o: CaseOptions, folder: CaseFolder, running: Run
     idempotency: o.idempotency,
     scenario: o.scenario,
     options: o.options,
+    ...(disk ? { faultDisk: true } : {}),
     traceparent: telemetry.processEnv().TRACEPARENT,
     get engine() {
       return link.engine;

@@ -1,7 +1,8 @@
 /** Machine faults through ordeal-faultfs: what a power cut, a full disk and a failed fsync do to the reference runtime. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { postgresBin } from '../../adapters/dbos/cluster.js';
 import { fusermount } from '../../harness/engines/index.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 import { expectRefundTwice } from '../helpers/refund.js';
@@ -156,6 +157,55 @@ describe.skipIf(skip !== '' || !temporal.installed)(
       const refunds = refundEntries(c.runDir);
       expect(refunds.map((e) => e.outcome)).toEqual(['applied', 'applied']);
       expect(refunds[1]!.key).not.toBe(refunds[0]!.key);
+    });
+  },
+);
+
+/** Processes whose working directory is under `dir` (a PostgreSQL server's processes work in its data directory). */
+function workingIn(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readlinkSync(`/proc/${p}/cwd`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const postgres = (() => {
+  try {
+    return postgresBin();
+  } catch {
+    return undefined;
+  }
+})();
+
+describe.skipIf(skip !== '' || !postgres)(
+  `power-loss on DBOS's own PostgreSQL cluster${skip ? ` — skipped: ${skip}` : !postgres ? ' — skipped: PostgreSQL (initdb, postgres) is not installed' : ''}`,
+  () => {
+    it("DBOS: the cut kills the case's PostgreSQL and the worker, the server recovers from its WAL, and the run ends valid with the refund once", async () => {
+      const { code, stderr, c } = await runOne<Case>([
+        '--adapter',
+        'dbos',
+        '--scenario',
+        'refund-agent',
+        '--fault',
+        'power-loss@step:7',
+        '--idempotency',
+        'framework',
+      ]);
+      expect(code, stderr).toBe(0);
+      const h = history(c.runDir);
+      for (const p of ['worker#1', 'engine#1']) expect(h.some((o) => o.process === p && o.f === 'death' && o.value.signal === 'SIGKILL')).toBe(true);
+      expect(h.some((o) => o.process === 'engine#2' && o.f === 'start')).toBe(true);
+      expect(refundEntries(c.runDir).map((e) => e.outcome)).toEqual(['applied']);
+      // the cluster was on the case's data directory, and none of its processes outlived the case
+      expect(existsSync(join(c.runDir, 'data', 'postgres', 'PG_VERSION'))).toBe(true);
+      expect(readFileSync(join(c.runDir, 'logs', 'engine.log'), 'utf8')).toContain('database system was interrupted');
+      expect(workingIn(c.runDir)).toEqual([]);
     });
   },
 );

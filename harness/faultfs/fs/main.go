@@ -56,6 +56,7 @@ func run(backing, mountpoint, control string, parent int, name string) error {
 		return err
 	}
 	state := newState(backing, trash)
+	orchestrator = parent
 	root := newRoot(backing, uint64(st.Dev), state)
 	zero := time.Duration(0)
 	server, err := fs.Mount(mountpoint, root.RootNode, &fs.Options{
@@ -68,6 +69,9 @@ func run(backing, mountpoint, control string, parent int, name string) error {
 			Name:   "ordeal-faultfs",
 			// posix locks stay in the kernel (SQLite's locking works across the processes of this machine)
 			EnableLocks: false,
+			// mounted by root: other users' processes too (PostgreSQL refuses to run as root, it runs as its own user);
+			// a user's mount needs user_allow_other in /etc/fuse.conf for that, and its engines run as that user anyway
+			AllowOther: os.Getuid() == 0,
 		},
 	})
 	if err != nil {

@@ -80,23 +80,46 @@ func newState(backing, trash string) *state {
 	return &state{backing: backing, trashDir: trash, files: map[*fs.Inode]*fileLog{}}
 }
 
-// pgidOf is the process group of the calling thread (the orchestrator groups every worker and engine process).
+// orchestrator is the process that mounted the file system (-parent): it starts every worker and engine process in a
+// process group of its own, and those groups are what a fault's pgids name.
+var orchestrator int
+
+// pgidOf is the process group the orchestrator started the calling thread's process in: the group of its ancestor
+// that is the orchestrator's child, as a process that made a session of its own below it (each of PostgreSQL's
+// backends does) still belongs to the engine that forked it; else (the orchestrator itself, an orphan) its own group.
 func pgidOf(pid uint32) int {
+	ppid, own := statOf(int(pid))
+	if orchestrator <= 0 {
+		return own
+	}
+	g := own
+	for i := 0; i < 64 && ppid > 1; i++ {
+		if ppid == orchestrator {
+			return g
+		}
+		ppid, g = statOf(ppid)
+	}
+	return own
+}
+
+// statOf is the parent and the process group of a process (zeros when it is gone).
+func statOf(pid int) (ppid, pgid int) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	// pid (comm) state ppid pgrp …; comm may hold spaces and parentheses
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0
+		return 0, 0
 	}
 	f := strings.Fields(string(b[i+1:]))
 	if len(f) < 3 {
-		return 0
+		return 0, 0
 	}
-	g, _ := strconv.Atoi(f[2])
-	return g
+	ppid, _ = strconv.Atoi(f[1])
+	pgid, _ = strconv.Atoi(f[2])
+	return ppid, pgid
 }
 
 func (s *state) full() bool {
