@@ -114,14 +114,24 @@ async function createCluster(bin: string, dir: string): Promise<void> {
 }
 
 /**
- * The server runs as the `postgres` user, which must reach the cluster through every directory above it: a directory on
- * the way that others may not search (a run folder under a `mkdtemp` directory, mode 0700) gets the search bit for others
- * (not the right to list it).
+ * The server runs as the `postgres` user, which must reach the cluster through every directory above it. The run folder
+ * and the output directory holding it are ordeal's: one that others may not search (an output directory made by
+ * `mkdtemp`, mode 0700) gets the search bit for others (not the right to list it). A directory above those is the
+ * user's and is left as it is: when others may not search it, the case stops naming it (ORD-397).
  */
-function searchable(dir: string): void {
-  for (let d = dir; d !== dirname(d); d = dirname(d)) {
+function searchable(runDir: string): void {
+  const out = dirname(runDir);
+  for (const d of [runDir, out]) {
     const mode = statSync(d).mode;
     if (!(mode & 0o001)) chmodSync(d, (mode & 0o7777) | 0o001);
+  }
+  for (let d = dirname(out); d !== dirname(d); d = dirname(d)) {
+    if (!(statSync(d).mode & 0o001))
+      throw new HarnessError(
+        `dbos: the case's own PostgreSQL runs as the user 'postgres', which may not enter ${d} (above the output directory ${out}); ` +
+          `choose an --out whose parent directories others may search (e.g. under /tmp), or run \`chmod o+x ${d}\``,
+        'ORD-397',
+      );
   }
 }
 
