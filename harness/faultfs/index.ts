@@ -130,6 +130,8 @@ export async function startFaultFs(dataDir: string, runDir: string): Promise<Dis
   const log = join(runDir, FILES.logs, 'faultfs.log');
   const proc: ManagedProcess = spawnGroup({
     name: 'faultfs',
+    // not the reaper's: when the orchestrator dies it notices (-parent), unmounts and exits by itself
+    reaped: false,
     command: binary,
     args: [
       '-backing',

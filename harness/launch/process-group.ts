@@ -35,6 +35,12 @@ export interface SpawnOptions {
   logFile?: string;
   /** Open an IPC channel (the child must be a Node script; `command` is then the script path). */
   ipc?: boolean;
+  /**
+   * false: the reaper leaves this group alone when the orchestrator dies, because it cleans up after itself and must
+   * outlive the orchestrator to do so (the fault filesystem unmounts itself once the orchestrator is gone; SIGKILLed
+   * first, it would leave its mount behind). The exit and signal handlers still stop it. Default true.
+   */
+  reaped?: boolean;
 }
 
 /** A process group led by a child of the orchestrator. */
@@ -76,7 +82,7 @@ export function spawnGroup(opts: SpawnOptions): ManagedChild {
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
       live.delete(proc);
-      tellReaper({ remove: pid });
+      if (opts.reaped !== false) tellReaper({ remove: pid });
       resolve({ code, signal });
     });
     child.once('error', () => {
@@ -106,7 +112,7 @@ export function spawnGroup(opts: SpawnOptions): ManagedChild {
     },
   };
   live.add(proc);
-  tellReaper({ add: pid });
+  if (opts.reaped !== false) tellReaper({ add: pid });
   return proc;
 }
 

@@ -18,11 +18,20 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fusermount } from '../../harness/engines/index.js';
 import { isMounted, startFaultFs, sweepStaleMounts, type DiskControl } from '../../harness/faultfs/index.js';
-import { root, tempDir } from '../helpers/cli.js';
+import { ordealBin, root, tempDir } from '../helpers/cli.js';
 import { engineInstalled } from '../helpers/run-folder.js';
 
 const { installed, skipReason } = engineInstalled('faultfs');
 const fuse = existsSync('/dev/fuse') && fusermount() !== undefined;
+/** Whether a process of this pid is alive. */
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const skip = !installed ? skipReason : !fuse ? '/dev/fuse or fusermount3 is missing (apt-get install fuse3)' : '';
 
 /** Writes `data` at the end of the file and optionally fsyncs it. */
@@ -167,6 +176,40 @@ await startFaultFs(${JSON.stringify(mnt)}, ${JSON.stringify(run)}); console.log(
     const end = Date.now() + 20_000;
     while (isMounted(mnt) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     expect(isMounted(mnt)).toBe(false);
+  });
+
+  it('ordeal run SIGKILLed mid-case: the reaper ends the world and the worker, and the filesystem still unmounts itself', async () => {
+    const out = tempDir('ordeal-faultfs-run-kill-');
+    // a refund whose human answers after a minute, with a machine fault that has not fired yet: the case runs on the mount
+    const s = JSON.parse(readFileSync(join(root, 'scenarios/refund-agent.json'), 'utf8')) as Record<string, unknown>;
+    const scenario = join(out, 'slow-human.json');
+    writeFileSync(scenario, JSON.stringify({ ...s, name: 'slow-human', human: { decision: 'approve', delayMs: 60_000 } }));
+    const args = [ordealBin, 'run', '--scenario', scenario, '--fault', 'power-loss@after-effect:1', '--out', join(out, 'runs')];
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r));
+    let runDir = '';
+    const end = Date.now() + 30_000;
+    while (Date.now() < end) {
+      const d = existsSync(join(out, 'runs')) ? readdirSync(join(out, 'runs')).find((n) => n.includes('slow-human')) : undefined;
+      if (d && existsSync(join(out, 'runs', d, 'history.jsonl'))) {
+        runDir = join(out, 'runs', d);
+        if (readFileSync(join(runDir, 'history.jsonl'), 'utf8').includes('approval:waiting')) break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const mnt = join(runDir, 'data');
+    expect(isMounted(mnt)).toBe(true);
+    const pids = readFileSync(join(runDir, 'history.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"f":"start"'))
+      .map((l) => (JSON.parse(l) as { pid: number }).pid);
+    expect(pids.length).toBe(2); // the world and the worker
+    child.kill('SIGKILL');
+    await exited;
+    const gone = Date.now() + 20_000;
+    while ((isMounted(mnt) || pids.some(alive)) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+    expect(isMounted(mnt)).toBe(false);
+    expect(pids.filter(alive)).toEqual([]);
   });
 
   it('SIGTERM to the orchestrator unmounts on its way out', async () => {
