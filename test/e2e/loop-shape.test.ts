@@ -56,7 +56,7 @@ const setups: {
         'DurableAgent runs every before_tool_call hook of a turn, waiting for each RequireApproval, before it schedules any of the turn’s tools (adapters/dapr-agents/README.md)',
     },
   },
-  // its server takes 10-100 s to start, and a task lost with a killed worker is retried 1-2 min later (adapters/conductor/README.md)
+  // a JVM server per case (~2 s to start with its AOT cache), and a task lost with a killed worker is retried ~12 s later (adapters/conductor/README.md)
   { name: 'conductor', engine: 'conductor', args: ['--adapter', 'conductor'], timeout: 600_000 },
 ];
 const postgres = await postgresAnswers();
