@@ -3,13 +3,18 @@
  * tracer provider. A worker needs traces only, so it starts the Node tracer provider, not the whole NodeSDK (metrics,
  * logs, resource detectors and every exporter): that one import cost ~40–60 ms at each worker start.
  */
+import { createRequire } from 'node:module';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR } from './attributes.js';
 import type { TracingOptions } from './tracing.js';
+import { WorldSpanExporter } from './world-exporter.js';
+
+/** The library's OTLP/HTTP exporter, loaded only for a user's collector (most workers never need it: see WorldSpanExporter). */
+const officialExporter = (): typeof import('@opentelemetry/exporter-trace-otlp-http') =>
+  createRequire(import.meta.url)('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
 
 /** OTLP/HTTP endpoint for traces: a base URL gets `/v1/traces`, a full path is kept. */
 export function tracesUrl(endpoint: string): string {
@@ -21,8 +26,8 @@ export function tracesUrl(endpoint: string): string {
 export function otlpExporters(worldUrl: string | undefined, otlpEndpoint: string | undefined, pid = process.pid): SpanExporter[] {
   const out: SpanExporter[] = [];
   // the pid header lets the world name the sender, as with every other request
-  if (worldUrl) out.push(new OTLPTraceExporter({ url: `${worldUrl}/v1/traces`, headers: { 'x-ordeal-pid': String(pid) }, timeoutMillis: 3000 }));
-  if (otlpEndpoint) out.push(new OTLPTraceExporter({ url: tracesUrl(otlpEndpoint), timeoutMillis: 3000 }));
+  if (worldUrl) out.push(new WorldSpanExporter(`${worldUrl}/v1/traces`, { 'x-ordeal-pid': String(pid) }));
+  if (otlpEndpoint) out.push(new (officialExporter().OTLPTraceExporter)({ url: tracesUrl(otlpEndpoint), timeoutMillis: 3000 }));
   return out;
 }
 
