@@ -29,8 +29,14 @@ function exportOne(exporter: WorldSpanExporter, name: string): Promise<ExportRes
   const results: ExportResult[] = [];
   const original = exporter.export.bind(exporter);
   exporter.export = (spans, done) => original(spans, (r) => (results.push(r), done(r)));
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'w' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  provider.getTracer('t').startSpan(name, { attributes: { 'ordeal.step': 3 } }).end();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'w' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  provider
+    .getTracer('t')
+    .startSpan(name, { attributes: { 'ordeal.step': 3 } })
+    .end();
   // a failed export reaches the global error handler too (the processor logs it); what counts is the result
   return provider.forceFlush().then(
     () => results[0]!,
