@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { InputError, UsageError } from '../errors.js';
 import type { UserAdapter } from '../run/manifest.js';
 import { schemaProblem } from '../run/options.js';
+import { isRecord } from '../json.js';
 import { validateGateConfig, type GateConfig } from './config.js';
 
 export const DEFAULT_CONFIGS = ['ordeal.config.ts', 'ordeal.config.mjs', 'ordeal.config.js', 'ordeal.config.json'];
@@ -92,6 +93,27 @@ export async function loadAdapterModule(path: string, configFile: string, field:
   if (a.engine !== undefined && typeof a.engine !== 'function' && (typeof a.engine !== 'object' || a.engine === null))
     throw new InputError(
       `${where}: the adapter's 'engine' must be an EngineSpec or a function (options) => EngineSpec (see harness/run/adapter.ts)`,
+      'ORD-242',
+    );
+  const ds = a.durableState;
+  if (
+    ds !== undefined &&
+    typeof ds !== 'function' &&
+    !(
+      isRecord(ds) &&
+      Array.isArray(ds.paths) &&
+      ds.paths.every((p) => typeof p === 'string' && p !== '' && !isAbsolute(p) && !p.split(/[\\/]/).includes('..')) &&
+      (ds.outside === undefined || (typeof ds.outside === 'string' && ds.outside !== ''))
+    )
+  )
+    throw new InputError(
+      `${where}: the adapter's 'durableState' must be {paths: [relative paths under the case's data directory], outside?: 'where the rest lives'} or a function (options) => that, got ${JSON.stringify(ds)}`,
+      'ORD-242',
+    );
+  const rec = a.engineRecoveryMs;
+  if (rec !== undefined && typeof rec !== 'function' && !(typeof rec === 'number' && Number.isFinite(rec) && rec >= 0))
+    throw new InputError(
+      `${where}: the adapter's 'engineRecoveryMs' must be a number of milliseconds ≥ 0 or a function (options) => that, got ${JSON.stringify(rec)}`,
       'ORD-242',
     );
   const options = a.options ?? mod.options;

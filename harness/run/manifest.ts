@@ -96,16 +96,24 @@ export function parseAdapterOptions(m: AdapterManifest, raw: RawOptions): Record
 
 /**
  * What a user's adapter module exports: an Adapter with its description, and optionally what a manifest declares
- * (`options` schema, `check`, `engineLink`, `caseTimeoutMs`). Its `engine` may be an EngineSpec or `engine(options)`.
+ * (`options` schema, `check`, `engineLink`, `caseTimeoutMs`, `durableState`, `engineRecoveryMs`). Its `engine` may be
+ * an EngineSpec or `engine(options)`; `durableState` and `engineRecoveryMs` a value or a function of the options.
  */
 export interface UserAdapter
   extends Omit<Adapter, 'engine'>, Partial<Pick<AdapterManifest, 'description' | 'options' | 'check' | 'engineLink' | 'caseTimeoutMs'>> {
   engine?: EngineSpec | ((options: RawOptions) => EngineSpec);
+  /** Where the agent's durable state lives: its files under the case's data directory, and `outside` if any is elsewhere (machine faults are then refused). */
+  durableState?: DurableState | ((options: RawOptions) => DurableState);
+  /** Extra case time per engine kill after the first (see AdapterManifest.engineRecoveryMs). */
+  engineRecoveryMs?: number | ((options: RawOptions) => number);
 }
+
+const asFunction = <T>(v: T | ((options: RawOptions) => T)): ((options: RawOptions) => T) =>
+  typeof v === 'function' ? (v as (options: RawOptions) => T) : () => v;
 
 /** The manifest of a user's adapter: its options pass through unchecked unless it declares a schema. */
 export function manifestFromAdapter(user: UserAdapter): AdapterManifest {
-  const { description, options, check, engineLink, caseTimeoutMs, engine } = user;
+  const { description, options, check, engineLink, caseTimeoutMs, engine, durableState, engineRecoveryMs } = user;
   // an EngineSpec object becomes `engine(options)`; the user's object stays `this` for its own methods
   const adapter = (engine && typeof engine !== 'function' ? Object.assign(Object.create(user) as object, { engine: () => engine }) : user) as Adapter;
   return {
@@ -116,6 +124,8 @@ export function manifestFromAdapter(user: UserAdapter): AdapterManifest {
     hasEngine: engine !== undefined,
     engineLink: engineLink === true,
     ...(caseTimeoutMs ? { caseTimeoutMs } : {}),
+    ...(durableState ? { durableState: asFunction(durableState) } : {}),
+    ...(engineRecoveryMs !== undefined ? { engineRecoveryMs: asFunction(engineRecoveryMs) } : {}),
     load: async () => adapter,
   };
 }

@@ -89,6 +89,30 @@ describe('ordeal gate', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it("takes a user module's durable state: state kept outside the case refuses machine faults (exit 2), a malformed one names the field", async () => {
+    const dir = tempDir('ordeal-gate-');
+    const base = JSON.stringify(join(root, 'examples/custom-adapter/adapter.mjs'));
+    const outside = join(dir, 'outside.mjs');
+    writeFileSync(
+      outside,
+      `import base from ${base};\nexport default { ...base, name: 'team-db', durableState: { paths: [], outside: "the team's PostgreSQL on db.internal" } };\n`,
+    );
+    const refused = await ordeal([
+      'gate',
+      '--config',
+      config({ adapters: [{ module: outside }], scenarios: ['refund-agent'], schedules: ['power-loss@step:3'] }),
+      '--out',
+      tempDir(),
+    ]);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/fault power-loss is not supported by adapter 'team-db'.*the team's PostgreSQL on db\.internal/);
+    const bad = join(dir, 'bad.mjs');
+    writeFileSync(bad, `import base from ${base};\nexport default { ...base, name: 'bad-state', durableState: { paths: ['../up'] } };\n`);
+    const malformed = await ordeal(['gate', '--config', config({ adapters: [{ module: bad }], scenarios: ['refund-agent'] }), '--out', tempDir()]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/the adapter's 'durableState' must be \{paths: \[relative paths under the case's data directory\]/);
+  });
+
   it("gates a team's own agent: the Python worker of examples/custom-adapter passes kill-worker@after-effect:1 through its own journal", async () => {
     const out = tempDir();
     const r = await ordeal(['gate', '--config', join(root, 'examples/custom-adapter/ordeal.config.json'), '--out', out]);
