@@ -118,24 +118,30 @@ describe('langgraph variants', () => {
   });
 
   it('durability=async: the next superstep starts before the checkpoint is written, so a kill then re-runs it; sync does not', async () => {
-    // killed as the third checkpoint is written (the model's first answer): with async the tools superstep is already
-    // under way and runs again after the restart (wasted work, still exactly once); with sync it had not started
+    // killed as the third checkpoint is written (the model's first answer): with sync the tools superstep has not
+    // started, so nothing runs twice. With async it starts beside the write, and its read_resource reaches the world
+    // before the kill or just after it: a real race (the kill follows the checkpoint's probe by ~1 ms), so a few runs
+    // may pass before one shows the tool call made by the killed worker and made again; sync never shows it.
     const kill = ['--scenario', 'refund-agent', '--fault', 'kill-worker@step:3'];
-    const sync = await run([...kill, '--opt', 'durability=sync']);
-    const async_ = await run([...kill, '--opt', 'durability=async']);
-    for (const r of [sync, async_]) expect(r.code, JSON.stringify(r.c.checks)).toBe(0);
-    const reexecuted = (r: typeof sync) => verdict(r.c.runDir).checks['wasted-work']!.metrics.reexecutedSteps;
-    expect(reexecuted(sync)).toBe(0);
-    expect(reexecuted(async_)).toBeGreaterThanOrEqual(1);
-    // the re-run is the read_resource tool call whose superstep had begun in the killed worker
-    const toolStarts = (r: typeof sync) =>
+    const reexecuted = (r: Awaited<ReturnType<typeof run>>) => verdict(r.c.runDir).checks['wasted-work']!.metrics.reexecutedSteps;
+    const toolStarts = (r: Awaited<ReturnType<typeof run>>) =>
       history(r.c.runDir)
         .filter(
           (o) => o.f === 'probe' && o.value.point === 'tool:before' && (o.value.detail as { name?: string } | undefined)?.name === 'read_resource',
         )
         .map((o) => o.process);
+    const sync = await run([...kill, '--opt', 'durability=sync']);
+    expect(sync.code, JSON.stringify(sync.c.checks)).toBe(0);
+    expect(reexecuted(sync)).toBe(0);
     expect(toolStarts(sync)).toEqual(['worker#2']);
-    expect(toolStarts(async_)).toEqual(['worker#1', 'worker#2']);
+    const seen: string[][] = [];
+    for (let i = 0; i < 5; i++) {
+      const async_ = await run([...kill, '--opt', 'durability=async']);
+      expect(async_.code, JSON.stringify(async_.c.checks)).toBe(0);
+      seen.push(toolStarts(async_));
+      if (reexecuted(async_) >= 1) break;
+    }
+    expect(seen.at(-1), JSON.stringify(seen)).toEqual(['worker#1', 'worker#2']);
   });
 
   it('rejects an unknown option value with exit 2, naming the option and the allowed values', async () => {
