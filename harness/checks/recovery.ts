@@ -12,10 +12,13 @@ function isProgress(op: Op): boolean {
   return op.f === 'probe' && v.point === 'step:journaled';
 }
 
-/** A fault starting, or a worker that died on its own (kills by a fault are counted by the fault). */
+/**
+ * A fault starting, or a worker or engine process that died on its own (kills by a fault are counted by the fault; the
+ * world dying is the harness's failure, not the system's).
+ */
 function isDisruption(op: Op): boolean {
   if (op.f === 'fault' && op.type === 'invoke') return true;
-  return op.f === 'death' && op.process?.startsWith('worker') === true && valueOf(op).expected === false;
+  return op.f === 'death' && op.process !== undefined && op.process !== 'world' && valueOf(op).expected === false;
 }
 
 function label(op: Op): string {
@@ -51,7 +54,8 @@ export function recoveries(history: unknown): Recovery[] {
 
 export const recovery: Checker = {
   name: 'recovery',
-  description: 'Time from each fault or worker death to the next progress of the run; a run that never progresses again is flagged.',
+  description:
+    'Time from each fault, or worker or engine death on its own, to the next progress of the run; a run that never progresses again is flagged.',
   check(run: RunRecord): CheckResult {
     const completed = isRecord(run?.outcome) && run.outcome.status === 'completed';
     const all = recoveries(run?.history);

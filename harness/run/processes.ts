@@ -1,11 +1,18 @@
 /** The worker and engine of one case: started, killed and restarted with every step in the history. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HarnessError, InputError } from '../errors.js';
 import { launchEngineProcess, spawnGroup, type ManagedProcess } from '../launch/index.js';
 import { FILES, now, type HistoryWriter } from '../store/index.js';
 import type { Adapter, AdapterContext, EngineHandle, EngineSpec } from './adapter.js';
 import { engineOf, type EngineLink } from './engine-link.js';
+
+/**
+ * The waits of a service manager before each restart of an engine that exited on its own (systemd's `RestartSec`,
+ * doubled each time): an engine that stops on a full disk comes back once the disk has room, not in a tight loop.
+ */
+export const ENGINE_RESTART_DELAYS_MS = [500, 1000, 2000, 4000, 8000] as const;
 
 interface Role {
   proc?: ManagedProcess;
@@ -33,6 +40,13 @@ export class CaseProcesses {
   /** What `kill-engine target=` calls the main engine process besides `engine`. */
   private engineRole: string | undefined;
   private crashRestarts = 0;
+  /** Restarts of an engine that exited on its own so far (ENGINE_RESTART_DELAYS_MS bounds them). */
+  private engineCrashRestarts = 0;
+  /** The engine answered once: from then on an exit on its own is a crash its service manager restarts. */
+  private engineUp = false;
+  private supervising = false;
+  /** Engine starts run one after another (a fault's restart and the service manager's must not launch it twice). */
+  private engineStarts: Promise<void> = Promise.resolve();
   /** Workers started so far, whichever role: the n of `worker#n`. */
   private workerStarts = 0;
   /** Environment every worker started from now on gets on top of the others (deploy: version 2). */
@@ -67,7 +81,13 @@ export class CaseProcesses {
    * that exits before then fails the start at once, with the end of its log. On the first start that is
    * retried twice with fresh ports: a port chosen for the engine can still be taken before the engine binds it.
    */
-  async startEngine(): Promise<void> {
+  startEngine(): Promise<void> {
+    const started = this.engineStarts.then(() => this.startEngineNow());
+    this.engineStarts = started.catch(() => undefined);
+    return started;
+  }
+
+  private async startEngineNow(): Promise<void> {
     const spec = this.spec;
     if (!spec) {
       // no engine process: an external server the adapter prepared (if any) stands as the engine's link
@@ -81,6 +101,7 @@ export class CaseProcesses {
         const handle = await this.launchEngine(spec);
         this.link.startedAs(handle);
         if (first) await spec.setup?.(this.ctx, handle);
+        this.engineUp = true;
         return;
       } catch (e) {
         // only a process that exited on its own (a code, not a signal: that is somebody stopping it) is retried
@@ -260,8 +281,36 @@ export class CaseProcesses {
       // a supervisor restarts a worker that crashed on its own, as production would
       if (!expected && !this.stopping && kind === 'worker' && this.crashRestarts++ < this.maxCrashRestarts)
         void this.startWorkerAs(role).catch(() => undefined);
+      // and a service manager an engine process that stopped on its own once it had run (a PostgreSQL that PANICked)
+      if (!expected && !this.stopping && part === 'engine' && this.engineUp) void this.superviseEngine();
     });
     return proc;
+  }
+
+  /**
+   * Restarts the engine's dead processes after one of them exited on its own, as systemd's `Restart=on-failure` would:
+   * after ENGINE_RESTART_DELAYS_MS[n], again with the next wait while it exits before it answers, at most that many
+   * times in a case. The exits and the starts are in the history; a fault that restarts the engine meanwhile wins.
+   */
+  private async superviseEngine(): Promise<void> {
+    if (this.supervising) return;
+    this.supervising = true;
+    try {
+      while (!this.stopping && this.engineCrashRestarts < ENGINE_RESTART_DELAYS_MS.length) {
+        // unref'd: an orchestrator that is done does not wait for a restart nobody needs
+        await sleep(ENGINE_RESTART_DELAYS_MS[this.engineCrashRestarts++], undefined, { ref: false });
+        if (this.stopping) return;
+        if (this.engine.proc && [...this.companions.values()].every((r) => r.proc)) return; // a fault restarted it meanwhile
+        try {
+          await this.startEngine();
+          return;
+        } catch {
+          // it exited again before it answered (the disk is still full): wait longer
+        }
+      }
+    } finally {
+      this.supervising = false;
+    }
   }
 }
 

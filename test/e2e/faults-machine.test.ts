@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postgresBin } from '../../adapters/dbos/cluster.js';
 import { fusermount } from '../../harness/engines/index.js';
+import { ENGINE_RESTART_DELAYS_MS } from '../../harness/run/processes.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 import { expectRefundTwice } from '../helpers/refund.js';
-import { engineInstalled, history, refundEntries, runOne } from '../helpers/run-folder.js';
+import { engineInstalled, history, refundEntries, runOne, verdict } from '../helpers/run-folder.js';
 import { failures } from './fault-cases.js';
 
 const { installed, skipReason } = engineInstalled('faultfs');
@@ -205,6 +206,30 @@ describe.skipIf(skip !== '' || !postgres)(
       // the cluster was on the case's data directory, and none of its processes outlived the case
       expect(existsSync(join(c.runDir, 'data', 'postgres', 'PG_VERSION'))).toBe(true);
       expect(readFileSync(join(c.runDir, 'logs', 'engine.log'), 'utf8')).toContain('database system was interrupted');
+      expect(workingIn(c.runDir)).toEqual([]);
+    });
+
+    it('DBOS: PostgreSQL stops itself on the full disk; restarted as a service manager would, it recovers once the disk has room and the run ends valid', async () => {
+      const { code, stderr, c } = await runOne<Case>([
+        '--adapter',
+        'dbos',
+        '--scenario',
+        'refund-agent',
+        '--fault',
+        'disk-full@step:3,ms=1000',
+        '--idempotency',
+        'framework',
+      ]);
+      expect(code, stderr).toBe(0);
+      const h = history(c.runDir);
+      // nothing killed it: it exited by itself (PANIC on ENOSPC), and the next start came after the first wait
+      const died = h.find((o) => o.process === 'engine#1' && o.f === 'death')!;
+      expect(died.value).toMatchObject({ expected: false, signal: null });
+      const restarted = h.find((o) => o.process === 'engine#2' && o.f === 'start')!;
+      expect(restarted.time - died.time).toBeGreaterThanOrEqual(ENGINE_RESTART_DELAYS_MS[0]);
+      expect(readFileSync(join(c.runDir, 'logs', 'engine.log'), 'utf8')).toMatch(/PANIC: .*No space left on device/);
+      expect(refundEntries(c.runDir).map((e) => e.outcome)).toEqual(['applied']);
+      expect(verdict(c.runDir).checks.recovery!.metrics.disruptions).toBe(2); // the fault, and the engine's death on its own
       expect(workingIn(c.runDir)).toEqual([]);
     });
   },

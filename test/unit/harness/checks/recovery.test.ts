@@ -59,6 +59,30 @@ describe('recovery', () => {
     expect(recoveries(history)).toEqual([{ op: 1, label: 'fault kill-worker@step:3', progressOp: 6, ms: 250 }]);
   });
 
+  it('counts an engine process or a companion that stopped on its own (its service manager restarts it), not the world', () => {
+    const op = (index: number, time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}): Op => ({
+      index,
+      time,
+      process,
+      f,
+      type,
+      value,
+    });
+    const history = [
+      op(0, 0, 'engine#1', 'start', 'info', { pid: 1 }),
+      op(1, 10, 'worker#1', 'llm', 'ok', { turn: 0 }),
+      op(2, 100, 'engine#1', 'death', 'info', { pid: 1, code: 1, expected: false }),
+      op(3, 600, 'engine#2', 'start', 'info', { pid: 3 }),
+      op(4, 900, 'worker#1', 'llm', 'ok', { turn: 1 }),
+      op(5, 950, 'scheduler#1', 'death', 'info', { pid: 4, code: 1, expected: false }),
+      op(6, 1000, 'world', 'death', 'info', { pid: 5, code: 1, expected: false }),
+    ];
+    expect(recoveries(history)).toEqual([
+      { op: 2, label: 'the death of engine#1', progressOp: 4, ms: 800 },
+      { op: 5, label: 'the death of scheduler#1' },
+    ]);
+  });
+
   it('a calm run has no disruptions; a damaged run does not throw', () => {
     expect(recovery.check(run().start().llm(0).build())).toEqual({ valid: true, anomalies: [], metrics: { disruptions: 0 } });
     expect(recovery.check({} as RunRecord).valid).toBe(true);
