@@ -169,6 +169,8 @@ export async function clusterCommand(
     // --kill-child: the namespace ends (and every process in it with it) when its first process is killed; a PID
     // namespace needs root: as a user the server runs as it is, and its backends end soon after it (on its death)
     ...(isRoot() ? { command: 'unshare', args: ['--pid', '--fork', '--kill-child', server.command, ...server.args] } : server),
+    // the machine's PostgreSQL on the case's fault-filesystem mount: a host process under --launcher containers too
+    native: true,
     handle: { url: `postgresql://postgres@${address}/postgres`, ports: { postgres: port }, linkAddress: address },
   };
 }

@@ -45,6 +45,11 @@ export interface EngineCommand {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * A host process whatever `--launcher` says: a server of the case's own that is not an official engine image's and
+   * must see the case's data mount as the host does (DBOS's per-case PostgreSQL cluster for the machine faults).
+   */
+  native?: boolean;
 }
 
 /** How to start, health-check and restart the adapter's server. */

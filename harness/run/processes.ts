@@ -118,17 +118,17 @@ export class CaseProcesses {
   }
 
   private async launchEngine(spec: EngineSpec): Promise<EngineHandle> {
-    const { command, args, env, handle, role: mainRole, companions = [] } = await spec.command(this.ctx, this.enginePorts);
+    const { command, args, env, native, handle, role: mainRole, companions = [] } = await spec.command(this.ctx, this.enginePorts);
     this.enginePorts = handle.ports;
     this.engineRole = mainRole ?? spec.name;
     // after a kill only the dead processes come back; the others keep running
     for (const c of companions) {
       const role = this.companions.get(c.role) ?? { incarnation: 0, expected: new Set<number>() };
       this.companions.set(c.role, role);
-      if (!role.proc) await this.launch(role, c.role, c.command, c.args, c.env, 'engine');
+      if (!role.proc) await this.launch(role, c.role, c.command, c.args, c.env, c.native ? 'native-engine' : 'engine');
     }
     const engineEnv = Object.keys(this.engineEnv).length ? { ...(env ?? process.env), ...this.engineEnv } : env;
-    if (!this.engine.proc) await this.launch(this.engine, 'engine', command, args, engineEnv, 'engine');
+    if (!this.engine.proc) await this.launch(this.engine, 'engine', command, args, engineEnv, native ? 'native-engine' : 'engine');
     // the first engine process to exit ends the wait (`kind` also names its log file)
     const running: [kind: string, proc: ManagedProcess][] = [];
     if (this.engine.proc) running.push(['engine', this.engine.proc]);
@@ -251,11 +251,19 @@ export class CaseProcesses {
    * processes start the way `--launcher` says (a container of its image, with the run folder mounted); a worker is always
    * a process here.
    */
-  private async launch(role: Role, kind: string, command: string, args: string[], env?: NodeJS.ProcessEnv, part?: 'engine'): Promise<ManagedProcess> {
+  private async launch(
+    role: Role,
+    kind: string,
+    command: string,
+    args: string[],
+    env?: NodeJS.ProcessEnv,
+    part?: 'engine' | 'native-engine',
+  ): Promise<ManagedProcess> {
     role.incarnation += 1;
     // every worker, first or extra, counts in one sequence: worker#1, worker#2 (a replica or a restart), …
     const name = `${kind}#${kind === 'worker' ? ++this.workerStarts : role.incarnation}`;
     const opts = { name, command, args, env, cwd: this.ctx.runDir, logFile: join(this.ctx.runDir, FILES.logs, `${kind}.log`) };
+    // an engine process runs as `--launcher` says, unless it must be a host process (EngineCommand.native)
     const proc = part === 'engine' ? await launchEngineProcess(opts, this.ctx.runDir, this.ctx.runId) : spawnGroup(opts);
     role.proc = proc;
     this.names.set(proc.pid, name);
@@ -282,7 +290,7 @@ export class CaseProcesses {
       if (!expected && !this.stopping && kind === 'worker' && this.crashRestarts++ < this.maxCrashRestarts)
         void this.startWorkerAs(role).catch(() => undefined);
       // and a service manager an engine process that stopped on its own once it had run (a PostgreSQL that PANICked)
-      if (!expected && !this.stopping && part === 'engine' && this.engineUp) void this.superviseEngine();
+      if (!expected && !this.stopping && part !== undefined && this.engineUp) void this.superviseEngine();
     });
     return proc;
   }

@@ -209,6 +209,26 @@ describe.skipIf(skip !== '' || !postgres)(
       expect(workingIn(c.runDir)).toEqual([]);
     });
 
+    it('DBOS under --launcher containers: its per-case PostgreSQL is a host process (no engine image has it), and the cut works the same', async () => {
+      const { code, stderr, c } = await runOne<Case>([
+        '--launcher',
+        'containers',
+        '--adapter',
+        'dbos',
+        '--scenario',
+        'refund-agent',
+        '--fault',
+        'power-loss@step:7',
+      ]);
+      expect(code, stderr).toBe(0);
+      const starts = history(c.runDir).filter((o) => o.f === 'start' && o.process.startsWith('engine#'));
+      expect(starts.map((o) => [o.process, o.value.container])).toEqual([
+        ['engine#1', undefined],
+        ['engine#2', undefined],
+      ]);
+      expect(refundEntries(c.runDir).map((e) => e.outcome)).toEqual(['applied']);
+    });
+
     it('DBOS: PostgreSQL stops itself on the full disk; restarted as a service manager would, it recovers once the disk has room and the run ends valid', async () => {
       const { code, stderr, c } = await runOne<Case>([
         '--adapter',
