@@ -46,7 +46,7 @@ export function chatRoutes(ctx: WorldContext): Route[] {
       else ctx.ops.emit('info', 'llm', { turn: plan.index, reason: end.reason, ...(end.status ? { status: end.status } : {}) }, who);
       return;
     }
-    const answer = player.answer(plan, messages, n, model);
+    const answer = player.answer(plan, n, model);
     if (body.stream === true) {
       // as a real server streams it: the whole answer in chunks, then [DONE]
       const chunks = answerChunks(answer.body, wantsUsage(body));

@@ -1,9 +1,9 @@
 /** The cassette player: answers an OpenAI chat conversation with the scenario's scripted turn. */
-import { leafTurns, selectTurn, type PlainTurn, type Turn } from '../scenario/index.js';
+import { isBranch, leafTurns, selectTurn, type PlainTurn, type Turn } from '../scenario/index.js';
 import { badField } from './http-error.js';
 import { isRecord, textOf } from '../json.js';
 import type { Json } from './fields.js';
-import { resolveString, resolveTemplates } from './templates.js';
+import { hasTemplate, resolveString, resolveTemplates } from './templates.js';
 
 export interface ChatMessage {
   role: string;
@@ -64,6 +64,8 @@ export interface TurnPlan {
   /** The turn answered: a branching turn resolved against the conversation's tool results. */
   turn: PlainTurn;
   promptTokens: number;
+  /** The conversation's tool results (toolResults), parsed on first use and then kept: most turns need none. */
+  results(): readonly unknown[];
 }
 
 export interface ChatAnswer {
@@ -75,10 +77,13 @@ export interface ChatAnswer {
 export class CassettePlayer {
   /** The last turn that is a final answer on every branch, if any. */
   readonly finalIndex: number | undefined;
+  /** Per turn, whether its answer holds `{{result:N}}` templates (then it needs the conversation's tool results). */
+  private readonly templated: boolean[];
 
   constructor(private readonly cassette: readonly Turn[]) {
     const finals = cassette.map((t, i) => (leafTurns(t).every((l) => 'final' in l) ? i : -1)).filter((i) => i >= 0);
     this.finalIndex = finals.length > 0 ? finals[finals.length - 1] : undefined;
+    this.templated = cassette.map((t) => hasTemplate(JSON.stringify(t)));
   }
 
   /**
@@ -89,14 +94,17 @@ export class CassettePlayer {
     let index = at ?? messages.filter((m) => m.role === 'assistant').length;
     if (index >= this.cassette.length) index = this.finalIndex ?? this.cassette.length - 1;
     const entry = this.cassette[index];
-    const turn: PlainTurn = entry === undefined ? { final: '' } : selectTurn(entry, toolResults(messages));
+    // parsing every tool message of the conversation costs O(turns) a call: only branches and templates need it
+    let parsed: readonly unknown[] | undefined;
+    const results = () => (parsed ??= toolResults(messages));
+    const turn: PlainTurn = entry === undefined ? { final: '' } : isBranch(entry) ? selectTurn(entry, results()) : entry;
     const chars = messages.reduce((s, m) => s + messageChars(m), 0);
-    return { index: Math.max(index, 0), turn, promptTokens: turn.usage?.promptTokens ?? Math.ceil(chars / 4) };
+    return { index: Math.max(index, 0), turn, promptTokens: turn.usage?.promptTokens ?? Math.ceil(chars / 4), results };
   }
 
   /** Builds the OpenAI chat.completion answer; `callNo` (the run's chat call counter) makes tool call ids fresh. */
-  answer(plan: TurnPlan, messages: readonly ChatMessage[], callNo: number, model: string): ChatAnswer {
-    const results = toolResults(messages);
+  answer(plan: TurnPlan, callNo: number, model: string): ChatAnswer {
+    const results = this.templated[plan.index] ? plan.results() : [];
     const { turn } = plan;
     let content: string | null;
     let toolCalls: { id: string; type: 'function'; function: { name: string; arguments: string } }[] | undefined;
