@@ -311,6 +311,8 @@ export class CaseProcesses {
         if (this.engine.proc && [...this.companions.values()].every((r) => r.proc)) return; // a fault restarted it meanwhile
         try {
           await this.startEngine();
+          // the case ended while it was starting: stopAll may have passed its role already
+          if (this.stopping) await this.stopRoles([this.engine, ...this.companions.values()]);
           return;
         } catch {
           // it exited again before it answered (the disk is still full): wait longer
