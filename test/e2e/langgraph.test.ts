@@ -139,7 +139,7 @@ describe('langgraph variants', () => {
       const async_ = await run([...kill, '--opt', 'durability=async']);
       expect(async_.code, JSON.stringify(async_.c.checks)).toBe(0);
       seen.push(toolStarts(async_));
-      if (reexecuted(async_) >= 1) break;
+      if ((reexecuted(async_) ?? 0) >= 1) break;
     }
     expect(seen.at(-1), JSON.stringify(seen)).toEqual(['worker#1', 'worker#2']);
   });
