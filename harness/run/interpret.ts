@@ -5,6 +5,7 @@ import type { FromWorld } from '../world/protocol.js';
 import type { RunHandle } from './adapter.js';
 import { now } from '../store/index.js';
 import { HarnessError } from '../errors.js';
+import { interrupted } from '../launch/index.js';
 import { humanDecides } from './human.js';
 import { Nemesis } from './nemesis.js';
 import type { CaseOptions } from './run-case.js';
@@ -123,6 +124,11 @@ export async function tearDown(o: CaseOptions, folder: CaseFolder, running: Runn
   await running.world?.stop();
   await o.adapter.close?.();
   await running.disk?.stop(); // after the adapter's clients closed their files in it
+  if (interrupted()) {
+    // cut short by SIGINT/SIGTERM: the folder stays unfinished (no outcome, no finishedAt), so --resume runs it again
+    history.close();
+    return;
+  }
   history.append({ time: now(), process: 'orchestrator', type: 'info', f: 'outcome', value: outcome });
   history.close();
   info.finishedAt = new Date().toISOString();

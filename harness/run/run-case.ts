@@ -2,8 +2,8 @@
 import type { Outcome, RunInfo, Schedule } from '../store/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { Verdict } from '../checks/index.js';
-import { ensureError } from '../errors.js';
-import { installCleanupHandlers } from '../launch/index.js';
+import { ensureError, HarnessError } from '../errors.js';
+import { installCleanupHandlers, interrupted } from '../launch/index.js';
 import type { ModelUpstream } from '../world/model-forward.js';
 import type { Adapter } from './adapter.js';
 import { interpret, tearDown } from './interpret.js';
@@ -59,6 +59,8 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
     await tearDown(o, folder, running, outcome);
     marks.tornDown = now();
   }
+  // a case cut short by SIGINT/SIGTERM is not judged: its folder stays unfinished for --resume
+  if (interrupted()) throw new HarnessError(`the case in ${folder.dir} was interrupted`, 'ORD-300');
   const verdict = judge(folder.dir);
   marks.judged = now();
   return { runDir: folder.dir, verdict, info: folder.info, phases: casePhases(marks, folder.history.ops) };
