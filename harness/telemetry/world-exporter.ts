@@ -13,8 +13,14 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 // The serializer's own module: the package's index is what loads metrics and logs (the package declares no `exports`).
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer/build/src/trace/json/trace.js';
 
+/**
+ * Idle keep-alive sockets are closed after this long, well before the world's own keep-alive timeout (Node's 5 s): an
+ * export after a quiet spell must not go out on a socket the world is closing at that moment (the WorldClient's rule).
+ */
+const IDLE_SOCKET_MS = 2000;
+
 export class WorldSpanExporter implements SpanExporter {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' });
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
 
@@ -53,7 +59,18 @@ export class WorldSpanExporter implements SpanExporter {
     this.agent.destroy();
   }
 
-  private post(body: Uint8Array): Promise<void> {
+  /** One POST; a reused keep-alive socket the server had just closed (ECONNRESET, EPIPE) gets the export once more, on a new one. */
+  private async post(body: Uint8Array): Promise<void> {
+    try {
+      await this.postOnce(body);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & { reusedSocket?: boolean };
+      if (!err.reusedSocket || (err.code !== 'ECONNRESET' && err.code !== 'EPIPE')) throw e;
+      await this.postOnce(body);
+    }
+  }
+
+  private postOnce(body: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
       const req = request(
         this.url,
@@ -75,7 +92,7 @@ export class WorldSpanExporter implements SpanExporter {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`POST ${this.url} got no answer within ${this.timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (e: Error) => reject(Object.assign(e, { reusedSocket: req.reusedSocket })));
       req.end(body);
     });
   }

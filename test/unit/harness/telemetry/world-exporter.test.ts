@@ -67,6 +67,32 @@ describe('the worker → world span exporter', () => {
     expect(unreachable.code).toBe(ExportResultCode.FAILED);
   });
 
+  it('sends an export again on a new connection when the kept-alive one was closed under it (the world closes idle sockets)', async () => {
+    const served = new WeakSet<object>();
+    let resets = 0;
+    const got: string[] = [];
+    server = createServer((req, res) => {
+      // a socket that already carried an export is dropped without an answer, as a server closing it at that moment would
+      if (served.has(req.socket)) {
+        resets++;
+        req.socket.destroy();
+        return;
+      }
+      served.add(req.socket);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => (got.push(Buffer.concat(chunks).toString('utf8')), res.writeHead(200).end('{}')));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+    const exporter = new WorldSpanExporter(url, {});
+    expect((await exportOne(exporter, 'first')).code).toBe(ExportResultCode.SUCCESS);
+    expect((await exportOne(exporter, 'second')).code).toBe(ExportResultCode.SUCCESS);
+    expect(resets).toBe(1);
+    expect(got.map((b) => flattenOtlp(JSON.parse(b))[0]!.name)).toEqual(['first', 'second']);
+    await exporter.shutdown();
+  });
+
   it('after shutdown, exports fail at once', async () => {
     const r = await receiver(200);
     const exporter = new WorldSpanExporter(r.url, {});
