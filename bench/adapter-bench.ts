@@ -6,6 +6,7 @@ import { ensureError } from '../harness/errors.js';
 import { benchCase, recoveryMs, type CaseTiming } from './case-timing.js';
 import { benchScenario, SHAPES, type Shape } from './scenarios.js';
 import { RssSampler } from './rss-sampler.js';
+import { BARE_LOOP, bareLoopAdapter } from './bare-loop/adapter.js';
 import type { RuntimeWaitsResult } from './runtime-waits.js';
 import { median, quantiles, round, type Quantiles } from './stats.js';
 
@@ -15,6 +16,8 @@ export interface ShapeFigures {
   perStepMs: Quantiles;
   /** perStepMs.p50 / the shape's floor (`floor.chain` or `floor.fanOut`), set once the run's floor is known. */
   ratioToFloor: number;
+  /** perStepMs.p50 / the bare loop's on the same shape (absent on the bare loop itself, or when it was not measured). */
+  ratioToBareLoop?: number;
   /** Per-step p50/p99 by N ≥ 2 (the headline is the largest N). */
   byN: Record<string, Quantiles>;
 }
@@ -35,6 +38,8 @@ export interface AdapterFigures {
   inProcess?: { perStepMs: Quantiles; ratioToFloor: number; waits: RuntimeWaitsResult };
 }
 export type AdapterResult = AdapterFigures | { missing: string };
+/** The bare loop's figures: the shapes only (it has no recovery to time, no engine, and runs no throughput case). */
+export type BareLoopFigures = Pick<AdapterFigures, 'chain' | 'fanOut' | 'oneCallTurnMs'>;
 
 export interface AdapterBenchOptions {
   steps: number[];
@@ -56,48 +61,14 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
   // the sampler runs only in the phases that time nothing per step: throughput and recovery.
   const rss = new RssSampler();
   const pids: number[] = [];
-  const run = async (shape: Shape, n: number, probes = false, schedule?: Parameters<typeof benchCase>[0]['schedule']): Promise<CaseTiming> => {
-    // a fresh adapter object per case: adapters keep per-case clients (runCase closes them), and cases run concurrently
-    const adapter: Adapter = await entry.load();
-    const t = await benchCase({
-      adapter,
-      scenario: benchScenario(shape, n),
-      outDir: o.outDir,
-      probes,
-      ...(schedule ? { schedule } : {}),
-      ...(entry.caseTimeoutMs ? { timeoutMs: entry.caseTimeoutMs } : {}),
-    });
-    pids.push(...t.workerPids);
-    return t;
-  };
+  const run = caseRunner(
+    () => entry.load(),
+    o.outDir,
+    entry.caseTimeoutMs,
+    (t) => pids.push(...t.workerPids),
+  );
   try {
-    // Baselines, the same for both shapes: T(0) is one model call and the answer; T(1) adds a turn with one tool call.
-    // Every case with tool calls pays T(1)'s extras once (the second model round trip, a fresh worker's first response),
-    // so a step's cost is the marginal one, (T(N) − T(1)) / (N − 1), and the turn itself is reported as T(1) − T(0).
-    o.log(`${name}: baselines (0 and 1 steps) × ${o.reps}`);
-    const base0: number[] = [];
-    const base1: number[] = [];
-    for (let r = 0; r < o.reps; r++) {
-      base0.push((await run('chain', 0)).agentMs);
-      base1.push((await run('chain', 1)).agentMs);
-    }
-    const t0 = median(base0);
-    const t1 = median(base1);
-    const byN: Record<Shape, Record<string, Quantiles>> = { chain: {}, fanOut: {} };
-    const headline: Record<Shape, number[]> = { chain: [], fanOut: [] };
-    for (const n of o.steps.filter((x) => x >= 2)) {
-      o.log(`${name}: ${n} steps, chain and fan-out alternately × ${o.reps}`);
-      const per: Record<Shape, number[]> = { chain: [], fanOut: [] };
-      for (let r = 0; r < o.reps; r++) for (const shape of SHAPES) per[shape].push(((await run(shape, n)).agentMs - t1) / (n - 1));
-      for (const shape of SHAPES) {
-        byN[shape][String(n)] = quantiles(per[shape]);
-        headline[shape] = per[shape];
-      }
-    }
-    const figures = (shape: Shape): ShapeFigures => {
-      const perStepMs = quantiles(headline[shape]);
-      return { perStepMs, ratioToFloor: Number.NaN, byN: byN[shape] };
-    };
+    const shapes = await benchShapes(name, run, o);
 
     const tn = Math.min(10, Math.max(...o.steps));
     o.log(`${name}: throughput, ${o.concurrency} concurrent chains of ${tn} turns`);
@@ -117,9 +88,7 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
     const own = await (await entry.load()).commitFloor?.(o.reps * 100);
     return {
       ...(own ? { storeFloor: { store: own.store, commitMs: quantiles(own.latenciesMs) } } : {}),
-      chain: figures('chain'),
-      fanOut: figures('fanOut'),
-      oneCallTurnMs: quantiles(base1.map((t) => t - t0)),
+      ...shapes,
       throughput: { workflowsPerS: round(o.concurrency / windowS), stepsPerS: round((o.concurrency * tn) / windowS) },
       recoveryMs: { p50: round(median(rec)) },
       peakRssMb: rss.peakMb(pids) ?? Number.NaN,
@@ -134,4 +103,69 @@ export async function benchAdapter(name: string, o: AdapterBenchOptions): Promis
     delete process.env.ORDEAL_PROBES;
     delete process.env.ORDEAL_SPAN_EXPORT;
   }
+}
+
+type CaseRun = (shape: Shape, n: number, probes?: boolean, schedule?: Parameters<typeof benchCase>[0]['schedule']) => Promise<CaseTiming>;
+
+/** Runs one bench case of an adapter: a fresh adapter object per case (adapters keep per-case clients, which runCase closes, and cases may run concurrently). */
+function caseRunner(load: () => Promise<Adapter>, outDir: string, caseTimeoutMs: number | undefined, seen: (t: CaseTiming) => void): CaseRun {
+  return async (shape, n, probes = false, schedule) => {
+    const t = await benchCase({
+      adapter: await load(),
+      scenario: benchScenario(shape, n),
+      outDir,
+      probes,
+      ...(schedule ? { schedule } : {}),
+      ...(caseTimeoutMs ? { timeoutMs: caseTimeoutMs } : {}),
+    });
+    seen(t);
+    return t;
+  };
+}
+
+/** Both shapes' per-step figures and the one-call turn, from `reps` cases of each size. */
+async function benchShapes(
+  name: string,
+  run: CaseRun,
+  o: Pick<AdapterBenchOptions, 'steps' | 'reps' | 'log'>,
+): Promise<Pick<AdapterFigures, 'chain' | 'fanOut' | 'oneCallTurnMs'>> {
+  // Baselines, the same for both shapes: T(0) is one model call and the answer; T(1) adds a turn with one tool call.
+  // Every case with tool calls pays T(1)'s extras once (the second model round trip, a fresh worker's first response),
+  // so a step's cost is the marginal one, (T(N) − T(1)) / (N − 1), and the turn itself is reported as T(1) − T(0).
+  o.log(`${name}: baselines (0 and 1 steps) × ${o.reps}`);
+  const base0: number[] = [];
+  const base1: number[] = [];
+  for (let r = 0; r < o.reps; r++) {
+    base0.push((await run('chain', 0)).agentMs);
+    base1.push((await run('chain', 1)).agentMs);
+  }
+  const t0 = median(base0);
+  const t1 = median(base1);
+  const byN: Record<Shape, Record<string, Quantiles>> = { chain: {}, fanOut: {} };
+  const headline: Record<Shape, number[]> = { chain: [], fanOut: [] };
+  for (const n of o.steps.filter((x) => x >= 2)) {
+    o.log(`${name}: ${n} steps, chain and fan-out alternately × ${o.reps}`);
+    const per: Record<Shape, number[]> = { chain: [], fanOut: [] };
+    for (let r = 0; r < o.reps; r++) for (const shape of SHAPES) per[shape].push(((await run(shape, n)).agentMs - t1) / (n - 1));
+    for (const shape of SHAPES) {
+      byN[shape][String(n)] = quantiles(per[shape]);
+      headline[shape] = per[shape];
+    }
+  }
+  const figures = (shape: Shape): ShapeFigures => ({ perStepMs: quantiles(headline[shape]), ratioToFloor: Number.NaN, byN: byN[shape] });
+  return { chain: figures('chain'), fanOut: figures('fanOut'), oneCallTurnMs: quantiles(base1.map((t) => t - t0)) };
+}
+
+/** The bare loop (bench/bare-loop): the same shapes through the same orchestrator and world, with no framework. */
+export async function benchBareLoop(o: Pick<AdapterBenchOptions, 'steps' | 'reps' | 'outDir' | 'log'>): Promise<BareLoopFigures> {
+  return benchShapes(
+    BARE_LOOP,
+    caseRunner(
+      async () => bareLoopAdapter(),
+      o.outDir,
+      undefined,
+      () => undefined,
+    ),
+    o,
+  );
 }

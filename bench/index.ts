@@ -1,6 +1,6 @@
 export type { BenchOptions, BenchResult } from './run-bench.js';
 export type { HarnessCost } from './harness-cost.js';
-export type { AdapterFigures, AdapterResult, ShapeFigures } from './adapter-bench.js';
+export type { AdapterFigures, AdapterResult, BareLoopFigures, ShapeFigures } from './adapter-bench.js';
 export type { Floor, ShapeFloor } from './shape-floor.js';
 export type { Shape } from './scenarios.js';
 export { runBench } from './run-bench.js';
@@ -9,4 +9,4 @@ export { measureDisk } from './floor.js';
 export { measureLoopback } from './loopback.js';
 export { measureRuntimeSteps } from './runtime-steps.js';
 export { measureRuntimeWaits } from './runtime-waits.js';
-export { BENCH_COLUMNS, benchNotes, benchRows, harnessLines } from './table.js';
+export { BARE_LOOP_ROW, BENCH_COLUMNS, benchNotes, benchRows, harnessLines } from './table.js';

@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { benchAdapter, type AdapterResult } from './adapter-bench.js';
+import { benchAdapter, benchBareLoop, type AdapterResult, type BareLoopFigures } from './adapter-bench.js';
 import { measureDisk } from './floor.js';
 import { measureLoopback } from './loopback.js';
 import { medianFloor, shapeFloors, type Floor } from './shape-floor.js';
@@ -36,6 +36,8 @@ export interface BenchResult {
     date: string;
   };
   floor: Floor;
+  /** The shapes on the bare loop (bench/bare-loop): the agent loop by hand, a file and fdatasync, no framework. */
+  bareLoop: BareLoopFigures;
   adapters: Record<string, AdapterResult>;
   harness: HarnessCost;
 }
@@ -71,6 +73,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const loopback = await measureLoopback(work, n, o.quick);
     measured.push({ ...disk, loopback, ...shapeFloors(disk, loopback) });
   };
+  // the loop any framework is weighed against: the same world, client and loop, a file and fdatasync, no framework
+  await measureFloor('the bare loop');
+  const bareLoop = await benchBareLoop({ steps: o.steps, reps, outDir: work, log });
   const results: Record<string, AdapterResult> = {};
   let inProcess: Awaited<ReturnType<typeof measureRuntimeSteps>> | undefined;
   let waits: Awaited<ReturnType<typeof measureRuntimeWaits>> | undefined;
@@ -86,9 +91,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     results[name] = r;
   }
   const floor = medianFloor(measured);
+  for (const shape of SHAPES) bareLoop[shape].ratioToFloor = round(bareLoop[shape].perStepMs.p50 / floor[shape].perStepMs);
   for (const r of Object.values(results)) {
     if ('missing' in r) continue;
-    for (const shape of SHAPES) r[shape].ratioToFloor = round(r[shape].perStepMs.p50 / floor[shape].perStepMs);
+    for (const shape of SHAPES) {
+      r[shape].ratioToFloor = round(r[shape].perStepMs.p50 / floor[shape].perStepMs);
+      r[shape].ratioToBareLoop = round(r[shape].perStepMs.p50 / bareLoop[shape].perStepMs.p50);
+    }
   }
   const ref = results.reference;
   if (inProcess && waits && ref && !('missing' in ref))
@@ -96,7 +105,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const jobs = o.jobs ?? 1;
   log(`harness: ordeal run cases per minute on the reference runtime, ${jobs} at a time, and where a case's time goes`);
   const harness = await measureHarness(work, o.quick, jobs);
-  const result: BenchResult = { machine, floor, adapters: results, harness };
+  const result: BenchResult = { machine, floor, bareLoop, adapters: results, harness };
   writeFileSync(join(out, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
   if (!process.env.ORDEAL_BENCH_KEEP_RUNS) rmSync(work, { recursive: true, force: true });
   return result;

@@ -8,9 +8,11 @@ export const BENCH_COLUMNS = [
   'chain step p50 ms',
   'p99 ms',
   '× floor',
+  '× bare loop',
   'fan-out step p50 ms',
   'p99 ms',
   '× floor',
+  '× bare loop',
   'one-call turn ms',
   'workflows/s',
   'turns/s',
@@ -18,9 +20,31 @@ export const BENCH_COLUMNS = [
   'peak RSS MB',
 ];
 
-/** The table's rows as text cells: the floor first, then each adapter (and the reference runtime in-process). */
+/** The bare loop's row label. */
+export const BARE_LOOP_ROW = 'bare loop (no framework)';
+
+/** The table's rows as text cells: the floor and the bare loop first, then each adapter (and the reference runtime in-process). */
 export function benchRows(r: BenchResult): { rows: string[][]; missing: string[] } {
-  const rows: string[][] = [['floor', f(r.floor.chain.perStepMs), '', '1.0', f(r.floor.fanOut.perStepMs), '', '1.0', '', '', '', '', '']];
+  const b = r.bareLoop;
+  const rows: string[][] = [
+    ['floor', f(r.floor.chain.perStepMs), '', '1.0', '', f(r.floor.fanOut.perStepMs), '', '1.0', '', '', '', '', '', ''],
+    [
+      BARE_LOOP_ROW,
+      f(b.chain.perStepMs.p50),
+      f(b.chain.perStepMs.p99),
+      f(b.chain.ratioToFloor, 2),
+      '1.0',
+      f(b.fanOut.perStepMs.p50),
+      f(b.fanOut.perStepMs.p99),
+      f(b.fanOut.ratioToFloor, 2),
+      '1.0',
+      f(b.oneCallTurnMs.p50, 1),
+      '',
+      '',
+      '',
+      '',
+    ],
+  ];
   const missing: string[] = [];
   for (const [name, a] of Object.entries(r.adapters)) {
     if ('missing' in a) {
@@ -33,9 +57,11 @@ export function benchRows(r: BenchResult): { rows: string[][]; missing: string[]
       f(a.chain.perStepMs.p50),
       f(a.chain.perStepMs.p99),
       f(a.chain.ratioToFloor, 2),
+      f(a.chain.ratioToBareLoop, 2),
       f(a.fanOut.perStepMs.p50),
       f(a.fanOut.perStepMs.p99),
       f(a.fanOut.ratioToFloor, 2),
+      f(a.fanOut.ratioToBareLoop, 2),
       f(a.oneCallTurnMs.p50, 1),
       f(a.throughput.workflowsPerS, 2),
       f(a.throughput.stepsPerS, 1),
@@ -48,6 +74,8 @@ export function benchRows(r: BenchResult): { rows: string[][]; missing: string[]
         f(a.inProcess.perStepMs.p50),
         f(a.inProcess.perStepMs.p99),
         f(a.inProcess.ratioToFloor, 2),
+        '',
+        '',
         '',
         '',
         '',
@@ -69,7 +97,8 @@ export function benchNotes(r: BenchResult): string[] {
     `per step = (T(N) − T(1)) / (N − 1) at N = ${n}, whole stack (worker ↔ world HTTP, ordeal's probes and spans off); T = first model call → last model answer; every tool call is read_resource, one round trip to the world`,
     `chain (the headline): N turns of one tool call each, every call asked for after the previous result; a step is one more turn. Floor: ${r.floor.chain.counts}`,
     `fan-out: one turn of N concurrent tool calls; a step is one more call. Floor: ${r.floor.fanOut.counts}`,
-    `floor figures measured in this run, each the median of ${r.floor.measurements ?? 1} measurement(s), one before each adapter; loopback round trips against a world process, through the workers' client: model call p50 ${f(lo.modelCallMs.p50)} ms (p99 ${f(lo.modelCallMs.p99)}), tool call p50 ${f(lo.toolCallMs.p50)} ms (p99 ${f(lo.toolCallMs.p99)}); × floor = per-step p50 / the shape's floor`,
+    `bare loop: the same agent loop, world and client with no framework (bench/bare-loop): each model reply, and the results of each stretch of concurrent calls, appended to a file and fdatasynced before anything that depends on them runs; its worker is a fresh process as every adapter's is. × bare loop = what the framework costs over writing the loop by hand, on the same machine in the same run`,
+    `floor figures measured in this run, each the median of ${r.floor.measurements ?? 1} measurement(s), one before the bare loop and one before each adapter; loopback round trips against a world process, through the workers' client: model call p50 ${f(lo.modelCallMs.p50)} ms (p99 ${f(lo.modelCallMs.p99)}), tool call p50 ${f(lo.toolCallMs.p50)} ms (p99 ${f(lo.toolCallMs.p99)}); × floor = per-step p50 / the shape's floor`,
     'one-call turn = T(1) − T(0): a second model round trip and one step; throughput: concurrent chains of 10 turns; peak RSS: the workers of the throughput and recovery cases; in-process = the reference runtime alone, N sequential no-op steps, no HTTP; its × floor is against one fdatasync (a lone durable step)',
   ];
 }

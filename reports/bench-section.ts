@@ -1,5 +1,5 @@
 /** The bench section of the HTML report: `<out>/bench.json` → an HTML fragment with one inline SVG bar chart per shape. */
-import { BENCH_COLUMNS, benchNotes, benchRows, harnessLines, type BenchResult, type Shape } from '../bench/index.js';
+import { BARE_LOOP_ROW, BENCH_COLUMNS, benchNotes, benchRows, harnessLines, type BenchResult, type Shape } from '../bench/index.js';
 import { escapeHtml as e } from './escape.js';
 
 const num = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(d) : x.toFixed(1));
@@ -9,14 +9,19 @@ const SHAPE_TITLE: Record<Shape, string> = {
   fanOut: 'fan-out: one more concurrent call in a turn',
 };
 
-/** Horizontal bars of one shape's per-step p50 per adapter, log-scaled (the figures span orders of magnitude), with the shape's floor as a line. */
+/**
+ * Horizontal bars of one shape's per-step p50, the bare loop's first, then each adapter's, log-scaled (the figures span
+ * orders of magnitude), with the shape's floor as a line.
+ */
 export function benchChart(r: BenchResult, shape: Shape): string {
-  const bars: { label: string; value: number; ratio: number }[] = [];
+  const bars: { label: string; value: number; ratio: number; bare?: boolean }[] = [
+    { label: BARE_LOOP_ROW, value: r.bareLoop[shape].perStepMs.p50, ratio: r.bareLoop[shape].ratioToFloor, bare: true },
+  ];
   for (const [name, a] of Object.entries(r.adapters))
     if (!('missing' in a)) bars.push({ label: name, value: a[shape].perStepMs.p50, ratio: a[shape].ratioToFloor });
   const floor = r.floor[shape].perStepMs;
   const values = [...bars.map((b) => b.value), floor].filter((v) => v > 0);
-  if (bars.length === 0 || values.length === 0) return '<p>No adapter was measured.</p>';
+  if (values.length === 0) return '<p>Nothing was measured.</p>';
   const lo = Math.log10(Math.min(...values) / 2);
   const hi = Math.log10(Math.max(...values) * 2);
   const left = 190;
@@ -28,7 +33,7 @@ export function benchChart(r: BenchResult, shape: Shape): string {
     const y = 10 + i * row;
     return (
       `<text x="${left - 6}" y="${y + 15}" text-anchor="end" font-size="12">${e(b.label)}</text>` +
-      `<rect x="${left}" y="${y + 3}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${row - 8}" fill="#4a78b0"><title>${e(b.label)}: ${num(b.value)} ms, ${num(b.ratio, 2)}× the floor</title></rect>` +
+      `<rect x="${left}" y="${y + 3}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${row - 8}" fill="${b.bare ? '#9aa3ad' : '#4a78b0'}"><title>${e(b.label)}: ${num(b.value)} ms, ${num(b.ratio, 2)}× the floor</title></rect>` +
       `<text x="${(x(b.value) + 4).toFixed(1)}" y="${y + 15}" font-size="11">${num(b.value)} ms · ${num(b.ratio, 2)}×</text>`
     );
   });
@@ -51,12 +56,13 @@ export function benchSection(r: BenchResult): string {
       const why = missing.find((x) => x.startsWith(`${row[0]}: `))?.slice(row[0]!.length + 2) ?? '';
       return `<tr><td>${e(row[0])}</td><td colspan="${BENCH_COLUMNS.length - 1}">missing: ${e(why)}</td></tr>`;
     }
-    return `<tr${row[0] === 'floor' ? ' class="floor"' : ''}><td>${e(row[0])}</td>${row
+    const cls = row[0] === 'floor' ? ' class="floor"' : row[0] === BARE_LOOP_ROW ? ' class="bare-loop"' : '';
+    return `<tr${cls}><td>${e(row[0])}</td>${row
       .slice(1)
       .map((c) => `<td class="num">${e(c)}</td>`)
       .join('')}</tr>`;
   });
-  const [perStep, chain, fanOut, loopback, rest] = benchNotes(r);
+  const [perStep, chain, fanOut, bare, loopback, rest] = benchNotes(r);
   return [
     '<section class="bench">',
     '<h2>Benchmarks</h2>',
@@ -68,7 +74,7 @@ export function benchSection(r: BenchResult): string {
     benchChart(r, 'fanOut'),
     `<table class="bench-table"><thead><tr>${BENCH_COLUMNS.map((c) => `<th>${e(c)}</th>`).join('')}</tr></thead>`,
     `<tbody>${body.join('')}</tbody></table>`,
-    `<ul>${[perStep, chain, fanOut, rest].map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
+    `<ul>${[perStep, chain, fanOut, bare, rest].map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
     `<p>Harness: ${num(r.harness.casesPerMin, 1)} <code>ordeal run</code> cases per minute.</p>`,
     ...harnessLines(r)
       .slice(1)

@@ -19,6 +19,11 @@ function readBench(file: string): BenchResult {
       `${file}: a bench result from an older ordeal (no "floor.chain" and "floor.fanOut": the chain and fan-out shapes); run ordeal bench again`,
       'ORD-233',
     );
+  if (!isRecord(v.bareLoop))
+    throw new InputError(
+      `${file}: a bench result from an older ordeal (no "bareLoop": the loop without a framework); run ordeal bench again`,
+      'ORD-233',
+    );
   return v as unknown as BenchResult;
 }
 

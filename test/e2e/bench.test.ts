@@ -17,13 +17,13 @@ describe('ordeal bench', () => {
     });
     expect(r.code, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout) as Record<string, any>;
-    expect(Object.keys(res).sort()).toEqual(['adapters', 'floor', 'harness', 'machine']);
+    expect(Object.keys(res).sort()).toEqual(['adapters', 'bareLoop', 'floor', 'harness', 'machine']);
     expect(res.machine.cpus).toBeGreaterThan(0);
     for (const probe of ['fdatasyncMs', 'sqliteFullInsertMs'])
       for (const q of ['p50', 'p99']) expect(positive(res.floor[probe][q]), `${probe}.${q}`).toBe(true);
     // each shape's floor: what it counts, from figures measured in the same run
     const { floor } = res;
-    expect(floor.measurements).toBe(2); // one before each adapter, the missing one included
+    expect(floor.measurements).toBe(3); // one before the bare loop and one before each adapter, the missing one included
     for (const q of ['p50', 'p99']) for (const rt of ['modelCallMs', 'toolCallMs']) expect(positive(floor.loopback[rt][q]), `${rt}.${q}`).toBe(true);
     expect(floor.chain).toMatchObject({ fdatasyncs: 2, roundTrips: 2, counts: expect.stringContaining('fdatasync') });
     expect(floor.chain.perStepMs).toBeCloseTo(floor.loopback.modelCallMs.p50 + floor.loopback.toolCallMs.p50 + 2 * floor.fdatasyncMs.p50, 3);
@@ -31,9 +31,17 @@ describe('ordeal bench', () => {
     expect(floor.loopback.burst.n).toBe(5);
     expect(floor.fanOut.perStepMs).toBeCloseTo((floor.loopback.burst.p50Ms - floor.loopback.burst.oneP50Ms) / 4, 3);
     for (const shape of ['chain', 'fanOut']) expect(positive(floor[shape].perStepMs), `floor.${shape}`).toBe(true);
+    // the bare loop, measured in the same run, and every adapter's ratio to it
+    const bare = res.bareLoop;
+    for (const shape of ['chain', 'fanOut']) {
+      for (const v of [bare[shape].perStepMs.p50, bare[shape].ratioToFloor]) expect(finite(v), JSON.stringify(bare)).toBe(true);
+      expect(bare[shape].ratioToFloor).toBeCloseTo(bare[shape].perStepMs.p50 / floor[shape].perStepMs, 3);
+      expect(bare[shape].ratioToBareLoop).toBeUndefined();
+    }
     const ref = res.adapters.reference;
     for (const shape of ['chain', 'fanOut']) {
       const s = ref[shape];
+      expect(s.ratioToBareLoop, shape).toBeCloseTo(s.perStepMs.p50 / bare[shape].perStepMs.p50, 3);
       // a step's marginal cost, (T(5) − T(1)) / 4 from one repetition, may come out below zero on a noisy machine
       for (const v of [s.perStepMs.p50, s.perStepMs.p99, s.ratioToFloor]) expect(finite(v), JSON.stringify(ref)).toBe(true);
       expect(Object.keys(s.byN)).toEqual(['5']);
@@ -70,6 +78,7 @@ describe('ordeal bench', () => {
     expect(section).toContain('<h2>Benchmarks</h2>');
     for (const shape of ['chain', 'fanOut']) {
       const chart = section.slice(section.indexOf(`<svg class="bench-chart bench-${shape}"`));
+      expect(chart).toMatch(/^<svg [^]*?<title>bare loop \(no framework\): -?[\d.]+ ms, -?[\d.]+× the floor<\/title>[^]*?<\/svg>/);
       expect(chart).toMatch(/^<svg [^]*?<title>reference: -?[\d.]+ ms, -?[\d.]+× the floor<\/title>[^]*?<\/svg>/);
       expect(chart.slice(0, chart.indexOf('</svg>'))).toContain(`floor ${fmt(floor[shape].perStepMs, 3)} ms`);
     }
@@ -77,10 +86,20 @@ describe('ordeal bench', () => {
       [...section.matchAll(new RegExp(`<tr[^>]*><td>${name.replace(/[()]/g, '\\$&')}</td>(.*?)</tr>`, 'g'))].map((m) =>
         [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]),
       );
-    expect(cells('floor')[0]?.slice(0, 6)).toEqual([fmt(floor.chain.perStepMs, 3), '', '1.0', fmt(floor.fanOut.perStepMs, 3), '', '1.0']);
+    expect(cells('floor')[0]?.slice(0, 8)).toEqual([fmt(floor.chain.perStepMs, 3), '', '1.0', '', fmt(floor.fanOut.perStepMs, 3), '', '1.0', '']);
+    expect(cells('bare loop (no framework)')[0]?.slice(2, 8)).toEqual([
+      fmt(bare.chain.ratioToFloor, 2),
+      '1.0',
+      fmt(bare.fanOut.perStepMs.p50, 3),
+      fmt(bare.fanOut.perStepMs.p99, 3),
+      fmt(bare.fanOut.ratioToFloor, 2),
+      '1.0',
+    ]);
     const row = cells('reference')[0]!;
-    expect(row).toHaveLength(11);
-    expect([row[2], row[5]]).toEqual([ref.chain.ratioToFloor, ref.fanOut.ratioToFloor].map((x: number) => fmt(x, 2)));
+    expect(row).toHaveLength(13);
+    expect([row[2], row[3], row[6], row[7]]).toEqual(
+      [ref.chain.ratioToFloor, ref.chain.ratioToBareLoop, ref.fanOut.ratioToFloor, ref.fanOut.ratioToBareLoop].map((x: number) => fmt(x, 2)),
+    );
     expect(cells('reference (runtime in-process)')).toHaveLength(1);
     expect(section).toContain(`fdatasync of 4 KiB p50 ${fmt(floor.fdatasyncMs.p50, 3)} ms`);
     expect(section).toContain('missing: ');
