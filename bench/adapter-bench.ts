@@ -124,11 +124,7 @@ function caseRunner(load: () => Promise<Adapter>, outDir: string, caseTimeoutMs:
 }
 
 /** Both shapes' per-step figures and the one-call turn, from `reps` cases of each size. */
-async function benchShapes(
-  name: string,
-  run: CaseRun,
-  o: Pick<AdapterBenchOptions, 'steps' | 'reps' | 'log'>,
-): Promise<Pick<AdapterFigures, 'chain' | 'fanOut' | 'oneCallTurnMs'>> {
+async function benchShapes(name: string, run: CaseRun, o: Pick<AdapterBenchOptions, 'steps' | 'reps' | 'log'>): Promise<BareLoopFigures> {
   // Baselines, the same for both shapes: T(0) is one model call and the answer; T(1) adds a turn with one tool call.
   // Every case with tool calls pays T(1)'s extras once (the second model round trip, a fresh worker's first response),
   // so a step's cost is the marginal one, (T(N) − T(1)) / (N − 1), and the turn itself is reported as T(1) − T(0).
@@ -158,14 +154,19 @@ async function benchShapes(
 
 /** The bare loop (bench/bare-loop): the same shapes through the same orchestrator and world, with no framework. */
 export async function benchBareLoop(o: Pick<AdapterBenchOptions, 'steps' | 'reps' | 'outDir' | 'log'>): Promise<BareLoopFigures> {
-  return benchShapes(
-    BARE_LOOP,
-    caseRunner(
-      async () => bareLoopAdapter(),
-      o.outDir,
-      undefined,
-      () => undefined,
-    ),
-    o,
-  );
+  try {
+    return await benchShapes(
+      BARE_LOOP,
+      caseRunner(
+        async () => bareLoopAdapter(),
+        o.outDir,
+        undefined,
+        () => undefined,
+      ),
+      o,
+    );
+  } finally {
+    delete process.env.ORDEAL_PROBES;
+    delete process.env.ORDEAL_SPAN_EXPORT;
+  }
 }
