@@ -105,4 +105,37 @@ describe('ordeal run --adapter temporal on the real Temporal dev server', () => 
     const effects = lines<{ effect: string; outcome: string }>(c.runDir, 'ledger.jsonl').filter((e) => e.outcome === 'applied');
     expect(effects.map((e) => e.effect).sort()).toEqual(['comment:issue-17', 'pr:fix-add']);
   });
+
+  // temporalio/sdk-python #1012: the server does not notice a worker's death; an activity without a heartbeat timeout
+  // is given to another worker only when its start-to-close timeout expires.
+  it("retries a dead worker's refund only when start-to-close expires without a heartbeat timeout, and before it with one (#1012)", async () => {
+    const startToCloseMs = 15_000;
+    const killed = async (heartbeatMs: number) => {
+      const r = await ordeal([
+        'run',
+        '--adapter',
+        'temporal',
+        '--opt',
+        `heartbeatMs=${heartbeatMs}`,
+        '--opt',
+        `startToCloseMs=${startToCloseMs}`,
+        '--scenario',
+        'refund-agent',
+        '--fault',
+        'kill-worker@after-effect:1',
+        '--json',
+        '--out',
+        tempDir(),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const h = history((JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!.runDir);
+      const kill = h.find((o) => o.process === 'nemesis' && o.f === 'fault' && o.type === 'invoke')!;
+      const retry = h.find((o) => o.f === 'probe' && o.value.point === 'tool:before' && o.value.attempt === 2)!;
+      expect(retry.process).toBe('worker#2');
+      return retry.time - kill.time;
+    };
+    const [none, oneSecond] = await Promise.all([killed(0), killed(1000)]);
+    expect(none).toBeGreaterThanOrEqual(startToCloseMs);
+    expect(oneSecond).toBeLessThan(startToCloseMs);
+  }, 120_000);
 });
