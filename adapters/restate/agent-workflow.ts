@@ -50,6 +50,9 @@ export interface AgentDeps {
   maxTurns?: number;
   /** The agent's version (deploy): version 2 ships its change as new handler code behind the same deployment. */
   version?: AgentVersion;
+  /** The workflow's inactivity and abort timeouts, ms (`--opt inactivityTimeoutMs`, `abortTimeoutMs`); absent = the server's. */
+  inactivityTimeoutMs?: number;
+  abortTimeoutMs?: number;
 }
 
 /** The workflow's name at the ingress: `/agent/<runId>/run`. */
@@ -189,6 +192,8 @@ export function agentWorkflow(deps: AgentDeps) {
       },
     },
     options: {
+      ...(deps.inactivityTimeoutMs ? { inactivityTimeout: deps.inactivityTimeoutMs } : {}),
+      ...(deps.abortTimeoutMs ? { abortTimeout: deps.abortTimeoutMs } : {}),
       // A refusal the world will repeat (4xx other than 408/409/429) ends the run; everything else Restate retries by its policy.
       asTerminalError: (e: unknown) => (e instanceof WorldHttpError && !e.retryable ? new restate.TerminalError(e.message) : undefined),
     },

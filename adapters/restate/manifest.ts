@@ -16,6 +16,24 @@ export const restateManifest = defineAdapter({
     how: 'the worker restarted on new handler code at the same endpoint, the deployment registered once (no new deployment version)',
   },
   engineClock: { libc: false, why: 'restate-server is a static-pie binary: there is no dynamic loader to preload libfaketime into' },
-  options: { ...sharedOptions },
+  options: {
+    inactivityTimeoutMs: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      unit: 'milliseconds',
+      description:
+        "how long an invocation may send nothing before Restate asks it to suspend (the workflow's inactivityTimeout; 0 = the server's, 1 min)",
+    },
+    abortTimeoutMs: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      unit: 'milliseconds',
+      description:
+        "how long after that request Restate aborts an invocation that did not suspend (the workflow's abortTimeout; 0 = the server's, 1 min)",
+    },
+    ...sharedOptions,
+  },
   load: async () => (await import('./adapter.js')).restateAdapter(),
 });

@@ -5,6 +5,8 @@ import * as restate from '@restatedev/restate-sdk';
 import { agentVersion, exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
 import { startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentWorkflow } from './agent-workflow.js';
+import { parseAdapterOptions } from '../../harness/run/manifest.js';
+import { restateManifest } from './manifest.js';
 
 const tracing = startWorkerTracing('ordeal-worker-restate');
 const env = readWorkerEnv();
@@ -13,8 +15,18 @@ const port = Number(process.env.ORDEAL_RESTATE_WORKER_PORT);
 if (!Number.isInteger(port) || port <= 0) throw new Error('worker: ORDEAL_RESTATE_WORKER_PORT is not set (the restate adapter sets it)');
 
 const world = new WorldClient(env.worldUrl);
+const opts = parseAdapterOptions(restateManifest, env.options);
 const handler = restate.createEndpointHandler({
-  services: [agentWorkflow({ world, workspace: env.workspace, idempotency: env.idempotency, version: agentVersion(process.env, env.options) })],
+  services: [
+    agentWorkflow({
+      world,
+      workspace: env.workspace,
+      idempotency: env.idempotency,
+      version: agentVersion(process.env, env.options),
+      inactivityTimeoutMs: opts.inactivityTimeoutMs,
+      abortTimeoutMs: opts.abortTimeoutMs,
+    }),
+  ],
 });
 // Bound to loopback explicitly (restate.serve listens on every interface).
 const server = createServer(handler);

@@ -51,6 +51,33 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
     expect(outcome.status).toBe('completed');
   });
 
+  // restatedev/restate #5196 (1.6.2, Java SDK): a ctx.run failed once, its retry hung, the inactivity timeout suspended
+  // the invocation with the run's completion still open, and nothing ever ran it again. Here the TypeScript SDK does not
+  // suspend inside a running closure: the abort timeout closes the hung attempt and Restate retries it.
+  it('closes a hung ctx.run retry at its inactivity and abort timeouts and runs it again, without waiting for the hang (#5196 does not reproduce)', async () => {
+    const hangMs = 20_000;
+    const { code, stderr, c } = await run([
+      '--opt',
+      'inactivityTimeoutMs=2000',
+      '--opt',
+      'abortTimeoutMs=2000',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'llm-error@llm-call:2,mode=500',
+      '--fault',
+      `llm-error@llm-call:3,mode=hang,ms=${hangMs}`,
+    ]);
+    expect(code, stderr).toBe(0);
+    const h = history(c.runDir);
+    const calls = h.filter((o) => o.f === 'llm' && o.type === 'invoke' && o.value.turn === 1);
+    expect(calls.map((o) => o.process)).toEqual(['worker#1', 'worker#1', 'worker#1']); // the 500, the hang, the retry: one worker
+    // the retry came while the world still held the hung call: the server gave up on it, the call did not fail
+    const released = h.find((o) => o.process === 'nemesis' && o.f === 'fault' && o.type === 'ok' && o.value.mode === 'hang')!;
+    expect(calls[2]!.time).toBeLessThan(released.time);
+    expect(readFileSync(join(c.runDir, 'logs', 'engine.log'), 'utf8')).toMatch(/closed after the 'abort timeout' \(2s\) fired/);
+  }, 90_000);
+
   it('runs coding-agent without faults: the real shell edit lands and the answer comes back', async () => {
     const calm = join(tempDir(), 'calm.json');
     writeFileSync(calm, '[]');
