@@ -79,12 +79,24 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr-agents (DurableAgent on d
     expect(c.checks['exactly-once-effects']!.anomalies.map((a) => a.kind)).toContain('duplicate');
   });
 
-  it('#193: daprd SIGKILLed while a tool runs: the agent does not fail, the activity runs again (the build twice, the ticket once)', async () => {
+  it('#193: daprd SIGKILLed while a tool runs: the agent does not fail, the activity runs again (the build again, the ticket once)', async () => {
     const scenario = join(root, 'adapters/dapr-agents/scenarios/sidecar-stopped-mid-tool.json');
     const { code, stderr, c } = await run(['--scenario', scenario, '--fault', 'kill-engine@shell:1', '--idempotency', 'framework']);
     expect(code, stderr).toBe(1);
     expect(outcome(c.runDir).status).toBe('completed');
-    expect(readFileSync(join(c.runDir, 'workspace', 'build.log'), 'utf8')).toBe('build-started\nbuild-finished\nbuild-started\nbuild-finished\n');
+    // the build ran to its end, then again after daprd's restart; now and then the restarted daprd dispatches the
+    // unfinished activity twice at once (dapr/dapr #9903's shape: see the README), and it runs three times
+    const build = readFileSync(join(c.runDir, 'workspace', 'build.log'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(build.slice(0, 2)).toEqual(['build-started', 'build-finished']);
+    const runs = build.filter((l) => l === 'build-started').length;
+    expect(runs).toBeGreaterThanOrEqual(2);
+    expect(build.filter((l) => l === 'build-finished')).toHaveLength(runs);
+    const shellStarts = history(c.runDir).filter(
+      (o) => o.f === 'probe' && o.value.point === 'tool:before' && (o.value.detail as { name?: string } | undefined)?.name === 'shell',
+    );
+    expect(shellStarts).toHaveLength(runs);
     expect(c.checks['workspace-integrity']!.valid).toBe(false);
     // the ticket update beside it ran at once: re-sent (deduplicated by its key) when its completion had not reached daprd yet
     const tickets = ledger(c.runDir);
