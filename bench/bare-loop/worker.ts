@@ -4,7 +4,7 @@
  * depends on them runs; a restart replays the file and goes on. The same world, client, tools and loop semantics as
  * every adapter (`toolBatches`), so the bench can say what a framework costs over this loop, in the same run.
  */
-import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   effectKey,
@@ -36,7 +36,14 @@ const journaled = whole
   .split('\n')
   .filter(Boolean)
   .map((line) => JSON.parse(line) as unknown);
+const created = !existsSync(path);
 const fd = openSync(path, 'a');
+if (created) {
+  // the new file's directory entry is durable too (once, before the first step)
+  const dir = openSync(env.dataDir, 'r');
+  fsyncSync(dir);
+  closeSync(dir);
+}
 let seq = 0;
 
 async function step<T>(run: (seq: number) => Promise<T>): Promise<T> {
