@@ -84,12 +84,13 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr-agents (DurableAgent on d
     const { code, stderr, c } = await run(['--scenario', scenario, '--fault', 'kill-engine@shell:1', '--idempotency', 'framework']);
     expect(code, stderr).toBe(1);
     expect(outcome(c.runDir).status).toBe('completed');
-    // the build ran to its end, then again after daprd's restart; now and then the restarted daprd dispatches the
-    // unfinished activity twice at once (dapr/dapr #9903's shape: see the README), and it runs three times
+    // the build runs to its end in the worker, and again after daprd's restart (the runs may overlap: the build takes
+    // 2 s, about as long as daprd's restart); now and then the restarted daprd dispatches the unfinished activity
+    // twice at once (dapr/dapr #9903's shape: see the README), and it runs three times
     const build = readFileSync(join(c.runDir, 'workspace', 'build.log'), 'utf8')
       .trim()
       .split('\n');
-    expect(build.slice(0, 2)).toEqual(['build-started', 'build-finished']);
+    expect(build[0]).toBe('build-started');
     const runs = build.filter((l) => l === 'build-started').length;
     expect(runs).toBeGreaterThanOrEqual(2);
     expect(build.filter((l) => l === 'build-finished')).toHaveLength(runs);
