@@ -70,6 +70,9 @@ export function parseFaultFlag(text: string): FaultSpec {
 }
 
 export function validateFaultSpec(spec: FaultSpec, where: string): Fault {
+  // checked first: anything else used as a key or in a message may not even convert to a string
+  if (typeof spec.fault !== 'string')
+    throw new InputError(`${where}: field 'fault' must be a fault name: one of ${Object.keys(faults).join(', ')}`, 'ORD-205');
   const fault = faults[spec.fault];
   if (!fault) throw new InputError(`${where}: unknown fault '${spec.fault}': expected one of ${Object.keys(faults).join(', ')}`, 'ORD-205');
   if (typeof spec.at !== 'string') throw new InputError(`${where}: field 'at' must be a trigger string (${TRIGGER_GRAMMAR})`, 'ORD-204');
