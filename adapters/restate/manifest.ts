@@ -31,7 +31,7 @@ export const restateManifest = defineAdapter({
       default: 0,
       unit: 'milliseconds',
       description:
-        "how long after that request Restate aborts an invocation that did not suspend (the workflow's abortTimeout; 0 = the server's, 1 min)",
+        "how long after that request Restate aborts an invocation that did not suspend (the workflow's abortTimeout; 0 = the server's, 10 min)",
     },
     ...sharedOptions,
   },
