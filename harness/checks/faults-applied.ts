@@ -21,8 +21,14 @@ export const faultsApplied: Checker = {
           witnesses: { ops: [indexOf(op, position)] },
         };
       });
-    const fired = faults.filter(({ op }) => op.type === 'invoke').length;
+    // a repeating fault (crash-loop) fires more than once: `fired` counts the schedule's faults that fired, `firings` every firing
+    const invokes = faults.filter(({ op }) => op.type === 'invoke');
+    const fired = new Set(invokes.map(({ op, position }) => valueOf(op).index ?? `#${position}`)).size;
     const scheduled = Array.isArray(run?.info?.schedule) ? run.info.schedule.length : 0;
-    return { valid: anomalies.length > 0 ? 'unknown' : true, anomalies, metrics: { scheduled, fired, failed: anomalies.length } };
+    return {
+      valid: anomalies.length > 0 ? 'unknown' : true,
+      anomalies,
+      metrics: { scheduled, fired, firings: invokes.length, failed: anomalies.length },
+    };
   },
 };

@@ -105,7 +105,7 @@ export function defineFault<const S extends ParamSchema>(def: FaultDefinition<S>
     def.validate?.(p);
     return p;
   };
-  const { proxyTarget, workerEnv, human } = def;
+  const { proxyTarget, workerEnv, human, times } = def;
   return {
     name: def.name,
     description: def.description,
@@ -117,6 +117,7 @@ export function defineFault<const S extends ParamSchema>(def: FaultDefinition<S>
     ...(proxyTarget ? { proxyTarget: (spec: FaultSpec) => proxyTarget(read(spec)) } : {}),
     ...(workerEnv ? { workerEnv: (spec: FaultSpec) => workerEnv(read(spec)) } : {}),
     ...(human ? { human: (spec: FaultSpec, plan) => human(read(spec), plan) } : {}),
+    ...(times ? { times: (spec: FaultSpec) => times(read(spec)) } : {}),
     validate: (spec) => void read(spec),
     fire: (ctx, spec, trigger) => def.fire(ctx, read(spec), trigger),
   };

@@ -132,6 +132,8 @@ export interface FaultDefinition<S extends ParamSchema> {
   proxyTarget?(this: void, p: Params<S>): NetTarget;
   workerEnv?(this: void, p: Params<S>): Record<string, string>;
   human?(this: void, p: Params<S>, plan: HumanPlan): HumanPlan;
+  /** How many times the fault fires: once at its trigger, then again on each later request for the same call (default 1). */
+  times?(this: void, p: Params<S>): number;
   fire(ctx: FaultContext, p: Params<S>, trigger: Trigger): Promise<Firing>;
 }
 
@@ -156,6 +158,8 @@ export interface Fault {
   workerEnv?(spec: FaultSpec): Record<string, string>;
   /** How this fault changes the simulated human. */
   human?(spec: FaultSpec, plan: HumanPlan): HumanPlan;
+  /** How many times this spec fires on one logical call (the world re-arms it on that call's later requests); default 1. */
+  times?(spec: FaultSpec): number;
   /** Checks the fault's parameters; throws an InputError (exit 2) naming the bad one. */
   validate(spec: FaultSpec): void;
   fire(ctx: FaultContext, spec: FaultSpec, trigger: Trigger): Promise<Firing>;

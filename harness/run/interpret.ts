@@ -40,7 +40,7 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
       const byPid = m.op.pid === undefined ? undefined : m.op.pid === process.pid ? 'human' : procs.nameOf(m.op.pid);
       history.append({ ...m.op, process: m.op.process ?? byPid ?? 'unknown' });
       wake(); // the run moved: its outcome may have changed
-    } else if (m.kind === 'trigger') nemesis.fire(m.faultIndex, m.holdId);
+    } else if (m.kind === 'trigger') nemesis.fire(m.faultIndex, m.holdId, m.detail);
     else if (m.kind === 'approval') pending.push(humanDecides(human, () => handle, m.id, m.request.payload));
   });
   nemesis.arm();

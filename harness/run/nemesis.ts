@@ -65,6 +65,8 @@ export class Nemesis {
   private readonly faultCtx: FaultContext;
   private chain = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
+  /** How often each fault has fired so far (a repeating fault's later firings get op ids of their own). */
+  private readonly firings = new Map<number, number>();
 
   /** `track` gets every firing (the case waits, briefly, for them at its end); `healed` is called after each. */
   constructor(
@@ -83,7 +85,12 @@ export class Nemesis {
   arm(): void {
     this.c.world.send({
       kind: 'arm',
-      faults: this.triggers.flatMap((t, index) => (t.kind === 'time' ? [] : [{ index, trigger: t }])),
+      faults: this.triggers.flatMap((t, index) => {
+        if (t.kind === 'time') return [];
+        const spec = this.schedule[index] as FaultSpec;
+        const times = faults[spec.fault]?.times?.(spec) ?? 1;
+        return [{ index, trigger: t, ...(times > 1 ? { times } : {}) }];
+      }),
     });
     const elapsed = now() - this.c.startedAt;
     this.timers = this.triggers.flatMap((t, index) =>
@@ -101,21 +108,28 @@ export class Nemesis {
     return this.chain;
   }
 
-  /** Fires fault `index`, after the ones fired before it; `holdId`: the world holds a request until the fault says what it becomes. */
-  fire(index: number, holdId: number | undefined): void {
+  /**
+   * Fires fault `index`, after the ones fired before it; `holdId`: the world holds a request until the fault says what
+   * it becomes, `detail` what the world said of it (a repeating fault's op names the call it holds, `call`).
+   */
+  fire(index: number, holdId: number | undefined, detail?: Record<string, unknown>): void {
     const { world, folder } = this.c;
     const { history } = folder;
     this.chain = this.chain.then(async () => {
       const spec = this.schedule[index] as FaultSpec;
-      const opId = `fault-${index}`;
-      history.append({ time: now(), process: 'nemesis', type: 'invoke', f: 'fault', id: opId, value: { ...spec, index } });
+      const firing = (this.firings.get(index) ?? 0) + 1;
+      this.firings.set(index, firing);
+      const opId = firing === 1 ? `fault-${index}` : `fault-${index}.${firing}`;
+      const call = faults[spec.fault]?.times && typeof detail?.effect === 'string' ? { call: detail.effect } : {};
+      const again = { ...(firing > 1 ? { firing } : {}), ...call };
+      history.append({ time: now(), process: 'nemesis', type: 'invoke', f: 'fault', id: opId, value: { ...spec, index, ...again } });
       let healing = false;
       try {
         const firing = await faults[spec.fault]!.fire(this.faultCtx, spec, this.triggers[index]!);
         if (holdId !== undefined) world.send({ kind: 'release', holdId, action: firing.release });
         healing = true;
         await firing.after?.();
-        history.append({ time: now(), process: 'nemesis', type: 'ok', f: 'fault', id: opId, value: { ...spec, index } });
+        history.append({ time: now(), process: 'nemesis', type: 'ok', f: 'fault', id: opId, value: { ...spec, index, ...again } });
       } catch (e) {
         if (healing) {
           // the fault fired and its healing failed: the system stays broken by the harness, not by the agent
@@ -126,7 +140,7 @@ export class Nemesis {
             type: 'fail',
             f: 'fault',
             id: opId,
-            value: { ...spec, index, error: err.message, healed: false },
+            value: { ...spec, index, ...again, error: err.message, healed: false },
           });
           this.broken(
             new HarnessError(`fault ${spec.fault} fired but ordeal could not undo it (${err.message}); the case cannot be judged`, 'ORD-341', {
@@ -142,7 +156,7 @@ export class Nemesis {
           type: 'fail',
           f: 'fault',
           id: opId,
-          value: { ...spec, index, error: ensureError(e).message },
+          value: { ...spec, index, ...again, error: ensureError(e).message },
         });
       }
       this.healed();

@@ -18,16 +18,17 @@ const CONTINUE: ReleaseAction = { type: 'continue' };
 
 export class FaultController {
   readonly counters: TriggerCounters = { effect: 0, llm: 0, step: 0, shell: 0, approval: 0 };
-  private readonly armed: { fault: ArmedFault; fired: boolean }[] = [];
+  /** `firings`: how often it fired; `call`: the logical call its first firing held (a repeating fault fires on it again). */
+  private readonly armed: { fault: ArmedFault; fired: boolean; firings: number; call?: unknown }[] = [];
   private readonly holds = new Map<number, { faultIndex: number; resolve: (a: ReleaseAction) => void }>();
   private nextHoldId = 0;
   private closed = false;
 
   constructor(private readonly send: (m: FromWorld) => void) {}
 
-  /** Adds faults; each fires at most once. */
+  /** Adds faults; each fires once, or `times` times on the same logical call. */
   arm(faults: ArmedFault[]): void {
-    for (const fault of faults) this.armed.push({ fault, fired: false });
+    for (const fault of faults) this.armed.push({ fault, fired: false, firings: 0 });
   }
 
   /** Counts one occurrence and returns its 1-based number. */
@@ -41,9 +42,13 @@ export class FaultController {
    */
   async checkpoint(kind: TriggerKind, n: number | null, pid: number | null, detail: Record<string, unknown>): Promise<ReleaseAction> {
     for (const a of this.armed) {
-      if (a.fired || !matches(a.fault.trigger, kind, n)) continue;
+      const again = a.fired && a.firings < (a.fault.times ?? 1) && a.fault.trigger.kind === kind && a.call !== undefined && a.call === detail.effect;
+      if (!again && (a.fired || !matches(a.fault.trigger, kind, n))) continue;
+      if (!a.fired) a.call = detail.effect;
       a.fired = true;
-      const action = await this.hold(a.fault.index, pid, { trigger: formatTrigger(a.fault.trigger), ...detail });
+      a.firings++;
+      const firing = (a.fault.times ?? 1) > 1 ? { firing: a.firings } : {};
+      const action = await this.hold(a.fault.index, pid, { trigger: formatTrigger(a.fault.trigger), ...firing, ...detail });
       if (action.type === 'delay') await sleep(action.ms);
       else if (action.type !== 'continue') return action;
     }
@@ -65,9 +70,9 @@ export class FaultController {
     for (const id of [...this.holds.keys()]) this.release(id, { type: 'drop' });
   }
 
-  snapshot(): { armed: { index: number; trigger: string; fired: boolean }[]; held: { holdId: number; faultIndex: number }[] } {
+  snapshot(): { armed: { index: number; trigger: string; fired: boolean; firings: number }[]; held: { holdId: number; faultIndex: number }[] } {
     return {
-      armed: this.armed.map((a) => ({ index: a.fault.index, trigger: formatTrigger(a.fault.trigger), fired: a.fired })),
+      armed: this.armed.map((a) => ({ index: a.fault.index, trigger: formatTrigger(a.fault.trigger), fired: a.fired, firings: a.firings })),
       held: [...this.holds].map(([holdId, h]) => ({ holdId, faultIndex: h.faultIndex })),
     };
   }

@@ -14,6 +14,11 @@ export interface ArmedFault {
   /** Index of the fault in the schedule. */
   index: number;
   trigger: WorldTrigger;
+  /**
+   * How many times in all the fault fires: after its trigger, again at each later request of the same kind for the
+   * same logical call (`detail.effect`, the effect's type and arguments), until it has fired this often. Default 1.
+   */
+  times?: number;
 }
 
 /** What the orchestrator tells the world to do with a held request. */

@@ -34,4 +34,28 @@ describe('world: fault controller', () => {
     fc.close();
     expect(await held).toEqual({ type: 'drop' });
   });
+
+  it('a fault with times fires again on later requests of the same call only, until it fired that often', async () => {
+    const sent: FromWorld[] = [];
+    const fc = new FaultController((m) => sent.push(m));
+    fc.arm([{ index: 0, trigger: { kind: 'before-effect', n: 2 }, times: 3 }]);
+    const pass = async (n: number, effect: string) => {
+      const before = sent.length;
+      const action = fc.checkpoint('before-effect', n, null, { effect });
+      await Promise.resolve();
+      const trigger = sent[before] as Extract<FromWorld, { kind: 'trigger' }> | undefined;
+      if (trigger) fc.release(trigger.holdId, { type: 'drop' });
+      return { action: await action, firing: trigger?.detail.firing };
+    };
+    // the first request is another call: the trigger counts requests, so it does not match
+    expect(await pass(1, 'refund:a')).toEqual({ action: { type: 'continue' }, firing: undefined });
+    expect(await pass(2, 'email:b')).toEqual({ action: { type: 'drop' }, firing: 1 });
+    // later requests of another call pass; the held call's are held again, whatever their number
+    expect(await pass(3, 'refund:a')).toEqual({ action: { type: 'continue' }, firing: undefined });
+    expect(await pass(4, 'email:b')).toEqual({ action: { type: 'drop' }, firing: 2 });
+    expect(await pass(5, 'email:b')).toEqual({ action: { type: 'drop' }, firing: 3 });
+    // fired three times: the call goes through
+    expect(await pass(6, 'email:b')).toEqual({ action: { type: 'continue' }, firing: undefined });
+    expect(fc.snapshot().armed).toEqual([{ index: 0, trigger: 'before-effect:2', fired: true, firings: 3 }]);
+  });
 });
