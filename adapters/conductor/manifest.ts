@@ -10,6 +10,7 @@ export const conductorManifest = defineAdapter({
   description:
     'a Conductor OSS workflow on the real server (SQLite) + @io-orkes/conductor-javascript polling workers: DO_WHILE, dynamic fork, HUMAN approval',
   hasEngine: true,
+  stepAttempts: (o) => Number(o.retryCount ?? 10) + 1, // the first attempt and retryCount retries
   durableState: () => ({ paths: ["conductor/conductor.db (the server's SQLite, WAL)"] }),
   requires: ['conductor'],
   engineProcesses: () => ['conductor'],

@@ -1,4 +1,5 @@
 /** The Dapr adapter's manifest: `mode` picks the workflow engine. */
+import { STEP_RETRY } from '../../harness/agent/loop.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
 
@@ -7,6 +8,7 @@ export const daprManifest = defineAdapter({
   description:
     'a Dapr workflow: the agent loop as an orchestration on the Durable Task sidecar (SQLite) via @dapr/durabletask-js, or on daprd + placement + scheduler (mode=daprd) via @dapr/dapr',
   hasEngine: true,
+  stepAttempts: () => STEP_RETRY.maxAttempts,
   durableState: (o) =>
     o.mode === 'daprd'
       ? { paths: ["dapr/state.sqlite (the actors' state store)", "dapr/scheduler/ (the scheduler's etcd)", 'dapr/names.sqlite'] }

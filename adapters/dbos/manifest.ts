@@ -1,4 +1,5 @@
 /** The DBOS adapter's manifest: the PostgreSQL its system database lives on, and whether a case's database outlives it. */
+import { STEP_RETRY } from '../../harness/agent/loop.js';
 import { DEFAULT_POSTGRES_URL, redactUrl } from '../langgraph/manifest.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
@@ -8,6 +9,7 @@ export const dbosManifest = defineAdapter({
   description:
     "a DBOS Transact workflow in the worker (@dbos-inc/dbos-sdk), its system database on PostgreSQL: runStep steps, approval by send/recv, recovery at launch; no engine process (with machine faults: the case's own PostgreSQL cluster)",
   hasEngine: false,
+  stepAttempts: () => STEP_RETRY.maxAttempts,
   // a case with machine faults gets a PostgreSQL cluster of its own under the data directory, as the adapter's engine
   durableState: (o) => ({
     paths: [

@@ -8,6 +8,7 @@ export const langgraphPyManifest = defineAdapter({
   description:
     "LangGraph's Python original (StateGraph + ToolNode or functional API, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process",
   hasEngine: false,
+  stepAttempts: () => 5, // RETRY in ordeal_langgraph/agent.py
   durableState: checkpointedGraphState,
   requires: ['python'],
   workerClock: {

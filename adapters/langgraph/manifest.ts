@@ -1,4 +1,5 @@
 /** The LangGraph adapter's manifest: agent style, checkpointer and durability, with flags of its own. */
+import { STEP_RETRY } from '../../harness/agent/loop.js';
 import { UsageError } from '../../harness/errors.js';
 import { defineAdapter, type AdapterOptions, type DurableState } from '../../harness/run/manifest.js';
 import { sharedOptions, type OptionSchema, type ParsedOptions, type RawOptions } from '../../harness/run/options.js';
@@ -67,6 +68,7 @@ export const langgraphManifest = defineAdapter({
   description:
     'a LangGraph.js agent (StateGraph or functional API: ToolNode, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process',
   hasEngine: false,
+  stepAttempts: () => STEP_RETRY.maxAttempts,
   durableState: checkpointedGraphState,
   options: { ...checkpointedGraphOptions, ...sharedOptions },
   flags: { 'langgraph-store': 'store', 'langgraph-api': 'api', 'langgraph-durability': 'durability', 'postgres-url': 'postgresUrl' },

@@ -1,4 +1,5 @@
 /** The reference adapter's manifest: ordeal's own durable runtime, the embedded default. */
+import { STEP_RETRY } from '../../harness/agent/loop.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
 import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
@@ -7,6 +8,7 @@ export const referenceManifest = defineAdapter({
   name: 'reference',
   description: "ordeal's own durable runtime on SQLite (journaled steps, leases, signals); the embedded default, no external services",
   hasEngine: false,
+  stepAttempts: () => STEP_RETRY.maxAttempts,
   durableState: () => ({ paths: ['journal.db', 'journal.db-wal', 'journal.db-attempts/'] }),
   deploy: {
     changes: DEPLOY_CHANGES,

@@ -11,6 +11,7 @@ export const temporalManifest = defineAdapter({
   name: 'temporal',
   description: 'a Temporal workflow on the Temporal CLI dev server (SQLite) + @temporalio/worker: activities with heartbeats, approval as a signal',
   hasEngine: true,
+  stepAttempts: (o) => Number(o.maxAttempts ?? 10), // the activity retry policy's maximumAttempts
   durableState: () => ({ paths: ["temporal.db (the dev server's SQLite)"] }),
   requires: ['temporal'],
   engineProcesses: () => ['temporal'],

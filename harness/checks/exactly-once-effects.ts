@@ -69,7 +69,7 @@ function check(run: RunRecord): CheckResult {
         message: `${id} was applied ${applied.length} time${applied.length === 1 ? '' : 's'} (expected ${times(count)}${when}): ledger ${listRefs(applied.map((e) => e.seq))}.`,
         witnesses: witnessesFor(applied, id),
       });
-    } else if (applied.length < count) {
+    } else if (applied.length < count && !expectation.spent) {
       const requests = (byEffect.get(id) ?? []).filter((e) => e.outcome !== 'applied');
       const ops = effectOps(history, id);
       const how =

@@ -1,6 +1,7 @@
 /** Which of the scenario's expectations applies: `expect`, or `expect.onReject` when the history shows the human rejected. */
 import type { RunRecord } from '../store/types.js';
 import { indexOf, isRecord, opsOf, valueOf } from './util.js';
+import { spentCall, type SpentCall } from './crash-loops.js';
 
 export interface Expectation {
   /** `expect.effects` or `expect.onReject.effects`, unchecked (the run folder may be damaged). */
@@ -8,6 +9,12 @@ export interface Expectation {
   answer: unknown;
   /** The op of the first rejecting decision when `expect.onReject` applies. */
   rejectedAt?: number;
+  /**
+   * A call's attempts were spent (every attempt the retry policy allows was lost before the world applied it, e.g. a
+   * crash loop killed its worker on each): the run is expected to fail, and an effect it had not applied is not owed
+   * (none may be applied twice all the same).
+   */
+  spent?: SpentCall;
 }
 
 /** The first approval `decided` op with `approved: false`, if any: decisions cannot change once made. */
@@ -26,8 +33,10 @@ export function expectationOf(run: RunRecord): Expectation {
   const expect: unknown = run?.scenario?.expect;
   const e = isRecord(expect) ? expect : {};
   const rejectedAt = isRecord(e.onReject) ? rejectionOp(run) : undefined;
-  if (rejectedAt !== undefined && isRecord(e.onReject)) return { effects: e.onReject.effects, answer: e.onReject.answer, rejectedAt };
-  return { effects: e.effects, answer: e.answer };
+  const spent = spentCall(run);
+  const more = spent ? { spent } : {};
+  if (rejectedAt !== undefined && isRecord(e.onReject)) return { effects: e.onReject.effects, answer: e.onReject.answer, rejectedAt, ...more };
+  return { effects: e.effects, answer: e.answer, ...more };
 }
 
 /** Ids of the effects listed in an expectation's effects. */

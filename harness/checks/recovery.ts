@@ -2,6 +2,7 @@
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { indexOf, isRecord, num, opsOf, valueOf } from './util.js';
+import { expectationOf } from './expectation.js';
 
 /** Progress: an answered model call, an applied effect, a resource read or write, a journaled step, or the run's end. */
 function isProgress(op: Op): boolean {
@@ -57,10 +58,13 @@ export const recovery: Checker = {
   description:
     'Time from each fault, or worker or engine death on its own, to the next progress of the run; a run that never progresses again is flagged.',
   check(run: RunRecord): CheckResult {
-    const completed = isRecord(run?.outcome) && run.outcome.status === 'completed';
+    const status = isRecord(run?.outcome) ? run.outcome.status : undefined;
+    // a run that ended as expected needs no progress after its last disruption: it completed, or a crash loop spent a
+    // call's attempts and the run failed, as its retry policy says it must
+    const ended = status === 'completed' || (status === 'failed' && expectationOf(run).spent !== undefined);
     const all = recoveries(run?.history);
     const anomalies: Anomaly[] = all
-      .filter((r) => r.ms === undefined && !completed)
+      .filter((r) => r.ms === undefined && !ended)
       .map((r) => ({ kind: 'no-recovery', message: `The run made no progress after ${r.label} (op #${r.op}).`, witnesses: { ops: [r.op] } }));
     const times = all.flatMap((r) => (r.ms === undefined ? [] : [r.ms]));
     const metrics: Record<string, number> = { disruptions: times.length + anomalies.length };

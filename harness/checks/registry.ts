@@ -4,6 +4,7 @@ import { completion } from './completion.js';
 import { deployFate } from './deploy-fate.js';
 import { driftSafety } from './drift-safety.js';
 import { recovery } from './recovery.js';
+import { retryBound } from './retry-bound.js';
 import { exactlyOnceEffects } from './exactly-once-effects.js';
 import { faultsApplied } from './faults-applied.js';
 import type { Checker } from './types.js';
@@ -20,6 +21,7 @@ export const checkers: Record<string, Checker> = {
   recovery,
   'faults-applied': faultsApplied,
   'deploy-fate': deployFate,
+  'retry-bound': retryBound,
 };
 
 /** The checkers every case runs, in registry order. */

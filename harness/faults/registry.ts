@@ -3,6 +3,7 @@ import { isRecord, textOf } from '../json.js';
 import type { FaultSpec, Schedule } from '../store/types.js';
 import { killEngine } from './kill-engine.js';
 import { killWorker } from './kill-worker.js';
+import { crashLoop } from './crash-loop.js';
 import { ackLoss } from './ack-loss.js';
 import { clockJump } from './clock-jump.js';
 import { deploy } from './deploy.js';
@@ -27,6 +28,7 @@ export const faults: Record<string, Fault> = Object.assign(
   Object.fromEntries(
     [
       killWorker,
+      crashLoop,
       killEngine,
       pauseWorker,
       toolTimeout,

@@ -49,6 +49,12 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
   /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`); default 60 s. */
   caseTimeoutMs?: number;
   /**
+   * How many attempts the retry policy it gives a tool call allows with these options, as the adapter configures its
+   * framework (e.g. Temporal's `maximumAttempts`). The `retry-bound` checker holds a crash-looping call to it; absent:
+   * the adapter sets no bound, and the checker judges nothing.
+   */
+  stepAttempts?(options: RawOptions): number;
+  /**
    * How much longer a case may take for each engine kill after the first (`kill-engine`, `power-loss` whose target is not
    * only the worker), for an engine that holds a killed instance's work locked for a fixed time; absent: 0.
    */
@@ -96,7 +102,7 @@ export function parseAdapterOptions(m: AdapterManifest, raw: RawOptions): Record
 
 /**
  * What a user's adapter module exports: an Adapter with its description, and optionally what a manifest declares
- * (`options` schema, `check`, `engineLink`, `caseTimeoutMs`, `durableState`, `engineRecoveryMs`). Its `engine` may be
+ * (`options` schema, `check`, `engineLink`, `caseTimeoutMs`, `durableState`, `engineRecoveryMs`, `stepAttempts`). Its `engine` may be
  * an EngineSpec or `engine(options)`; `durableState` and `engineRecoveryMs` a value or a function of the options.
  */
 export interface UserAdapter
@@ -106,6 +112,8 @@ export interface UserAdapter
   durableState?: DurableState | ((options: RawOptions) => DurableState);
   /** Extra case time per engine kill after the first (see AdapterManifest.engineRecoveryMs). */
   engineRecoveryMs?: number | ((options: RawOptions) => number);
+  /** The attempts its retry policy gives a tool call (see AdapterManifest.stepAttempts). */
+  stepAttempts?: number | ((options: RawOptions) => number);
 }
 
 const asFunction = <T>(v: T | ((options: RawOptions) => T)): ((options: RawOptions) => T) =>
@@ -113,7 +121,7 @@ const asFunction = <T>(v: T | ((options: RawOptions) => T)): ((options: RawOptio
 
 /** The manifest of a user's adapter: its options pass through unchecked unless it declares a schema. */
 export function manifestFromAdapter(user: UserAdapter): AdapterManifest {
-  const { description, options, check, engineLink, caseTimeoutMs, engine, durableState, engineRecoveryMs } = user;
+  const { description, options, check, engineLink, caseTimeoutMs, engine, durableState, engineRecoveryMs, stepAttempts } = user;
   // an EngineSpec object becomes `engine(options)`; the user's object stays `this` for its own methods
   const adapter = (engine && typeof engine !== 'function' ? Object.assign(Object.create(user) as object, { engine: () => engine }) : user) as Adapter;
   return {
@@ -126,6 +134,7 @@ export function manifestFromAdapter(user: UserAdapter): AdapterManifest {
     ...(caseTimeoutMs ? { caseTimeoutMs } : {}),
     ...(durableState ? { durableState: asFunction(durableState) } : {}),
     ...(engineRecoveryMs !== undefined ? { engineRecoveryMs: asFunction(engineRecoveryMs) } : {}),
+    ...(stepAttempts !== undefined ? { stepAttempts: asFunction(stepAttempts) } : {}),
     load: async () => adapter,
   };
 }

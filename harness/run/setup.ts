@@ -56,6 +56,12 @@ export interface Case {
   readonly startedAt: number;
 }
 
+/** The attempts the adapter's retry policy gives a tool call, as run.json records them (`retry-bound` reads them). */
+function stepAttempts(o: CaseOptions): { stepAttempts?: number } {
+  const n = findAdapter(o.adapter.name)?.stepAttempts?.(o.options);
+  return n !== undefined && Number.isInteger(n) && n >= 1 ? { stepAttempts: n } : {};
+}
+
 /** Creates the run folder and writes what is known before anything runs: run.json, the schedule, the scenario, the workspace. */
 export function openCaseFolder(o: CaseOptions): CaseFolder {
   const { id, dir } = createRunFolder(o.outDir, o.scenario.name, o.adapter.name);
@@ -69,6 +75,7 @@ export function openCaseFolder(o: CaseOptions): CaseFolder {
     ...(o.path ? { path: o.path } : {}),
     idempotency: o.idempotency,
     options: o.options,
+    ...stepAttempts(o),
     versions: versions(),
     startedAt: new Date().toISOString(),
   };

@@ -1,6 +1,7 @@
 /** The timeline of one case, built from its run folder: lanes per process incarnation, and what happened on each. */
 import type { Op, RunRecord, SpanRecord } from '../store/index.js';
 import { textOf } from '../json.js';
+import { formatFault } from '../faults/registry.js';
 import { ATTR } from './attributes.js';
 
 export interface Lane {
@@ -84,8 +85,14 @@ export function buildTimeline(run: RunRecord): Timeline {
           : `crashed (exit ${String(v.code)})`;
       events.push({ at, lane: op.process, kind: 'death', text: `✖ ${l.ended}` });
     } else if (op.f === 'fault') {
-      const what = `${String(v.fault)}@${String(v.at)}`;
-      if (op.type === 'invoke') events.push({ at, lane: 'nemesis', kind: 'fault', text: `⚡ fault ${what} fires` });
+      // a repeating fault (crash-loop) says which firing this is, and the call it holds
+      const nth =
+        typeof v.call === 'string'
+          ? ` (kill ${typeof v.firing === 'number' ? v.firing : 1}${typeof v.times === 'number' ? ` of ${v.times}` : ''})`
+          : '';
+      const what = `${String(v.fault)}@${String(v.at)}${nth}`;
+      const on = typeof v.call === 'string' ? ` on ${v.call}` : '';
+      if (op.type === 'invoke') events.push({ at, lane: 'nemesis', kind: 'fault', text: `⚡ fault ${what} fires${on}` });
       else
         events.push({
           at,
@@ -151,7 +158,7 @@ export function buildTimeline(run: RunRecord): Timeline {
     scenario: run.info.scenario,
     adapter: run.info.adapter,
     idempotency: run.info.idempotency,
-    schedule: run.info.schedule.map((f) => `${f.fault}@${f.at}`).join(', ') || 'no faults',
+    schedule: run.info.schedule.map((f) => formatFault(f)).join(', ') || 'no faults',
     outcome: run.outcome.status,
     traceIds: [...new Set(run.spans.map((s) => s.traceId))],
     services,

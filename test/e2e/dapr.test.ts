@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import { engineInstalled, history, ledger, runOne } from '../helpers/run-folder.js';
-import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
 
 const { installed, skipReason } = engineInstalled('durabletask');
 
@@ -20,6 +20,11 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task 
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
     expect(code, stderr).toBe(0);
     expectRefundDeduplicated(c, /-dapr-[0-9a-f]+:\d+$/);
+  });
+
+  it('re-dispatches an activity that crashes its worker without counting the crash: the step policy of 6 attempts gives a crash loop a 7th (dapr/dapr #9744)', async () => {
+    const { c } = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=6']);
+    expectRetriedBeyondPolicy(c, 6);
   });
 
   // The sidecar's SQLite backend keeps the lock of the activity it was running for 2 minutes after a crash

@@ -6,7 +6,7 @@ import { standardSchedules } from '../../harness/faults/index.js';
 import { resolveScenario } from '../../harness/scenario/index.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 import { postgresAnswers, withPg } from '../helpers/postgres.js';
-import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
 import { history, ledger, refundEntries, runOne, type Case } from '../helpers/run-folder.js';
 
 const { installed, skipReason } = await postgresAnswers();
@@ -55,6 +55,11 @@ describe.skipIf(!installed)(`ordeal run --adapter dbos on PostgreSQL${installed 
 
     expect(await existing(cases.map((c) => caseDatabaseName(runIdOf(c.runDir))))).toEqual([]);
   }, 600_000); // 12 cases
+
+  it('recovers a workflow whose step crashed its worker without counting the crash against the step retries: 6 crashes, and a 7th attempt', async () => {
+    const { c } = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=6']);
+    expectRetriedBeyondPolicy(c, 6);
+  });
 
   it('delivers the decision by DBOS.send while no worker runs: the recovered workflow finds it in DBOS.recv', async () => {
     // the worker stays down for 1.5 s after the kill; the scenario's human answers within it

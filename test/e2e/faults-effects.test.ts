@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { between, failures, faultEnds, faultWindow, history, runFault, workerSent } from './fault-cases.js';
+import { crashLoopOnRefund } from '../helpers/refund.js';
 
 describe('faults on effects and the model (reference runtime)', () => {
   it('ack-loss: the lost acknowledgement duplicates the refund with --idempotency none, not with framework', async () => {
@@ -10,6 +11,19 @@ describe('faults on effects and the model (reference runtime)', () => {
     const fw = await runFault(['refund-agent'], ['ack-loss@after-effect:1'], 'framework');
     expect(fw.code).toBe(0);
     expect(fw.cases[0]!.valid).toBe(true);
+  });
+
+  it('crash-loop: each crashed attempt counts against the step policy: three crashes and the fourth refunds; six spend its 6 attempts and the run fails, as the policy says', async () => {
+    const three = await runFault(['refund-agent'], ['crash-loop@before-effect:1,times=3']);
+    expect(three.code).toBe(0);
+    expect(crashLoopOnRefund(three.cases[0]!.runDir)).toEqual({ attempts: 4, kills: 3, status: 'completed', applied: 1, attemptsMetric: 4 });
+    const six = await runFault(['refund-agent'], ['crash-loop@before-effect:1,times=6']);
+    // the failure is the expected outcome: no checker holds the refund, the email or the answer against it
+    expect([six.code, failures(six.cases[0]!)]).toEqual([0, {}]);
+    expect(crashLoopOnRefund(six.cases[0]!.runDir)).toEqual({ attempts: 6, kills: 6, status: 'failed', applied: 0, attemptsMetric: 6 });
+    const outcome = history(six.cases[0]!).find((o) => o.f === 'outcome')!;
+    expect(String(outcome.value.error)).toMatch(/step 'tool:refund' used its 6 attempts/);
+    expect(history(six.cases[0]!).some((o) => o.f === 'effect' && o.value.effect === 'email:refund-1042')).toBe(false);
   });
 
   it('tool-timeout: the worker gives up on a late effect and retries; the late request is still applied', async () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineInstalled, history, ledger, refundEntries, runOne, spans } from '../helpers/run-folder.js';
-import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 
 interface Case {
@@ -49,6 +49,11 @@ describe.skipIf(!installed)('ordeal run --adapter langgraph-py (LangGraph Python
     expectRefundDeduplicated(c, graphKey);
     expect(historyText(c.runDir)).toContain('"signal":"SIGKILL"');
     expect(existsSync(join(c.runDir, 'data/checkpoints.sqlite'))).toBe(true);
+  });
+
+  it('re-runs a superstep that crashed its worker without counting it against the RetryPolicy: 5 crashes, and a 6th attempt', async () => {
+    const { c } = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=5']);
+    expectRetriedBeyondPolicy(c, 5);
   });
 
   it('the Python worker spans join the case trace: GenAI names, the idempotency key on the effect span, tokens on chat spans', async () => {

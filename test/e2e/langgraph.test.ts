@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { history, ledger, refundEntries, runOne, verdict } from '../helpers/run-folder.js';
-import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 
 interface Case {
@@ -48,6 +48,11 @@ describe('ordeal run --adapter langgraph (StateGraph, ToolNode, interrupt(), Sql
     // thread id, the ToolNode task's checkpoint namespace, the tool call id from the checkpointed AIMessage
     expectRefundDeduplicated(c, /^lg:thread-.+:tools:[0-9a-f-]{36}:call_/);
     expect(historyText(c.runDir)).toContain('"signal":"SIGKILL"');
+  });
+
+  it('re-runs a superstep that crashed its worker without counting it against the RetryPolicy: 6 crashes, and a 7th attempt', async () => {
+    const { c } = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=6']);
+    expectRetriedBeyondPolicy(c, 6);
   });
 
   it('runs the coding agent to the end: real shell edit, approval through the inbox, PR and comment, checkpoints on SQLite', async () => {

@@ -6,7 +6,7 @@ import { standardSchedules } from '../../harness/faults/index.js';
 import { resolveScenario } from '../../harness/scenario/index.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
 import { history, lines, refundEntries, type Span } from '../helpers/run-folder.js';
-import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { crashLoopOnRefund, expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 
 interface Case {
   scenario: string;
@@ -108,6 +108,28 @@ describe('ordeal run --adapter temporal on the real Temporal dev server', () => 
 
   // temporalio/sdk-python #1012: the server does not notice a worker's death; an activity without a heartbeat timeout
   // is given to another worker only when its start-to-close timeout expires.
+  it('counts a crashed activity attempt against maximumAttempts: three crashes spend maxAttempts=3 and the workflow fails, as the policy says', async () => {
+    const r = await ordeal([
+      'run',
+      '--adapter',
+      'temporal',
+      '--opt',
+      'heartbeatMs=1000',
+      '--opt',
+      'maxAttempts=3',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'crash-loop@before-effect:1,times=3',
+      '--json',
+      '--out',
+      tempDir(),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const c = (JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!;
+    expect(crashLoopOnRefund(c.runDir)).toEqual({ attempts: 3, kills: 3, status: 'failed', applied: 0, attemptsMetric: 3 });
+  }, 120_000);
+
   it("retries a dead worker's refund only when start-to-close expires without a heartbeat timeout, and before it with one (#1012)", async () => {
     const startToCloseMs = 15_000;
     const killed = async (heartbeatMs: number) => {

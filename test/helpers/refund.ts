@@ -1,6 +1,6 @@
 /** What refund-agent under `kill-worker@after-effect:1` must show, the same on every adapter. */
 import { expect } from 'vitest';
-import { refundEntries } from './run-folder.js';
+import { history, refundEntries, verdict } from './run-folder.js';
 
 /** The fields of a case (as `ordeal run --json` prints it) these assertions read. */
 interface Judged {
@@ -24,4 +24,26 @@ export function expectRefundDeduplicated(c: Pick<Judged, 'runDir'>, key: RegExp)
   expect(refunds[1]!.key).toBe(refunds[0]!.key);
   expect(refunds[0]!.key).toMatch(key);
   return refunds[0]!.key!;
+}
+
+/** What a crash loop on the refund (`crash-loop@before-effect:1,times=N`) left: the refund's attempts at the world, the kills, the outcome, the refunds applied. */
+export function crashLoopOnRefund(runDir: string): { attempts: number; kills: number; status: unknown; applied: number; attemptsMetric: unknown } {
+  const h = history(runDir);
+  return {
+    attempts: h.filter((o) => o.f === 'effect' && o.type === 'invoke' && o.value.effect === 'refund:order-1042').length,
+    kills: h.filter((o) => o.f === 'fault' && o.type === 'invoke' && o.value.fault === 'crash-loop').length,
+    status: h.find((o) => o.f === 'outcome')?.value.status,
+    applied: refundEntries(runDir).filter((e) => e.outcome === 'applied').length,
+    attemptsMetric: verdict(runDir).checks['retry-bound']?.metrics.attempts,
+  };
+}
+
+/**
+ * A framework that does not count a crashed attempt against its retry policy: the refund's `policy` attempts all crash
+ * (crash-loop, times=policy), and it tries once more, where the policy would have failed the run. retry-bound says so.
+ */
+export function expectRetriedBeyondPolicy(c: Judged, policy: number): void {
+  expect(Object.keys(c.checks).filter((n) => c.checks[n]!.anomalies.length > 0)).toEqual(['retry-bound']);
+  expect(c.checks['retry-bound']!.anomalies.map((a) => a.kind)).toEqual(['retries-beyond-policy']);
+  expect(crashLoopOnRefund(c.runDir)).toEqual({ attempts: policy + 1, kills: policy, status: 'completed', applied: 1, attemptsMetric: policy + 1 });
 }

@@ -56,7 +56,7 @@ export class RunBuilder {
     this.attempts.set(effect, attempt);
     const id = `op${this.nextId++}`;
     this.op('effect', 'invoke', { type: effect.split(':')[0], effect, key: null, attempt }, id);
-    this.op('effect', 'info', { reason: 'dropped' }, id);
+    this.op('effect', 'info', { reason: 'dropped-before-apply' }, id);
     return this;
   }
 

@@ -14,6 +14,7 @@ describe('registry', () => {
       'recovery',
       'faults-applied',
       'deploy-fate',
+      'retry-bound',
     ]);
     for (const [name, c] of Object.entries(checks.checkers)) {
       expect(c.name).toBe(name);

@@ -1,0 +1,92 @@
+/**
+ * Calls that crash their worker: for each effect call a `crash-loop` held (its logical id), how often the worker was
+ * killed on it, how many requests for it reached the world (its attempts) and the attempts the adapter's retry policy
+ * allows (`run.json`'s `stepAttempts`, when the adapter declares it); and the call whose every allowed attempt was
+ * lost, which makes the run's failure the expected outcome.
+ */
+import { CRASH_LOOP_TIMES } from '../faults/crash-loop.js';
+import type { Op, RunRecord } from '../store/types.js';
+import { indexOf, num, opsOf, valueOf } from './util.js';
+
+export interface CrashLoop {
+  /** The logical effect the crash loops of the schedule held, e.g. `refund:order-1042`. */
+  call: string;
+  /** The kills they were asked for (`times`, summed over the crash loops that held this call). */
+  times: number;
+  /** The kills they made: their firings. */
+  kills: number;
+  /** Requests for the call that reached the world, crashed or not: the history's `effect` invokes for it. */
+  attempts: number;
+  /** Those requests' op indexes. */
+  attemptOps: number[];
+  /** The attempts the adapter's retry policy allows, when it declares them. */
+  policy?: number;
+}
+
+/** A call whose attempts, as many as the retry policy allows, were all lost before the world applied them. */
+export interface SpentCall {
+  call: string;
+  attempts: number;
+  policy: number;
+}
+
+/** Ends of an effect request that leave it unapplied: the worker was killed on it, or it was refused before applying. */
+const LOST = new Set(['dropped-before-apply', 'error-before-apply']);
+
+/** The effect requests of the history by logical call: their invoke ops, and how many of them were lost before applying. */
+function requestsByCall(history: Op[]): Map<string, { ops: number[]; lost: number }> {
+  const byCall = new Map<string, { ops: number[]; lost: number }>();
+  const callOf = new Map<string, string>();
+  history.forEach((op, position) => {
+    if (op.f !== 'effect') return;
+    const v = valueOf(op);
+    if (op.type === 'invoke' && typeof v.effect === 'string') {
+      const r = byCall.get(v.effect) ?? { ops: [], lost: 0 };
+      r.ops.push(indexOf(op, position));
+      byCall.set(v.effect, r);
+      if (typeof op.id === 'string') callOf.set(op.id, v.effect);
+    } else if (typeof op.id === 'string' && callOf.has(op.id) && LOST.has(String(v.reason))) {
+      byCall.get(callOf.get(op.id)!)!.lost++;
+    }
+  });
+  return byCall;
+}
+
+export function crashLoops(run: RunRecord): CrashLoop[] {
+  const history = opsOf(run?.history);
+  const policy = num(run?.info?.stepAttempts);
+  const byCall = new Map<string, CrashLoop>();
+  const timesOf = new Map<number, number>();
+  for (const op of history) {
+    const v = valueOf(op);
+    if (op.f !== 'fault' || op.type !== 'invoke' || v.fault !== 'crash-loop' || typeof v.call !== 'string') continue;
+    const loop = byCall.get(v.call) ?? { call: v.call, times: 0, kills: 0, attempts: 0, attemptOps: [], ...(policy ? { policy } : {}) };
+    loop.kills++;
+    const index = num(v.index) ?? -1;
+    if (!timesOf.has(index)) {
+      timesOf.set(index, num(v.times) ?? CRASH_LOOP_TIMES);
+      loop.times += timesOf.get(index)!;
+    }
+    byCall.set(v.call, loop);
+  }
+  const requests = requestsByCall(history);
+  for (const loop of byCall.values()) {
+    loop.attemptOps = requests.get(loop.call)?.ops ?? [];
+    loop.attempts = loop.attemptOps.length;
+  }
+  return [...byCall.values()];
+}
+
+/**
+ * The call whose attempts, exactly as many as the adapter's retry policy allows, were all lost before being applied
+ * (its worker killed on each, by a crash loop or any fault), if any. The framework is then right to fail the step, so
+ * the run is expected to fail and the effects it had not applied are not owed (the checkers read it through
+ * `expectationOf`).
+ */
+export function spentCall(run: RunRecord): SpentCall | undefined {
+  const policy = num(run?.info?.stepAttempts);
+  if (policy === undefined) return undefined;
+  for (const [call, r] of requestsByCall(opsOf(run?.history)))
+    if (r.ops.length === policy && r.lost === policy) return { call, attempts: policy, policy };
+  return undefined;
+}
