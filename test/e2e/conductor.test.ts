@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enginesRoot, installEngines } from '../../harness/engines/index.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
-import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { crashLoopOnRefund, expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 import { history, refundEntries } from '../helpers/run-folder.js';
 
 interface Case {
@@ -51,6 +51,23 @@ describe('ordeal run --adapter conductor on the real Conductor OSS server', () =
     expect(r.code, r.stderr + r.stdout).toBe(0);
     return (JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!;
   };
+
+  it('counts a task attempt whose worker crashed against retryCount: with retryCount=1 two crashes fail the workflow, as the policy says', async () => {
+    const r = await ordeal([
+      ...fast,
+      '--opt',
+      'retryCount=1',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'crash-loop@before-effect:1,times=2',
+      '--out',
+      tempDir(),
+    ]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const c = (JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!;
+    expect(crashLoopOnRefund(c.runDir)).toEqual({ attempts: 2, kills: 2, status: 'failed', applied: 0, attemptsMetric: 2 });
+  }, 600_000);
 
   it('deduplicates the retried refund with a key from the workflow id, the task reference and the loop iteration', async () => {
     const afterEffect = await one('kill-worker@after-effect:1');
