@@ -3,13 +3,13 @@
  * workers' own client (`WorldClient`, Node's http client): the model call a turn makes, the tool call a bench step makes, and a
  * burst of N concurrent tool calls (what one more call of a fan-out turn costs when its round trip overlaps the others).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { openingMessages, toolSchemas, WorldClient, type ChatMessage } from '../harness/agent/index.js';
 import { startWorld } from '../harness/run/world-process.js';
 import { BENCH_RESOURCE, benchScenario } from './scenarios.js';
-import { median, round, type Quantiles } from './stats.js';
+import { median, quantiles, round, type Quantiles } from './stats.js';
 import { latency } from './floor.js';
 
 export interface Loopback {
@@ -22,6 +22,13 @@ export interface Loopback {
   toolCallMs: Quantiles;
   /** Wall time of a burst of `n` concurrent tool calls, p50, beside a burst of one. */
   burst: { n: number; p50Ms: number; oneP50Ms: number };
+  /**
+   * A chain step done by hand in this warm process, each part after the other: the model call (the conversation of
+   * turn `turns`), its reply appended to a file and fdatasynced, the tool call, its result appended and fdatasynced.
+   * The floor's parts, in the order a chain needs them, by a process that has already made thousands of these calls:
+   * what a long-lived worker beside a long-lived world could reach. Absent from a bench.json of an older ordeal.
+   */
+  warmChain?: Quantiles & { turns: number; steps: number };
 }
 
 /** The messages `turns` one-call turns add to a conversation: the model's call and the tool's answer, as the agent loops write them. */
@@ -69,10 +76,28 @@ export async function measureLoopback(dir: string, n: number, quick: boolean): P
       await settle();
       one.push(await burst(1));
     }
+    const steps = quick ? 100 : 500;
+    const journal = openSync(join(tmp, 'warm-chain.jsonl'), 'a');
+    const durable = (value: unknown) => {
+      writeSync(journal, JSON.stringify(value) + '\n');
+      fdatasyncSync(journal);
+    };
+    const warm: number[] = [];
+    try {
+      for (let i = 0; i < steps; i++) {
+        const t0 = performance.now();
+        durable(await client.chat(messages, toolSchemas));
+        durable(await client.readResource(BENCH_RESOURCE));
+        warm.push(performance.now() - t0);
+      }
+    } finally {
+      closeSync(journal);
+    }
     return {
       modelCallMs: { ...(model as Quantiles), turns },
       toolCallMs: tool as Quantiles,
       burst: { n, p50Ms: round(median(many)), oneP50Ms: round(median(one)) },
+      warmChain: { ...quantiles(warm), turns, steps },
     };
   } finally {
     await world.stop();

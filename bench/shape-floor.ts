@@ -32,6 +32,7 @@ export function medianFloor(all: Floor[]): Floor {
     modelCallMs: { ...q((f) => f.loopback.modelCallMs), turns: first.modelCallMs.turns },
     toolCallMs: q((f) => f.loopback.toolCallMs),
     burst: { n: first.burst.n, p50Ms: median(all.map((f) => f.loopback.burst.p50Ms)), oneP50Ms: median(all.map((f) => f.loopback.burst.oneP50Ms)) },
+    ...(first.warmChain ? { warmChain: { ...q((f) => f.loopback.warmChain!), turns: first.warmChain.turns, steps: first.warmChain.steps } } : {}),
   };
   return { ...disk, loopback, ...shapeFloors(disk, loopback), measurements: all.length };
 }

@@ -23,11 +23,15 @@ export const BENCH_COLUMNS = [
 /** The bare loop's row label. */
 export const BARE_LOOP_ROW = 'bare loop (no framework)';
 
+/** The row of the chain step done by hand in one warm process (the floor's parts in a chain's order). */
+export const WARM_LOOP_ROW = 'warm loop (one warm process)';
+
 /** The table's rows as text cells: the floor and the bare loop first, then each adapter (and the reference runtime in-process). */
 export function benchRows(r: BenchResult): { rows: string[][]; missing: string[] } {
   const b = r.bareLoop;
   const rows: string[][] = [
     ['floor', f(r.floor.chain.perStepMs), '', '1.0', '', f(r.floor.fanOut.perStepMs), '', '1.0', '', '', '', '', '', ''],
+    ...warmLoopRow(r),
     [
       BARE_LOOP_ROW,
       f(b.chain.perStepMs.p50),
@@ -89,6 +93,14 @@ export function benchRows(r: BenchResult): { rows: string[][]; missing: string[]
   return { rows, missing };
 }
 
+/** The warm loop's row, when the bench.json has it (an older one does not): its chain step beside the floor's. */
+function warmLoopRow(r: BenchResult): string[][] {
+  const w = r.floor.loopback.warmChain;
+  if (!w) return [];
+  const blank = Array.from({ length: BENCH_COLUMNS.length - 5 }, () => '');
+  return [[WARM_LOOP_ROW, f(w.p50), f(w.p99), f(w.p50 / r.floor.chain.perStepMs, 2), '', ...blank]];
+}
+
 /** What each figure means, in the order the table shows them. */
 export function benchNotes(r: BenchResult): string[] {
   const n = Math.max(...r.machine.steps);
@@ -100,6 +112,11 @@ export function benchNotes(r: BenchResult): string[] {
     `bare loop: the same agent loop, world and client with no framework (bench/bare-loop): each model reply, and the results of each stretch of concurrent calls, appended to a file and fdatasynced before anything that depends on them runs; its worker is a fresh process as every adapter's is. × bare loop = what the framework costs over writing the loop by hand, on the same machine in the same run`,
     `floor figures measured in this run, each the median of ${r.floor.measurements ?? 1} measurement(s), one before the bare loop and one before each adapter; loopback round trips against a world process, through the workers' client: model call p50 ${f(lo.modelCallMs.p50)} ms (p99 ${f(lo.modelCallMs.p99)}), tool call p50 ${f(lo.toolCallMs.p50)} ms (p99 ${f(lo.toolCallMs.p99)}); × floor = per-step p50 / the shape's floor`,
     'one-call turn = T(1) − T(0): a second model round trip and one step; throughput: concurrent chains of 10 turns; peak RSS: the workers of the throughput and recovery cases; in-process = the reference runtime alone, N sequential no-op steps, no HTTP; its × floor is against one fdatasync (a lone durable step)',
+    ...(lo.warmChain
+      ? [
+          `warm loop: a chain step done by hand in the bench's own process after thousands of calls to the same world: the model call (turn ${lo.warmChain.turns}'s conversation), the reply appended and fdatasynced, the tool call, its result appended and fdatasynced; p50 of ${lo.warmChain.steps} steps. The floor's parts in a chain's order by warm code: what a long-lived worker beside a long-lived world could reach, where every case's worker and world are fresh processes`,
+        ]
+      : []),
   ];
 }
 

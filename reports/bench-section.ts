@@ -1,5 +1,5 @@
 /** The bench section of the HTML report: `<out>/bench.json` → an HTML fragment with one inline SVG bar chart per shape. */
-import { BARE_LOOP_ROW, BENCH_COLUMNS, benchNotes, benchRows, harnessLines, type BenchResult, type Shape } from '../bench/index.js';
+import { BARE_LOOP_ROW, BENCH_COLUMNS, benchNotes, benchRows, harnessLines, WARM_LOOP_ROW, type BenchResult, type Shape } from '../bench/index.js';
 import { escapeHtml as e } from './escape.js';
 
 const num = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(d) : x.toFixed(1));
@@ -56,13 +56,13 @@ export function benchSection(r: BenchResult): string {
       const why = missing.find((x) => x.startsWith(`${row[0]}: `))?.slice(row[0]!.length + 2) ?? '';
       return `<tr><td>${e(row[0])}</td><td colspan="${BENCH_COLUMNS.length - 1}">missing: ${e(why)}</td></tr>`;
     }
-    const cls = row[0] === 'floor' ? ' class="floor"' : row[0] === BARE_LOOP_ROW ? ' class="bare-loop"' : '';
+    const cls = row[0] === 'floor' || row[0] === WARM_LOOP_ROW ? ' class="floor"' : row[0] === BARE_LOOP_ROW ? ' class="bare-loop"' : '';
     return `<tr${cls}><td>${e(row[0])}</td>${row
       .slice(1)
       .map((c) => `<td class="num">${e(c)}</td>`)
       .join('')}</tr>`;
   });
-  const [perStep, chain, fanOut, bare, loopback, rest] = benchNotes(r);
+  const [perStep, chain, fanOut, bare, loopback, rest, ...warm] = benchNotes(r);
   return [
     '<section class="bench">',
     '<h2>Benchmarks</h2>',
@@ -74,7 +74,7 @@ export function benchSection(r: BenchResult): string {
     benchChart(r, 'fanOut'),
     `<table class="bench-table"><thead><tr>${BENCH_COLUMNS.map((c) => `<th>${e(c)}</th>`).join('')}</tr></thead>`,
     `<tbody>${body.join('')}</tbody></table>`,
-    `<ul>${[perStep, chain, fanOut, bare, rest].map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
+    `<ul>${[perStep, chain, fanOut, bare, rest, ...warm].map((n) => `<li>${e(n)}</li>`).join('')}</ul>`,
     `<p>Harness: ${num(r.harness.casesPerMin, 1)} <code>ordeal run</code> cases per minute.</p>`,
     ...harnessLines(r)
       .slice(1)

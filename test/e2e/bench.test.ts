@@ -31,6 +31,9 @@ describe('ordeal bench', () => {
     expect(floor.loopback.burst.n).toBe(5);
     expect(floor.fanOut.perStepMs).toBeCloseTo((floor.loopback.burst.p50Ms - floor.loopback.burst.oneP50Ms) / 4, 3);
     for (const shape of ['chain', 'fanOut']) expect(positive(floor[shape].perStepMs), `floor.${shape}`).toBe(true);
+    // the chain step done by hand in the bench's warm process, over the conversation the floor's model call sends
+    expect(floor.loopback.warmChain).toMatchObject({ turns: floor.loopback.modelCallMs.turns, steps: 100 });
+    for (const q of ['p50', 'p99']) expect(positive(floor.loopback.warmChain[q]), `warmChain.${q}`).toBe(true);
     // the bare loop, measured in the same run, and every adapter's ratio to it
     const bare = res.bareLoop;
     for (const shape of ['chain', 'fanOut']) {
@@ -87,6 +90,14 @@ describe('ordeal bench', () => {
         [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]),
       );
     expect(cells('floor')[0]?.slice(0, 8)).toEqual([fmt(floor.chain.perStepMs, 3), '', '1.0', '', fmt(floor.fanOut.perStepMs, 3), '', '1.0', '']);
+    const warm = floor.loopback.warmChain;
+    expect(cells('warm loop (one warm process)')[0]?.slice(0, 5)).toEqual([
+      fmt(warm.p50, 3),
+      fmt(warm.p99, 3),
+      fmt(warm.p50 / floor.chain.perStepMs, 2),
+      '',
+      '',
+    ]);
     expect(cells('bare loop (no framework)')[0]?.slice(2, 8)).toEqual([
       fmt(bare.chain.ratioToFloor, 2),
       '1.0',
