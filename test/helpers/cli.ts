@@ -25,6 +25,17 @@ export function ordeal(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
   });
 }
 
+/** The directories tempDir made for this test file so far (test/cleanup.ts removes them when the file passes). */
+const made: string[] = [];
+
+/** A fresh directory under the OS's temporary directory; kept only when a test of its file fails (see test/cleanup.ts). */
 export function tempDir(prefix = 'ordeal-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Hands over the directories tempDir made, and forgets them. */
+export function takeTempDirs(): string[] {
+  return made.splice(0);
 }
