@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { history, ledger, refundEntries, runOne, verdict } from '../helpers/run-folder.js';
 import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
-import { ordeal, tempDir } from '../helpers/cli.js';
+import { ordeal, root, tempDir } from '../helpers/cli.js';
 
 interface Case {
   scenario: string;
@@ -65,6 +65,28 @@ describe('ordeal run --adapter langgraph (StateGraph, ToolNode, interrupt(), Sql
     ]);
     expect(existsSync(join(c.runDir, 'data/checkpoints.sqlite'))).toBe(true);
     expect(historyText(c.runDir)).toContain('"event":"decided"');
+  });
+
+  // langgraphjs #1298: after one resume, a second interrupt() could halt the graph silently. Here the worker is killed
+  // between the two, while the model call that asks for the second approval is in flight: the restarted graph resumes
+  // from its checkpoint and must reach the second interrupt, get its answer and go on. Both APIs.
+  it('reaches a second interrupt after a resume and a restart, and finishes (langgraphjs #1298 does not show)', async () => {
+    const scenario = join(root, 'test/fixtures/two-approvals.json');
+    for (const api of ['graph', 'functional']) {
+      const { code, stderr, c } = await run(['--scenario', scenario, '--opt', `api=${api}`, '--fault', 'kill-worker@llm-call:3']);
+      expect([api, code], stderr).toEqual([api, 0]);
+      const h = history(c.runDir);
+      const approvals = (event: string) => new Set(h.filter((o) => o.f === 'approval' && o.value.event === event).map((o) => o.value.id)).size;
+      expect([api, approvals('requested'), approvals('delivered')]).toEqual([api, 2, 2]);
+      // the second approval was asked for by the restarted worker
+      const second = h.filter((o) => o.f === 'approval' && o.value.event === 'requested').at(-1)!;
+      expect([api, second.process]).toEqual([api, 'worker#2']);
+      expect(
+        ledger(c.runDir)
+          .filter((e) => e.outcome === 'applied')
+          .map((e) => e.effect),
+      ).toEqual(['refund:order-1042', 'email:voucher-1042']);
+    }
   });
 });
 
