@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { history, ledger, runOne } from '../helpers/run-folder.js';
-import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
 import { engines, enginesRoot } from '../../harness/engines/index.js';
 import { root } from '../helpers/cli.js';
 
@@ -36,6 +36,11 @@ describe.skipIf(!asked)(
       const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
       expect(code, stderr).toBe(0);
       expectRefundDeduplicated(c, /-dapr-[0-9a-f]+:\d+$/);
+    });
+
+    it('re-dispatches an activity that crashes its worker without counting the crash, as the sidecar does: a 7th attempt past the 6 (dapr/dapr #9744)', async () => {
+      const { c } = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=6']);
+      expectRetriedBeyondPolicy(c, 6);
     });
 
     it('resumes the workflow from the SQLite actor state store after daprd is SIGKILLed while the approval is pending', async () => {
