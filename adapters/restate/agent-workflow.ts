@@ -53,6 +53,8 @@ export interface AgentDeps {
   /** The workflow's inactivity and abort timeouts, ms (`--opt inactivityTimeoutMs`, `abortTimeoutMs`); absent = the server's. */
   inactivityTimeoutMs?: number;
   abortTimeoutMs?: number;
+  /** `--opt maxAttempts`: the workflow's retry policy bounds its attempts, then Restate kills the invocation; absent = the server's policy. */
+  maxAttempts?: number;
 }
 
 /** The workflow's name at the ingress: `/agent/<runId>/run`. */
@@ -194,6 +196,12 @@ export function agentWorkflow(deps: AgentDeps) {
     options: {
       ...(deps.inactivityTimeoutMs ? { inactivityTimeout: deps.inactivityTimeoutMs } : {}),
       ...(deps.abortTimeoutMs ? { abortTimeout: deps.abortTimeoutMs } : {}),
+      ...(deps.maxAttempts
+        ? {
+            // the intervals stay the server's (500 ms doubling): a worker's restart must not use up attempts refused on connect
+            retryPolicy: { maxAttempts: deps.maxAttempts, onMaxAttempts: 'kill' as const },
+          }
+        : {}),
       // A refusal the world will repeat (4xx other than 408/409/429) ends the run; everything else Restate retries by its policy.
       asTerminalError: (e: unknown) => (e instanceof WorldHttpError && !e.retryable ? new restate.TerminalError(e.message) : undefined),
     },

@@ -7,6 +7,8 @@ export const restateManifest = defineAdapter({
   name: 'restate',
   description: 'a Restate workflow on the real restate-server: ctx.run steps, an awakeable for approval, retries by Restate',
   hasEngine: true,
+  // the server's default bound pauses the invocation (it does not fail): only a policy given with --opt maxAttempts is one
+  stepAttempts: (o) => (Number(o.maxAttempts ?? 0) > 0 ? Number(o.maxAttempts) : undefined),
   durableState: () => ({ paths: ["restate/ (the server's base dir)", 'restate.toml'] }),
   requires: ['restate'],
   engineProcesses: () => ['restate'],
@@ -32,6 +34,13 @@ export const restateManifest = defineAdapter({
       unit: 'milliseconds',
       description:
         "how long after that request Restate aborts an invocation that did not suspend (the workflow's abortTimeout; 0 = the server's, 10 min)",
+    },
+    maxAttempts: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      description:
+        "the workflow's retry policy: attempts of an invocation before Restate kills it (retryPolicy.maxAttempts, onMaxAttempts kill, the server's intervals; 0 = the server's policy: 70 attempts, then pause)",
     },
     ...sharedOptions,
   },

@@ -25,6 +25,7 @@ const handler = restate.createEndpointHandler({
       version: agentVersion(process.env, env.options),
       inactivityTimeoutMs: opts.inactivityTimeoutMs,
       abortTimeoutMs: opts.abortTimeoutMs,
+      ...(opts.maxAttempts > 0 ? { maxAttempts: opts.maxAttempts } : {}),
     }),
   ],
 });

@@ -53,7 +53,7 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
    * framework (e.g. Temporal's `maximumAttempts`). The `retry-bound` checker holds a crash-looping call to it; absent:
    * the adapter sets no bound, and the checker judges nothing.
    */
-  stepAttempts?(options: RawOptions): number;
+  stepAttempts?(options: RawOptions): number | undefined;
   /**
    * How much longer a case may take for each engine kill after the first (`kill-engine`, `power-loss` whose target is not
    * only the worker), for an engine that holds a killed instance's work locked for a fixed time; absent: 0.

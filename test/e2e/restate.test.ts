@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, tempDir } from '../helpers/cli.js';
 import { engineInstalled, history, ledger, runOne, spans } from '../helpers/run-folder.js';
-import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { crashLoopOnRefund, expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 
 const { installed, skipReason } = engineInstalled('restate');
 
@@ -14,6 +14,12 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none']);
     expect(code, stderr).toBe(1);
     expectRefundTwice(c);
+  });
+
+  it('counts each crashed attempt against the workflow retry policy: with maxAttempts=3 three crashes kill the invocation, as the policy says', async () => {
+    const { code, stderr, c } = await run(['--opt', 'maxAttempts=3', '--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=3']);
+    expect(code, stderr).toBe(0);
+    expect(crashLoopOnRefund(c.runDir)).toEqual({ attempts: 3, kills: 3, status: 'failed', applied: 0, attemptsMetric: 3 });
   });
 
   it('deduplicates the re-run step with a key from Restate’s invocation id and journal position', async () => {
