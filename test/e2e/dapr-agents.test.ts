@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineInstalled, history, ledger, runOne } from '../helpers/run-folder.js';
-import { expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
 import { root } from '../helpers/cli.js';
 
 interface Case {
@@ -64,6 +64,11 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr-agents (DurableAgent on d
       expect(applied(c.runDir)).toEqual(['refund:order-1042', 'email:refund-1042']);
     });
   }
+
+  it("re-dispatches a tool activity that crashed the app past DurableAgent's retry policy of 3 attempts (dapr/dapr #9744's shape)", async () => {
+    const { c } = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=3']);
+    expectRetriedBeyondPolicy(c, 3);
+  });
 
   it('#197: an app that starts its run itself starts a second workflow after a restart, and the refund goes out twice under two keys', async () => {
     const { code, stderr, c } = await run([...refundKill, '--idempotency', 'framework', '--opt', 'start=app']);
