@@ -1,5 +1,6 @@
 /** The comparison every renderer shares: cases, the matrix adapter variants × scenarios × faults → verdicts, the scoreboard. Built once per report. */
 import type { BenchResult } from '../bench/index.js';
+import { findAdapter } from '../adapters/index.js';
 import { quantile } from '../harness/stats.js';
 import type { Anomaly, Verdict, Witnesses } from '../harness/checks/index.js';
 import { formatFault } from '../harness/faults/index.js';
@@ -123,10 +124,16 @@ export function witnessText(w: Witnesses | undefined): string {
 
 /**
  * A case's adapter variant: the adapter, then the options run.json records, sorted by key (`temporal · heartbeatMs=2000`).
- * run.json records only the options the user passed, so an adapter run at its defaults is its name alone.
+ * run.json records only the options the user passed, and an option given at its default value (`--opt api=graph` on
+ * langgraph) is left out too, so an adapter run at its defaults is its name alone, however it was asked for.
  */
 export function variantOf(adapter: string, options: Record<string, unknown> | undefined): string {
-  return [adapter, ...optionLabels(options)].join(' · ');
+  const defaults = findAdapter(adapter)?.options ?? {};
+  const given = Object.entries(options ?? {}).filter(([k, v]) => {
+    const d = defaults[k]?.default;
+    return d === undefined || String(d) !== (typeof v === 'string' ? v : JSON.stringify(v));
+  });
+  return [adapter, ...optionLabels(Object.fromEntries(given))].join(' · ');
 }
 
 /** `key=value` for each option, sorted by key. */
