@@ -1,21 +1,22 @@
 /**
- * Calls that crash their worker: for each effect call a `crash-loop` held (its logical id), how often the worker was
+ * Calls that crash their worker: for each call a `crash-loop` held (an effect's logical id, or a turn's model call), how often the worker was
  * killed on it, how many requests for it reached the world (its attempts) and the attempts the adapter's retry policy
  * allows (`run.json`'s `stepAttempts`, when the adapter declares it); and the call whose every allowed attempt was
  * lost, which makes the run's failure the expected outcome.
  */
 import { CRASH_LOOP_TIMES } from '../faults/crash-loop.js';
 import type { Op, RunRecord } from '../store/types.js';
+import { llmCall } from '../world/protocol.js';
 import { indexOf, num, opsOf, valueOf } from './util.js';
 
 export interface CrashLoop {
-  /** The logical effect the crash loops of the schedule held, e.g. `refund:order-1042`. */
+  /** The logical call the crash loops of the schedule held: an effect's id (`refund:order-1042`) or `llm:turn-N`. */
   call: string;
   /** The kills they were asked for (`times`, summed over the crash loops that held this call). */
   times: number;
   /** The kills they made: their firings. */
   kills: number;
-  /** Requests for the call that reached the world, crashed or not: the history's `effect` invokes for it. */
+  /** Requests for the call that reached the world, crashed or not: the history's `effect` (or `llm`) invokes for it. */
   attempts: number;
   /** Those requests' op indexes. */
   attemptOps: number[];
@@ -30,22 +31,34 @@ export interface SpentCall {
   policy: number;
 }
 
-/** Ends of an effect request that leave it unapplied: the worker was killed on it, or it was refused before applying. */
-const LOST = new Set(['dropped-before-apply', 'error-before-apply']);
+/**
+ * Ends of a request that leave it without effect and without an answer: the worker was killed on it (dropped), or it was
+ * refused before the effect was applied.
+ */
+const LOST = new Set(['dropped-before-apply', 'error-before-apply', 'dropped']);
 
-/** The effect requests of the history by logical call: their invoke ops, and how many of them were lost before applying. */
+/** The logical call of an effect or model request's invoke op. */
+function callOfInvoke(op: Op): string | undefined {
+  const v = valueOf(op);
+  if (op.f === 'effect' && typeof v.effect === 'string') return v.effect;
+  if (op.f === 'llm' && typeof v.turn === 'number') return llmCall(v.turn);
+  return undefined;
+}
+
+/** The effect and model requests of the history by logical call: their invoke ops, and how many were lost. */
 function requestsByCall(history: Op[]): Map<string, { ops: number[]; lost: number }> {
   const byCall = new Map<string, { ops: number[]; lost: number }>();
   const callOf = new Map<string, string>();
   history.forEach((op, position) => {
-    if (op.f !== 'effect') return;
+    if (op.f !== 'effect' && op.f !== 'llm') return;
     const v = valueOf(op);
-    if (op.type === 'invoke' && typeof v.effect === 'string') {
-      const r = byCall.get(v.effect) ?? { ops: [], lost: 0 };
+    const call = op.type === 'invoke' ? callOfInvoke(op) : undefined;
+    if (call !== undefined) {
+      const r = byCall.get(call) ?? { ops: [], lost: 0 };
       r.ops.push(indexOf(op, position));
-      byCall.set(v.effect, r);
-      if (typeof op.id === 'string') callOf.set(op.id, v.effect);
-    } else if (typeof op.id === 'string' && callOf.has(op.id) && LOST.has(String(v.reason))) {
+      byCall.set(call, r);
+      if (typeof op.id === 'string') callOf.set(op.id, call);
+    } else if (op.type !== 'invoke' && typeof op.id === 'string' && callOf.has(op.id) && LOST.has(String(v.reason))) {
       byCall.get(callOf.get(op.id)!)!.lost++;
     }
   });

@@ -120,7 +120,7 @@ export class Nemesis {
       const firing = (this.firings.get(index) ?? 0) + 1;
       this.firings.set(index, firing);
       const opId = firing === 1 ? `fault-${index}` : `fault-${index}.${firing}`;
-      const call = faults[spec.fault]?.times && typeof detail?.effect === 'string' ? { call: detail.effect } : {};
+      const call = typeof detail?.heldCall === 'string' ? { call: detail.heldCall } : {};
       const again = { ...(firing > 1 ? { firing } : {}), ...call };
       history.append({ time: now(), process: 'nemesis', type: 'invoke', f: 'fault', id: opId, value: { ...spec, index, ...again } });
       let healing = false;

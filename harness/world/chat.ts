@@ -7,6 +7,7 @@ import { CassettePlayer, validateMessages } from './model.js';
 import { forwardingHandler } from './model-forward.js';
 import { delivered, sendJson, type Exchange, type Route } from './server.js';
 import { answerChunks, wantsUsage } from './sse.js';
+import { llmCall } from './protocol.js';
 
 export function chatRoutes(ctx: WorldContext): Route[] {
   const player = new CassettePlayer(ctx.config.scenario.cassette);
@@ -37,7 +38,7 @@ export function chatRoutes(ctx: WorldContext): Route[] {
     const who = { pid: ex.pid, id };
     ctx.ops.emit('invoke', 'llm', { turn: plan.index, promptTokens: plan.promptTokens }, who);
 
-    const action = await ctx.faults.checkpoint('llm-call', n, ex.pid, { call: n, turn: plan.index });
+    const action = await ctx.faults.checkpoint('llm-call', n, ex.pid, { call: n, turn: plan.index }, llmCall(plan.index));
     if (action.type === 'replan') replanned.add(plan.index);
     if (isEnding(action)) {
       const end = await endWithFault(ex, action);

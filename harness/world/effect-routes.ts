@@ -38,7 +38,7 @@ export function effectRoutes(ctx: WorldContext, ledger: EffectLedger): Route[] {
     const detail = { request: n, type, effect: effectId, key };
     const apply = (): EffectResult => ledger.record({ type, args, key, pid: ex.pid, effect: effectId });
 
-    const before = await ctx.faults.checkpoint('before-effect', n, ex.pid, detail);
+    const before = await ctx.faults.checkpoint('before-effect', n, ex.pid, detail, effectId);
     let result: EffectResult | undefined;
     if (isEnding(before)) {
       if (before.type === 'reset') {

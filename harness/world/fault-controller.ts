@@ -19,7 +19,7 @@ const CONTINUE: ReleaseAction = { type: 'continue' };
 export class FaultController {
   readonly counters: TriggerCounters = { effect: 0, llm: 0, step: 0, shell: 0, approval: 0 };
   /** `firings`: how often it fired; `call`: the logical call its first firing held (a repeating fault fires on it again). */
-  private readonly armed: { fault: ArmedFault; fired: boolean; firings: number; call?: unknown }[] = [];
+  private readonly armed: { fault: ArmedFault; fired: boolean; firings: number; call?: string }[] = [];
   private readonly holds = new Map<number, { faultIndex: number; resolve: (a: ReleaseAction) => void }>();
   private nextHoldId = 0;
   private closed = false;
@@ -39,15 +39,17 @@ export class FaultController {
   /**
    * A point where a request may be held: every armed fault matching (kind, n) fires here, in arming order.
    * `continue` and `delay` go on to the next matching fault; any other action ends the checkpoint and is returned.
+   * `call` names the logical call the request makes (an effect's id, `llm:turn-2`): a fault that fires more than once
+   * fires again on a later request of the same kind for the same call.
    */
-  async checkpoint(kind: TriggerKind, n: number | null, pid: number | null, detail: Record<string, unknown>): Promise<ReleaseAction> {
+  async checkpoint(kind: TriggerKind, n: number | null, pid: number | null, detail: Record<string, unknown>, call?: string): Promise<ReleaseAction> {
     for (const a of this.armed) {
-      const again = a.fired && a.firings < (a.fault.times ?? 1) && a.fault.trigger.kind === kind && a.call !== undefined && a.call === detail.effect;
+      const again = a.fired && a.firings < (a.fault.times ?? 1) && a.fault.trigger.kind === kind && a.call !== undefined && a.call === call;
       if (!again && (a.fired || !matches(a.fault.trigger, kind, n))) continue;
-      if (!a.fired) a.call = detail.effect;
+      if (!a.fired) a.call = call;
       a.fired = true;
       a.firings++;
-      const firing = (a.fault.times ?? 1) > 1 ? { firing: a.firings } : {};
+      const firing = (a.fault.times ?? 1) > 1 ? { firing: a.firings, ...(call !== undefined ? { heldCall: call } : {}) } : {};
       const action = await this.hold(a.fault.index, pid, { trigger: formatTrigger(a.fault.trigger), ...firing, ...detail });
       if (action.type === 'delay') await sleep(action.ms);
       else if (action.type !== 'continue') return action;

@@ -12,6 +12,7 @@ import type { Json } from './fields.js';
 import { HttpError } from './http-error.js';
 import { JsonlWriter } from './jsonl.js';
 import type { ChatMessage } from './model.js';
+import { llmCall } from './protocol.js';
 import { delivered, sendJson, type Exchange } from './server.js';
 import { ChunkAssembler, sseData, wantsUsage, type AssembledMessage } from './sse.js';
 
@@ -71,7 +72,7 @@ export function forwardingHandler(ctx: WorldContext, upstream: ModelUpstream): (
     const who = { pid: ex.pid, id };
     ctx.ops.emit('invoke', 'llm', { turn, forwarded: true, stream }, who);
     const n = ctx.faults.count('llm');
-    await ctx.faults.checkpoint('llm-call', n, ex.pid, { call: n, turn });
+    await ctx.faults.checkpoint('llm-call', n, ex.pid, { call: n, turn }, llmCall(turn));
     const sent: Json = { ...body, ...(upstream.name ? { model: upstream.name } : {}) };
     if (stream) sent.stream_options = { ...(isRecord(body.stream_options) ? body.stream_options : {}), include_usage: true };
     const key = upstream.keyEnv ? process.env[upstream.keyEnv] : undefined;

@@ -21,6 +21,12 @@ export interface ArmedFault {
   times?: number;
 }
 
+/**
+ * The logical call a model request makes (its turn of the cassette), as a fault that fires more than once holds it
+ * again and as the checkers group a crash loop's attempts. An effect's logical call is its effect id.
+ */
+export const llmCall = (turn: number): string => `llm:turn-${turn}`;
+
 /** What the orchestrator tells the world to do with a held request. */
 export type ReleaseAction =
   /** Go on as if nothing happened. */

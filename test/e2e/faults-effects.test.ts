@@ -26,6 +26,16 @@ describe('faults on effects and the model (reference runtime)', () => {
     expect(history(six.cases[0]!).some((o) => o.f === 'effect' && o.value.effect === 'email:refund-1042')).toBe(false);
   });
 
+  it('crash-loop on a model call: six crashes of the second turn spend the llm step, and nothing after it runs', async () => {
+    const r = await runFault(['refund-agent'], ['crash-loop@llm-call:2,times=6']);
+    expect([r.code, failures(r.cases[0]!)]).toEqual([0, {}]);
+    const ops = history(r.cases[0]!);
+    expect(ops.filter((o) => o.f === 'llm' && o.type === 'invoke' && o.value.turn === 1)).toHaveLength(6);
+    expect(ops.filter((o) => o.f === 'fault' && o.type === 'invoke').map((o) => o.value.call)).toEqual(Array(6).fill('llm:turn-1'));
+    expect(String(ops.find((o) => o.f === 'outcome')!.value.error)).toMatch(/step 'llm' used its 6 attempts/);
+    expect(ops.some((o) => o.f === 'effect')).toBe(false);
+  });
+
   it('tool-timeout: the worker gives up on a late effect and retries; the late request is still applied', async () => {
     const none = await runFault(['refund-agent'], ['tool-timeout@before-effect:1,timeoutMs=300,ms=900'], 'none');
     expect(failures(none.cases[0]!)).toEqual({ 'exactly-once-effects': ['duplicate'], 'approval-integrity': ['acted-more-than-once'] });

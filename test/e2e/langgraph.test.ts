@@ -53,6 +53,10 @@ describe('ordeal run --adapter langgraph (StateGraph, ToolNode, interrupt(), Sql
   it('re-runs a superstep that crashed its worker without counting it against the RetryPolicy: 6 crashes, and a 7th attempt', async () => {
     const { c } = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=6']);
     expectRetriedBeyondPolicy(c, 6);
+    // the model node the same: a model call that crashes its worker 6 times is asked a 7th
+    const llm = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@llm-call:2,times=6']);
+    expect(llm.c.checks['retry-bound']!.anomalies.map((a) => a.kind)).toEqual(['retries-beyond-policy']);
+    expect(history(llm.c.runDir).filter((o) => o.f === 'llm' && o.type === 'invoke' && o.value.turn === 1)).toHaveLength(7);
   });
 
   it('runs the coding agent to the end: real shell edit, approval through the inbox, PR and comment, checkpoints on SQLite', async () => {

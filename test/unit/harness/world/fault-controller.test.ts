@@ -41,10 +41,11 @@ describe('world: fault controller', () => {
     fc.arm([{ index: 0, trigger: { kind: 'before-effect', n: 2 }, times: 3 }]);
     const pass = async (n: number, effect: string) => {
       const before = sent.length;
-      const action = fc.checkpoint('before-effect', n, null, { effect });
+      const action = fc.checkpoint('before-effect', n, null, { effect }, effect);
       await Promise.resolve();
       const trigger = sent[before] as Extract<FromWorld, { kind: 'trigger' }> | undefined;
       if (trigger) fc.release(trigger.holdId, { type: 'drop' });
+      expect(trigger?.detail.heldCall).toBe(trigger ? effect : undefined);
       return { action: await action, firing: trigger?.detail.firing };
     };
     // the first request is another call: the trigger counts requests, so it does not match
