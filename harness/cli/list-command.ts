@@ -19,7 +19,7 @@ export interface AdapterInfo {
   flags?: Record<string, string>;
   /** Where it keeps its durable state with default options (absent: a user's adapter, all of it under the data directory). */
   durableState?: DurableState;
-  /** The attempts its retry policy gives a tool call with default options (absent: it declares no bound). */
+  /** The attempts its retry policy gives a step (a model or tool call) with default options (absent: it declares no bound). */
   stepAttempts?: number;
 }
 
@@ -84,7 +84,7 @@ export function listCommand(y: Argv) {
         );
         for (const line of optionLines(a, ' '.repeat(wa + 6))) process.stdout.write(`${line}\n`);
         if (a.durableState) process.stdout.write(`${' '.repeat(wa + 6)}${durableLine(a.durableState)}\n`);
-        if (a.stepAttempts) process.stdout.write(`${' '.repeat(wa + 6)}retry policy: ${a.stepAttempts} attempts per tool call\n`);
+        if (a.stepAttempts) process.stdout.write(`${' '.repeat(wa + 6)}retry policy: ${a.stepAttempts} attempts per step (model or tool call)\n`);
       }
       process.stdout.write('\n');
       for (const [title, entries] of Object.entries(sections)) {

@@ -49,7 +49,7 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
   /** How long a case may take before it counts as stuck, when the user does not say (`--timeout`); default 60 s. */
   caseTimeoutMs?: number;
   /**
-   * How many attempts the retry policy it gives a tool call allows with these options, as the adapter configures its
+   * How many attempts the retry policy it gives a step (a model or tool call) allows with these options, as the adapter configures its
    * framework (e.g. Temporal's `maximumAttempts`). The `retry-bound` checker holds a crash-looping call to it; absent:
    * the adapter sets no bound, and the checker judges nothing.
    */
@@ -112,7 +112,7 @@ export interface UserAdapter
   durableState?: DurableState | ((options: RawOptions) => DurableState);
   /** Extra case time per engine kill after the first (see AdapterManifest.engineRecoveryMs). */
   engineRecoveryMs?: number | ((options: RawOptions) => number);
-  /** The attempts its retry policy gives a tool call (see AdapterManifest.stepAttempts). */
+  /** The attempts its retry policy gives a step (see AdapterManifest.stepAttempts). */
   stepAttempts?: number | ((options: RawOptions) => number);
 }
 

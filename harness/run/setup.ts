@@ -56,7 +56,7 @@ export interface Case {
   readonly startedAt: number;
 }
 
-/** The attempts the adapter's retry policy gives a tool call, as run.json records them (`retry-bound` reads them). */
+/** The attempts the adapter's retry policy gives a step (a model or tool call), as run.json records them (`retry-bound` reads them). */
 function stepAttempts(o: CaseOptions): { stepAttempts?: number } {
   const n = findAdapter(o.adapter.name)?.stepAttempts?.(o.options);
   return n !== undefined && Number.isInteger(n) && n >= 1 ? { stepAttempts: n } : {};

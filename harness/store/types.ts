@@ -78,7 +78,7 @@ export interface RunInfo {
   path?: string;
   idempotency: 'framework' | 'none';
   options: Record<string, unknown>;
-  /** The attempts the adapter's retry policy gives a tool call with these options (its manifest's `stepAttempts`), when it declares one. */
+  /** The attempts the adapter's retry policy gives a step (a model or tool call) with these options (its manifest's `stepAttempts`), when it declares one. */
   stepAttempts?: number;
   versions: Record<string, string>;
   startedAt: string;
