@@ -10,6 +10,9 @@ import { agentWorkflow, MODEL } from './agent-loop.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { referenceManifest } from './manifest.js';
 
+/** sysexits.h: an error occurred while doing I/O on some file. */
+const EX_IOERR = 74;
+
 const tracing = startWorkerTracing('ordeal-worker-reference');
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
@@ -28,6 +31,12 @@ const rt = openRuntime({
   path: join(env.dataDir, 'journal.db'),
   synchronous: opts.synchronous,
   workerId: `worker-${process.pid}`,
+  // fail-stop: after a failed fsync this process cannot tell what is on disk; it exits (EX_IOERR) without another
+  // write, and the supervisor restarts the worker on what the disk holds (ordeal's, or systemd's in production)
+  onDurabilityLost: (e) => {
+    process.stderr.write(`reference worker: ${e.message}; exiting (fail-stop) to be restarted on what the disk holds\n`);
+    process.exit(EX_IOERR);
+  },
   hooks: {
     onStepStart: ({ seq, name, attempt }) =>
       world.probe(name === 'llm' ? 'llm:before' : 'tool:before', { step: seq, attempt, detail: { name } }).then(() => undefined),

@@ -61,6 +61,17 @@ export class RetryableError extends RuntimeError {
   }
 }
 
+/**
+ * An fsync of the journal failed (EIO). What was committed since the last good sync may never reach the disk, and the
+ * kernel may already have dropped the pages it could not write, so this process can no longer tell what is durable: it
+ * must stop writing (fail-stop) and be restarted, to recover from what the disk holds, as PostgreSQL does after a failed
+ * fsync. Retrying the fsync would succeed and lie. Never journaled: it ends the process, not the instance.
+ */
+export class DurabilityLostError extends RuntimeError {
+  override name = 'DurabilityLostError';
+  override readonly code: string = 'REF-108';
+}
+
 /** Building blocks for reviving a journaled error with its original class. */
 export const errorClassesByCode: Readonly<Record<string, new (message: string, options?: ErrorOptions) => RuntimeError>> = {
   'REF-101': TerminalError,

@@ -10,6 +10,7 @@ export {
   LeaseLostError,
   StepFailedError,
   RetryableError,
+  DurabilityLostError,
 } from './errors.js';
 export { backoffDelay, createPrng, jitterFor, DEFAULT_RETRY } from './prng.js';
 export type {

@@ -32,7 +32,7 @@ class ReferenceRuntime implements Runtime {
   constructor(private readonly options: RuntimeOptions) {
     const synchronous = options.synchronous ?? 'FULL';
     this.db = openDatabase(options.path, synchronous, options.busyTimeoutMs ?? 10_000);
-    this.durability = Durability.for(this.db, synchronous);
+    this.durability = Durability.for(this.db, synchronous, options.onDurabilityLost);
     this.store = new InstanceStore(this.db, this.durability);
     this.steps = new StepJournal(this.db, this.durability);
     this.workerId = options.workerId ?? `${HOST}:${process.pid}:${randomUUID().slice(0, 8)}`;

@@ -1,5 +1,6 @@
 // Opens the journal database: WAL, configured synchronous, busy timeout, and the three tables.
 import { closeSync, existsSync, fdatasyncSync, openSync, statSync, writeSync } from 'node:fs';
+import { DurabilityLostError } from './errors.js';
 import Database from 'better-sqlite3';
 import type { SynchronousMode } from './types.js';
 
@@ -103,34 +104,54 @@ function preallocateWal(db: Db): void {
  * In memory: SQLite's own setting, no explicit sync.
  */
 export class Durability {
+  /** Set once an fsync failed: no later sync is believed (a retried fsync succeeds without the lost pages). */
+  private lost: DurabilityLostError | undefined;
+
   private constructor(
     private readonly wal: WalSync | undefined,
     private readonly everyCommit: boolean,
+    private readonly onLost: ((error: Error) => void) | undefined,
   ) {}
 
-  static for(db: Db, synchronous: SynchronousMode): Durability {
+  static for(db: Db, synchronous: SynchronousMode, onLost?: (error: Error) => void): Durability {
     const wal = WalSync.open(db);
     if (wal !== undefined && synchronous === 'FULL') db.pragma('synchronous = NORMAL'); // safe only because every durable write goes through commit()
-    return new Durability(wal, synchronous === 'FULL');
+    return new Durability(wal, synchronous === 'FULL', onLost);
   }
 
   /** Runs `write` (one statement or one transaction) and returns once it is on disk (FULL; NORMAL: once SQLite committed it). */
   commit<T>(write: () => T): T {
     const out = write();
-    if (this.everyCommit) this.wal?.sync();
+    if (this.everyCommit) this.syncWal();
     return out;
   }
 
   /** Runs `write` and returns once it is on disk whatever the mode: what a client is told has happened (start, signal). */
   acknowledge<T>(write: () => T): T {
     const out = write();
-    this.wal?.sync();
+    this.syncWal();
     return out;
   }
 
   /** Makes every commit so far durable (after a write whose caller knows it changed something; FULL only). */
   sync(): void {
-    if (this.everyCommit) this.wal?.sync();
+    if (this.everyCommit) this.syncWal();
+  }
+
+  /** An fsync that fails loses durability for good (DurabilityLostError): `onLost` (a worker's fail-stop), then the error. */
+  private syncWal(): void {
+    if (this.lost) throw this.lost;
+    try {
+      this.wal?.sync();
+    } catch (e) {
+      const cause = e instanceof Error ? e : new Error(String(e));
+      this.lost = new DurabilityLostError(
+        `reference runtime: the fsync of the journal failed (${cause.message}); what was committed since the last good fsync may never reach the disk`,
+        { cause },
+      );
+      this.onLost?.(this.lost);
+      throw this.lost;
+    }
   }
 
   close(): void {

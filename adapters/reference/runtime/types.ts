@@ -72,6 +72,12 @@ export interface RuntimeOptions {
   busyTimeoutMs?: number;
   hooks?: RuntimeHooks;
   defaultRetry?: Partial<RetryPolicy>;
+  /**
+   * Called when an fsync of the journal fails (DurabilityLostError), before the error is thrown to whatever was
+   * writing. A worker process should exit here (fail-stop) so that its supervisor restarts it on what the disk holds;
+   * without it, the error fails the write, and a run fails with it.
+   */
+  onDurabilityLost?: (error: Error) => void;
 }
 
 export interface WaitForSignalOptions {
