@@ -1,22 +1,26 @@
 /**
- * Calls that crash their worker: for each call a `crash-loop` held (an effect's logical id, or a turn's model call), how often the worker was
+ * Calls that crash their worker: for each call a `crash-loop` held (an effect's logical id, a turn's model call, or a
+ * shell command), how often the worker was
  * killed on it, how many requests for it reached the world (its attempts) and the attempts the adapter's retry policy
  * allows (`run.json`'s `stepAttempts`, when the adapter declares it); and the call whose every allowed attempt was
  * lost, which makes the run's failure the expected outcome.
  */
 import { CRASH_LOOP_TIMES } from '../faults/crash-loop.js';
 import type { Op, RunRecord } from '../store/types.js';
-import { llmCall } from '../world/protocol.js';
+import { llmCall, shellCall } from '../world/protocol.js';
 import { indexOf, num, opsOf, valueOf } from './util.js';
 
 export interface CrashLoop {
-  /** The logical call the crash loops of the schedule held: an effect's id (`refund:order-1042`) or `llm:turn-N`. */
+  /** The logical call the crash loops of the schedule held: an effect's id (`refund:order-1042`), `llm:turn-N` or `shell:<command>`. */
   call: string;
   /** The kills they were asked for (`times`, summed over the crash loops that held this call). */
   times: number;
   /** The kills they made: their firings. */
   kills: number;
-  /** Requests for the call that reached the world, crashed or not: the history's `effect` (or `llm`) invokes for it. */
+  /**
+   * Requests for the call that reached the world, crashed or not: the history's `effect` (or `llm`) invokes for it, or
+   * for a shell command its `shell:before` probes.
+   */
   attempts: number;
   /** Those requests' op indexes. */
   attemptOps: number[];
@@ -33,9 +37,17 @@ export interface SpentCall {
 
 /**
  * Ends of a request that leave it without effect and without an answer: the worker was killed on it (dropped), or it was
- * refused before the effect was applied.
+ * refused before the effect was applied (or, for a shell command's probe, before the command ran).
  */
-const LOST = new Set(['dropped-before-apply', 'error-before-apply', 'dropped']);
+const LOST = new Set(['dropped-before-apply', 'error-before-apply', 'dropped', 'dropped-before-run', 'error-before-run', 'reset-before-run']);
+
+/** A shell command's `shell:before` probe: the command, and whether it is the world's note that the probe was ended before the command ran. */
+function shellProbe(op: Op): { command: string; lost: boolean } | undefined {
+  const v = valueOf(op);
+  const detail = v.detail as { command?: unknown } | undefined;
+  if (op.f !== 'probe' || v.point !== 'shell:before' || typeof detail?.command !== 'string') return undefined;
+  return { command: detail.command, lost: LOST.has(String(v.reason)) };
+}
 
 /** The logical call of an effect or model request's invoke op. */
 function callOfInvoke(op: Op): string | undefined {
@@ -45,11 +57,19 @@ function callOfInvoke(op: Op): string | undefined {
   return undefined;
 }
 
-/** The effect and model requests of the history by logical call: their invoke ops, and how many were lost. */
+/** The effect, model and shell requests of the history by logical call: their invoke ops (probes), and how many were lost. */
 function requestsByCall(history: Op[]): Map<string, { ops: number[]; lost: number }> {
   const byCall = new Map<string, { ops: number[]; lost: number }>();
   const callOf = new Map<string, string>();
   history.forEach((op, position) => {
+    const shell = shellProbe(op);
+    if (shell) {
+      const r = byCall.get(shellCall(shell.command)) ?? { ops: [], lost: 0 };
+      if (shell.lost) r.lost++;
+      else r.ops.push(indexOf(op, position));
+      byCall.set(shellCall(shell.command), r);
+      return;
+    }
     if (op.f !== 'effect' && op.f !== 'llm') return;
     const v = valueOf(op);
     const call = op.type === 'invoke' ? callOfInvoke(op) : undefined;

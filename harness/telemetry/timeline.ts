@@ -91,7 +91,8 @@ export function buildTimeline(run: RunRecord): Timeline {
           ? ` (kill ${typeof v.firing === 'number' ? v.firing : 1}${typeof v.times === 'number' ? ` of ${v.times}` : ''})`
           : '';
       const what = `${String(v.fault)}@${String(v.at)}${nth}`;
-      const on = typeof v.call === 'string' ? ` on ${v.call}` : '';
+      // a shell command's call is its text: a long one is cut in the trace (the history has it whole)
+      const on = typeof v.call === 'string' ? ` on ${v.call.length > 60 ? `${v.call.slice(0, 59)}…` : v.call}` : '';
       if (op.type === 'invoke') events.push({ at, lane: 'nemesis', kind: 'fault', text: `⚡ fault ${what} fires${on}` });
       else
         events.push({

@@ -4,6 +4,7 @@ import { endWithFault, isEnding } from './context.js';
 import { badField } from './http-error.js';
 import { objectBody, optBoolean, optInteger, optObject, reqString } from './fields.js';
 import { sendJson, type Exchange, type Route } from './server.js';
+import { shellCall } from './protocol.js';
 
 /** Probe points that count toward a trigger. */
 export const HELD_PROBES = { 'step:journaled': 'step', 'shell:before': 'shell' } as const;
@@ -28,9 +29,12 @@ export function probeRoutes(ctx: WorldContext): Route[] {
     const kind = (HELD_PROBES as Record<string, 'step' | 'shell'>)[point];
     if (kind) {
       const n = ctx.faults.count(kind);
-      const action = await ctx.faults.checkpoint(kind, n, ex.pid, { probe: n, ...value });
+      const command = kind === 'shell' && typeof detail?.command === 'string' ? detail.command : undefined;
+      const action = await ctx.faults.checkpoint(kind, n, ex.pid, { probe: n, ...value }, command === undefined ? undefined : shellCall(command));
       if (isEnding(action)) {
-        await endWithFault(ex, action);
+        const end = await endWithFault(ex, action);
+        // a shell command held and ended here never ran: the crash loop's checker counts it as a lost attempt
+        if (command !== undefined) ctx.ops.emit('info', 'probe', { point, reason: `${end.reason}-before-run`, detail: { command } }, { pid: ex.pid });
         return;
       }
       if (action.type === 'partial') return sendJson(ex, 200, { partial: { k: action.k } });

@@ -16,7 +16,7 @@ export interface ArmedFault {
   trigger: WorldTrigger;
   /**
    * How many times in all the fault fires: after its trigger, again at each later request of the same kind for the
-   * same logical call (`detail.effect`, the effect's type and arguments), until it has fired this often. Default 1.
+   * same logical call (an effect's id, a turn's model call, a shell command), until it has fired this often. Default 1.
    */
   times?: number;
 }
@@ -26,6 +26,12 @@ export interface ArmedFault {
  * again and as the checkers group a crash loop's attempts. An effect's logical call is its effect id.
  */
 export const llmCall = (turn: number): string => `llm:turn-${turn}`;
+
+/**
+ * The logical call a shell command makes (its `shell:before` probe): the command's text. Two runs of the very same
+ * command in one case are one call to a crash loop.
+ */
+export const shellCall = (command: string): string => `shell:${command}`;
 
 /** What the orchestrator tells the world to do with a held request. */
 export type ReleaseAction =

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failures, faultEnds, history, runFault } from './fault-cases.js';
+import { verdict } from '../helpers/run-folder.js';
 
 const DRIFT = ['approval-drift', 'approval-drift-reread'];
 
@@ -55,4 +56,33 @@ describe('state drift, human checkpoints and half-done shell commands (reference
     expect(r.byScenario('flaky-shell-idempotent').valid).toBe(true);
     expect(history(r.byScenario('flaky-shell-idempotent')).filter((o) => o.f === 'probe' && o.value.point === 'shell:before')).toHaveLength(2);
   });
+
+  it('crash-loop on a shell command: three crashes before it runs and the fourth attempt edits the files once; six spend the step and the run fails, as the policy says', async () => {
+    const r = await runFault(['flaky-shell'], ['crash-loop@shell:1,times=3']);
+    expect(r.cases[0]!.valid).toBe(true);
+    const ops = history(r.cases[0]!);
+    const probes = ops.filter((o) => o.f === 'probe' && o.value.point === 'shell:before');
+    // every attempt is a probe; the three the worker died on are each followed by the world's note that the command never ran
+    expect(probes.map((o) => o.value.reason ?? 'ran')).toEqual([
+      'ran',
+      'dropped-before-run',
+      'ran',
+      'dropped-before-run',
+      'ran',
+      'dropped-before-run',
+      'ran',
+    ]);
+    expect(ops.filter((o) => o.f === 'fault' && o.type === 'invoke').map((o) => String(o.value.call))).toEqual(Array(3).fill(`shell:${SHELL_EDIT}`));
+    expect(verdict(r.cases[0]!.runDir).checks['retry-bound']!.metrics).toEqual({ attempts: 4, kills: 3, policy: 6 });
+    // flaky-shell's edit is not idempotent: had a crashed attempt run any of it, the retry would have appended twice
+    expect(r.cases[0]!.checks['workspace-integrity']!.valid).toBe(true);
+
+    const six = await runFault(['flaky-shell'], ['crash-loop@shell:1,times=6']);
+    expect([six.code, failures(six.cases[0]!)]).toEqual([0, {}]);
+    const outcome = history(six.cases[0]!).find((o) => o.f === 'outcome')!;
+    expect(String(outcome.value.error)).toMatch(/step 'tool:shell' used its 6 attempts/);
+    expect(verdict(six.cases[0]!.runDir).checks['workspace-integrity']!.metrics.spent).toBe(1);
+  });
 });
+
+const SHELL_EDIT = 'echo release=2 >> config/api.env && echo release=2 >> config/web.env && echo release=2 >> config/jobs.env';

@@ -50,13 +50,17 @@ describe('ordeal run --adapter langgraph (StateGraph, ToolNode, interrupt(), Sql
     expect(historyText(c.runDir)).toContain('"signal":"SIGKILL"');
   });
 
-  it('re-runs a superstep that crashed its worker without counting it against the RetryPolicy: 6 crashes, and a 7th attempt', async () => {
+  it('re-runs a superstep that crashed its worker without counting it against the RetryPolicy: 6 crashes, and a 7th attempt (effect, model call, shell command)', async () => {
     const { c } = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=6']);
     expectRetriedBeyondPolicy(c, 6);
     // the model node the same: a model call that crashes its worker 6 times is asked a 7th
     const llm = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@llm-call:2,times=6']);
     expect(llm.c.checks['retry-bound']!.anomalies.map((a) => a.kind)).toEqual(['retries-beyond-policy']);
     expect(history(llm.c.runDir).filter((o) => o.f === 'llm' && o.type === 'invoke' && o.value.turn === 1)).toHaveLength(7);
+    // and a shell command: killed 6 times before it ran, it runs a 7th time (once: flaky-shell's edit is not idempotent)
+    const shell = await run(['--scenario', 'flaky-shell', '--fault', 'crash-loop@shell:1,times=6']);
+    expect(Object.keys(shell.c.checks).filter((n) => shell.c.checks[n]!.anomalies.length > 0)).toEqual(['retry-bound']);
+    expect(verdict(shell.c.runDir).checks['retry-bound']!.metrics).toEqual({ attempts: 7, kills: 6, policy: 6 });
   });
 
   it('runs the coding agent to the end: real shell edit, approval through the inbox, PR and comment, checkpoints on SQLite', async () => {

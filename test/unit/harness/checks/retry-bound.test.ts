@@ -3,6 +3,7 @@ import { retryBound } from '../../../../harness/checks/retry-bound.js';
 import { completion } from '../../../../harness/checks/completion.js';
 import { exactlyOnceEffects } from '../../../../harness/checks/exactly-once-effects.js';
 import { recovery } from '../../../../harness/checks/recovery.js';
+import { workspaceIntegrity } from '../../../../harness/checks/workspace-integrity.js';
 import type { RunRecord } from '../../../../harness/store/types.js';
 import { eff, run, type RunBuilder } from './fixtures.js';
 
@@ -113,5 +114,46 @@ describe('retry-bound and the crash loop that spends a call', () => {
     });
     r.ledger.push(twice(0), twice(1));
     expect(exactlyOnceEffects.check(r).anomalies.map((a) => a.kind)).toEqual(['duplicate']);
+  });
+
+  describe("on a shell command: its attempts are its shell:before probes, a lost one is the world's note that the probe was dropped", () => {
+    const COMMAND = 'for f in api web; do echo release=2 >> config/$f.env; done';
+    const CALL = `shell:${COMMAND}`;
+    const EXPECTED = { 'config/api.env': 'release=2\n', 'config/web.env': 'release=2\n' };
+
+    function shellLooped(o: { crashed: number; through: boolean; policy: number }): RunRecord {
+      const r = run().expect({ effects: [], workspace: EXPECTED }).start().llm(0);
+      for (let k = 1; k <= o.crashed; k++) {
+        r.op('probe', 'info', { point: 'shell:before', step: 1, attempt: k, detail: { command: COMMAND } });
+        r.op('fault', 'invoke', { fault: 'crash-loop', at: 'shell:1', times: o.crashed, index: 0, firing: k, call: CALL }, `fault-0.${k}`, 'nemesis');
+        r.op('probe', 'info', { point: 'shell:before', reason: 'dropped-before-run', detail: { command: COMMAND } });
+        r.kill().start();
+      }
+      if (o.through) {
+        r.op('probe', 'info', { point: 'shell:before', step: 1, attempt: o.crashed + 1, detail: { command: COMMAND } });
+        r.workspace(EXPECTED).llm(1).outcome({ status: 'completed', answer: 'done' });
+      } else r.workspace({ 'config/api.env': '', 'config/web.env': '' }).outcome({ status: 'failed', error: 'spent' });
+      const record = r.build();
+      record.info.stepAttempts = o.policy;
+      return record;
+    }
+
+    it("a command attempted once more than the policy after crashing its worker each time is flagged, the world's drop notes not counted as attempts", () => {
+      const r = retryBound.check(shellLooped({ crashed: 6, through: true, policy: 6 }));
+      expect(r.anomalies.map((a) => a.kind)).toEqual(['retries-beyond-policy']);
+      expect(r.metrics).toEqual({ attempts: 7, kills: 6, policy: 6 });
+      expect(r.anomalies[0]!.message).toMatch(/^shell:for f in api web; do .* was attempted 7 times/);
+    });
+
+    it('a command whose every allowed attempt crashed spends the run: the failure is expected, and no final workspace is owed', () => {
+      const spent = shellLooped({ crashed: 6, through: false, policy: 6 });
+      for (const c of [retryBound, completion, exactlyOnceEffects, recovery, workspaceIntegrity])
+        expect([c.name, c.check(spent).valid]).toEqual([c.name, true]);
+      expect(workspaceIntegrity.check(spent).metrics.spent).toBe(1);
+      // one crash fewer than the policy is not spent: the run that failed there failed, and its workspace is judged
+      const early = shellLooped({ crashed: 5, through: false, policy: 6 });
+      expect(completion.check(early).valid).toBe(false);
+      expect(workspaceIntegrity.check(early).anomalies.map((a) => a.kind)).toEqual(['workspace-mismatch', 'workspace-mismatch']);
+    });
   });
 });
