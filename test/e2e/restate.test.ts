@@ -22,6 +22,22 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
     expect(crashLoopOnRefund(c.runDir)).toEqual({ attempts: 3, kills: 3, status: 'failed', applied: 0, attemptsMetric: 3 });
   });
 
+  it('bounds the invocation, not a step: with maxAttempts=3, three crashes far apart, each after progress, kill the invocation', async () => {
+    const kills = ['kill-worker@step:5', 'kill-worker@step:15', 'kill-worker@step:25'].flatMap((f) => ['--fault', f]);
+    const { code, stderr, c } = await run(['--opt', 'maxAttempts=3', '--scenario', 'long-chain', ...kills]);
+    expect(code, stderr).toBe(1);
+    const ops = history(c.runDir);
+    // every restarted worker journaled steps of its own before the next kill: the crashes are unrelated, no step failed twice
+    const journaledBy = (w: string) =>
+      ops.filter((o) => o.process === w && o.f === 'probe' && o.value.point === 'step:journaled' && !o.value.replayed);
+    for (const w of ['worker#1', 'worker#2', 'worker#3']) expect(journaledBy(w).length, w).toBeGreaterThan(3);
+    expect(ops.find((o) => o.f === 'outcome')?.value.status).toBe('failed');
+    expect(c.checks.completion!.anomalies.map((a) => a.kind)).toEqual(['failed']);
+    // with the server's policy (70 attempts, then pause) the same three crashes are survived
+    const survived = await run(['--scenario', 'long-chain', ...kills]);
+    expect(survived.code, survived.stderr).toBe(0);
+  });
+
   it('deduplicates the re-run step with a key from Restate’s invocation id and journal position', async () => {
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'framework']);
     expect(code, stderr).toBe(0);
