@@ -28,14 +28,14 @@ export function langgraphAdapter(): Adapter {
       if (!saver) return { status: 'running' };
       const world = new WorldClient(ctx.worldUrl);
       // the same app over the same store, opened read-only: LangGraph's own view of the thread
-      const app = buildApp(o.api, {
+      const app = buildApp(o, {
         tools: agentTools({ world, workspace: ctx.workspace, idempotency: ctx.idempotency }),
         world,
         checkpointer: saver.saver,
         toolCalls: o.toolCalls,
       });
       const snap = await app.getState(threadConfig(handle.id)).finally(() => (saver === reader ? undefined : saver.close()));
-      const answer = finalAnswer(o.api, snap);
+      const answer = finalAnswer(o, snap);
       return answer === undefined ? { status: 'running' } : { status: 'completed', answer };
     },
     async close() {

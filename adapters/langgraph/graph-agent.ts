@@ -17,7 +17,8 @@ export interface AgentParts {
   model?: ChatOpenAI;
   tools: StructuredToolInterface[];
   world: WorldClient;
-  checkpointer: BaseCheckpointSaver;
+  /** Undefined for an agent that runs as a subgraph: it inherits its parent's. */
+  checkpointer: BaseCheckpointSaver | undefined;
   /** How a turn's tool calls run (`--opt toolCalls`); concurrent unless given. */
   toolCalls?: ToolCallsMode;
 }

@@ -15,6 +15,13 @@ export const checkpointedGraphOptions = {
     default: 'graph',
     description: 'the agent as a StateGraph (graph) or with entrypoint/task (functional)',
   },
+  nesting: {
+    type: 'choice',
+    choices: ['none', 'subgraph'],
+    default: 'none',
+    description:
+      'subgraph: the agent runs as the one node of a parent StateGraph that holds the checkpointer, as a supervisor composes agents (the shape of langgraph #6792, langgraphjs #1552 and #2667)',
+  },
   store: {
     type: 'choice',
     choices: ['sqlite', 'postgres'],
@@ -78,6 +85,8 @@ export const langgraphManifest = defineAdapter({
 
 export type LangGraphOptions = AdapterOptions<typeof langgraphManifest>;
 export type Api = LangGraphOptions['api'];
+/** How the agent is built and where its messages live: its API style, and whether it runs inside a parent graph. */
+export type Shape = Pick<LangGraphOptions, 'api' | 'nesting'>;
 
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {

@@ -22,7 +22,7 @@ reportWrites(store.saver, async ({ kind, step, detail }) => {
   const counts = opts.api === 'functional' ? kind === 'putWrites' && (detail.channels as string[]).includes('__return__') : kind === 'put';
   if (counts) await world.probe('step:journaled', { ...(step !== undefined ? { step } : {}), detail: { kind, ...detail } });
 });
-const app = buildApp(opts.api, {
+const app = buildApp(opts, {
   model: chatModel(env.worldUrl),
   tools: agentTools({ world, workspace: env.workspace, idempotency: env.idempotency }),
   world,
@@ -61,9 +61,9 @@ async function drive(agent: AgentApp, o: LangGraphOptions, r: RunRequest): Promi
     const snap = await agent.getState(config);
     const at = snap.config.configurable?.checkpoint_id as string | undefined;
     let input: unknown;
-    if (!snap.createdAt) input = initialInput(o.api, r);
+    if (!snap.createdAt) input = initialInput(o, r);
     else if (snap.next.length === 0) {
-      if (finalAnswer(o.api, snap) !== undefined) return;
+      if (finalAnswer(o, snap) !== undefined) return;
       // A checkpoint whose Send tasks all wrote their results before the kill shows no next node (with
       // durability=async the superstep's own checkpoint may not have been written): invoke(null) applies those writes
       // and goes on. Only a thread that does not move from there has nothing left to run.

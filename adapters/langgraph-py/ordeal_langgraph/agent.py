@@ -7,7 +7,7 @@ stretch's `call_tool` tasks and waits for their results before the next stretch.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -60,7 +60,8 @@ class AgentParts:
     model: ChatOpenAI | None
     tools: list[BaseTool]
     world: WorldClient | None
-    checkpointer: BaseCheckpointSaver[Any]
+    #: None for an agent that runs as a subgraph: it inherits its parent's
+    checkpointer: BaseCheckpointSaver[Any] | None
     #: how a turn's tool calls run (`--opt toolCalls`)
     tool_calls: ToolCallsMode = "concurrent"
 
@@ -166,22 +167,45 @@ def functional_agent(p: AgentParts) -> Any:
     return agent
 
 
-def build_app(api: str, parts: AgentParts) -> Any:
-    return functional_agent(parts) if api == "functional" else graph_agent(parts)
+def build_app(api: str, parts: AgentParts, nesting: str = "none") -> Any:
+    if nesting == "none":
+        return functional_agent(parts) if api == "functional" else graph_agent(parts)
+    # the agent as a subgraph: compiled without a checkpointer, it inherits the parent's and checkpoints under its own
+    # namespace; its interrupt surfaces on the parent's task, and the parent is what the worker resumes
+    inner = replace(parts, checkpointer=None)
+    parent = StateGraph(MessagesState)
+    if api == "functional":
+        # an entrypoint takes and returns the message list: a node that hands it the parent's messages
+        agent = functional_agent(inner)
+
+        def run_agent(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+            return {"messages": agent.invoke(state["messages"], config)}
+
+        parent.add_node("agent", run_agent)
+    else:
+        parent.add_node("agent", graph_agent(inner))
+    parent.add_edge(START, "agent")
+    parent.add_edge("agent", END)
+    return parent.compile(checkpointer=parts.checkpointer)
 
 
-def initial_input(api: str, task: str, system: str | None) -> Any:
+def _flat(api: str, nesting: str) -> bool:
+    """The functional agent on its own keeps a bare message list as its state; every other shape a `messages` key."""
+    return api == "functional" and nesting == "none"
+
+
+def initial_input(api: str, task: str, system: str | None, nesting: str = "none") -> Any:
     system_msg, user_msg = opening_messages(task, system)
     messages = [SystemMessage(system_msg["content"]), HumanMessage(user_msg["content"])]
-    return messages if api == "functional" else {"messages": messages}
+    return messages if _flat(api, nesting) else {"messages": messages}
 
 
-def final_answer(api: str, snap: Any) -> str | None:
+def final_answer(api: str, snap: Any, nesting: str = "none") -> str | None:
     """The final answer once the thread is done: nothing left to run and the last message is the model's answer without tool calls."""
     if not snap.created_at or snap.next:
         return None
     values = snap.values
-    messages = values if api == "functional" else (values or {}).get("messages", [])
+    messages = values if _flat(api, nesting) else (values or {}).get("messages", [])
     if not isinstance(messages, list) or not messages:
         return None
     last = messages[-1]

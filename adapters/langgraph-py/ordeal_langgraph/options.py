@@ -13,6 +13,8 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:55432/ordeal"
 @dataclass(frozen=True)
 class Options:
     api: Literal["graph", "functional"] = "graph"
+    #: subgraph: the agent runs as the one node of a parent StateGraph that holds the checkpointer
+    nesting: Literal["none", "subgraph"] = "none"
     store: Literal["sqlite", "postgres"] = "sqlite"
     postgres_url: str | None = None
     durability: Literal["sync", "async", "exit"] = "sync"
@@ -31,6 +33,7 @@ def parse_options(o: dict[str, str]) -> Options:
     store = pick("store", ("sqlite", "postgres"), "sqlite")
     return Options(
         api="functional" if pick("api", ("graph", "functional"), "graph") == "functional" else "graph",
+        nesting="subgraph" if pick("nesting", ("none", "subgraph"), "none") == "subgraph" else "none",
         store="postgres" if store == "postgres" else "sqlite",
         postgres_url=(o.get("postgresUrl") or os.environ.get("ORDEAL_POSTGRES_URL") or DEFAULT_POSTGRES_URL) if store == "postgres" else None,
         durability={"sync": "sync", "async": "async", "exit": "exit"}[pick("durability", ("sync", "async", "exit"), "sync")],  # type: ignore[arg-type]

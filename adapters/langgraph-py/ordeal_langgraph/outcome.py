@@ -31,10 +31,11 @@ def main() -> None:
             if saver is None:
                 saver = open_saver(opts, data_dir, read_only=True)
                 # the same agent over the same store, never run: LangGraph's own view of the thread
-                app = build_app(opts.api, AgentParts(None, agent_tools(ToolDeps(WorldClient("http://unused"), "", "none")), None, saver.saver)) if saver else None
+                parts = AgentParts(None, agent_tools(ToolDeps(WorldClient("http://unused"), "", "none")), None, saver.saver) if saver else None
+                app = build_app(opts.api, parts, opts.nesting) if parts else None
             if app is not None:
                 snap = app.get_state({"configurable": {"thread_id": thread_id}})
-                answer = final_answer(opts.api, snap)
+                answer = final_answer(opts.api, snap, opts.nesting)
                 if answer is not None:
                     out = {"status": "completed", "answer": answer}
                 elif not snap.created_at and saver is not None and opts.store == "sqlite":

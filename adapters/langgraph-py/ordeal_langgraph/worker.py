@@ -46,7 +46,7 @@ def main() -> NoReturn:
             world.probe("step:journaled", step=step, detail={"kind": kind, **detail})
 
     report_writes(store.saver, journaled)
-    app = build_app(opts.api, AgentParts(chat_model(env.world_url), agent_tools(ToolDeps(world, env.workspace, env.idempotency)), world, store.saver, opts.tool_calls))
+    app = build_app(opts.api, AgentParts(chat_model(env.world_url), agent_tools(ToolDeps(world, env.workspace, env.idempotency)), world, store.saver, opts.tool_calls), opts.nesting)
 
     world.probe("worker:ready")
     while (req := read_run_request(env.data_dir)) is None:
@@ -70,9 +70,9 @@ def drive(app: Any, o: Options, world: WorldClient, req: dict[str, Any]) -> None
         snap = app.get_state(config)
         at = (snap.config.get("configurable") or {}).get("checkpoint_id")
         if not snap.created_at:
-            inp: Any = initial_input(o.api, req["task"], req.get("system"))
+            inp: Any = initial_input(o.api, req["task"], req.get("system"), o.nesting)
         elif not snap.next:
-            if final_answer(o.api, snap) is not None:
+            if final_answer(o.api, snap, o.nesting) is not None:
                 return
             # a kill after a superstep's Send tasks saved their writes, before its own checkpoint (durability=async):
             # invoke(None) applies them and goes on; only a thread that does not move from there is stuck
