@@ -1,6 +1,6 @@
 /** The cassette player: answers an OpenAI chat conversation with the scenario's scripted turn. */
 import { isBranch, leafTurns, selectTurn, type PlainTurn, type Turn } from '../scenario/index.js';
-import { badField } from './http-error.js';
+import { badField, HttpError } from './http-error.js';
 import { isRecord, textOf } from '../json.js';
 import type { Json } from './fields.js';
 import { hasTemplate, resolveString, resolveTemplates } from './templates.js';
@@ -25,7 +25,43 @@ export function validateMessages(v: unknown): ChatMessage[] {
     if (m.tool_calls !== undefined && m.tool_calls !== null && !Array.isArray(m.tool_calls))
       throw badField(`messages[${i}].tool_calls`, 'must be an array when present', m.tool_calls);
   });
+  checkToolAnswers(v as ChatMessage[]);
   return v as ChatMessage[];
+}
+
+/**
+ * What a model API holds a conversation to, as OpenAI's answers 400 otherwise: an assistant message's tool calls are
+ * answered by the tool messages right after it, one for each call id, before any other message; a tool message answers
+ * a call of the assistant message before it. A thread that a crash left with a call unanswered (a result lost between
+ * two checkpoints) is refused here as a real model refuses it, so the run cannot go on as if nothing were missing.
+ */
+function checkToolAnswers(messages: readonly ChatMessage[]): void {
+  let open: { at: number; ids: string[]; unanswered: Set<string> } | undefined;
+  const refuse = (message: string) => new HttpError(400, 'invalid-conversation', message);
+  const unansweredIn = (o: NonNullable<typeof open>) => [...o.unanswered].join(', ');
+  messages.forEach((m, i) => {
+    if (m.role === 'tool') {
+      if (!open)
+        throw refuse(`messages[${i}] has role 'tool' but no assistant message with tool_calls comes before it: a tool message answers one of those calls`);
+      const id = m.tool_call_id;
+      if (typeof id !== 'string' || !open.ids.includes(id))
+        throw refuse(
+          `messages[${i}].tool_call_id ${JSON.stringify(id ?? null)} is not one of the tool_calls of messages[${open.at}] (${open.ids.join(', ')})`,
+        );
+      open.unanswered.delete(id);
+      return;
+    }
+    if (open && open.unanswered.size > 0)
+      throw refuse(
+        `messages[${open.at}] is an assistant message with tool_calls, and each call must be answered by a tool message before messages[${i}] (role '${m.role}'): no answer to ${unansweredIn(open)}`,
+      );
+    const ids = m.role === 'assistant' && Array.isArray(m.tool_calls) ? m.tool_calls.map((c) => (isRecord(c) ? String(c.id) : '')) : [];
+    open = ids.length > 0 ? { at: i, ids, unanswered: new Set(ids) } : undefined;
+  });
+  if (open && open.unanswered.size > 0)
+    throw refuse(
+      `messages[${open.at}] is an assistant message with tool_calls, and each call must be answered by a tool message after it: the conversation ends with no answer to ${unansweredIn(open)}`,
+    );
 }
 
 /** The text of a message's content (string, or the `text` of its content parts). */

@@ -124,4 +124,38 @@ describe('world: POST /v1/chat/completions', () => {
     // fired once: the third call goes through
     expect((await w.post('/v1/chat/completions', { messages: conversation([]) })).status).toBe(200);
   });
+
+  describe('refuses, as a model API does (400 invalid-conversation), a conversation whose tool calls and answers do not pair', () => {
+    const order = { id: 'order-1', version: 1, value: { id: 'o-1', amount: 42 } };
+    const refused = async (messages: unknown[]) => {
+      const res = await w.post('/v1/chat/completions', { messages });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid-conversation');
+      return String(res.body.error.message);
+    };
+
+    it('a call left unanswered, the thread a crash between two checkpoints can leave: before the next message, or at the end', async () => {
+      const two = conversation([[order], [{}, {}]]);
+      const lost = two.filter((m) => m.tool_call_id !== 'x1_1');
+      expect(await refused(lost)).toMatch(/^messages\[4\] is an assistant message with tool_calls, .* the conversation ends with no answer to x1_1$/);
+      expect(await refused([...lost, { role: 'user', content: 'and?' }])).toMatch(/before messages\[6\] \(role 'user'\): no answer to x1_1$/);
+    });
+
+    it('a tool message with no call before it, or answering a call id the assistant message did not make', async () => {
+      const base = conversation([[order]]);
+      expect(await refused([base[0], base[1], base[3]])).toMatch(
+        /^messages\[2\] has role 'tool' but no assistant message with tool_calls comes before it/,
+      );
+      const wrong = base.map((m) => (m.role === 'tool' ? { ...m, tool_call_id: 'call_9' } : m));
+      expect(await refused(wrong)).toBe('messages[3].tool_call_id "call_9" is not one of the tool_calls of messages[2] (x0_0)');
+      // and nothing of it was recorded as a model call
+      expect(w.channel.ops('llm')).toEqual([]);
+    });
+
+    it('answers the calls in any order, and a conversation that pairs them is answered', async () => {
+      const two = conversation([[order], [{}, {}]]);
+      const swapped = [...two.slice(0, 5), two[6]!, two[5]!];
+      expect((await w.post('/v1/chat/completions', { messages: swapped })).status).toBe(200);
+    });
+  });
 });
