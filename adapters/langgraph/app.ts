@@ -28,7 +28,7 @@ export function buildApp(shape: Shape, parts: AgentParts): AgentApp {
         (() => {
           const agent = functionalAgent(inner);
           return parent.addNode('agent', async (state: typeof MessagesAnnotation.State, config) => ({
-            messages: (await agent.invoke(state.messages, config)) as BaseMessage[],
+            messages: await agent.invoke(state.messages, config),
           }));
         })()
       : parent.addNode('agent', graphAgent(inner));

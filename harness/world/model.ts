@@ -42,7 +42,9 @@ function checkToolAnswers(messages: readonly ChatMessage[]): void {
   messages.forEach((m, i) => {
     if (m.role === 'tool') {
       if (!open)
-        throw refuse(`messages[${i}] has role 'tool' but no assistant message with tool_calls comes before it: a tool message answers one of those calls`);
+        throw refuse(
+          `messages[${i}] has role 'tool' but no assistant message with tool_calls comes before it: a tool message answers one of those calls`,
+        );
       const id = m.tool_call_id;
       if (typeof id !== 'string' || !open.ids.includes(id))
         throw refuse(
