@@ -16,6 +16,18 @@ import { APPROVAL_SIGNAL, NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE, type AgentInput,
 
 export function temporalAdapter(): Adapter {
   let conn: Promise<Connection> | undefined;
+  /**
+   * Requests to the server not yet settled. The client retries a failed request from a timer (the server down for a
+   * fault, a human's late signal): a retry on a channel closed meanwhile throws from that timer and takes the
+   * orchestrator down, so close() lets them settle before it closes the channel.
+   */
+  const inFlight = new Set<Promise<unknown>>();
+  const tracked = <T>(p: Promise<T>): Promise<T> => {
+    inFlight.add(p);
+    const done = () => void inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  };
   const client = async (ctx: AdapterContext): Promise<Client> => {
     const url = ctx.engine?.url;
     if (!url) throw new HarnessError('temporal: the dev server has not been started', 'ORD-304');
@@ -38,50 +50,59 @@ export function temporalAdapter(): Adapter {
         env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) },
       };
     },
-    async submit(ctx) {
-      const { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts, workflowTaskMs } = parseAdapterOptions(
-        temporalManifest,
-        ctx.options,
-      );
-      const timeouts = { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts };
-      const input: AgentInput = { ...agentTask(ctx.scenario, ctx.options), timeouts };
-      const c = await client(ctx);
-      // The run id is the workflow id: Temporal refuses a second start of the same id, so a retried submit is harmless.
-      await c.workflow.start(WORKFLOW_TYPE, { workflowId: ctx.runId, taskQueue: TASK_QUEUE, args: [input], workflowTaskTimeout: workflowTaskMs });
-      return { id: ctx.runId };
-    },
-    async approve(ctx, handle: RunHandle, decision) {
-      const d: ApprovalDecisionSignal = { approvalId: decision.approvalId, ...approvalResult(decision) };
-      await (await client(ctx)).workflow.getHandle(handle.id).signal(APPROVAL_SIGNAL, d);
-    },
-    async outcome(ctx, handle): Promise<Outcome> {
-      const h = (await client(ctx)).workflow.getHandle(handle.id);
-      let status: string;
-      let taskAttempt: number;
-      try {
-        const d = await h.describe();
-        status = d.status.name;
-        taskAttempt = d.raw.pendingWorkflowTask?.attempt ?? 0;
-      } catch (e) {
-        if (e instanceof WorkflowNotFoundError) return { status: 'running' };
-        throw e;
-      }
-      if (status === 'RUNNING') {
-        // a workflow task failing again and again: a non-determinism error keeps the workflow RUNNING, stuck, forever
-        const nde = taskAttempt > 1 ? await nonDeterminism(h) : undefined;
-        return nde ? { status: 'failed', error: nde } : { status: 'running' };
-      }
-      if (status === 'COMPLETED') return { status: 'completed', answer: textOf(((await h.result()) as { answer?: unknown })?.answer ?? '') };
-      let error = `workflow ${status.toLowerCase()}`;
-      await h.result().catch((e: Error) => (error += `: ${e.cause instanceof Error ? e.cause.message : e.message}`));
-      return { status: 'failed', error };
-    },
+    submit: (ctx) => tracked(submit(ctx)),
+    approve: (ctx, handle, decision) => tracked(approve(ctx, handle, decision)),
+    outcome: (ctx, handle) => tracked(outcome(ctx, handle)),
     async close() {
       const c = conn;
       conn = undefined;
-      await (await c?.catch(() => undefined))?.close();
+      // the channel closes once every request settled; one still retrying past a second (the client's retries of a
+      // request to a dead server last ~20 s, and an AbortSignal does not cut them short) closes it when it settles
+      const closing = Promise.allSettled([...inFlight]).then(async () => (await c?.catch(() => undefined))?.close());
+      await Promise.race([closing, new Promise((r) => setTimeout(r, 1000).unref())]);
     },
   };
+
+  async function submit(ctx: AdapterContext): Promise<RunHandle> {
+    const { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts, workflowTaskMs } = parseAdapterOptions(
+      temporalManifest,
+      ctx.options,
+    );
+    const timeouts = { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts };
+    const input: AgentInput = { ...agentTask(ctx.scenario, ctx.options), timeouts };
+    const c = await client(ctx);
+    // The run id is the workflow id: Temporal refuses a second start of the same id, so a retried submit is harmless.
+    await c.workflow.start(WORKFLOW_TYPE, { workflowId: ctx.runId, taskQueue: TASK_QUEUE, args: [input], workflowTaskTimeout: workflowTaskMs });
+    return { id: ctx.runId };
+  }
+
+  async function approve(ctx: AdapterContext, handle: RunHandle, decision: Parameters<Adapter['approve']>[2]): Promise<void> {
+    const d: ApprovalDecisionSignal = { approvalId: decision.approvalId, ...approvalResult(decision) };
+    await (await client(ctx)).workflow.getHandle(handle.id).signal(APPROVAL_SIGNAL, d);
+  }
+
+  async function outcome(ctx: AdapterContext, handle: RunHandle): Promise<Outcome> {
+    const h = (await client(ctx)).workflow.getHandle(handle.id);
+    let status: string;
+    let taskAttempt: number;
+    try {
+      const d = await h.describe();
+      status = d.status.name;
+      taskAttempt = d.raw.pendingWorkflowTask?.attempt ?? 0;
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return { status: 'running' };
+      throw e;
+    }
+    if (status === 'RUNNING') {
+      // a workflow task failing again and again: a non-determinism error keeps the workflow RUNNING, stuck, forever
+      const nde = taskAttempt > 1 ? await nonDeterminism(h) : undefined;
+      return nde ? { status: 'failed', error: nde } : { status: 'running' };
+    }
+    if (status === 'COMPLETED') return { status: 'completed', answer: textOf(((await h.result()) as { answer?: unknown })?.answer ?? '') };
+    let error = `workflow ${status.toLowerCase()}`;
+    await h.result().catch((e: Error) => (error += `: ${e.cause instanceof Error ? e.cause.message : e.message}`));
+    return { status: 'failed', error };
+  }
 }
 
 /** temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR */

@@ -1,5 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporalAdapter } from '../../adapters/temporal/adapter.js';
+import { temporalEngine } from '../../adapters/temporal/engine.js';
+import type { AdapterContext } from '../../harness/run/adapter.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installEngines, enginesRoot } from '../../harness/engines/index.js';
 import { standardSchedules } from '../../harness/faults/index.js';
@@ -26,6 +31,32 @@ describe('ordeal run --adapter temporal on the real Temporal dev server', () => 
     const [res] = await installEngines(['temporal'], { root: enginesRoot(root) });
     expect(res?.status, res?.error).not.toBe('failed');
   }, 300_000);
+
+  it('closes its client only once a request still retrying against a dead server has settled (a retry on a closed channel throws from its timer)', async () => {
+    const ctx = { dataDir: tempDir() } as unknown as AdapterContext;
+    const { command, args, handle } = await temporalEngine.command(ctx, undefined);
+    const server = spawn(command, args, { stdio: 'ignore' });
+    try {
+      await temporalEngine.ready(ctx, handle, 60_000);
+      const adapter = temporalAdapter();
+      const at = { engine: handle } as unknown as AdapterContext;
+      expect((await adapter.outcome(at, { id: 'no-such-run' })).status).toBe('running');
+      server.kill('SIGKILL');
+      await once(server, 'exit');
+      // the client retries this request from a timer while the server is gone; the case ends meanwhile
+      const polled = adapter.outcome(at, { id: 'no-such-run' }).then(
+        () => 'answered',
+        () => 'failed',
+      );
+      await adapter.close?.();
+      expect(await polled).toBe('failed');
+      // had close() shut the channel under it, the next retry would have thrown "Channel has been shut down" from its
+      // timer: an uncaught exception, which fails this file, and which took an orchestrator running cases down
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      server.kill('SIGKILL');
+    }
+  }, 90_000);
 
   it('duplicates the refund when the worker dies after the effect and tools send no idempotency key', async () => {
     const r = await ordeal([
