@@ -8,6 +8,7 @@
 import { CRASH_LOOP_TIMES } from '../faults/crash-loop.js';
 import type { Op, RunRecord } from '../store/types.js';
 import { llmCall, shellCall } from '../world/protocol.js';
+import { SHELL_LOST } from '../world/probes.js';
 import { indexOf, num, opsOf, valueOf } from './util.js';
 
 export interface CrashLoop {
@@ -41,12 +42,15 @@ export interface SpentCall {
  */
 const LOST = new Set(['dropped-before-apply', 'error-before-apply', 'dropped', 'dropped-before-run', 'error-before-run', 'reset-before-run']);
 
-/** A shell command's `shell:before` probe: the command, and whether it is the world's note that the probe was ended before the command ran. */
+/**
+ * A shell command's attempt (its `shell:before` probe) or the world's note that a fault ended that probe before the
+ * command ran (`shell:lost`): the command, and which of the two it is.
+ */
 function shellProbe(op: Op): { command: string; lost: boolean } | undefined {
   const v = valueOf(op);
   const detail = v.detail as { command?: unknown } | undefined;
-  if (op.f !== 'probe' || v.point !== 'shell:before' || typeof detail?.command !== 'string') return undefined;
-  return { command: detail.command, lost: LOST.has(String(v.reason)) };
+  if (op.f !== 'probe' || (v.point !== 'shell:before' && v.point !== SHELL_LOST) || typeof detail?.command !== 'string') return undefined;
+  return { command: detail.command, lost: v.point === SHELL_LOST && LOST.has(String(v.reason)) };
 }
 
 /** The logical call of an effect or model request's invoke op. */

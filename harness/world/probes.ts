@@ -6,6 +6,9 @@ import { objectBody, optBoolean, optInteger, optObject, reqString } from './fiel
 import { sendJson, type Exchange, type Route } from './server.js';
 import { shellCall } from './protocol.js';
 
+/** The world's note that a fault ended a held `shell:before` probe: the command it announced never ran. */
+export const SHELL_LOST = 'shell:lost';
+
 /** Probe points that count toward a trigger. */
 export const HELD_PROBES = { 'step:journaled': 'step', 'shell:before': 'shell' } as const;
 
@@ -33,8 +36,10 @@ export function probeRoutes(ctx: WorldContext): Route[] {
       const action = await ctx.faults.checkpoint(kind, n, ex.pid, { probe: n, ...value }, command === undefined ? undefined : shellCall(command));
       if (isEnding(action)) {
         const end = await endWithFault(ex, action);
-        // a shell command held and ended here never ran: the crash loop's checker counts it as a lost attempt
-        if (command !== undefined) ctx.ops.emit('info', 'probe', { point, reason: `${end.reason}-before-run`, detail: { command } }, { pid: ex.pid });
+        // a shell command held and ended here never ran: the crash loop's checker counts it as a lost attempt (a point
+        // of its own, so that whatever counts the shell:before probes counts each attempt once)
+        if (command !== undefined)
+          ctx.ops.emit('info', 'probe', { point: SHELL_LOST, reason: `${end.reason}-before-run`, detail: { command } }, { pid: ex.pid });
         return;
       }
       if (action.type === 'partial') return sendJson(ex, 200, { partial: { k: action.k } });

@@ -61,16 +61,16 @@ describe('state drift, human checkpoints and half-done shell commands (reference
     const r = await runFault(['flaky-shell'], ['crash-loop@shell:1,times=3']);
     expect(r.cases[0]!.valid).toBe(true);
     const ops = history(r.cases[0]!);
-    const probes = ops.filter((o) => o.f === 'probe' && o.value.point === 'shell:before');
-    // every attempt is a probe; the three the worker died on are each followed by the world's note that the command never ran
-    expect(probes.map((o) => o.value.reason ?? 'ran')).toEqual([
-      'ran',
-      'dropped-before-run',
-      'ran',
-      'dropped-before-run',
-      'ran',
-      'dropped-before-run',
-      'ran',
+    const probes = ops.filter((o) => o.f === 'probe' && (o.value.point === 'shell:before' || o.value.point === 'shell:lost'));
+    // every attempt is a shell:before probe; the three the worker died on are each followed by the world's note that the command never ran
+    expect(probes.map((o) => `${String(o.value.point)}${typeof o.value.reason === 'string' ? ` ${o.value.reason}` : ''}`)).toEqual([
+      'shell:before',
+      'shell:lost dropped-before-run',
+      'shell:before',
+      'shell:lost dropped-before-run',
+      'shell:before',
+      'shell:lost dropped-before-run',
+      'shell:before',
     ]);
     expect(ops.filter((o) => o.f === 'fault' && o.type === 'invoke').map((o) => String(o.value.call))).toEqual(Array(3).fill(`shell:${SHELL_EDIT}`));
     expect(verdict(r.cases[0]!.runDir).checks['retry-bound']!.metrics).toEqual({ attempts: 4, kills: 3, policy: 6 });

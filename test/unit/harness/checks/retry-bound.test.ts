@@ -116,7 +116,7 @@ describe('retry-bound and the crash loop that spends a call', () => {
     expect(exactlyOnceEffects.check(r).anomalies.map((a) => a.kind)).toEqual(['duplicate']);
   });
 
-  describe("on a shell command: its attempts are its shell:before probes, a lost one is the world's note that the probe was dropped", () => {
+  describe("on a shell command: its attempts are its shell:before probes, a lost one the world's shell:lost note that one was dropped", () => {
     const COMMAND = 'for f in api web; do echo release=2 >> config/$f.env; done';
     const CALL = `shell:${COMMAND}`;
     const EXPECTED = { 'config/api.env': 'release=2\n', 'config/web.env': 'release=2\n' };
@@ -126,7 +126,7 @@ describe('retry-bound and the crash loop that spends a call', () => {
       for (let k = 1; k <= o.crashed; k++) {
         r.op('probe', 'info', { point: 'shell:before', step: 1, attempt: k, detail: { command: COMMAND } });
         r.op('fault', 'invoke', { fault: 'crash-loop', at: 'shell:1', times: o.crashed, index: 0, firing: k, call: CALL }, `fault-0.${k}`, 'nemesis');
-        r.op('probe', 'info', { point: 'shell:before', reason: 'dropped-before-run', detail: { command: COMMAND } });
+        r.op('probe', 'info', { point: 'shell:lost', reason: 'dropped-before-run', detail: { command: COMMAND } });
         r.kill().start();
       }
       if (o.through) {
