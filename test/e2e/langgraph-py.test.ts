@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineInstalled, history, ledger, refundEntries, runOne, spans } from '../helpers/run-folder.js';
 import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
+import { expectSubgraphResumeReusesTasks } from '../helpers/langgraph.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 
 interface Case {
@@ -194,34 +195,7 @@ describe.skipIf(!installed)("langgraph-py: LangGraph's reported problems", () =>
   // langgraph #6792: run as a subgraph, an agent re-ran on resume the tasks it had finished before its interrupt. On
   // langgraph 1.2.11 this case asked the model again and refunded twice (a new tool call id, so a new key); on the pinned version it does neither.
   it('#6792: the agent as a subgraph (nesting=subgraph) reuses on resume the tasks it finished before its approval, on both APIs', async () => {
-    for (const api of ['functional', 'graph']) {
-      const { code, c } = await run([
-        '--scenario',
-        scenario('approval-beside-effect'),
-        '--fault',
-        'human-late@approval:waiting,ms=300',
-        '--opt',
-        'nesting=subgraph',
-        '--opt',
-        `api=${api}`,
-      ]);
-      expect(code, api).toBe(0);
-      expect(
-        history(c.runDir).filter((o) => o.f === 'llm' && o.type === 'invoke'),
-        api,
-      ).toHaveLength(3);
-      const refunds = refundEntries(c.runDir);
-      expect(
-        refunds.map((e) => e.outcome),
-        api,
-      ).toEqual(['applied']);
-      // the tool ran in the agent's own checkpoint namespace, under the parent graph's node
-      expect(refunds[0]!.key, api).toMatch(
-        api === 'functional'
-          ? /:agent:[0-9a-f-]{36}\|agent:[0-9a-f-]{36}\|call_tool:[0-9a-f-]{36}:call_/
-          : /:agent:[0-9a-f-]{36}\|tools:[0-9a-f-]{36}:call_/,
-      );
-    }
+    await expectSubgraphResumeReusesTasks(run, 'call_tool');
   });
 
   it('#7780: two approvals in one turn (interrupt() in a loop), each now its own task, are each answered by id, also after a kill while waiting', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { history, ledger, refundEntries, runOne, verdict } from '../helpers/run-folder.js';
 import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
+import { expectSubgraphResumeReusesTasks } from '../helpers/langgraph.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
 
 interface Case {
@@ -79,35 +80,7 @@ describe('ordeal run --adapter langgraph (StateGraph, ToolNode, interrupt(), Sql
   // before its interrupt. On @langchain/langgraph 1.4.9 this case asked the model again and refunded twice (a new tool
   // call id, so a new key); on the pinned version it does neither.
   it('#2667: the agent as a subgraph (nesting=subgraph) reuses on resume the tasks it finished before its approval, on both APIs', async () => {
-    const beside = join(root, 'adapters/langgraph-py/scenarios/approval-beside-effect.json');
-    for (const api of ['functional', 'graph']) {
-      const { code, c } = await run([
-        '--scenario',
-        beside,
-        '--fault',
-        'human-late@approval:waiting,ms=300',
-        '--opt',
-        'nesting=subgraph',
-        '--opt',
-        `api=${api}`,
-      ]);
-      expect(code, api).toBe(0);
-      expect(
-        history(c.runDir).filter((o) => o.f === 'llm' && o.type === 'invoke'),
-        api,
-      ).toHaveLength(3);
-      const refunds = refundEntries(c.runDir);
-      expect(
-        refunds.map((e) => e.outcome),
-        api,
-      ).toEqual(['applied']);
-      // the tool ran in the agent's own checkpoint namespace, under the parent graph's node
-      expect(refunds[0]!.key, api).toMatch(
-        api === 'functional'
-          ? /:agent:[0-9a-f-]{36}\|agent:[0-9a-f-]{36}\|callTool:[0-9a-f-]{36}:call_/
-          : /:agent:[0-9a-f-]{36}\|tools:[0-9a-f-]{36}:call_/,
-      );
-    }
+    await expectSubgraphResumeReusesTasks(run, 'callTool');
   });
 
   // langgraphjs #1298: after one resume, a second interrupt() could halt the graph silently. Here the worker is killed
