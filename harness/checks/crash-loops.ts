@@ -7,8 +7,7 @@
  */
 import { CRASH_LOOP_TIMES } from '../faults/crash-loop.js';
 import type { Op, RunRecord } from '../store/types.js';
-import { llmCall, shellCall } from '../world/protocol.js';
-import { SHELL_LOST } from '../world/probes.js';
+import { llmCall, SHELL_LOST, shellCall } from '../world/protocol.js';
 import { indexOf, num, opsOf, valueOf } from './util.js';
 
 export interface CrashLoop {

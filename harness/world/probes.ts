@@ -4,10 +4,7 @@ import { endWithFault, isEnding } from './context.js';
 import { badField } from './http-error.js';
 import { objectBody, optBoolean, optInteger, optObject, reqString } from './fields.js';
 import { sendJson, type Exchange, type Route } from './server.js';
-import { shellCall } from './protocol.js';
-
-/** The world's note that a fault ended a held `shell:before` probe: the command it announced never ran. */
-export const SHELL_LOST = 'shell:lost';
+import { SHELL_LOST, shellCall } from './protocol.js';
 
 /** Probe points that count toward a trigger. */
 export const HELD_PROBES = { 'step:journaled': 'step', 'shell:before': 'shell' } as const;

@@ -33,6 +33,9 @@ export const llmCall = (turn: number): string => `llm:turn-${turn}`;
  */
 export const shellCall = (command: string): string => `shell:${command}`;
 
+/** The probe point of the world's note that a fault ended a held `shell:before` probe: the command never ran. */
+export const SHELL_LOST = 'shell:lost';
+
 /** What the orchestrator tells the world to do with a held request. */
 export type ReleaseAction =
   /** Go on as if nothing happened. */
