@@ -27,10 +27,12 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
     const { code, stderr, c } = await run(['--opt', 'maxAttempts=3', '--scenario', 'long-chain', ...kills]);
     expect(code, stderr).toBe(1);
     const ops = history(c.runDir);
-    // every restarted worker journaled steps of its own before the next kill: the crashes are unrelated, no step failed twice
+    // the restarted worker journaled steps of its own before the next kill: the crashes are unrelated, no step failed
+    // twice, and the count did not start again. (Under load an attempt refused while a worker restarts counts too, and the
+    // invocation may be killed at the second crash, before worker#3 journals anything.)
     const journaledBy = (w: string) =>
       ops.filter((o) => o.process === w && o.f === 'probe' && o.value.point === 'step:journaled' && !o.value.replayed);
-    for (const w of ['worker#1', 'worker#2', 'worker#3']) expect(journaledBy(w).length, w).toBeGreaterThan(3);
+    for (const w of ['worker#1', 'worker#2']) expect(journaledBy(w).length, w).toBeGreaterThan(3);
     expect(ops.find((o) => o.f === 'outcome')?.value.status).toBe('failed');
     expect(c.checks.completion!.anomalies.map((a) => a.kind)).toEqual(['failed']);
     // with the server's policy (70 attempts, then pause) the same three crashes are survived
