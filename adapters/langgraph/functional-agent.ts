@@ -3,7 +3,7 @@ import type { AIMessage, BaseMessage, ToolMessage } from '@langchain/core/messag
 import type { ToolCall } from '@langchain/core/messages/tool';
 import { addMessages, entrypoint, getConfig, task } from '@langchain/langgraph';
 import type { AgentParts } from './graph-agent.js';
-import { retryPolicy } from './graph-agent.js';
+import { retryPolicy, taskKey } from './graph-agent.js';
 import { MAX_TURNS, toolBatches } from '../../harness/agent/index.js';
 import { modelSpan } from './telemetry.js';
 
@@ -13,8 +13,11 @@ export function functionalAgent(p: AgentParts) {
 
   const callModel = task({ name: 'callModel' }, async (messages: BaseMessage[]): Promise<AIMessage> => {
     if (!model) throw new Error('langgraph: this agent was opened to read state, not to run');
-    await p.world.probe('llm:before', {});
-    return modelSpan(getConfig(), () => model.invoke(messages));
+    const config = getConfig();
+    const step = config.metadata?.langgraph_step as number | undefined;
+    // the task's key tells apart model calls that share a superstep (every task of the functional API runs in one)
+    await p.world.probe('llm:before', { ...(step !== undefined ? { step } : {}), detail: { key: taskKey(config) } });
+    return modelSpan(config, () => model.invoke(messages));
   });
 
   const callTool = task({ name: 'callTool', retry: retryPolicy }, async (call: ToolCall): Promise<ToolMessage> => {

@@ -37,7 +37,7 @@ export function graphAgent(p: AgentParts) {
   const callModel = async (state: typeof MessagesAnnotation.State, config: LangGraphRunnableConfig) => {
     if (!model) throw new Error('langgraph: this graph was opened to read state, not to run');
     const step = config.metadata?.langgraph_step as number | undefined;
-    await p.world.probe('llm:before', { ...(step !== undefined ? { step } : {}) });
+    await p.world.probe('llm:before', { ...(step !== undefined ? { step } : {}), detail: { key: taskKey(config) } });
     return { messages: [await modelSpan(config, () => model.invoke(state.messages))] };
   };
   // the next stretch of the turn's unanswered calls, each a Send to the ToolNode; the model again once all are answered
@@ -56,6 +56,12 @@ export function graphAgent(p: AgentParts) {
     .addEdge('tools', 'join')
     .addConditionalEdges('join', next, ['tools', 'agent'])
     .compile({ checkpointer: p.checkpointer });
+}
+
+/** A task's durable identity: thread and checkpoint namespace (node or task name, and a task id the checkpoint gives). */
+export function taskKey(config: LangGraphRunnableConfig): string {
+  const c = config.configurable ?? {};
+  return `lg:${String(c.thread_id)}:${String(c.checkpoint_ns)}`;
 }
 
 type LcToolCall = NonNullable<AIMessage['tool_calls']>[number];

@@ -51,7 +51,10 @@ function redone(history: Op[]): { reexecuted: number[]; workerStarts: number } {
     if (op.f === 'probe' && WORK_POINTS.has(String(v.point)) && v.step !== undefined && v.step !== null) {
       // A probe replayed from the journal did no work; only real executions count.
       if (v.replayed === true) return;
-      const key = `${String(v.point)}|${textOf(v.step)}`;
+      // a step's identity: its number, and the durable key the adapter names it by when it has one (the tasks of one
+      // LangGraph superstep share its number, each under a key of its own that a re-execution keeps)
+      const detail = v.detail as { key?: unknown } | undefined;
+      const key = `${String(v.point)}|${textOf(v.step)}${typeof detail?.key === 'string' ? `|${detail.key}` : ''}`;
       const seen = executions.get(key) ?? 0;
       if (seen > 0) reexecuted.push(indexOf(op, position));
       executions.set(key, seen + 1);

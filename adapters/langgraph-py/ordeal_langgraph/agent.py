@@ -75,8 +75,9 @@ def _call_model(p: AgentParts, bound: Any, messages: Sequence[BaseMessage], conf
     if bound is None or p.world is None:
         raise RuntimeError("langgraph: this agent was opened to read state, not to run")
     step = config.get("metadata", {}).get("langgraph_step")
-    p.world.probe("llm:before", step=step)
     key = _task_step(config)
+    # the task's key tells apart model calls that share a superstep (every task of the functional API runs in step 0)
+    p.world.probe("llm:before", step=step, detail={"key": key})
     with chat_span(MODEL, key, next_attempt(key)) as s:
         reply: AIMessage = bound.invoke(messages)
         u = reply.usage_metadata

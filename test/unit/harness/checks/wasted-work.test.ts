@@ -57,6 +57,19 @@ describe('wasted-work', () => {
     expect(wastedWork.check(r).metrics.reexecutedSteps).toBe(2);
   });
 
+  it('tells apart the tasks of one step by their durable key, and counts a task run again under its key', () => {
+    const tool = (key: string) => ({ point: 'tool:before', step: 3, attempt: 1, replayed: false, detail: { name: 'read_resource', key } });
+    const r = run().start();
+    // two tool calls of one LangGraph superstep (step 3), each its own task
+    r.op('probe', 'info', tool('lg:t:tools:a:call_1'));
+    r.op('probe', 'info', tool('lg:t:tools:b:call_2'));
+    expect(wastedWork.check(r.build()).metrics.reexecutedSteps).toBe(0);
+    // after a crash the superstep runs again: the same task, the same key
+    r.kill().start();
+    r.op('probe', 'info', tool('lg:t:tools:a:call_1'));
+    expect(wastedWork.check(r.build()).metrics.reexecutedSteps).toBe(1);
+  });
+
   it('names the repeated model calls by their ops (the proof behind repeatedLlmCalls); bounds are gate thresholds', () => {
     const r = killedRun();
     const measured = modelCalls(r.history);
