@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
-import { engineInstalled, history, ledger, runOne, spans, type Span } from '../helpers/run-folder.js';
+import { engineInstalled, history, ledger, runOne, spans, verdict, type Span } from '../helpers/run-folder.js';
 import { postgresAnswers } from '../helpers/postgres.js';
 
 /** Turn 1: two shell calls that each wait (up to 5 s) for the other to start; turn 2: two effects. */
@@ -93,6 +93,8 @@ for (const setup of setups) {
           overlap(shells),
           JSON.stringify(shells, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
         ).toBe(true);
+        // nothing ran twice in a calm run, though the calls of one turn share a step (wasted-work tells them apart)
+        expect(verdict(c.runDir).checks['wasted-work']!.metrics.reexecutedSteps).toBe(0);
       },
       setup.timeout,
     );
