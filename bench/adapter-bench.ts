@@ -8,6 +8,7 @@ import { benchScenario, SHAPES, type Shape } from './scenarios.js';
 import { RssSampler } from './rss-sampler.js';
 import { BARE_LOOP, bareLoopAdapter } from './bare-loop/adapter.js';
 import type { RuntimeWaitsResult } from './runtime-waits.js';
+import type { WarmReference } from './warm-reference.js';
 import { median, quantiles, round, type Quantiles } from './stats.js';
 
 /** One shape's figures for one adapter. */
@@ -36,6 +37,11 @@ export interface AdapterFigures {
   storeFloor?: { store: string; commitMs: Quantiles };
   /** reference only: the runtime's own overhead, in-process, without HTTP, against the fdatasync p50, and how late its timers and hinted retries end. */
   inProcess?: { perStepMs: Quantiles; ratioToFloor: number; waits: RuntimeWaitsResult };
+  /**
+   * reference only: its chain turn in one long-lived process beside one long-lived world (bench/warm-reference.ts), after
+   * a warm-up, against the chain's floor: what a production worker pays per turn once its code is warm.
+   */
+  warmProcess?: WarmReference & { ratioToFloor: number };
 }
 export type AdapterResult = AdapterFigures | { missing: string };
 /** The bare loop's figures: the shapes only (it has no recovery to time, no engine, and runs no throughput case). */

@@ -10,6 +10,7 @@ import { SHAPES } from './scenarios.js';
 import { measureHarness, type HarnessCost } from './harness-cost.js';
 import { measureRuntimeSteps } from './runtime-steps.js';
 import { measureRuntimeWaits } from './runtime-waits.js';
+import { measureWarmReference } from './warm-reference.js';
 import { round } from './stats.js';
 
 export interface BenchOptions {
@@ -79,6 +80,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const results: Record<string, AdapterResult> = {};
   let inProcess: Awaited<ReturnType<typeof measureRuntimeSteps>> | undefined;
   let waits: Awaited<ReturnType<typeof measureRuntimeWaits>> | undefined;
+  let warmProcess: Awaited<ReturnType<typeof measureWarmReference>> | undefined;
   for (const name of o.adapters) {
     await measureFloor(name);
     const r = await benchAdapter(name, { steps: o.steps, reps, concurrency: o.quick ? 2 : 8, outDir: work, log });
@@ -87,6 +89,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       inProcess = await measureRuntimeSteps(work, o.steps, o.quick ? 5 : 30);
       log('reference: how late its timers and hinted retries end, in-process');
       waits = await measureRuntimeWaits(work, o.quick ? 3 : 10);
+      log(`reference: chains of ${n} turns in one long-lived process beside one long-lived world`);
+      warmProcess = await measureWarmReference(work, n, o.quick);
     }
     results[name] = r;
   }
@@ -102,6 +106,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const ref = results.reference;
   if (inProcess && waits && ref && !('missing' in ref))
     ref.inProcess = { perStepMs: inProcess.perStepMs, ratioToFloor: round(inProcess.perStepMs.p50 / floor.fdatasyncMs.p50), waits };
+  if (warmProcess && ref && !('missing' in ref))
+    ref.warmProcess = { ...warmProcess, ratioToFloor: round(warmProcess.perTurnMs.p50 / floor.chain.perStepMs) };
   const jobs = o.jobs ?? 1;
   log(`harness: ordeal run cases per minute on the reference runtime, ${jobs} at a time, and where a case's time goes`);
   const harness = await measureHarness(work, o.quick, jobs);

@@ -89,6 +89,16 @@ export function benchRows(r: BenchResult): { rows: string[][]; missing: string[]
         '',
         '',
       ]);
+    if (a.warmProcess) {
+      const w = a.warmProcess;
+      rows.push([
+        `${name} (one warm process)`,
+        f(w.perTurnMs.p50),
+        f(w.perTurnMs.p99),
+        f(w.ratioToFloor, 2),
+        ...Array.from({ length: BENCH_COLUMNS.length - 4 }, () => ''),
+      ]);
+    }
   }
   return { rows, missing };
 }
@@ -114,9 +124,16 @@ export function benchNotes(r: BenchResult): string[] {
     'one-call turn = T(1) − T(0): a second model round trip and one step; throughput: concurrent chains of 10 turns; peak RSS: the workers of the throughput and recovery cases; in-process = the reference runtime alone, N sequential no-op steps, no HTTP; its × floor is against one fdatasync (a lone durable step)',
     ...(lo.warmChain
       ? [
-          `warm loop: a chain step done by hand in the bench's own process after thousands of calls to the same world: the model call (turn ${lo.warmChain.turns}'s conversation), the reply appended and fdatasynced, the tool call, its result appended and fdatasynced; p50 of ${lo.warmChain.steps} steps. The floor's parts in a chain's order by warm code: what a long-lived worker beside a long-lived world could reach, where every case's worker and world are fresh processes`,
+          `warm loop: a chain step done by hand in the bench's own process after thousands of calls to the same world: the model call (turn ${lo.warmChain.turns}'s conversation), the reply written to a preallocated file in place and fdatasynced, the tool call, its result written and fdatasynced; p50 of ${lo.warmChain.steps} steps after an unmeasured warm-up. The floor's parts in a chain's order by warm code: what a long-lived worker beside a long-lived world could reach, where every case's worker and world are fresh processes`,
         ]
       : []),
+    ...Object.entries(r.adapters).flatMap(([name, a]) =>
+      'missing' in a || !a.warmProcess
+        ? []
+        : [
+            `${name} (one warm process): its agent loop on the runtime, chain after chain of ${a.warmProcess.turns} turns in the bench's own process beside one long-lived world, as a production worker serves run after run; a turn (model call to the next model call, on the world's clock) p50 over ${a.warmProcess.measuredTurns} turns after ${a.warmProcess.warmUpTurns} unmeasured ones; × floor against the chain's floor`,
+          ],
+    ),
   ];
 }
 

@@ -55,6 +55,10 @@ describe('ordeal bench', () => {
       expect(positive(v), JSON.stringify(ref)).toBe(true);
     expect(positive(ref.inProcess.perStepMs.p50)).toBe(true);
     expect(ref.inProcess.ratioToFloor).toBeCloseTo(ref.inProcess.perStepMs.p50 / floor.fdatasyncMs.p50, 3);
+    // the agent loop on the runtime in one long-lived process: chains of the largest N after an unmeasured warm-up
+    expect(ref.warmProcess).toMatchObject({ turns: 5, warmUpTurns: 1000, measuredTurns: 200 });
+    for (const q of ['p50', 'p99']) expect(positive(ref.warmProcess.perTurnMs[q]), `warmProcess.${q}`).toBe(true);
+    expect(ref.warmProcess.ratioToFloor).toBeCloseTo(ref.warmProcess.perTurnMs.p50 / floor.chain.perStepMs, 3);
     // how late a 50 ms durable timer and a 50 ms hinted retry end (a timer may fire a ms early: finite, not positive)
     expect(ref.inProcess.waits.waitMs).toBe(50);
     for (const v of [
@@ -112,6 +116,12 @@ describe('ordeal bench', () => {
       [ref.chain.ratioToFloor, ref.chain.ratioToBareLoop, ref.fanOut.ratioToFloor, ref.fanOut.ratioToBareLoop].map((x: number) => fmt(x, 2)),
     );
     expect(cells('reference (runtime in-process)')).toHaveLength(1);
+    expect(cells('reference (one warm process)')[0]?.slice(0, 4)).toEqual([
+      fmt(ref.warmProcess.perTurnMs.p50, 3),
+      fmt(ref.warmProcess.perTurnMs.p99, 3),
+      fmt(ref.warmProcess.ratioToFloor, 2),
+      '',
+    ]);
     expect(section).toContain(`fdatasync of 4 KiB p50 ${fmt(floor.fdatasyncMs.p50, 3)} ms`);
     expect(section).toContain('missing: ');
     expect(section).toMatch(
