@@ -116,15 +116,19 @@ async function* activity<T>(
   first?: unknown,
 ): Steps<T> {
   for (let attempt = 1; ; attempt++) {
+    let out: { value: T };
     try {
       const task = attempt === 1 && first !== undefined ? first : schedule(ctx, name, step, attempt, payload);
-      const out = (yield task) as { value: T };
-      if (!ctx.isReplaying) await deps.world.probe('step:journaled', { step, attempt, detail: { name } });
-      return out.value;
+      out = (yield task) as { value: T };
     } catch (e) {
       if (attempt >= STEP_RETRY.maxAttempts) throw e;
       yield ctx.createTimer(new Date(ctx.currentUtcDateTime.getTime() + retryDelayMs(attempt)));
+      continue;
     }
+    // outside the try: the probe runs live only (never on replay), so a probe that threw must not take the retry path,
+    // which would put a timer in the history that a replay, which skips the probe, does not schedule (non-determinism)
+    if (!ctx.isReplaying) await deps.world.probe('step:journaled', { step, attempt, detail: { name } });
+    return out.value;
   }
 }
 

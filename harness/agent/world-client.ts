@@ -153,12 +153,25 @@ export class WorldClient {
     return this.request('GET', `/approvals/${encodeURIComponent(id)}`);
   }
 
+  /**
+   * Tells the world where the worker is (fault triggers fire on probes). A probe is ordeal's instrumentation, not the
+   * agent's work: one that the network loses (a net fault between worker and world, which can fire on this very probe
+   * and so cut off its answer) resolves to `{}` with a line on stderr, so that it never fails a step, a checkpoint or
+   * an orchestration the agent itself would have completed. A probe lost that way may leave a trigger unfired, which
+   * the `faults-applied` checker reports. An answer from the world (WorldHttpError) and `worker:ready` still throw.
+   */
   probe(
     point: string,
     data: { step?: number | string; attempt?: number; replayed?: boolean; detail?: Record<string, unknown> } = {},
   ): Promise<unknown> {
     // `ordeal bench` measures the framework, not our probes; `worker:ready` still goes out (workers wait on it)
     if (process.env.ORDEAL_PROBES === 'off' && point !== 'worker:ready') return Promise.resolve({});
-    return this.request('POST', '/probe', { point, ...data });
+    const sent = this.request('POST', '/probe', { point, ...data });
+    if (point === 'worker:ready') return sent;
+    return sent.catch((e: unknown) => {
+      if (e instanceof WorldHttpError || e instanceof SyntaxError) throw e;
+      process.stderr.write(`ordeal worker: probe ${point} lost on the way to the world (${e instanceof Error ? e.message : String(e)})\n`);
+      return {};
+    });
   }
 }

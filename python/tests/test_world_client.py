@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
 import urllib.parse
+from collections.abc import Callable
 
 import pytest
 from conftest import World
@@ -67,3 +70,47 @@ def test_retry_after_is_read_as_seconds_or_an_http_date() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10000
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+def _hang_up_server() -> tuple[str, list[int], Callable[[], None]]:
+    """A server that closes every connection without an answer, as a healed network partition does."""
+    got: list[int] = []
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen()
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                return
+            conn.recv(65536)
+            got.append(1)
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{srv.getsockname()[1]}", got, srv.close
+
+
+def test_a_probe_lost_on_the_network_returns_empty_and_is_not_sent_again(capsys: pytest.CaptureFixture[str]) -> None:
+    url, got, stop = _hang_up_server()
+    try:
+        assert WorldClient(url).probe("step:journaled", step=4) == {}
+        assert got == [1]
+        assert "probe step:journaled lost on the way to the world" in capsys.readouterr().err
+        # worker:ready, and the agent's own calls, still raise
+        with pytest.raises(OSError):
+            WorldClient(url).probe("worker:ready")
+        with pytest.raises(OSError):
+            WorldClient(url).read_resource("order/1042")
+    finally:
+        stop()
+
+
+def test_a_probe_the_world_refuses_still_raises(world: World) -> None:
+    with pytest.raises(WorldHttpError) as e:
+        WorldClient(world.url).request("POST", "/probe", {"point": ""})
+    assert e.value.status == 400
+    with pytest.raises(WorldHttpError):
+        WorldClient(world.url).probe("")

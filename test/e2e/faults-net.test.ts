@@ -5,6 +5,8 @@ import { checkers } from '../../harness/checks/index.js';
 import { engines, enginesRoot } from '../../harness/engines/index.js';
 import { faults } from '../../harness/faults/index.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
+import { postgresAnswers } from '../helpers/postgres.js';
+import { runOne } from '../helpers/run-folder.js';
 import { between, failures, faultEnds, faultWindow, history, runFault, workerSent, type CaseJson } from './fault-cases.js';
 
 describe('network faults through a real Toxiproxy, and fault specs (reference runtime)', () => {
@@ -150,4 +152,38 @@ describe('network faults with target=engine on the real engines', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("target=engine is not supported by adapter 'langgraph': it has no engine process");
   });
+});
+
+// A net fault fires on a probe the world holds, so the probe's own answer goes into the partition. The probe is ordeal's
+// instrumentation: each adapter lost it somewhere else (LangGraph's checkpointer hook, a DBOS step, Dapr's orchestration,
+// where the lost probe took the retry path and broke the replay), and the run failed where the agent alone would not have.
+const pg = await postgresAnswers();
+const probeHosts = [
+  { adapter: 'langgraph', engine: undefined },
+  { adapter: 'langgraph-py', engine: 'python' },
+  { adapter: 'dapr', engine: 'durabletask' },
+  { adapter: 'dbos', engine: undefined },
+].map(({ adapter, engine }) => {
+  const missing = [
+    ...(engines.toxiproxy!.installed(enginesRoot(root)) ? [] : ['toxiproxy']),
+    ...(engine && !engines[engine]!.installed(enginesRoot(root)) ? [engine] : []),
+  ];
+  const skip = adapter === 'dbos' && !pg.installed ? pg.skipReason : missing.length > 0 ? `ordeal engines install ${missing.join(' ')}` : '';
+  return { adapter, skip };
+});
+
+describe('a net fault that fires on a probe loses that probe, never the run', () => {
+  for (const { adapter, skip } of probeHosts) {
+    it.skipIf(skip !== '')(
+      `${adapter}: net-partition@step:4 on coding-agent completes valid; the worker says the probe was lost${skip ? ` (skipped: ${skip})` : ''}`,
+      async () => {
+        const { code, stderr, c } = await runOne<CaseJson>(['--adapter', adapter, '--scenario', 'coding-agent', '--fault', 'net-partition@step:4']);
+        expect(code, stderr).toBe(0);
+        expect(c.valid, JSON.stringify(c)).toBe(true);
+        expect(faultEnds(c)).toEqual(['ok']);
+        expect(read(c, 'logs/worker.log')).toMatch(/ordeal worker: probe step:journaled lost on the way to the world/);
+      },
+      90_000,
+    );
+  }
 });

@@ -1,9 +1,11 @@
 """A worker's HTTP client for the world: model, effects, resources, approvals, probes (harness/agent/world-client.ts)."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -119,7 +121,14 @@ class WorldClient:
             time.sleep(every_s)
 
     def probe(self, point: str, step: int | str | None = None, attempt: int | None = None, replayed: bool | None = None, detail: JSON | None = None) -> Any:
-        """Tells the world where the worker is (fault triggers fire on probes); `ORDEAL_PROBES=off` keeps only `worker:ready`."""
+        """Tells the world where the worker is (fault triggers fire on probes); `ORDEAL_PROBES=off` keeps only `worker:ready`.
+
+        A probe is ordeal's instrumentation, not the agent's work: one that the network loses (a net fault between worker
+        and world, which can fire on this very probe and so cut off its answer) returns `{}` with a line on stderr, so
+        that it never fails a node, a checkpoint or a workflow the agent itself would have completed; a trigger it leaves
+        unfired is reported by the `faults-applied` checker. An answer from the world (WorldHttpError) and `worker:ready`
+        still raise.
+        """
         if os.environ.get("ORDEAL_PROBES") == "off" and point != "worker:ready":
             return {}
         body: JSON = {"point": point}
@@ -131,4 +140,10 @@ class WorldClient:
             body["replayed"] = replayed
         if detail is not None:
             body["detail"] = detail
-        return self.request("POST", "/probe", body)
+        if point == "worker:ready":
+            return self.request("POST", "/probe", body)
+        try:
+            return self.request("POST", "/probe", body)
+        except (OSError, http.client.HTTPException) as e:
+            sys.stderr.write(f"ordeal worker: probe {point} lost on the way to the world ({e!r})\n")
+            return {}
