@@ -102,11 +102,14 @@ export function parseAdapterOptions(m: AdapterManifest, raw: RawOptions): Record
 
 /**
  * What a user's adapter module exports: an Adapter with its description, and optionally what a manifest declares
- * (`options` schema, `check`, `engineLink`, `caseTimeoutMs`, `durableState`, `engineRecoveryMs`, `stepAttempts`). Its `engine` may be
+ * (`options` schema, `check`, `engineLink`, `caseTimeoutMs`, `durableState`, `engineRecoveryMs`, `stepAttempts`,
+ * `workerClock`). Its `engine` may be
  * an EngineSpec or `engine(options)`; `durableState` and `engineRecoveryMs` a value or a function of the options.
  */
 export interface UserAdapter
-  extends Omit<Adapter, 'engine'>, Partial<Pick<AdapterManifest, 'description' | 'options' | 'check' | 'engineLink' | 'caseTimeoutMs'>> {
+  extends
+    Omit<Adapter, 'engine'>,
+    Partial<Pick<AdapterManifest, 'description' | 'options' | 'check' | 'engineLink' | 'caseTimeoutMs' | 'workerClock'>> {
   engine?: EngineSpec | ((options: RawOptions) => EngineSpec);
   /** Where the agent's durable state lives: its files under the case's data directory, and `outside` if any is elsewhere (machine faults are then refused). */
   durableState?: DurableState | ((options: RawOptions) => DurableState);
@@ -121,7 +124,7 @@ const asFunction = <T>(v: T | ((options: RawOptions) => T)): ((options: RawOptio
 
 /** The manifest of a user's adapter: its options pass through unchecked unless it declares a schema. */
 export function manifestFromAdapter(user: UserAdapter): AdapterManifest {
-  const { description, options, check, engineLink, caseTimeoutMs, engine, durableState, engineRecoveryMs, stepAttempts } = user;
+  const { description, options, check, engineLink, caseTimeoutMs, engine, durableState, engineRecoveryMs, stepAttempts, workerClock } = user;
   // an EngineSpec object becomes `engine(options)`; the user's object stays `this` for its own methods
   const adapter = (engine && typeof engine !== 'function' ? Object.assign(Object.create(user) as object, { engine: () => engine }) : user) as Adapter;
   return {
@@ -135,6 +138,7 @@ export function manifestFromAdapter(user: UserAdapter): AdapterManifest {
     ...(durableState ? { durableState: asFunction(durableState) } : {}),
     ...(engineRecoveryMs !== undefined ? { engineRecoveryMs: asFunction(engineRecoveryMs) } : {}),
     ...(stepAttempts !== undefined ? { stepAttempts: asFunction(stepAttempts) } : {}),
+    ...(workerClock ? { workerClock } : {}),
     load: async () => adapter,
   };
 }

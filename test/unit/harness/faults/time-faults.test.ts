@@ -111,9 +111,10 @@ describe('time and change faults', () => {
     expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1', target: 'engine' }], 'reference')).message).toMatch(
       /adapter 'reference' has no engine process/,
     );
-    expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1' }], 'langgraph-py')).message).toMatch(
-      /cannot skew adapter 'langgraph-py''s worker: Python's time.sleep .*EINVAL/,
-    );
+    for (const python of ['langgraph-py', 'dapr-agents'])
+      expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1' }], python)).message).toMatch(
+        new RegExp(`cannot skew adapter '${python}''s worker: Python's time.sleep .*EINVAL`),
+      );
     for (const change of DEPLOY_CHANGES) checkTimeFaults([{ fault: 'deploy', at: 'step:3', change }], 'temporal');
     // accepted where libfaketime is installed, else refused saying how to install it
     if (faketimeLibrary(enginesRoot())) checkTimeFaults([{ fault: 'clock-jump', at: 'step:1' }], 'temporal');
