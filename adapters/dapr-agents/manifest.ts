@@ -1,7 +1,7 @@
 /** The dapr-agents adapter's manifest: a Dapr Agents DurableAgent (Python) on daprd 1.18 + placement + scheduler. */
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
-import { PYTHON_SLEEP_CLOCK } from '../../harness/run/time-support.js';
+import { GO_STATIC_CLOCK } from '../../harness/run/time-support.js';
 
 export const daprAgentsManifest = defineAdapter({
   name: 'dapr-agents',
@@ -20,8 +20,7 @@ export const daprAgentsManifest = defineAdapter({
   requires: ['daprd', 'dapr-agents'],
   engineProcesses: () => ['daprd', 'placement', 'scheduler'],
   engineLink: true,
-  // its worker is a Python process: a preloaded libfaketime fails its first time.sleep, so the agent never starts
-  workerClock: { libc: false, why: PYTHON_SLEEP_CLOCK },
+  engineClock: { libc: false, why: `daprd, placement and scheduler are each ${GO_STATIC_CLOCK}` },
   // a workflow whose worker died is picked up again once daprd notices the worker's stream is gone
   caseTimeoutMs: 240_000,
   options: {

@@ -2,6 +2,7 @@
 import { STEP_RETRY } from '../../harness/agent/loop.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
+import { GO_STATIC_CLOCK } from '../../harness/run/time-support.js';
 
 export const daprManifest = defineAdapter({
   name: 'dapr',
@@ -16,6 +17,7 @@ export const daprManifest = defineAdapter({
   requires: ['durabletask'],
   engineProcesses: (o) => (o.mode === 'daprd' ? ['daprd', 'placement', 'scheduler'] : ['durabletask']),
   engineLink: true,
+  engineClock: { libc: false, why: `the Durable Task sidecar (durabletask-go) and daprd, placement and scheduler are each ${GO_STATIC_CLOCK}` },
   // the sidecar keeps work a killed process had claimed locked for 2 minutes (fixed in durabletask-go)
   caseTimeoutMs: 240_000,
   // and pays those 2 minutes again at each sidecar kill (full Dapr recovers from its actor state in seconds)

@@ -1,7 +1,6 @@
 /** The langgraph-py adapter's manifest: the same options as LangGraph.js (agent style, checkpointer, durability), run by Python. */
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
-import { PYTHON_SLEEP_CLOCK } from '../../harness/run/time-support.js';
 import { checkCheckpointedGraph, checkpointedGraphOptions, checkpointedGraphState } from '../langgraph/manifest.js';
 
 export const langgraphPyManifest = defineAdapter({
@@ -12,7 +11,6 @@ export const langgraphPyManifest = defineAdapter({
   stepAttempts: () => 5, // RETRY in ordeal_langgraph/agent.py
   durableState: checkpointedGraphState,
   requires: ['python'],
-  workerClock: { libc: false, why: PYTHON_SLEEP_CLOCK },
   options: { ...checkpointedGraphOptions, ...sharedOptions },
   check: (o, raw) => checkCheckpointedGraph(o, raw),
   load: async () => (await import('./adapter.js')).langgraphPyAdapter(),

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PYTHON_SLEEP_CLOCK, pythonWorkerEnv } from 'ordeal/adapter';
+import { pythonWorkerEnv } from 'ordeal/adapter';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = (ctx) => (mkdirSync(join(ctx.dataDir, 'custom'), { recursive: true }), join(ctx.dataDir, 'custom'));
@@ -14,8 +14,6 @@ export default {
   description: 'a plain-Python agent loop with its own fsynced JSON-lines journal (examples/custom-adapter)',
   // what must survive a crash, under the case's data directory (power-loss, disk-full and fsync-error act on it)
   durableState: { paths: ['custom/'] },
-  // clock-jump preloads libfaketime into the worker, which fails a Python process's time.sleep: refused (exit 2) for it
-  workerClock: { libc: false, why: PYTHON_SLEEP_CLOCK },
   // the worker gets ORDEAL_WORLD_URL, ORDEAL_RUN_ID, ORDEAL_DATA_DIR, ORDEAL_WORKSPACE, ORDEAL_IDEMPOTENCY, ORDEAL_PARENT_PID,
   // ORDEAL_OPTIONS, and ordeal's Python worker kit (ordeal_worker) on its PYTHONPATH
   worker: (ctx) => ({ command: 'python3', args: ['-u', join(here, 'worker.py')], env: pythonWorkerEnv(ctx) }),

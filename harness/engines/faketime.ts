@@ -1,12 +1,15 @@
 /**
- * Debian's libfaketime, unpacked from its apt package under the engines root: clock-jump preloads it into a process
- * and moves that process's wall clock through its control file.
+ * Debian's libfaketime, unpacked from its apt package under the engines root, and ordeal's preload that goes ahead of
+ * it (harness/faults/monotonic-sleep.c, built here with the system's C compiler): clock-jump preloads both into a
+ * process and moves that process's wall clock through libfaketime's control file.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
 import { run } from './exec.js';
 import { readStamp, writeStamp } from './stamp.js';
-import type { EngineInstall, InstallLog } from './types.js';
+import type { EngineInstall } from './types.js';
 
 export const FAKETIME_VERSION = '0.9.10';
 
@@ -14,16 +17,30 @@ export const FAKETIME_VERSION = '0.9.10';
 const MULTIARCH: Record<string, string> = { x64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu' };
 const LIBRARY = join('usr', 'lib', MULTIARCH[process.arch] ?? `${process.arch}-linux-gnu`, 'faketime', 'libfaketime.so.1');
 
-/** The library as the system's libfaketime package installs it (`apt-get install libfaketime`). */
-export const systemFaketime = join('/', LIBRARY);
+/** ordeal's clock_nanosleep, preloaded ahead of libfaketime: monotonic sleeps go straight to the kernel (see the source). */
+const SLEEP_SOURCE = join(packageRoot, 'harness/faults/monotonic-sleep.c');
+const sleepLibrary = (root: string): string => join(root, 'faketime', 'ordeal-monotonic-sleep.so');
+
+/** The install's version: libfaketime's and a digest of the preload's source, so that a changed source is built again. */
+const INSTALL_VERSION = `${FAKETIME_VERSION}+${sourceDigest()}`;
+
+function sourceDigest(): string {
+  try {
+    return createHash('sha256').update(readFileSync(SLEEP_SOURCE)).digest('hex').slice(0, 12);
+  } catch {
+    return 'nosource';
+  }
+}
 
 export const faketime: EngineInstall = {
   name: 'faketime',
-  version: FAKETIME_VERSION,
-  description: "Debian's libfaketime (apt package, unpacked without root): clock-jump preloads it to move a process's wall clock",
+  version: INSTALL_VERSION,
+  description:
+    "Debian's libfaketime (apt package, unpacked without root) and ordeal's monotonic-sleep preload (cc): clock-jump preloads them to move a process's wall clock",
   binary: (root) => join(root, 'faketime', LIBRARY),
-  installed: (root) => readStamp(root, faketime.name)?.version === FAKETIME_VERSION && existsSync(faketime.binary(root)),
-  async install(root: string, log: InstallLog) {
+  installed: (root) =>
+    readStamp(root, faketime.name)?.version === faketime.version && existsSync(faketime.binary(root)) && existsSync(sleepLibrary(root)),
+  async install(root: string, log) {
     if (process.platform !== 'linux') throw new Error('libfaketime comes from Debian/Ubuntu apt: only on Linux');
     const tmp = mkdtempSync(join(root, '.faketime-'));
     try {
@@ -38,15 +55,19 @@ export const faketime: EngineInstall = {
       mkdirSync(dest, { recursive: true });
       await run('dpkg-deb', ['-x', join(tmp, deb), dest], log);
       if (!existsSync(faketime.binary(root))) throw new Error(`the package holds no ${LIBRARY}`);
-      writeStamp(root, faketime.name, FAKETIME_VERSION);
+      log(`cc ${SLEEP_SOURCE} -> ${sleepLibrary(root)}`);
+      await run(process.env.CC ?? 'cc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-o', sleepLibrary(root), SLEEP_SOURCE, '-ldl'], log);
+      writeStamp(root, faketime.name, INSTALL_VERSION);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
   },
 };
 
-/** The libfaketime to preload: the one under the engines root, else the system's, else undefined (not installed). */
-export function faketimeLibrary(root: string): string | undefined {
-  if (faketime.installed(root)) return faketime.binary(root);
-  return existsSync(systemFaketime) ? systemFaketime : undefined;
+/**
+ * What a process preloads to have its wall clock moved (`LD_PRELOAD`, in this order), or undefined when
+ * `ordeal engines install faketime` has not run: ordeal's monotonic-sleep preload, then libfaketime.
+ */
+export function faketimePreload(root: string): string[] | undefined {
+  return faketime.installed(root) ? [sleepLibrary(root), faketime.binary(root)] : undefined;
 }

@@ -1,7 +1,7 @@
 /** A process's wall clock moved with libfaketime: preloaded at the process's start, its offset changed at run time through its control file. */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { faketimeLibrary } from '../engines/faketime.js';
+import { faketimePreload } from '../engines/faketime.js';
 import { enginesRoot } from '../engines/registry.js';
 import { HarnessError } from '../errors.js';
 
@@ -18,10 +18,10 @@ export class FakeClock {
   }
 
   /** The environment that preloads libfaketime with this control file (added to an existing LD_PRELOAD). */
-  env(base: NodeJS.ProcessEnv = process.env, library = faketimeLibrary(enginesRoot())): Record<string, string> {
-    if (!library) throw new HarnessError('clock-jump: libfaketime is not installed: run `ordeal engines install faketime`', 'ORD-333');
+  env(base: NodeJS.ProcessEnv = process.env, preload = faketimePreload(enginesRoot())): Record<string, string> {
+    if (!preload) throw new HarnessError('clock-jump: libfaketime is not installed: run `ordeal engines install faketime`', 'ORD-333');
     return {
-      LD_PRELOAD: [base.LD_PRELOAD, library].filter(Boolean).join(':'),
+      LD_PRELOAD: [base.LD_PRELOAD, ...preload].filter(Boolean).join(':'),
       FAKETIME_TIMESTAMP_FILE: this.file,
       FAKETIME_CACHE_DURATION: String(FAKETIME_CACHE_S),
       // a stepped wall clock leaves timers and durations alone, as an NTP step or a VM resume does

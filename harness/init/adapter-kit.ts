@@ -14,16 +14,13 @@ const LANG = {
     worker: 'worker.mjs',
     helper: 'nodeWorker',
     spec: "nodeWorker(ctx, join(here, 'worker.mjs'))",
-    clock: '',
     description: 'a JavaScript agent loop on ordeal/agent with its own fsynced journal',
   },
   python: {
     worker: 'worker.py',
-    helper: 'PYTHON_SLEEP_CLOCK, pythonWorkerEnv',
+    helper: 'pythonWorkerEnv',
     spec: "({ command: 'python3', args: ['-u', join(here, 'worker.py')], env: pythonWorkerEnv(ctx) })",
     description: 'a Python agent loop on the Python worker kit of ordeal with its own fsynced journal',
-    clock:
-      "  // clock-jump preloads libfaketime into the worker, which fails a Python process's time.sleep: refused (exit 2) for it\n  workerClock: { libc: false, why: PYTHON_SLEEP_CLOCK },\n",
   },
 } as const;
 
@@ -39,7 +36,6 @@ export function initAdapter(name: string, lang: WorkerLang, dir: string, force =
     text
       .replaceAll('__ENV_HELPER__', l.helper)
       .replaceAll('__WORKER_SPEC__', l.spec)
-      .replaceAll('__WORKER_CLOCK__', l.clock)
       .replaceAll('__LANG_DESCRIPTION__', l.description)
       .replaceAll('__WORKER__', l.worker)
       .replaceAll('__LANG__', lang)

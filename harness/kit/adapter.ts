@@ -10,7 +10,6 @@ export type { Adapter, AdapterContext, ApprovalDecision, EngineCommand, EngineHa
 export { workerEnv } from '../run/adapter.js';
 export type { AdapterManifest, UserAdapter } from '../run/manifest.js';
 export { sharedOptions } from '../run/options.js';
-export { PYTHON_SLEEP_CLOCK } from '../run/time-support.js';
 export type { OptionSchema, OptionSpec, RawOptions } from '../run/options.js';
 export type { Outcome } from '../store/types.js';
 export type { Scenario } from '../scenario/types.js';

@@ -2,7 +2,7 @@
 import { adapterManifest, adapterManifests } from '../../adapters/index.js';
 import { DEPLOY_CHANGES } from '../agent/deploy.js';
 import { enginesRoot } from '../engines/index.js';
-import { faketimeLibrary, systemFaketime } from '../engines/faketime.js';
+import { faketimePreload } from '../engines/faketime.js';
 import { UsageError } from '../errors.js';
 import { textOf } from '../json.js';
 import type { Schedule } from '../store/index.js';
@@ -44,9 +44,9 @@ export function checkTimeFaults(schedule: Schedule, adapter: string): void {
         const why = m.engineClock ? m.engineClock.why : 'its manifest does not declare that its engine reads the clock through libc (engineClock)';
         throw new UsageError(`fault clock-jump target=engine cannot skew adapter '${adapter}''s engine: ${why}; use target=worker`, 'ORD-116');
       }
-      if (!faketimeLibrary(enginesRoot()))
+      if (!faketimePreload(enginesRoot()))
         throw new UsageError(
-          `fault clock-jump needs libfaketime, installed neither in ${enginesRoot()} nor on the system (${systemFaketime}): run \`ordeal engines install faketime\``,
+          `fault clock-jump needs libfaketime and ordeal's monotonic-sleep preload, not installed in ${enginesRoot()}: run \`ordeal engines install faketime\``,
           'ORD-117',
         );
     }

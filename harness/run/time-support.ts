@@ -15,10 +15,6 @@ export interface DeploySupport {
 /** Whether libfaketime, preloaded, moves the engine's wall clock: only an engine that reads the clock through libc. */
 export type EngineClock = { libc: true } | { libc: false; why: string };
 
-/** Why a Python worker's clock cannot be moved (langgraph-py, dapr-agents): libfaketime breaks its sleeps. */
-export const PYTHON_SLEEP_CLOCK =
-  "Python's time.sleep waits with clock_nanosleep(TIMER_ABSTIME) on the monotonic clock, which libfaketime 0.9.10 shifts by the wall-clock offset even when told to leave monotonic time alone, so every sleep fails with EINVAL";
-
 /** Why a statically linked Go binary cannot be skewed (Temporal's CLI, daprd, durabletask-go). */
 export const GO_STATIC_CLOCK =
   'a statically linked Go binary: it reads the clock through the vDSO without libc, so a preloaded libfaketime cannot move it';

@@ -1,11 +1,10 @@
 /** extra-worker, clock-jump and deploy on the reference runtime, and the adapters they are refused on (exit 2). */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { faketimeLibrary } from '../../harness/engines/faketime.js';
+import { faketimePreload } from '../../harness/engines/faketime.js';
 import { enginesRoot } from '../../harness/engines/index.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
 import { history, ledger, runOne, type HistoryOp } from '../helpers/run-folder.js';
+import { clockJumpArgs, expectClockJumped } from '../helpers/clock.js';
 
 interface Judged {
   valid: boolean;
@@ -25,8 +24,7 @@ const failures = (c: Judged) =>
 const acting = (ops: HistoryOp[]) =>
   new Set(ops.filter((o) => o.process.startsWith('worker#') && (o.type === 'invoke' || o.f === 'probe')).map((o) => o.process));
 
-const clockStamp = join(root, 'test/fixtures/clock-stamp.json');
-const faketime = faketimeLibrary(enginesRoot(root));
+const faketime = faketimePreload(enginesRoot(root));
 
 describe('time and change faults on the reference runtime', () => {
   it("extra-worker: a second live worker takes the run over once the paused first one's lease lapses; the lease fences the first", async () => {
@@ -93,16 +91,9 @@ describe('time and change faults on the reference runtime', () => {
   });
 
   it.skipIf(!faketime)('clock-jump: the worker and the commands it runs see the wall clock an hour ahead from the jump on', async () => {
-    const { code, c } = await runOne<Judged>(['--scenario', clockStamp, '--fault', 'clock-jump@step:2,ms=3600000']);
+    const { code, c } = await runOne<Judged>(clockJumpArgs);
     expect([code, failures(c)]).toEqual([0, {}]);
-    const stamp = (f: string) => Number(readFileSync(join(c.runDir, 'workspace', f), 'utf8'));
-    const ops = history(c.runDir);
-    const jump = ops.find((o) => o.f === 'clock')!;
-    expect(jump.value).toEqual({ target: 'worker', jumpMs: 3_600_000, offsetMs: 3_600_000 });
-    // the world's own clock saw the two stamps a moment apart; the worker's clock put an hour between them
-    const shells = ops.filter((o) => o.f === 'probe' && o.value.point === 'shell:before');
-    expect(shells[1]!.time - shells[0]!.time).toBeLessThan(60_000);
-    expect(stamp('after.txt') - stamp('before.txt')).toBeGreaterThanOrEqual(3600);
+    expectClockJumped(c.runDir);
   });
 
   it('clock-jump target=engine is refused for an engine that reads the clock without libc, saying why (exit 2)', async () => {

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { engineInstalled, history, ledger, refundEntries, runOne, spans } from '../helpers/run-folder.js';
 import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
 import { expectSubgraphResumeReusesTasks } from '../helpers/langgraph.js';
-import { ordeal, tempDir } from '../helpers/cli.js';
+import { ordeal, root, tempDir } from '../helpers/cli.js';
+import { clockJumpArgs, expectClockJumped, retryAfterJump } from '../helpers/clock.js';
+import { faketimePreload } from '../../harness/engines/faketime.js';
+import { enginesRoot } from '../../harness/engines/index.js';
 
 interface Case {
   scenario: string;
@@ -14,6 +17,7 @@ interface Case {
 }
 
 const { installed, skipReason } = engineInstalled('python');
+const skewable = faketimePreload(enginesRoot(root)) !== undefined;
 if (!installed) console.warn(`langgraph-py e2e skipped: ${skipReason}`);
 const historyText = (dir: string) => readFileSync(join(dir, 'history.jsonl'), 'utf8');
 const run = (args: string[], env?: NodeJS.ProcessEnv) => runOne<Case>(['--adapter', 'langgraph-py', ...args], env);
@@ -51,6 +55,16 @@ describe.skipIf(!installed)('ordeal run --adapter langgraph-py (LangGraph Python
     expect(historyText(c.runDir)).toContain('"signal":"SIGKILL"');
     expect(existsSync(join(c.runDir, 'data/checkpoints.sqlite'))).toBe(true);
   });
+
+  it.skipIf(!skewable)(
+    'clock-jump: the Python worker backs off its retry and goes on, and the commands it runs see the clock an hour ahead',
+    async () => {
+      // the RetryPolicy's time.sleep failed with EINVAL under a bare libfaketime 0.9.10 (see harness/faults/monotonic-sleep.c)
+      const { code, stderr, c } = await run([...clockJumpArgs, ...retryAfterJump]);
+      expect(code, stderr).toBe(0);
+      expectClockJumped(c.runDir);
+    },
+  );
 
   it('re-runs a superstep that crashed its worker without counting it against the RetryPolicy: 5 crashes, and a 6th attempt', async () => {
     const { c } = await run(['--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=5']);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { faketimeLibrary } from '../../harness/engines/faketime.js';
+import { faketimePreload } from '../../harness/engines/faketime.js';
 import { enginesRoot } from '../../harness/engines/index.js';
 import { root } from '../helpers/cli.js';
 import { engineInstalled, history, refundEntries, runOne, verdict } from '../helpers/run-folder.js';
@@ -82,7 +82,7 @@ describe.skipIf(!installed)(`time and change faults on the real Temporal dev ser
     expect(refundEntries(keyed.c.runDir).map((e) => e.outcome)).toEqual(['applied', 'deduplicated']);
   });
 
-  it.skipIf(!faketimeLibrary(enginesRoot(root)))(
+  it.skipIf(!faketimePreload(enginesRoot(root)))(
     'clock-jump: the Temporal worker and its tools see the clock an hour ahead; the run stays valid',
     async () => {
       const { code, c } = await runOne<Judged>([

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { agentVersion, DEPLOY_CHANGES } from '../../../../harness/agent/deploy.js';
 import { OrdealError } from '../../../../harness/errors.js';
 import { FakeClock } from '../../../../harness/faults/fake-clock.js';
-import { faketimeLibrary } from '../../../../harness/engines/faketime.js';
+import { faketimePreload } from '../../../../harness/engines/faketime.js';
+import { registerAdapter } from '../../../../adapters/index.js';
 import { enginesRoot } from '../../../../harness/engines/index.js';
 import { faults, parseFaultFlag, type FaultContext } from '../../../../harness/faults/index.js';
 import { singleFaultPoints, scheduleArbitrary } from '../../../../harness/schedule/index.js';
@@ -86,8 +87,9 @@ describe('time and change faults', () => {
     expect(readFileSync(file, 'utf8')).toBe('+90.500\n');
     clock.jump(-100_000);
     expect([clock.offset, readFileSync(file, 'utf8')]).toEqual([-9500, '-9.500\n']);
-    const env = clock.env({ LD_PRELOAD: '/lib/other.so' }, '/opt/faketime/libfaketime.so.1');
-    expect(env.LD_PRELOAD).toBe('/lib/other.so:/opt/faketime/libfaketime.so.1');
+    const env = clock.env({ LD_PRELOAD: '/lib/other.so' }, ['/opt/faketime/ordeal-monotonic-sleep.so', '/opt/faketime/libfaketime.so.1']);
+    // ordeal's monotonic-sleep preload goes ahead of libfaketime, so that its clock_nanosleep is the one called
+    expect(env.LD_PRELOAD).toBe('/lib/other.so:/opt/faketime/ordeal-monotonic-sleep.so:/opt/faketime/libfaketime.so.1');
     expect(env).toMatchObject({ FAKETIME_TIMESTAMP_FILE: file, FAKETIME_DONT_FAKE_MONOTONIC: '1' });
   });
 
@@ -108,16 +110,29 @@ describe('time and change faults', () => {
     expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1', target: 'engine' }], 'temporal')).message).toMatch(
       /cannot skew adapter 'temporal''s engine: the Temporal CLI dev server is a statically linked Go binary/,
     );
+    for (const dapr of ['dapr', 'dapr-agents'])
+      expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1', target: 'engine' }], dapr)).message).toMatch(
+        new RegExp(`cannot skew adapter '${dapr}''s engine: .*daprd.*statically linked Go binary`),
+      );
     expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1', target: 'engine' }], 'reference')).message).toMatch(
       /adapter 'reference' has no engine process/,
     );
-    for (const python of ['langgraph-py', 'dapr-agents'])
-      expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1' }], python)).message).toMatch(
-        new RegExp(`cannot skew adapter '${python}''s worker: Python's time.sleep .*EINVAL`),
-      );
+    // a worker its adapter declares out of reach (say, a static binary): refused with the adapter's reason
+    const unreachable = registerAdapter({
+      name: 'static-worker',
+      workerClock: { libc: false, why: 'a statically linked binary' },
+      worker: () => ({ command: 'true', args: [] }),
+      submit: async () => ({ id: 'x' }),
+      approve: async () => undefined,
+      outcome: async () => ({ status: 'running' }),
+    });
+    expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1' }], unreachable.name)).message).toMatch(
+      /cannot skew adapter 'static-worker''s worker: a statically linked binary.*/,
+    );
     for (const change of DEPLOY_CHANGES) checkTimeFaults([{ fault: 'deploy', at: 'step:3', change }], 'temporal');
-    // accepted where libfaketime is installed, else refused saying how to install it
-    if (faketimeLibrary(enginesRoot())) checkTimeFaults([{ fault: 'clock-jump', at: 'step:1' }], 'temporal');
+    // accepted where libfaketime is installed (on Python workers too), else refused saying how to install it
+    if (faketimePreload(enginesRoot()))
+      for (const a of ['temporal', 'langgraph-py', 'dapr-agents']) checkTimeFaults([{ fault: 'clock-jump', at: 'step:1' }], a);
     else
       expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1' }], 'temporal')).message).toMatch(/ordeal engines install faketime/);
   });
