@@ -1,12 +1,11 @@
 // An ordeal adapter for the Python worker beside it: the orchestrator side talks to the worker through files in the data directory.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pythonWorkerEnv } from 'ordeal/adapter';
+import { pythonWorkerEnv, writeJsonDurably } from 'ordeal/adapter';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = (ctx) => (mkdirSync(join(ctx.dataDir, 'custom'), { recursive: true }), join(ctx.dataDir, 'custom'));
-const writeAtomic = (file, value) => (writeFileSync(`${file}.tmp`, JSON.stringify(value)), renameSync(`${file}.tmp`, file));
 
 /** @type {import('ordeal/adapter').UserAdapter} */
 export default {
@@ -17,13 +16,14 @@ export default {
   // the worker gets ORDEAL_WORLD_URL, ORDEAL_RUN_ID, ORDEAL_DATA_DIR, ORDEAL_WORKSPACE, ORDEAL_IDEMPOTENCY, ORDEAL_PARENT_PID,
   // ORDEAL_OPTIONS, and ordeal's Python worker kit (ordeal_worker) on its PYTHONPATH
   worker: (ctx) => ({ command: 'python3', args: ['-u', join(here, 'worker.py')], env: pythonWorkerEnv(ctx) }),
+  // the task and the human's decisions are on disk before they are acknowledged: a power cut must not lose them
   async submit(ctx) {
-    writeAtomic(join(dir(ctx), 'task.json'), { task: ctx.scenario.task, system: ctx.scenario.system ?? null });
+    writeJsonDurably(join(dir(ctx), 'task.json'), { task: ctx.scenario.task, system: ctx.scenario.system ?? null });
     return { id: ctx.runId };
   },
   async approve(ctx, _handle, decision) {
     const { approved, values } = decision;
-    writeAtomic(join(dir(ctx), `approval-${decision.approvalId.replace(/:/g, '_')}.json`), { approved, ...(values ? { values } : {}) });
+    writeJsonDurably(join(dir(ctx), `approval-${decision.approvalId.replace(/:/g, '_')}.json`), { approved, ...(values ? { values } : {}) });
   },
   async outcome(ctx) {
     const file = join(dir(ctx), 'outcome.json');

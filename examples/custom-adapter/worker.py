@@ -5,7 +5,7 @@ It runs the standard tool-calling loop against the world and keeps its own durab
 file, fsynced): every model call and tool call is a numbered step whose result is journaled; a restarted worker replays
 journaled steps instead of redoing them. Effects carry Idempotency-Key "<run id>:<step>" unless ORDEAL_IDEMPOTENCY=none.
 """
-import json, os, signal, sys, time
+import errno, json, os, signal, sys, time
 
 # ordeal_worker is on PYTHONPATH: the adapter starts this worker with pythonWorkerEnv(ctx) from ordeal/adapter
 from ordeal_worker import TOOL_SCHEMAS, ToolContext, WorldClient, WorldHttpError, opening_messages, parent_alive, read_worker_env, run_tool, tool_args
@@ -38,21 +38,46 @@ class Journal:
     def __init__(self):
         self.results, self.starts = {}, {}
         if os.path.exists(JOURNAL):
-            for line in open(JOURNAL):
-                try:
-                    rec = json.loads(line)
-                except ValueError:
-                    continue  # a torn last line: the worker died mid-write
+            with open(JOURNAL, "rb+") as f:
+                data = f.read()
+                whole = data[: data.rfind(b"\n") + 1]
+                if len(whole) != len(data):  # a torn last line (a death or a power cut mid-write): cut off, so the next record starts a line
+                    f.truncate(len(whole))
+                    os.fsync(f.fileno())
+            for line in whole.decode().splitlines():
+                rec = json.loads(line)
                 if "result" in rec:
                     self.results[rec["step"]] = rec["result"]
                 else:
                     self.starts[rec["step"]] = self.starts.get(rec["step"], 0) + 1
 
     def _append(self, rec):
-        with open(JOURNAL, "a") as f:
-            f.write(json.dumps(rec) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        """Appends one record and fsyncs it. A write the disk refuses (full) is cut off again and retried once it has room,
+        for up to a minute; a failed fsync stops the worker (retried, it would succeed without the lost pages)."""
+        line = (json.dumps(rec) + "\n").encode()
+        for waited in range(600):
+            fd, size = None, 0
+            try:
+                fd = os.open(JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                size = os.fstat(fd).st_size
+                written = 0
+                while written < len(line):
+                    written += os.write(fd, line[written:])
+            except OSError as e:
+                if fd is not None:
+                    os.ftruncate(fd, size)
+                    os.close(fd)
+                if e.errno != errno.ENOSPC or waited == 599:
+                    raise
+                time.sleep(0.1)
+                continue
+            try:
+                os.fsync(fd)
+            except OSError as e:
+                sys.stderr.write(f"journal: fsync failed ({e}); stopping\n")
+                os._exit(74)
+            os.close(fd)
+            return
 
     def step(self, n, name, run):
         """Runs `run(attempt)` once durably: a journaled result is returned without running it again."""

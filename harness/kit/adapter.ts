@@ -8,6 +8,7 @@ import { workerEnv, type AdapterContext } from '../run/adapter.js';
 
 export type { Adapter, AdapterContext, ApprovalDecision, EngineCommand, EngineHandle, EngineSpec, RunHandle, WorkerSpec } from '../run/adapter.js';
 export { workerEnv } from '../run/adapter.js';
+export { writeJsonDurably } from '../durable-file.js';
 export type { AdapterManifest, UserAdapter } from '../run/manifest.js';
 export { sharedOptions } from '../run/options.js';
 export type { OptionSchema, OptionSpec, RawOptions } from '../run/options.js';

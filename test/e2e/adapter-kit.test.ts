@@ -16,20 +16,23 @@ function project(): string {
 const exported = () => Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports as Record<string, unknown>);
 
 describe('the adapter kit: ordeal/adapter and ordeal/agent', () => {
-  it('examples/custom-adapter imports nothing of ordeal outside the package exports', () => {
-    const source = readFileSync(join(root, 'examples/custom-adapter/adapter.mjs'), 'utf8');
-    const specifiers = [...source.matchAll(/(?:^|\n)\s*import\s[^'"]*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
-    expect(specifiers).toContain('ordeal/adapter');
-    for (const s of specifiers) expect(s.startsWith('node:') || exported().includes(`./${s.replace(/^ordeal\//, '')}`), s).toBe(true);
-    expect(source).not.toMatch(/harness\//);
-  });
+  for (const example of ['custom-adapter', 'go-worker'])
+    it(`examples/${example} imports nothing of ordeal outside the package exports`, () => {
+      const source = readFileSync(join(root, 'examples', example, 'adapter.mjs'), 'utf8');
+      const specifiers = [...source.matchAll(/(?:^|\n)\s*import\s[^'"]*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+        (m) => m[1] ?? m[2]!,
+      );
+      expect(specifiers).toContain('ordeal/adapter');
+      for (const s of specifiers) expect(s.startsWith('node:') || exported().includes(`./${s.replace(/^ordeal\//, '')}`), s).toBe(true);
+      expect(source).not.toMatch(/harness\//);
+    });
 
   it('has types: a TypeScript adapter and worker type-check against the exports alone', () => {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.kit.json')], { cwd: root });
     const dir = project();
     writeFileSync(
       join(dir, 'adapter.ts'),
-      `import { type Adapter, type AdapterContext, type EngineSpec, UsageError, freePorts, waitFor, workerEnv } from 'ordeal/adapter';
+      `import { type Adapter, type AdapterContext, type EngineSpec, UsageError, freePorts, waitFor, workerEnv, writeJsonDurably } from 'ordeal/adapter';
 import { WorldClient, openingMessages, toolSchemas } from 'ordeal/agent';
 const env: Record<string, string> = workerEnv({} as AdapterContext);
 const spec: EngineSpec | undefined = undefined;
@@ -40,7 +43,7 @@ export const a: Omit<Adapter, 'engine'> = {
   approve: async () => undefined,
   outcome: async () => ({ status: 'running' }),
 };
-void [env, spec, freePorts, waitFor, new UsageError('x', 'ORD-100'), new WorldClient('http://x').chat(openingMessages({ task: 't' }), toolSchemas)];
+void [env, spec, freePorts, waitFor, writeJsonDurably('/tmp/x.json', { a: 1 }), new UsageError('x', 'ORD-100'), new WorldClient('http://x').chat(openingMessages({ task: 't' }), toolSchemas)];
 `,
     );
     writeFileSync(
@@ -64,21 +67,26 @@ void [env, spec, freePorts, waitFor, new UsageError('x', 'ORD-100'), new WorldCl
       const gate = await ordeal(['gate', '--config', 'demo/ordeal.config.json', '--out', 'report'], { cwd: dir });
       expect(gate.code, gate.stderr + gate.stdout).toBe(0);
       expect(gate.stderr).toMatch(/demo · refund-agent · kill-worker@after-effect:1 · framework → valid/);
+      const config = join(dir, 'demo', 'ordeal.config.json');
       if (lang === 'js') {
         // its journal is what makes it pass: without idempotency keys the same skeleton refunds twice
-        const config = join(dir, 'demo', 'ordeal.config.json');
         writeFileSync(config, readFileSync(config, 'utf8').replace('"framework"', '"none"'));
         const none = await ordeal(['gate', '--config', 'demo/ordeal.config.json', '--out', 'report-none'], { cwd: dir });
         expect(none.code, none.stderr + none.stdout).toBe(1);
         expect(none.stdout).toMatch(/refund:order-1042 was applied 2 times/);
       } else {
         // the Python worker runs under the clock-jump's preload (its sleeps too) and its clock is moved an hour ahead
-        const config = join(dir, 'demo', 'ordeal.config.json');
         writeFileSync(config, readFileSync(config, 'utf8').replace('kill-worker@after-effect:1', 'clock-jump@step:1,ms=3600000'));
         const clock = await ordeal(['gate', '--config', 'demo/ordeal.config.json', '--out', 'report-clock'], { cwd: dir });
         expect(clock.code, clock.stderr + clock.stdout).toBe(0);
         expect(clock.stderr).toMatch(/demo · refund-agent · clock-jump@step:1,ms=3600000 · framework → valid/);
       }
+      // machine faults: the task and the decisions reach the worker durably, a torn journal line is cut off, a full disk waited out
+      const machine = ['power-loss@step:7', 'power-loss@after-effect:1,torn=true', 'disk-full@before-effect:1'];
+      writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), schedules: machine, idempotency: ['framework'] }));
+      const m = await ordeal(['gate', '--config', 'demo/ordeal.config.json', '--out', 'report-machine', '--jobs', '2'], { cwd: dir });
+      expect(m.code, m.stderr + m.stdout).toBe(0);
+      for (const f of machine) expect(m.stderr).toContain(`demo · refund-agent · ${f} · framework → valid`);
       const again = await ordeal(['init', 'adapter', 'demo'], { cwd: dir });
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/demo exists and is not empty; .*--force.*\[ORD-159\]/);

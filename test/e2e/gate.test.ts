@@ -132,4 +132,45 @@ describe('ordeal gate', () => {
       'email:refund-1042 applied',
     ]);
   });
+
+  /** A team's adapter module under machine faults: refund-agent, the examples' own gate requirements, framework keys. */
+  const machineGate = (module: string) =>
+    config({
+      adapters: [{ module }],
+      scenarios: ['refund-agent'],
+      schedules: ['power-loss@step:7', 'power-loss@after-effect:1,torn=true', 'disk-full@before-effect:1', 'fsync-error@step:5'],
+      idempotency: ['framework'],
+      require: ['exactly-once-effects', 'completion', 'approval-integrity'],
+    });
+
+  it('the Python example survives the machine faults: its inbox files are fsynced, a torn journal line is cut off, a full disk waited out', async () => {
+    const r = await ordeal(['gate', '--config', machineGate(join(root, 'examples/custom-adapter/adapter.mjs')), '--out', tempDir(), '--jobs', '2']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stderr.match(/python-journal · refund-agent · \S+ · framework → valid/g)).toHaveLength(4);
+  });
+
+  it("gates a team's own agent in Go: examples/go-worker passes its gate and the machine faults, and without keys refunds twice", async () => {
+    const r = await ordeal(['gate', '--config', join(root, 'examples/go-worker/ordeal.config.json'), '--out', tempDir()]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stderr).toMatch(/go-journal · refund-agent · kill-worker@after-effect:1 · framework → valid/);
+    const machine = await ordeal(['gate', '--config', machineGate(join(root, 'examples/go-worker/adapter.mjs')), '--out', tempDir(), '--jobs', '2']);
+    expect(machine.code, machine.stderr + machine.stdout).toBe(0);
+    expect(machine.stderr.match(/go-journal · refund-agent · \S+ · framework → valid/g)).toHaveLength(4);
+    // what makes it pass is its journal and the keys it sends: without them the restarted worker refunds again
+    const none = await ordeal([
+      'gate',
+      '--config',
+      config({
+        adapters: [{ module: join(root, 'examples/go-worker/adapter.mjs') }],
+        scenarios: ['refund-agent'],
+        schedules: ['kill-worker@after-effect:1'],
+        idempotency: ['none'],
+        require: ['exactly-once-effects'],
+      }),
+      '--out',
+      tempDir(),
+    ]);
+    expect(none.code, none.stderr + none.stdout).toBe(1);
+    expect(none.stdout).toMatch(/refund:order-1042 was applied 2 times/);
+  });
 });

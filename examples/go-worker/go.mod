@@ -1,0 +1,3 @@
+module ordeal.example/go-worker
+
+go 1.22
