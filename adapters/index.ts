@@ -50,9 +50,12 @@ export function checkAdapterOptions(name: string, raw: RawOptions): RawOptions {
   return raw;
 }
 
-/** Registers an adapter loaded at run time (e.g. a user's module named by `ordeal gate`'s config); replaces one of the same name. */
-export function registerAdapter(adapter: UserAdapter): AdapterManifest {
-  const m = manifestFromAdapter(adapter);
+/**
+ * Registers an adapter loaded at run time (a user's module named by `ordeal gate`'s config or by `--adapter PATH`),
+ * with the module's file when it came from one; replaces one of the same name.
+ */
+export function registerAdapter(adapter: UserAdapter, module?: string): AdapterManifest {
+  const m: AdapterManifest = { ...manifestFromAdapter(adapter), ...(module ? { module } : {}) };
   const i = registry.findIndex((r) => r.name === m.name);
   if (i >= 0) registry[i] = m;
   else registry.push(m);

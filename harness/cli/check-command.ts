@@ -7,7 +7,7 @@ import { scheduleArbitrary, searchSchedules, singleFaultPoints, scenarioShape, s
 import { FILES, writeJsonAtomic, type RunInfo, type Schedule } from '../store/index.js';
 import { firstAnomaly, overall, scheduleLabel, type CaseSummary } from '../run/summary.js';
 import { checkContext, DEFAULT_MAX_FAULTS, seedReplayCommand, type CheckArgs, type CheckContext } from './check-context.js';
-import { caseOptions, executeCases, interruptedSummary, type ExecOptions } from './common.js';
+import { caseOptions, executeCases, interruptedSummary, resolveAdapterArg, type ExecOptions } from './common.js';
 import { interrupted, onInterrupt } from '../launch/index.js';
 import { ProgressLine } from './progress.js';
 import { CaseProgress } from './case-progress.js';
@@ -73,6 +73,7 @@ export function checkCommand(y: Argv) {
         .example('$0 check --exhaustive --scenario coding-agent', 'the map of crash points → verdicts'),
     async (argv) => {
       const a = argv as unknown as Args;
+      a.adapter = await resolveAdapterArg(a.adapter);
       const ctx = checkContext(a);
       const seed = a.seed ?? Date.now() % 2 ** 31;
       const exec: ExecOptions = {

@@ -1,6 +1,6 @@
 /** What `ordeal check` and `ordeal replay --seed` share: the schedule space a seed draws from, and the command that replays a case. */
 import { isAbsolute, resolve } from 'node:path';
-import { adapterManifest } from '../../adapters/index.js';
+import { adapterManifest, findAdapter } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { checkAdapterName, checkMachineFaults } from '../run/plan.js';
 import { parseOpts } from './common.js';
@@ -61,7 +61,9 @@ const quote = (s: string) => (/^[A-Za-z0-9_./:=,@+-]+$/.test(s) ? s : `'${s.repl
 
 /** The one command that regenerates the schedule at (seed, path) and runs it again (`options`: the case's, adapter flags included). */
 export function seedReplayCommand(c: CheckContext, a: CheckArgs, seed: number, path: string, options: Record<string, string>): string {
-  const args = ['ordeal', 'replay', '--seed', String(seed), '--path', path, '--adapter', c.adapter, '--scenario', c.scenarioArg];
+  // a team's own adapter is named by its module's file, as it was given
+  const adapter = findAdapter(c.adapter)?.module ?? c.adapter;
+  const args = ['ordeal', 'replay', '--seed', String(seed), '--path', path, '--adapter', adapter, '--scenario', c.scenarioArg];
   args.push('--faults', c.space.faults.join(','), '--idempotency', a.idempotency);
   if (c.space.maxFaults !== DEFAULT_MAX_FAULTS) args.push('--max-faults', String(c.space.maxFaults));
   for (const [k, v] of Object.entries(options)) args.push('--opt', `${k}=${v}`);

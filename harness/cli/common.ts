@@ -11,6 +11,15 @@ import { firstAnomaly, overall, scheduleLabel, summarize, unfiredNote, type Case
 import { dim, table, verdictWord } from './table.js';
 import { SPAN_EXPORTS, spanExportOf } from '../telemetry/index.js';
 import { checkLauncher } from '../launch/index.js';
+import { isAdapterPath, registerAdapterModule } from '../gate/load.js';
+
+/**
+ * `--adapter NAME`, or `--adapter PATH` to a team's own adapter module (as a gate config names one): the module is
+ * loaded and registered, and its name returned.
+ */
+export async function resolveAdapterArg(arg: string): Promise<string> {
+  return isAdapterPath(arg) ? registerAdapterModule(resolve(arg), '(command line)', '--adapter') : arg;
+}
 
 /**
  * Adapter options from `--opt key=value` and the adapters' own flags (each manifest's `flags`), checked against the

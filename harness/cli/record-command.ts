@@ -4,17 +4,16 @@
  * the effects it caused) that `ordeal run` and `ordeal gate` then replay under faults without the model.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { adapterManifest, checkAdapterOptions, registerAdapter } from '../../adapters/index.js';
+import { adapterManifest, checkAdapterOptions } from '../../adapters/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { isRecord } from '../json.js';
-import { loadAdapterModule } from '../gate/load.js';
 import { installCleanupHandlers } from '../launch/index.js';
 import { recordingScenario, scenarioFromRecording, type RecordingSeed } from '../run/record.js';
 import { runCase } from '../run/run-case.js';
 import { parseJsonFile, resolveScenario, validateScenario } from '../scenario/index.js';
-import { parseOpts } from './common.js';
+import { parseOpts, resolveAdapterArg } from './common.js';
 
 /** `--model-url`: the base URL of an OpenAI-compatible API. */
 function modelUrl(v: string): string {
@@ -127,9 +126,7 @@ export function recordCommand(y: Argv) {
       const out = resolve(argv.out ?? `${seed.name}.json`);
       if (existsSync(out) && !argv.force)
         throw new UsageError(`--out ${relative(process.cwd(), out) || out} exists; give --force to overwrite it`, 'ORD-156');
-      let name = argv.adapter;
-      if (/[/\\]|\.(m?js|ts)$/.test(name))
-        name = registerAdapter(await loadAdapterModule(resolve(name), join(process.cwd(), '(command line)'), '--adapter')).name;
+      const name = await resolveAdapterArg(argv.adapter);
       const manifest = adapterManifest(name);
       const options = checkAdapterOptions(name, parseOpts(argv.opt));
       installCleanupHandlers();

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, InputError, UsageError } from '../errors.js';
-import { checkAdapterOptions } from '../../adapters/index.js';
+import { checkAdapterOptions, findAdapter } from '../../adapters/index.js';
+import { registerAdapterModule } from '../gate/load.js';
 import { checkAdapterName, checkEngineLink, checkMachineFaults } from '../run/plan.js';
 import { parseJsonFile, validateScenario } from '../scenario/index.js';
 import { FILES, isRunFolder } from '../store/index.js';
@@ -42,6 +43,15 @@ export function replayCommandCli(y: Argv) {
       if (!isRunFolder(dir))
         throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
       const info = readRunInfo(dir);
+      // a team's own adapter: its module, as run.json recorded it, is loaded again
+      if (info.adapterModule && !findAdapter(info.adapter)) {
+        const name = await registerAdapterModule(info.adapterModule, join(dir, FILES.run), 'adapterModule');
+        if (name !== info.adapter)
+          throw new InputError(
+            `${join(dir, FILES.run)}: the adapter module ${info.adapterModule} is now named '${name}', the run was of '${info.adapter}'`,
+            'ORD-220',
+          );
+      }
       checkAdapterName(info.adapter);
       const scenario = validateScenario(parseJsonFile(join(dir, FILES.scenario)), join(dir, FILES.scenario));
       if (info.scenarioFile) scenario.file = info.scenarioFile;

@@ -4,7 +4,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { scheduleArbitrary, scheduleAt } from '../schedule/index.js';
 import { firstAnomaly, scheduleLabel } from '../run/summary.js';
 import { checkContext, checkPath, DEFAULT_MAX_FAULTS, type CheckArgs } from './check-context.js';
-import { caseOptions, executeCases, verdictTable } from './common.js';
+import { caseOptions, executeCases, resolveAdapterArg, verdictTable } from './common.js';
 
 export const replaySeedFlags = <T>(y: Argv<T>) =>
   y
@@ -29,6 +29,7 @@ export async function replayFromSeed(a: SeedArgs): Promise<void> {
   if (a.seed === undefined || a.path === undefined || !Number.isInteger(a.seed))
     throw new UsageError('replay --seed S --path P: give both an integer --seed and a --path, as printed by ordeal check', 'ORD-126');
   const path = checkPath(String(a.path));
+  a.adapter = await resolveAdapterArg(a.adapter);
   const ctx = checkContext(a);
   const schedule = scheduleAt(scheduleArbitrary(ctx.space), a.seed, path);
   const results = await executeCases([{ adapter: ctx.adapter, scenario: ctx.space.scenario, schedule }], {

@@ -3,7 +3,7 @@ import { adapterManifests } from '../../adapters/index.js';
 import { planCases } from '../run/plan.js';
 import { overall } from '../run/summary.js';
 import { ExitCode } from '../errors.js';
-import { calmRunLines, caseOptions, interruptedSummary, replayLines, verdictTable } from './common.js';
+import { calmRunLines, caseOptions, interruptedSummary, replayLines, resolveAdapterArg, verdictTable } from './common.js';
 import { interrupted, onInterrupt } from '../launch/index.js';
 import type { CaseSummary } from '../run/summary.js';
 import { caseFlagSchema, checkFlags } from './flags.js';
@@ -97,6 +97,7 @@ export function runCommand(y: Argv) {
         .check(checkFlags(runFlagSchema))
         .example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
     async (argv) => {
+      argv.adapter = await resolveAdapterArg(argv.adapter);
       const options = caseOptions(argv);
       const shard = parseShard(argv.shard);
       if (shard && argv.seed === undefined)

@@ -5,6 +5,7 @@ import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path
 import { pathToFileURL } from 'node:url';
 import { InputError, UsageError } from '../errors.js';
 import type { UserAdapter } from '../run/manifest.js';
+import { registerAdapter } from '../../adapters/index.js';
 import { schemaProblem } from '../run/options.js';
 import { isRecord } from '../json.js';
 import { validateGateConfig, type GateConfig } from './config.js';
@@ -67,6 +68,15 @@ async function rawConfig(file: string): Promise<unknown> {
 export async function loadGateConfig(file: string): Promise<GateConfig> {
   return validateGateConfig(await rawConfig(file), file);
 }
+
+/** A user's adapter module loaded (path relative to `configFile`) and registered with its file; returns its name. */
+export async function registerAdapterModule(path: string, configFile: string, field: string): Promise<string> {
+  const file = isAbsolute(path) ? path : resolve(dirname(configFile), path);
+  return registerAdapter(await loadAdapterModule(file, configFile, field), file).name;
+}
+
+/** What `--adapter` names a module by, rather than a registered adapter: a path (`./my-agent/adapter.mjs`). */
+export const isAdapterPath = (arg: string): boolean => /[/\\]|\.(m?js|ts)$/.test(arg);
 
 /**
  * Imports a user's adapter module (path relative to the config) and checks it has the `Adapter` shape. It may declare

@@ -1,5 +1,5 @@
 /** The gate's cases: adapters × scenarios × (schedules, or every single-fault point) × idempotency modes. */
-import { adapterManifest, checkAdapterOptions, registerAdapter } from '../../adapters/index.js';
+import { adapterManifest, checkAdapterOptions } from '../../adapters/index.js';
 import { OrdealError, UsageError } from '../errors.js';
 import { standardSchedules } from '../faults/index.js';
 import { checkAdapterName, checkEngineLink, checkMachineFaults, type PlannedCase } from '../run/plan.js';
@@ -8,7 +8,7 @@ import { resolveScenario } from '../scenario/index.js';
 import { resolveCheckFaults, singleFaultPoints } from '../schedule/index.js';
 import type { Schedule } from '../store/index.js';
 import type { GateConfig } from './config.js';
-import { loadAdapterModule } from './load.js';
+import { registerAdapterModule } from './load.js';
 
 export interface GatePlanItem {
   idempotency: 'framework' | 'none';
@@ -20,8 +20,7 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
   const names: { name: string; options: Record<string, string> }[] = [];
   for (const [i, a] of config.adapters.entries()) {
     if (a.module) {
-      const adapter = await loadAdapterModule(a.module, config.file, `adapters[${i}].module`);
-      names.push({ name: registerAdapter(adapter).name, options: a.options });
+      names.push({ name: await registerAdapterModule(a.module, config.file, `adapters[${i}].module`), options: a.options });
     } else {
       try {
         checkAdapterName(a.name!);

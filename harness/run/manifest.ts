@@ -39,6 +39,8 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
   engineClock?: EngineClock;
   /** Whether `clock-jump target=worker` can move its worker's wall clock; absent: it can (a Node worker reads it through libc). */
   workerClock?: EngineClock;
+  /** A user's adapter registered at run time: the module's file, which run.json records and `ordeal replay` loads again. */
+  module?: string;
   /**
    * Where its durable state lives with these options: `paths` under the case's data directory (`<run>/data`, which the
    * machine faults' filesystem covers), and `outside` when part of it is kept elsewhere (a shared server's) that a power

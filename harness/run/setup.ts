@@ -68,6 +68,7 @@ export function openCaseFolder(o: CaseOptions): CaseFolder {
   const info: RunInfo = {
     id,
     adapter: o.adapter.name,
+    ...(findAdapter(o.adapter.name)?.module ? { adapterModule: findAdapter(o.adapter.name)!.module! } : {}),
     scenario: o.scenario.name,
     ...(o.scenario.file ? { scenarioFile: o.scenario.file } : {}),
     schedule: o.schedule,

@@ -15,6 +15,7 @@ const rec: Check = (v) => isRecord(v);
 const FIELDS: Record<string, { ok: Check; expected: string; optional?: true }> = {
   id: { ok: str, expected: 'a non-empty string' },
   adapter: { ok: str, expected: 'an adapter name' },
+  adapterModule: { ok: str, expected: "the path of the adapter's module", optional: true },
   scenario: { ok: str, expected: 'a scenario name' },
   scenarioFile: { ok: str, expected: 'a path', optional: true },
   schedule: { ok: (v) => Array.isArray(v) && v.every((f) => isRecord(f) && str(f.fault) && str(f.at)), expected: 'an array of {fault, at, …}' },

@@ -70,6 +70,8 @@ export type Schedule = FaultSpec[];
 export interface RunInfo {
   id: string;
   adapter: string;
+  /** A team's own adapter: its module's file (`ordeal replay` loads it again). */
+  adapterModule?: string;
   scenario: string;
   scenarioFile?: string;
   schedule: Schedule;

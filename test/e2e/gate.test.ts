@@ -174,3 +174,37 @@ describe('ordeal gate', () => {
     expect(none.stdout).toMatch(/refund:order-1042 was applied 2 times/);
   });
 });
+
+describe("a team's own adapter on the command line: run, check and replay take --adapter PATH", () => {
+  const goAdapter = join(root, 'examples/go-worker/adapter.mjs');
+
+  it('runs a case of the module, records it in run.json, and replays the folder from anywhere', async () => {
+    const out = tempDir();
+    const args = ['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none', '--out', out];
+    const r = await ordeal(['run', '--adapter', 'examples/go-worker/adapter.mjs', ...args, '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const { runDir } = (JSON.parse(r.stdout) as { cases: { runDir: string }[] }).cases[0]!;
+    const info = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { adapter: string; adapterModule: string };
+    expect(info).toMatchObject({ adapter: 'go-journal', adapterModule: goAdapter });
+    // the printed replay command works where the module is not registered: replay loads it from run.json
+    const again = await ordeal(['replay', runDir, '--out', tempDir()], { cwd: tempDir() });
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stdout).toMatch(/refund:order-1042 was applied 2 times/);
+  });
+
+  it('checks the module with fast-check and prints a replay that names it by its file', async () => {
+    const r = await ordeal(['check', '--adapter', goAdapter, '--scenario', 'refund-agent', '--idempotency', 'none', '--runs', '10', '--seed', '3']);
+    expect(r.code, r.stderr).toBe(1);
+    const replay = /replay:\s+(ordeal replay --seed .*)/.exec(r.stdout)?.[1];
+    expect(replay).toContain(`--adapter ${goAdapter}`);
+    const again = await ordeal([...replay!.split(' ').slice(1), '--out', tempDir()]);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stdout).toMatch(/refund:order-1042 was applied 2 times/);
+  });
+
+  it('a path to no module is exit 2 naming it', async () => {
+    const r = await ordeal(['run', '--adapter', './no-such/adapter.mjs', '--out', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/field '--adapter': no such file .*no-such\/adapter\.mjs.*ORD-242/);
+  });
+});
