@@ -14,6 +14,13 @@ import { engineOf, type EngineLink } from './engine-link.js';
  */
 export const ENGINE_RESTART_DELAYS_MS = [500, 1000, 2000, 4000, 8000] as const;
 
+/**
+ * The waits of a supervisor before each restart of a worker that exited on its own (a fail-stop on a failed fsync or a
+ * full disk, a crash), doubled each time as systemd's `RestartSec` steps or Kubernetes' crash-loop back-off do: a worker
+ * that stops while the disk is full is not restarted five times into the same full disk within a few milliseconds.
+ */
+export const WORKER_RESTART_DELAYS_MS = [100, 200, 400, 800, 1600] as const;
+
 interface Role {
   proc?: ManagedProcess;
   incarnation: number;
@@ -59,7 +66,7 @@ export class CaseProcesses {
     private readonly link: EngineLink,
     private readonly history: HistoryWriter,
     private readonly extraEnv: Readonly<Record<string, string>> = {},
-    private readonly maxCrashRestarts = 5,
+    private readonly maxCrashRestarts: number = WORKER_RESTART_DELAYS_MS.length,
     /** Environment added to the engine's main process (clock-jump target=engine: libfaketime). */
     private readonly engineEnv: Readonly<Record<string, string>> = {},
   ) {
@@ -286,9 +293,14 @@ export class CaseProcesses {
         pid: proc.pid,
       });
       if (role.proc === proc) role.proc = undefined;
-      // a supervisor restarts a worker that crashed on its own, as production would
-      if (!expected && !this.stopping && kind === 'worker' && this.crashRestarts++ < this.maxCrashRestarts)
-        void this.startWorkerAs(role).catch(() => undefined);
+      // a supervisor restarts a worker that crashed on its own, as production would, after a back-off
+      if (!expected && !this.stopping && kind === 'worker' && this.crashRestarts < this.maxCrashRestarts) {
+        const wait = WORKER_RESTART_DELAYS_MS[Math.min(this.crashRestarts++, WORKER_RESTART_DELAYS_MS.length - 1)];
+        // unref'd: an orchestrator that is done does not wait for a restart nobody needs
+        void sleep(wait, undefined, { ref: false })
+          .then(() => (this.stopping || role.proc ? undefined : this.startWorkerAs(role))) // a fault restarted it meanwhile
+          .catch(() => undefined);
+      }
       // and a service manager an engine process that stopped on its own once it had run (a PostgreSQL that PANICked)
       if (!expected && !this.stopping && part !== undefined && this.engineUp) void this.superviseEngine();
     });
