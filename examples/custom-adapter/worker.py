@@ -5,7 +5,7 @@ It runs the standard tool-calling loop against the world and keeps its own durab
 file, fsynced): every model call and tool call is a numbered step whose result is journaled; a restarted worker replays
 journaled steps instead of redoing them. Effects carry Idempotency-Key "<run id>:<step>" unless ORDEAL_IDEMPOTENCY=none.
 """
-import errno, json, os, signal, sys, time
+import errno, fcntl, json, os, signal, sys, time
 
 # ordeal_worker is on PYTHONPATH: the adapter starts this worker with pythonWorkerEnv(ctx) from ordeal/adapter
 from ordeal_worker import TOOL_SCHEMAS, ToolContext, WorldClient, WorldHttpError, opening_messages, parent_alive, read_worker_env, run_tool, tool_args
@@ -137,9 +137,24 @@ def agent(task):
             messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
 
 
+def hold_lock():
+    """One worker of a run at a time: a second replica (extra-worker) waits here until the first one is gone, so that the
+    two never run the journal's steps side by side. The lock dies with its holder, however it dies."""
+    fd = os.open(os.path.join(DATA, "worker.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if not parent_alive(ENV.parent_pid):
+                sys.exit(0)
+            time.sleep(0.05)
+
+
 def main():
     os.makedirs(DATA, exist_ok=True)
     retried(lambda: WORLD.probe("worker:ready"))
+    lock = hold_lock()  # noqa: F841 (held until the process ends)
     task = wait_file(os.path.join(DATA, "task.json"))
     outcome = os.path.join(DATA, "outcome.json")
     if not os.path.exists(outcome):

@@ -522,6 +522,22 @@ func writeDurably(path string, value any) {
 	}
 }
 
+// lock is the open worker.lock, kept referenced: its descriptor holds the lock until the process ends.
+var lock *os.File
+
+// holdLock makes this the one worker of the run: a second replica (extra-worker) waits here until the first one is
+// gone, so that the two never run the journal's steps side by side. The lock dies with its holder, however it dies.
+func holdLock(dir string) {
+	f, err := os.OpenFile(filepath.Join(dir, "worker.lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err == nil {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+	}
+	if err != nil {
+		fail("worker.lock: %v", err)
+	}
+	lock = f
+}
+
 func main() {
 	e := readEnv()
 	w := world{url: e.worldURL, client: &http.Client{}}
@@ -538,6 +554,7 @@ func main() {
 		fail("%v", err)
 	}
 	w.probe(e, "worker:ready", -1, 0, nil)
+	holdLock(e.dataDir)
 	var t task
 	waitFile(e, filepath.Join(e.dataDir, "task.json"), &t)
 	outcome := filepath.Join(e.dataDir, "outcome.json")

@@ -81,8 +81,9 @@ void [env, spec, freePorts, waitFor, writeJsonDurably('/tmp/x.json', { a: 1 }), 
         expect(clock.code, clock.stderr + clock.stdout).toBe(0);
         expect(clock.stderr).toMatch(/demo · refund-agent · clock-jump@step:1,ms=3600000 · framework → valid/);
       }
-      // machine faults: the task and the decisions reach the worker durably, a torn journal line is cut off, a full disk waited out
-      const machine = ['power-loss@step:7', 'power-loss@after-effect:1,torn=true', 'disk-full@before-effect:1'];
+      // machine faults: the task and the decisions reach the worker durably, a torn journal line is cut off, a full disk
+      // waited out; and a second replica waits for the first one's lock
+      const machine = ['power-loss@step:7', 'power-loss@after-effect:1,torn=true', 'disk-full@before-effect:1', 'extra-worker@step:2'];
       writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), schedules: machine, idempotency: ['framework'] }));
       const m = await ordeal(['gate', '--config', 'demo/ordeal.config.json', '--out', 'report-machine', '--jobs', '2'], { cwd: dir });
       expect(m.code, m.stderr + m.stdout).toBe(0);

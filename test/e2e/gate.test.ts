@@ -172,6 +172,21 @@ describe('ordeal gate', () => {
     ]);
     expect(none.code, none.stderr + none.stdout).toBe(1);
     expect(none.stdout).toMatch(/refund:order-1042 was applied 2 times/);
+    // a second replica of the worker waits for the first one's lock: even without keys nothing is done twice
+    const replica = await ordeal([
+      'gate',
+      '--config',
+      config({
+        adapters: [{ module: join(root, 'examples/go-worker/adapter.mjs') }],
+        scenarios: ['refund-agent'],
+        schedules: ['extra-worker@step:1', 'extra-worker@step:2'],
+        idempotency: ['none'],
+        require: ['exactly-once-effects', 'completion'],
+      }),
+      '--out',
+      tempDir(),
+    ]);
+    expect(replica.code, replica.stderr + replica.stdout).toBe(0);
   });
 });
 
