@@ -6,6 +6,7 @@ import { checkLauncher } from '../launch/index.js';
 import { withLauncherFlags } from './launcher-flags.js';
 import { parseJobs } from '../run/pool.js';
 import { checkFlags } from './flags.js';
+import { resolveAdapterArg } from './common.js';
 
 /** `--steps 1,10,100` → [1, 10, 100]: positive integers, or a usage error naming the value. */
 export function parseSteps(text: string): number[] {
@@ -39,7 +40,10 @@ export function benchCommand(y: Argv) {
     "per-step cost of a chain of turns and of a fan-out turn per adapter, beside each shape's physical floor (fdatasync, loopback HTTP) measured in the same run; throughput, recovery time, peak RSS",
     (a) =>
       withLauncherFlags(a)
-        .option('adapter', { type: 'string', describe: 'comma-separated adapters (default: every registered one)' })
+        .option('adapter', {
+          type: 'string',
+          describe: 'comma-separated adapters, or paths to your own adapter modules (default: every registered one)',
+        })
         .option('steps', {
           type: 'string',
           default: '1,10,100',
@@ -62,6 +66,12 @@ export function benchCommand(y: Argv) {
         .example('$0 bench --adapter reference,restate --steps 1,10,100', 'compare two adapters on both shapes against their floors'),
     async (argv) => {
       checkLauncher();
+      // a team's own adapter module may be named by its path among the adapters
+      if (argv.adapter) {
+        const resolved: string[] = [];
+        for (const a of argv.adapter.split(',')) resolved.push(a.trim() ? await resolveAdapterArg(a.trim()) : a);
+        argv.adapter = resolved.join(',');
+      }
       const names = parseAdapters(argv.adapter);
       const steps = parseSteps(argv.steps);
       const jobs = parseJobs(argv.jobs);

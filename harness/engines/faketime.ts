@@ -56,7 +56,14 @@ export const faketime: EngineInstall = {
       await run('dpkg-deb', ['-x', join(tmp, deb), dest], log);
       if (!existsSync(faketime.binary(root))) throw new Error(`the package holds no ${LIBRARY}`);
       log(`cc ${SLEEP_SOURCE} -> ${sleepLibrary(root)}`);
-      await run(process.env.CC ?? 'cc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-o', sleepLibrary(root), SLEEP_SOURCE, '-ldl'], log);
+      const cc = process.env.CC ?? 'cc';
+      try {
+        await run(cc, ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-o', sleepLibrary(root), SLEEP_SOURCE, '-ldl'], log);
+      } catch (e) {
+        throw new Error(`building ordeal's monotonic-sleep preload needs a C compiler (${cc}; CC names another): ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
       writeStamp(root, faketime.name, INSTALL_VERSION);
     } finally {
       rmSync(tmp, { recursive: true, force: true });

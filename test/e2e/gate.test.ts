@@ -217,6 +217,15 @@ describe("a team's own adapter on the command line: run, check and replay take -
     expect(again.stdout).toMatch(/refund:order-1042 was applied 2 times/);
   });
 
+  it('benches the module beside the floor and the bare loop', async () => {
+    const out = tempDir();
+    const r = await ordeal(['bench', '--adapter', goAdapter, '--quick', '--steps', '1,2', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const bench = JSON.parse(r.stdout) as { adapters: Record<string, { chain?: { perStepMs: { p50: number }; ratioToFloor: number } }> };
+    expect(bench.adapters['go-journal']?.chain?.perStepMs.p50).toBeGreaterThan(0);
+    expect(bench.adapters['go-journal']?.chain?.ratioToFloor).toBeGreaterThan(0);
+  });
+
   it('a path to no module is exit 2 naming it', async () => {
     const r = await ordeal(['run', '--adapter', './no-such/adapter.mjs', '--out', tempDir()]);
     expect(r.code).toBe(2);
