@@ -6,7 +6,7 @@ import { ensureError } from '../harness/errors.js';
 import { benchCase, recoveryMs, type CaseTiming } from './case-timing.js';
 import { benchScenario, SHAPES, type Shape } from './scenarios.js';
 import { RssSampler } from './rss-sampler.js';
-import { BARE_LOOP, bareLoopAdapter } from './bare-loop/adapter.js';
+import { BARE_LOOP, BARE_LOOP_PYTHON, bareLoopAdapter, type BareLoopLanguage } from './bare-loop/adapter.js';
 import type { RuntimeWaitsResult } from './runtime-waits.js';
 import type { WarmReference } from './warm-reference.js';
 import { median, quantiles, round, type Quantiles } from './stats.js';
@@ -17,7 +17,10 @@ export interface ShapeFigures {
   perStepMs: Quantiles;
   /** perStepMs.p50 / the shape's floor (`floor.chain` or `floor.fanOut`), set once the run's floor is known. */
   ratioToFloor: number;
-  /** perStepMs.p50 / the bare loop's on the same shape (absent on the bare loop itself, or when it was not measured). */
+  /**
+   * perStepMs.p50 / the bare loop's on the same shape (absent on the bare loop itself, or when it was not measured): the
+   * Node.js bare loop's, or the Python one's for an adapter whose workers are Python (`bareLoop: 'python'`).
+   */
   ratioToBareLoop?: number;
   /** Per-step p50/p99 by N ≥ 2 (the headline is the largest N). */
   byN: Record<string, Quantiles>;
@@ -42,6 +45,8 @@ export interface AdapterFigures {
    * a warm-up, against the chain's floor: what a production worker pays per turn once its code is warm.
    */
   warmProcess?: WarmReference & { ratioToFloor: number };
+  /** Its workers are Python (manifest `workerLanguage`): its `ratioToBareLoop` is against the bare loop in Python. */
+  bareLoop?: 'python';
 }
 export type AdapterResult = AdapterFigures | { missing: string };
 /** The bare loop's figures: the shapes only (it has no recovery to time, no engine, and runs no throughput case). */
@@ -159,12 +164,15 @@ async function benchShapes(name: string, run: CaseRun, o: Pick<AdapterBenchOptio
 }
 
 /** The bare loop (bench/bare-loop): the same shapes through the same orchestrator and world, with no framework. */
-export async function benchBareLoop(o: Pick<AdapterBenchOptions, 'steps' | 'reps' | 'outDir' | 'log'>): Promise<BareLoopFigures> {
+export async function benchBareLoop(
+  o: Pick<AdapterBenchOptions, 'steps' | 'reps' | 'outDir' | 'log'>,
+  language: BareLoopLanguage = 'node',
+): Promise<BareLoopFigures> {
   try {
     return await benchShapes(
-      BARE_LOOP,
+      language === 'node' ? BARE_LOOP : BARE_LOOP_PYTHON,
       caseRunner(
-        async () => bareLoopAdapter(),
+        async () => bareLoopAdapter(language),
         o.outDir,
         undefined,
         () => undefined,

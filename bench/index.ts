@@ -9,4 +9,4 @@ export { measureDisk } from './floor.js';
 export { measureLoopback } from './loopback.js';
 export { measureRuntimeSteps } from './runtime-steps.js';
 export { measureRuntimeWaits } from './runtime-waits.js';
-export { BARE_LOOP_ROW, BENCH_COLUMNS, benchNotes, benchRows, harnessLines, WARM_LOOP_ROW } from './table.js';
+export { BARE_LOOP_PYTHON_ROW, BARE_LOOP_ROW, BENCH_COLUMNS, benchNotes, benchRows, harnessLines, WARM_LOOP_ROW } from './table.js';

@@ -7,6 +7,7 @@ import { measureDisk } from './floor.js';
 import { measureLoopback } from './loopback.js';
 import { medianFloor, shapeFloors, type Floor } from './shape-floor.js';
 import { SHAPES } from './scenarios.js';
+import { findAdapter } from '../adapters/index.js';
 import { measureHarness, type HarnessCost } from './harness-cost.js';
 import { measureRuntimeSteps } from './runtime-steps.js';
 import { measureRuntimeWaits } from './runtime-waits.js';
@@ -39,6 +40,8 @@ export interface BenchResult {
   floor: Floor;
   /** The shapes on the bare loop (bench/bare-loop): the agent loop by hand, a file and fdatasync, no framework. */
   bareLoop: BareLoopFigures;
+  /** The same loop by hand in Python (bench/bare-loop/bare_loop.py), measured when an adapter with Python workers is benched. */
+  bareLoopPython?: BareLoopFigures;
   adapters: Record<string, AdapterResult>;
   harness: HarnessCost;
 }
@@ -77,6 +80,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   // the loop any framework is weighed against: the same world, client and loop, a file and fdatasync, no framework
   await measureFloor('the bare loop');
   const bareLoop = await benchBareLoop({ steps: o.steps, reps, outDir: work, log });
+  // adapters whose agent loop is Python are weighed against the loop by hand in Python, the language their users write
+  const python = new Set(o.adapters.filter((name) => findAdapter(name)?.workerLanguage === 'python'));
+  let bareLoopPython: BareLoopFigures | undefined;
+  if (python.size > 0) {
+    await measureFloor('the bare loop in Python');
+    bareLoopPython = await benchBareLoop({ steps: o.steps, reps, outDir: work, log }, 'python');
+  }
   const results: Record<string, AdapterResult> = {};
   let inProcess: Awaited<ReturnType<typeof measureRuntimeSteps>> | undefined;
   let waits: Awaited<ReturnType<typeof measureRuntimeWaits>> | undefined;
@@ -95,12 +105,15 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     results[name] = r;
   }
   const floor = medianFloor(measured);
-  for (const shape of SHAPES) bareLoop[shape].ratioToFloor = round(bareLoop[shape].perStepMs.p50 / floor[shape].perStepMs);
-  for (const r of Object.values(results)) {
+  for (const b of [bareLoop, bareLoopPython])
+    for (const shape of SHAPES) if (b) b[shape].ratioToFloor = round(b[shape].perStepMs.p50 / floor[shape].perStepMs);
+  for (const [name, r] of Object.entries(results)) {
     if ('missing' in r) continue;
+    const bare = python.has(name) && bareLoopPython ? bareLoopPython : bareLoop;
+    if (bare === bareLoopPython) r.bareLoop = 'python';
     for (const shape of SHAPES) {
       r[shape].ratioToFloor = round(r[shape].perStepMs.p50 / floor[shape].perStepMs);
-      r[shape].ratioToBareLoop = round(r[shape].perStepMs.p50 / bareLoop[shape].perStepMs.p50);
+      r[shape].ratioToBareLoop = round(r[shape].perStepMs.p50 / bare[shape].perStepMs.p50);
     }
   }
   const ref = results.reference;
@@ -111,7 +124,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const jobs = o.jobs ?? 1;
   log(`harness: ordeal run cases per minute on the reference runtime, ${jobs} at a time, and where a case's time goes`);
   const harness = await measureHarness(work, o.quick, jobs);
-  const result: BenchResult = { machine, floor, bareLoop, adapters: results, harness };
+  const result: BenchResult = { machine, floor, bareLoop, ...(bareLoopPython ? { bareLoopPython } : {}), adapters: results, harness };
   writeFileSync(join(out, 'bench.json'), JSON.stringify(result, null, 2) + '\n');
   if (!process.env.ORDEAL_BENCH_KEEP_RUNS) rmSync(work, { recursive: true, force: true });
   return result;

@@ -19,7 +19,7 @@ export interface Floor extends DiskFloor {
   loopback: Loopback;
   chain: ShapeFloor;
   fanOut: ShapeFloor;
-  /** How many measurements (one before the bare loop, one before each adapter) each figure is the median of. */
+  /** How many measurements (one before each bare loop, one before each adapter) each figure is the median of. */
   measurements?: number;
 }
 

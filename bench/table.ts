@@ -1,4 +1,5 @@
 /** The terminal table of a bench result. */
+import type { BareLoopFigures } from './adapter-bench.js';
 import type { BenchResult } from './run-bench.js';
 
 const f = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(d) : x.toFixed(1));
@@ -23,31 +24,35 @@ export const BENCH_COLUMNS = [
 /** The bare loop's row label. */
 export const BARE_LOOP_ROW = 'bare loop (no framework)';
 
+/** The Python bare loop's row label: the baseline of the adapters whose workers are Python. */
+export const BARE_LOOP_PYTHON_ROW = 'bare loop in Python (no framework)';
+
 /** The row of the chain step done by hand in one warm process (the floor's parts in a chain's order). */
 export const WARM_LOOP_ROW = 'warm loop (one warm process)';
 
 /** The table's rows as text cells: the floor and the bare loop first, then each adapter (and the reference runtime in-process). */
 export function benchRows(r: BenchResult): { rows: string[][]; missing: string[] } {
-  const b = r.bareLoop;
+  const bareRow = (label: string, b: BareLoopFigures): string[] => [
+    label,
+    f(b.chain.perStepMs.p50),
+    f(b.chain.perStepMs.p99),
+    f(b.chain.ratioToFloor, 2),
+    '1.0',
+    f(b.fanOut.perStepMs.p50),
+    f(b.fanOut.perStepMs.p99),
+    f(b.fanOut.ratioToFloor, 2),
+    '1.0',
+    f(b.oneCallTurnMs.p50, 1),
+    '',
+    '',
+    '',
+    '',
+  ];
   const rows: string[][] = [
     ['floor', f(r.floor.chain.perStepMs), '', '1.0', '', f(r.floor.fanOut.perStepMs), '', '1.0', '', '', '', '', '', ''],
     ...warmLoopRow(r),
-    [
-      BARE_LOOP_ROW,
-      f(b.chain.perStepMs.p50),
-      f(b.chain.perStepMs.p99),
-      f(b.chain.ratioToFloor, 2),
-      '1.0',
-      f(b.fanOut.perStepMs.p50),
-      f(b.fanOut.perStepMs.p99),
-      f(b.fanOut.ratioToFloor, 2),
-      '1.0',
-      f(b.oneCallTurnMs.p50, 1),
-      '',
-      '',
-      '',
-      '',
-    ],
+    bareRow(BARE_LOOP_ROW, r.bareLoop),
+    ...(r.bareLoopPython ? [bareRow(BARE_LOOP_PYTHON_ROW, r.bareLoopPython)] : []),
   ];
   const missing: string[] = [];
   for (const [name, a] of Object.entries(r.adapters)) {
@@ -111,6 +116,13 @@ function warmLoopRow(r: BenchResult): string[][] {
   return [[WARM_LOOP_ROW, f(w.p50), f(w.p99), f(w.p50 / r.floor.chain.perStepMs, 2), '', ...blank]];
 }
 
+function pythonNames(r: BenchResult): string {
+  return Object.entries(r.adapters)
+    .filter(([, a]) => !('missing' in a) && a.bareLoop === 'python')
+    .map(([name]) => name)
+    .join(', ');
+}
+
 /** What each figure means, in the order the table shows them. */
 export function benchNotes(r: BenchResult): string[] {
   const n = Math.max(...r.machine.steps);
@@ -120,8 +132,13 @@ export function benchNotes(r: BenchResult): string[] {
     `chain (the headline): N turns of one tool call each, every call asked for after the previous result; a step is one more turn. Floor: ${r.floor.chain.counts}`,
     `fan-out: one turn of N concurrent tool calls; a step is one more call. Floor: ${r.floor.fanOut.counts}`,
     `bare loop: the same agent loop, world and client with no framework (bench/bare-loop): each model reply, and the results of each stretch of concurrent calls, appended to a file and fdatasynced before anything that depends on them runs; its worker is a fresh process as every adapter's is. × bare loop = what the framework costs over writing the loop by hand, on the same machine in the same run`,
-    `floor figures measured in this run, each the median of ${r.floor.measurements ?? 1} measurement(s), one before the bare loop and one before each adapter; loopback round trips against a world process, through the workers' client: model call p50 ${f(lo.modelCallMs.p50)} ms (p99 ${f(lo.modelCallMs.p99)}), tool call p50 ${f(lo.toolCallMs.p50)} ms (p99 ${f(lo.toolCallMs.p99)}); × floor = per-step p50 / the shape's floor`,
+    `floor figures measured in this run, each the median of ${r.floor.measurements ?? 1} measurement(s), one before each bare loop and one before each adapter; loopback round trips against a world process, through the workers' client: model call p50 ${f(lo.modelCallMs.p50)} ms (p99 ${f(lo.modelCallMs.p99)}), tool call p50 ${f(lo.toolCallMs.p50)} ms (p99 ${f(lo.toolCallMs.p99)}); × floor = per-step p50 / the shape's floor`,
     'one-call turn = T(1) − T(0): a second model round trip and one step; throughput: concurrent chains of 10 turns; peak RSS: the workers of the throughput and recovery cases; in-process = the reference runtime alone, N sequential no-op steps, no HTTP; its × floor is against one fdatasync (a lone durable step)',
+    ...(r.bareLoopPython
+      ? [
+          `bare loop in Python: the same loop by hand in Python with ordeal's worker kit (bench/bare-loop/bare_loop.py; a thread per concurrent call), measured because an adapter whose workers are Python was benched; those adapters' × bare loop (${pythonNames(r)}) is against it, every other adapter's against the bare loop in Node.js`,
+        ]
+      : []),
     ...(lo.warmChain
       ? [
           `warm loop: a chain step done by hand in the bench's own process after thousands of calls to the same world: the model call (turn ${lo.warmChain.turns}'s conversation), the reply written to a preallocated file in place and fdatasynced, the tool call, its result written and fdatasynced; p50 of ${lo.warmChain.steps} steps after an unmeasured warm-up. The floor's parts in a chain's order by warm code: what a long-lived worker beside a long-lived world could reach, where every case's worker and world are fresh processes`,

@@ -1,5 +1,15 @@
 /** The bench section of the HTML report: `<out>/bench.json` → an HTML fragment with one inline SVG bar chart per shape. */
-import { BARE_LOOP_ROW, BENCH_COLUMNS, benchNotes, benchRows, harnessLines, WARM_LOOP_ROW, type BenchResult, type Shape } from '../bench/index.js';
+import {
+  BARE_LOOP_PYTHON_ROW,
+  BARE_LOOP_ROW,
+  BENCH_COLUMNS,
+  benchNotes,
+  benchRows,
+  harnessLines,
+  WARM_LOOP_ROW,
+  type BenchResult,
+  type Shape,
+} from '../bench/index.js';
 import { escapeHtml as e } from './escape.js';
 
 const num = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(d) : x.toFixed(1));
@@ -16,6 +26,9 @@ const SHAPE_TITLE: Record<Shape, string> = {
 export function benchChart(r: BenchResult, shape: Shape): string {
   const bars: { label: string; value: number; ratio: number; bare?: boolean }[] = [
     { label: BARE_LOOP_ROW, value: r.bareLoop[shape].perStepMs.p50, ratio: r.bareLoop[shape].ratioToFloor, bare: true },
+    ...(r.bareLoopPython
+      ? [{ label: BARE_LOOP_PYTHON_ROW, value: r.bareLoopPython[shape].perStepMs.p50, ratio: r.bareLoopPython[shape].ratioToFloor, bare: true }]
+      : []),
   ];
   for (const [name, a] of Object.entries(r.adapters))
     if (!('missing' in a)) bars.push({ label: name, value: a[shape].perStepMs.p50, ratio: a[shape].ratioToFloor });
@@ -56,7 +69,12 @@ export function benchSection(r: BenchResult): string {
       const why = missing.find((x) => x.startsWith(`${row[0]}: `))?.slice(row[0]!.length + 2) ?? '';
       return `<tr><td>${e(row[0])}</td><td colspan="${BENCH_COLUMNS.length - 1}">missing: ${e(why)}</td></tr>`;
     }
-    const cls = row[0] === 'floor' || row[0] === WARM_LOOP_ROW ? ' class="floor"' : row[0] === BARE_LOOP_ROW ? ' class="bare-loop"' : '';
+    const cls =
+      row[0] === 'floor' || row[0] === WARM_LOOP_ROW
+        ? ' class="floor"'
+        : row[0] === BARE_LOOP_ROW || row[0] === BARE_LOOP_PYTHON_ROW
+          ? ' class="bare-loop"'
+          : '';
     return `<tr${cls}><td>${e(row[0])}</td>${row
       .slice(1)
       .map((c) => `<td class="num">${e(c)}</td>`)

@@ -7,6 +7,7 @@ export const daprAgentsManifest = defineAdapter({
   name: 'dapr-agents',
   description:
     "Dapr Agents' DurableAgent (Python, dapr-agents 1.0.9): the agent loop as a Dapr workflow on daprd 1.18 + placement + scheduler, SQLite state",
+  workerLanguage: 'python',
   hasEngine: true,
   stepAttempts: () => 3, // the DurableAgent's default WorkflowRetryPolicy (max_attempts 3) on its tool activities
   durableState: () => ({

@@ -7,6 +7,7 @@ export const langgraphPyManifest = defineAdapter({
   name: 'langgraph-py',
   description:
     "LangGraph's Python original (StateGraph + ToolNode or functional API, interrupt(), Command resume) on SqliteSaver or PostgresSaver; no engine process",
+  workerLanguage: 'python',
   hasEngine: false,
   stepAttempts: () => 5, // RETRY in ordeal_langgraph/agent.py
   durableState: checkpointedGraphState,

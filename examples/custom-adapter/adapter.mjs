@@ -13,6 +13,8 @@ export default {
   description: 'a plain-Python agent loop with its own fsynced JSON-lines journal (examples/custom-adapter)',
   // what must survive a crash, under the case's data directory (power-loss, disk-full and fsync-error act on it)
   durableState: { paths: ['custom/'] },
+  // `ordeal bench` weighs it against the bench's loop by hand in Python
+  workerLanguage: 'python',
   // the worker gets ORDEAL_WORLD_URL, ORDEAL_RUN_ID, ORDEAL_DATA_DIR, ORDEAL_WORKSPACE, ORDEAL_IDEMPOTENCY, ORDEAL_PARENT_PID,
   // ORDEAL_OPTIONS, and ordeal's Python worker kit (ordeal_worker) on its PYTHONPATH
   worker: (ctx) => ({ command: 'python3', args: ['-u', join(here, 'worker.py')], env: pythonWorkerEnv(ctx) }),

@@ -15,12 +15,14 @@ const LANG = {
     helper: 'nodeWorker',
     spec: "nodeWorker(ctx, join(here, 'worker.mjs'))",
     description: 'a JavaScript agent loop on ordeal/agent with its own fsynced journal',
+    fields: '',
   },
   python: {
     worker: 'worker.py',
     helper: 'pythonWorkerEnv',
     spec: "({ command: 'python3', args: ['-u', join(here, 'worker.py')], env: pythonWorkerEnv(ctx) })",
     description: 'a Python agent loop on the Python worker kit of ordeal with its own fsynced journal',
+    fields: "  // `ordeal bench` weighs it against the bench's loop by hand in Python\n  workerLanguage: 'python',\n",
   },
 } as const;
 
@@ -37,6 +39,7 @@ export function initAdapter(name: string, lang: WorkerLang, dir: string, force =
       .replaceAll('__ENV_HELPER__', l.helper)
       .replaceAll('__WORKER_SPEC__', l.spec)
       .replaceAll('__LANG_DESCRIPTION__', l.description)
+      .replaceAll('__LANG_FIELDS__', l.fields)
       .replaceAll('__WORKER__', l.worker)
       .replaceAll('__LANG__', lang)
       .replaceAll('__DIR__', shown)

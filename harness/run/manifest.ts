@@ -39,6 +39,11 @@ export interface AdapterManifest<S extends OptionSchema = OptionSchema> {
   engineClock?: EngineClock;
   /** Whether `clock-jump target=worker` can move its worker's wall clock; absent: it can (a Node worker reads it through libc). */
   workerClock?: EngineClock;
+  /**
+   * The language its agent loop is written in, when not JavaScript: `ordeal bench` weighs an adapter whose workers are
+   * `python` against the bare loop by hand in Python (`× bare loop`), the language its users write.
+   */
+  workerLanguage?: 'python';
   /** A user's adapter registered at run time: the module's file, which run.json records and `ordeal replay` loads again. */
   module?: string;
   /**
@@ -105,13 +110,13 @@ export function parseAdapterOptions(m: AdapterManifest, raw: RawOptions): Record
 /**
  * What a user's adapter module exports: an Adapter with its description, and optionally what a manifest declares
  * (`options` schema, `check`, `engineLink`, `caseTimeoutMs`, `durableState`, `engineRecoveryMs`, `stepAttempts`,
- * `workerClock`). Its `engine` may be
+ * `workerClock`, `workerLanguage`). Its `engine` may be
  * an EngineSpec or `engine(options)`; `durableState` and `engineRecoveryMs` a value or a function of the options.
  */
 export interface UserAdapter
   extends
     Omit<Adapter, 'engine'>,
-    Partial<Pick<AdapterManifest, 'description' | 'options' | 'check' | 'engineLink' | 'caseTimeoutMs' | 'workerClock'>> {
+    Partial<Pick<AdapterManifest, 'description' | 'options' | 'check' | 'engineLink' | 'caseTimeoutMs' | 'workerClock' | 'workerLanguage'>> {
   engine?: EngineSpec | ((options: RawOptions) => EngineSpec);
   /** Where the agent's durable state lives: its files under the case's data directory, and `outside` if any is elsewhere (machine faults are then refused). */
   durableState?: DurableState | ((options: RawOptions) => DurableState);
@@ -126,7 +131,19 @@ const asFunction = <T>(v: T | ((options: RawOptions) => T)): ((options: RawOptio
 
 /** The manifest of a user's adapter: its options pass through unchecked unless it declares a schema. */
 export function manifestFromAdapter(user: UserAdapter): AdapterManifest {
-  const { description, options, check, engineLink, caseTimeoutMs, engine, durableState, engineRecoveryMs, stepAttempts, workerClock } = user;
+  const {
+    description,
+    options,
+    check,
+    engineLink,
+    caseTimeoutMs,
+    engine,
+    durableState,
+    engineRecoveryMs,
+    stepAttempts,
+    workerClock,
+    workerLanguage,
+  } = user;
   // an EngineSpec object becomes `engine(options)`; the user's object stays `this` for its own methods
   const adapter = (engine && typeof engine !== 'function' ? Object.assign(Object.create(user) as object, { engine: () => engine }) : user) as Adapter;
   return {
@@ -141,6 +158,7 @@ export function manifestFromAdapter(user: UserAdapter): AdapterManifest {
     ...(engineRecoveryMs !== undefined ? { engineRecoveryMs: asFunction(engineRecoveryMs) } : {}),
     ...(stepAttempts !== undefined ? { stepAttempts: asFunction(stepAttempts) } : {}),
     ...(workerClock ? { workerClock } : {}),
+    ...(workerLanguage ? { workerLanguage } : {}),
     load: async () => adapter,
   };
 }

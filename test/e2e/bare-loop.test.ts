@@ -5,10 +5,10 @@ import { benchScenario } from '../../bench/scenarios.js';
 import { tempDir } from '../helpers/cli.js';
 
 /** The bench's bare loop is a durable loop, not only a timed one: what it journaled is not asked for again after a kill. */
-describe("the bench's bare loop", () => {
+describe.each(['node', 'python'] as const)("the bench's bare loop in %s", (language) => {
   it('killed while its third model call is in flight, replays its file: the model is asked again once, no tool call is repeated', async () => {
     const t = await benchCase({
-      adapter: bareLoopAdapter(),
+      adapter: bareLoopAdapter(language),
       scenario: benchScenario('chain', 5),
       outDir: tempDir(),
       probes: true,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, tempDir } from '../helpers/cli.js';
+import { engineInstalled } from '../helpers/run-folder.js';
 
 const positive = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
 const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
@@ -128,6 +129,31 @@ describe('ordeal bench', () => {
       /Harness: a case&apos;s median ms by phase: world start [\d.]+, engine start [\d.]+, worker start → ready [\d.]+, run [\d.]+/,
     );
   }, 240_000);
+
+  it.skipIf(!engineInstalled('python').installed)(
+    'weighs an adapter whose workers are Python against the same loop by hand in Python, and says so',
+    async () => {
+      const out = tempDir();
+      const r = await ordeal(['bench', '--adapter', 'reference,langgraph-py', '--steps', '1,3', '--quick', '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      const res = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as Record<string, any>;
+      expect(res.floor.measurements).toBe(4); // before each bare loop and each adapter
+      const py = res.bareLoopPython;
+      const [node, lg, ref] = [res.bareLoop, res.adapters['langgraph-py'], res.adapters.reference];
+      expect(lg.bareLoop).toBe('python');
+      expect(ref.bareLoop).toBeUndefined();
+      for (const shape of ['chain', 'fanOut']) {
+        for (const v of [py[shape].perStepMs.p50, py[shape].ratioToFloor]) expect(finite(v), JSON.stringify(py)).toBe(true);
+        expect(py[shape].ratioToFloor).toBeCloseTo(py[shape].perStepMs.p50 / res.floor[shape].perStepMs, 3);
+        expect(lg[shape].ratioToBareLoop, shape).toBeCloseTo(lg[shape].perStepMs.p50 / py[shape].perStepMs.p50, 3);
+        expect(ref[shape].ratioToBareLoop, shape).toBeCloseTo(ref[shape].perStepMs.p50 / node[shape].perStepMs.p50, 3);
+      }
+      // the table: the Python loop's row under the Node one, and a note saying which adapters it weighs
+      expect(r.stdout).toMatch(/^bare loop in Python \(no framework\) +-?[\d.]+ /m);
+      expect(r.stdout).toContain("those adapters' × bare loop (langgraph-py) is against it");
+    },
+    600_000,
+  );
 
   it('rejects a malformed --steps with exit 2 naming the flag', async () => {
     const r = await ordeal(['bench', '--steps', '1,x', '--out', tempDir()]);
