@@ -134,7 +134,9 @@ describe('ordeal bench', () => {
     'weighs an adapter whose workers are Python against the same loop by hand in Python, and says so',
     async () => {
       const out = tempDir();
-      const r = await ordeal(['bench', '--adapter', 'reference,langgraph-py', '--steps', '1,3', '--quick', '--out', out]);
+      const r = await ordeal(['bench', '--adapter', 'reference,langgraph-py', '--steps', '1,3', '--quick', '--out', out], {
+        env: { ORDEAL_BENCH_KEEP_RUNS: '1' },
+      });
       expect(r.code, r.stderr).toBe(0);
       const res = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as Record<string, any>;
       expect(res.floor.measurements).toBe(4); // before each bare loop and each adapter
@@ -151,6 +153,11 @@ describe('ordeal bench', () => {
       // the table: the Python loop's row under the Node one, and a note saying which adapters it weighs
       expect(r.stdout).toMatch(/^bare loop in Python \(no framework\) +-?[\d.]+ /m);
       expect(r.stdout).toContain("those adapters' × bare loop (langgraph-py) is against it");
+      // and the HTML report draws it beside the Node one, as a bare loop
+      const html = await ordeal(['report', join(out, 'bench-runs'), '--format', 'html', '--bench', join(out, 'bench.json')]);
+      expect(html.code, html.stderr).toBe(0);
+      expect(html.stdout).toMatch(/<title>bare loop in Python \(no framework\): -?[\d.]+ ms, -?[\d.]+× the floor<\/title>/);
+      expect(html.stdout).toMatch(/<tr class="bare-loop"><td>bare loop in Python \(no framework\)<\/td>/);
     },
     600_000,
   );
