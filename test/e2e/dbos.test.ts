@@ -107,6 +107,19 @@ describe.skipIf(!installed)(`ordeal run --adapter dbos on PostgreSQL${installed 
     expect(ledger(c.runDir).map((e) => e.outcome)).toEqual(['applied', 'applied']);
   });
 
+  it('a second worker launched while the first runs the workflow (the shape of dbos-transact-ts #1219, #1205) recovers nothing: with no keys, one refund', async () => {
+    for (const at of ['step:2', 'after-effect:1']) {
+      const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--idempotency', 'none', '--fault', `extra-worker@${at}`]);
+      expect(code, `${at}: ${stderr}`).toBe(0);
+      const h = history(c.runDir);
+      expect(h.filter((o) => o.f === 'start' && o.process.startsWith('worker')).map((o) => o.process)).toEqual(['worker#1', 'worker#2']);
+      // the second one launched beside a live first one and ran no step of the workflow: no recovery pass re-ran it
+      const acting = h.filter((o) => o.f === 'probe' && ['llm:before', 'tool:before'].includes(String(o.value.point))).map((o) => o.process);
+      expect(new Set(acting), at).toEqual(new Set(['worker#1']));
+      expect(refundEntries(c.runDir).map((e) => e.outcome)).toEqual(['applied']);
+    }
+  });
+
   it('keeps the case database with --opt keepDatabase=true', async () => {
     const calm = join(tempDir(), 'calm.json');
     writeFileSync(calm, '[]');
