@@ -14,12 +14,14 @@ export interface HumanCase {
   schedule: Schedule;
   ctx: Readonly<AdapterContext>;
   history: HistoryWriter;
+  /** True once the case is over: a delivery that failed is then not tried again (the run it was for has ended). */
+  ended?: () => boolean;
 }
 
 /**
  * Decides approval request `id` and has the adapter deliver the decision (`times` times for human-twice), each an
  * `approval` op of process `human`. `handle` is the run's handle once submitted; a delivery that fails (the engine
- * may be down for a fault) is tried again, up to 50 times.
+ * may be down for a fault) is tried again, up to 50 times, while the case goes on.
  */
 export async function humanDecides(c: HumanCase, handle: () => RunHandle | undefined, id: string, payload: unknown): Promise<void> {
   const { history } = c;
@@ -41,6 +43,10 @@ export async function humanDecides(c: HumanCase, handle: () => RunHandle | undef
     history.append({ time: now(), process: 'human', type: 'invoke', f: 'approval', value: { event: 'decided', id, approved, ...extra } });
     let error = 'the run had no handle yet';
     for (let attempt = 1; attempt <= 50; attempt++) {
+      if (attempt > 1 && c.ended?.()) {
+        error += ' (the case was over: not tried again)';
+        break;
+      }
       const h = handle();
       try {
         if (h) {

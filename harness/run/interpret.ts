@@ -20,6 +20,7 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
   const { procs, world, ctx } = c;
   const { history } = c.folder;
   let handle: RunHandle | undefined;
+  let over = false;
   let wake: () => void = () => undefined;
   const pending: Promise<unknown>[] = [];
   let harnessBroke: (e: HarnessError) => void = () => undefined;
@@ -32,7 +33,8 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
     () => wake(),
     (e) => harnessBroke(e),
   );
-  const human = { adapter: o.adapter, scenario: o.scenario, schedule: o.schedule, ctx, history };
+  // the human stops retrying a delivery once the case is over (a signal to a finished workflow fails for good)
+  const human = { adapter: o.adapter, scenario: o.scenario, schedule: o.schedule, ctx, history, ended: () => over };
 
   world.onMessage((m: FromWorld) => {
     if (m.kind === 'op') {
@@ -46,7 +48,6 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
   nemesis.arm();
 
   // the world dying mid-case is the harness's failure, not the agent's: recorded, and the case ends at once (exit 3)
-  let over = false;
   const worldDied = world.proc.exited.then((exit): never => {
     if (!over)
       history.append({
