@@ -15,6 +15,45 @@ import { caseTraceInterceptor } from './trace-header.js';
 import { APPROVAL_SIGNAL, NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE, type AgentInput, type ApprovalDecisionSignal } from './shared.js';
 
 export function temporalAdapter(): Adapter {
+  const runs = temporalRuns({
+    workflowType: WORKFLOW_TYPE,
+    taskQueue: TASK_QUEUE,
+    start(ctx) {
+      const { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts, workflowTaskMs } = parseAdapterOptions(
+        temporalManifest,
+        ctx.options,
+      );
+      const timeouts = { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts };
+      const input: AgentInput = { ...agentTask(ctx.scenario, ctx.options), timeouts };
+      return { input, workflowTaskMs };
+    },
+  });
+  return {
+    name: 'temporal',
+    engine: () => temporalEngine,
+    worker: (ctx) => ({ command: process.execPath, args: [join(distRoot, 'adapters/temporal/worker.js')], env: temporalWorkerEnv(ctx) }),
+    ...runs,
+  };
+}
+
+/** The worker's environment: it dials the link address, a Toxiproxy in front of the server when a net fault targets the engine. */
+export function temporalWorkerEnv(ctx: AdapterContext): Record<string, string> {
+  const link = ctx.engine?.linkAddress;
+  return { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) };
+}
+
+/** What differs between the agents run as a Temporal workflow: its type, its task queue, and its input. */
+export interface TemporalRunsOptions {
+  workflowType: string;
+  taskQueue: string;
+  start(ctx: AdapterContext): { input: unknown; workflowTaskMs: number };
+}
+
+/**
+ * The orchestrator's side of an agent run as a Temporal workflow, whatever SDK its worker is written with: the start
+ * (the run id is the workflow id), the human's decision as the `approval` signal, and the outcome from the server.
+ */
+export function temporalRuns(o: TemporalRunsOptions): Pick<Adapter, 'submit' | 'approve' | 'outcome' | 'close'> {
   let conn: Promise<Connection> | undefined;
   /**
    * Requests to the server not yet settled. The client retries a failed request from a timer (the server down for a
@@ -39,17 +78,6 @@ export function temporalAdapter(): Adapter {
     return new Client({ connection: await conn, namespace: NAMESPACE, interceptors: { workflow: [caseTraceInterceptor(ctx.traceparent)] } });
   };
   return {
-    name: 'temporal',
-    engine: () => temporalEngine,
-    worker: (ctx) => {
-      // the worker dials the link address: a Toxiproxy in front of the server when a net fault targets the engine
-      const link = ctx.engine?.linkAddress;
-      return {
-        command: process.execPath,
-        args: [join(distRoot, 'adapters/temporal/worker.js')],
-        env: { ...workerEnv(ctx), ...(link ? { ORDEAL_ENGINE_URL: link } : {}) },
-      };
-    },
     submit: (ctx) => tracked(submit(ctx)),
     approve: (ctx, handle, decision) => tracked(approve(ctx, handle, decision)),
     outcome: (ctx, handle) => tracked(outcome(ctx, handle)),
@@ -64,15 +92,10 @@ export function temporalAdapter(): Adapter {
   };
 
   async function submit(ctx: AdapterContext): Promise<RunHandle> {
-    const { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts, workflowTaskMs } = parseAdapterOptions(
-      temporalManifest,
-      ctx.options,
-    );
-    const timeouts = { startToCloseMs, heartbeatMs, scheduleToStartMs, retryInitialMs, maxAttempts };
-    const input: AgentInput = { ...agentTask(ctx.scenario, ctx.options), timeouts };
+    const { input, workflowTaskMs } = o.start(ctx);
     const c = await client(ctx);
     // The run id is the workflow id: Temporal refuses a second start of the same id, so a retried submit is harmless.
-    await c.workflow.start(WORKFLOW_TYPE, { workflowId: ctx.runId, taskQueue: TASK_QUEUE, args: [input], workflowTaskTimeout: workflowTaskMs });
+    await c.workflow.start(o.workflowType, { workflowId: ctx.runId, taskQueue: o.taskQueue, args: [input], workflowTaskTimeout: workflowTaskMs });
     return { id: ctx.runId };
   }
 
