@@ -8,6 +8,7 @@ import { dbosManifest } from './dbos/manifest.js';
 import { daprAgentsManifest } from './dapr-agents/manifest.js';
 import { langgraphManifest } from './langgraph/manifest.js';
 import { langgraphPyManifest } from './langgraph-py/manifest.js';
+import { pydanticAiManifest } from './pydantic-ai/manifest.js';
 import { referenceManifest } from './reference/manifest.js';
 import { restateManifest } from './restate/manifest.js';
 import { temporalManifest } from './temporal/manifest.js';
@@ -22,6 +23,7 @@ const registry: AdapterManifest[] = [
   dbosManifest,
   daprAgentsManifest,
   conductorManifest,
+  pydanticAiManifest,
 ];
 
 /** Every registered adapter, built-ins first, in the order `ordeal list` shows them. */

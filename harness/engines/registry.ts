@@ -7,6 +7,7 @@ import { packageRoot } from '../paths.js';
 import { conductor } from './conductor.js';
 import { daprd } from './daprd.js';
 import { daprAgentsPython } from './dapr-agents.js';
+import { pydanticAiPython } from './pydantic-ai.js';
 import { durabletask } from './durabletask.js';
 import { EngineMissingError } from './engine-missing-error.js';
 import { faultfs } from './faultfs.js';
@@ -29,6 +30,7 @@ export const engines: Record<string, EngineInstall> = {
   faketime,
   conductor,
   [daprAgentsPython.name]: daprAgentsPython,
+  [pydanticAiPython.name]: pydanticAiPython,
 };
 
 /** `<ordeal's package root>/.engines`, or `$ORDEAL_ENGINES_DIR` when set: the same cache wherever ordeal is run from. */

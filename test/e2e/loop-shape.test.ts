@@ -58,6 +58,7 @@ const setups: {
   },
   // a JVM server per case (~2 s to start with its AOT cache), and a task lost with a killed worker is retried ~12 s later (adapters/conductor/README.md)
   { name: 'conductor', engine: 'conductor', args: ['--adapter', 'conductor'], timeout: 600_000 },
+  { name: 'pydantic-ai', engine: 'pydantic-ai', args: ['--adapter', 'pydantic-ai'] },
 ];
 const postgres = await postgresAnswers();
 

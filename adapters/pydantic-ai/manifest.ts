@@ -1,0 +1,52 @@
+/** The pydantic-ai adapter's manifest: a Pydantic AI agent made durable by its Temporal integration, in Python. */
+import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
+import { sharedOptions } from '../../harness/run/options.js';
+import { GO_STATIC_CLOCK } from '../../harness/run/time-support.js';
+
+const ms = 'milliseconds';
+
+export const pydanticAiManifest = defineAdapter({
+  name: 'pydantic-ai',
+  description:
+    'a Pydantic AI agent (Python) with its TemporalDurability capability on the Temporal CLI dev server (SQLite): every model request and tool call an activity, the approval a signal',
+  workerLanguage: 'python',
+  hasEngine: true,
+  stepAttempts: (o) => Number(o.maxAttempts ?? 10), // the activities' retry policy
+  durableState: () => ({ paths: ["temporal.db (the dev server's SQLite)"] }),
+  requires: ['temporal', 'pydantic-ai'],
+  engineProcesses: () => ['temporal'],
+  engineLink: true,
+  engineClock: { libc: false, why: `the Temporal CLI dev server is ${GO_STATIC_CLOCK}` },
+  // a worker killed mid-activity is noticed when the attempt's start-to-close expires (no heartbeats)
+  caseTimeoutMs: 120_000,
+  options: {
+    startToCloseMs: {
+      type: 'integer',
+      min: 1,
+      default: 10_000,
+      unit: ms,
+      description: "an activity attempt's start-to-close timeout: how soon an attempt lost with its worker is retried",
+    },
+    heartbeatMs: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      unit: ms,
+      description: 'heartbeat timeout of the activities (0 = none: they do not heartbeat)',
+    },
+    retryInitialMs: { type: 'integer', min: 1, default: 1_000, unit: ms, description: "the activity retry policy's initial interval" },
+    maxAttempts: { type: 'integer', min: 1, default: 10, description: "the activity retry policy's maximum attempts" },
+    stickyMs: {
+      type: 'integer',
+      min: 1,
+      default: 10_000,
+      unit: ms,
+      description: "the worker's sticky-queue schedule-to-start timeout (SDK default 10 s)",
+    },
+    workflowTaskMs: { type: 'integer', min: 1, default: 10_000, unit: ms, description: 'the workflow task timeout (server default 10 s)' },
+    ...sharedOptions,
+  },
+  load: async () => (await import('./adapter.js')).pydanticAiAdapter(),
+});
+
+export type PydanticAiOptions = AdapterOptions<typeof pydanticAiManifest>;

@@ -1,0 +1,83 @@
+// The pydantic-ai adapter: a Pydantic AI agent (Python) made durable by its TemporalDurability capability, on the real
+// Temporal dev server. Every model request and tool call is an activity; the approval is a signal the workflow awaits.
+import { describe, expect, it } from 'vitest';
+import { standardSchedules } from '../../harness/faults/index.js';
+import { resolveScenario } from '../../harness/scenario/index.js';
+import { ordeal, tempDir } from '../helpers/cli.js';
+import { crashLoopOnRefund, expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
+import { engineInstalled, history, refundEntries, runOne, type Case } from '../helpers/run-folder.js';
+
+const temporal = engineInstalled('temporal');
+const python = engineInstalled('pydantic-ai');
+const installed = temporal.installed && python.installed;
+const skipReason = [temporal, python].find((e) => !e.installed)?.skipReason ?? '';
+if (!installed) console.warn(`pydantic-ai e2e skipped: ${skipReason}`);
+
+/** A lost attempt is retried once its start-to-close expires (the activities do not heartbeat): 3 s keeps a kill to seconds. */
+const fast = ['--adapter', 'pydantic-ai', '--opt', 'startToCloseMs=3000'];
+const run = (args: string[]) => runOne([...fast, ...args]);
+const label = (s: { fault: string; at: string }[]) => s.map((f) => `${f.fault}@${f.at}`).join('+');
+
+describe.skipIf(!installed)(`ordeal run --adapter pydantic-ai on the Temporal dev server${installed ? '' : ` — skipped: ${skipReason}`}`, () => {
+  it('runs refund-agent and coding-agent valid under the standard faults, the effects keyed by workflow id and activity id', async () => {
+    const r = await ordeal(['run', ...fast, '--scenario', 'refund-agent', '--scenario', 'coding-agent', '--json', '--out', tempDir()]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const cases = (JSON.parse(r.stdout) as { cases: (Case & { scenario: string; schedule: { fault: string; at: string }[] })[] }).cases;
+    // an engine: the standard schedules with kill-engine, for both scenarios
+    const expected = ['refund-agent', 'coding-agent'].flatMap((n) => standardSchedules(resolveScenario(n), true).map((s) => `${n} ${label(s)}`));
+    expect(cases.map((c) => `${c.scenario} ${label(c.schedule)}`).sort()).toEqual(expected.sort());
+    expect(cases.filter((c) => !c.valid).map((c) => `${c.scenario} ${label(c.schedule)}`)).toEqual([]);
+    const afterEffect = cases.find((c) => c.scenario === 'refund-agent' && label(c.schedule) === 'kill-worker@after-effect:1')!;
+    // the restarted worker ran the refund's activity again, under the key of the same activity
+    const key = expectRefundDeduplicated(afterEffect, /^\d{8}T\d{6}Z-refund-agent-pydantic-ai-[0-9a-f]+:\d+$/);
+    expect(key.startsWith(`${afterEffect.runDir.split('/').pop()}:`)).toBe(true);
+    const refundsBy = history(afterEffect.runDir)
+      .filter((o) => o.f === 'effect' && o.type === 'invoke' && o.value.effect === 'refund:order-1042')
+      .map((o) => o.process);
+    expect(refundsBy).toEqual(['worker#1', 'worker#2']);
+    // the human was asked once by the workflow's own approval id, across the kill of the worker and of the server
+    for (const at of ['kill-worker@approval:waiting', 'kill-engine@approval:waiting']) {
+      const c = cases.find((x) => x.scenario === 'coding-agent' && label(x.schedule) === at)!;
+      const asked = history(c.runDir).filter((o) => o.f === 'approval' && o.value.event === 'requested');
+      expect(
+        asked.map((o) => o.value.id),
+        at,
+      ).toEqual([`${c.runDir.split('/').pop()}:approval:1`]);
+      expect(history(c.runDir).find((o) => o.f === 'outcome')?.value.status, at).toBe('completed');
+    }
+  }, 600_000);
+
+  it('refunds twice when the worker dies after the refund and tools send no idempotency key: Temporal retries the activity', async () => {
+    const { code, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none']);
+    expect(code).toBe(1);
+    expectRefundTwice(c);
+  });
+
+  it('takes a decision delivered twice once, and a rejection reaches the careful agent, which does not refund', async () => {
+    const twice = await run(['--scenario', 'refund-agent', '--fault', 'human-twice@approval:waiting']);
+    expect(twice.code).toBe(0);
+    expect(refundEntries(twice.c.runDir).map((e) => e.outcome)).toEqual(['applied']);
+    const rejected = await run(['--scenario', 'refund-agent-careful', '--fault', 'human-reject@approval:waiting']);
+    expect(rejected.code).toBe(0);
+    expect(refundEntries(rejected.c.runDir)).toEqual([]);
+  });
+
+  it('counts a crashed activity attempt against maxAttempts: three crashes spend maxAttempts=3 and the run fails, as the policy says', async () => {
+    const r = await ordeal([
+      'run',
+      ...fast,
+      '--opt',
+      'maxAttempts=3',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'crash-loop@before-effect:1,times=3',
+      '--json',
+      '--out',
+      tempDir(),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const c = (JSON.parse(r.stdout) as { cases: Case[] }).cases[0]!;
+    expect(crashLoopOnRefund(c.runDir)).toEqual({ attempts: 3, kills: 3, status: 'failed', applied: 0, attemptsMetric: 3 });
+  }, 120_000);
+});
