@@ -35,6 +35,13 @@ describe.skipIf(!installed)(`ordeal run --adapter pydantic-ai on the Temporal de
       .filter((o) => o.f === 'effect' && o.type === 'invoke' && o.value.effect === 'refund:order-1042')
       .map((o) => o.process);
     expect(refundsBy).toEqual(['worker#1', 'worker#2']);
+    // the model request killed in flight ran again on the restarted worker: the same activity, its second attempt
+    const llmKill = cases.find((c) => c.scenario === 'refund-agent' && label(c.schedule) === 'kill-worker@llm-call:2')!;
+    const asks = history(llmKill.runDir)
+      .filter((o) => o.f === 'probe' && o.value.point === 'llm:before')
+      .map((o) => [o.process, o.value.step, o.value.attempt]);
+    const killedStep = asks.filter((a) => a[0] === 'worker#1').at(-1)![1];
+    expect(asks).toContainEqual(['worker#2', killedStep, 2]);
     // the human was asked once by the workflow's own approval id, across the kill of the worker and of the server
     for (const at of ['kill-worker@approval:waiting', 'kill-engine@approval:waiting']) {
       const c = cases.find((x) => x.scenario === 'coding-agent' && label(x.schedule) === at)!;

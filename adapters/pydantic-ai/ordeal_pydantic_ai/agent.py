@@ -16,11 +16,15 @@ from temporalio.common import RetryPolicy
 from temporalio.workflow import ActivityConfig
 
 from ordeal_worker import APPROVAL_TOOL, TOOL_SCHEMAS, ToolContext, WorldClient, is_effect_tool, read_worker_env, run_tool
-from ordeal_worker.telemetry import tool_span
+from ordeal_worker.telemetry import chat_span, set_usage, tool_span
 from pydantic_ai import Agent, Tool
 from pydantic_ai.durable_exec.temporal import TemporalDurability
+from pydantic_ai.messages import ModelMessage, ModelResponse
+from pydantic_ai.models import ModelRequestParameters
+from pydantic_ai.models.wrapper import WrapperModel
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.providers.openai import OpenAIProvider
+from pydantic_ai.settings import ModelSettings
 
 from .approval import wait_for_approval
 
@@ -46,6 +50,21 @@ def _activity_config() -> ActivityConfig:
         **({"heartbeat_timeout": timedelta(milliseconds=heartbeat)} if heartbeat > 0 else {}),
         retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=_ms("retryInitialMs", 1_000)), maximum_attempts=_ms("maxAttempts", 10)),
     )
+
+
+class ProbedModel(WrapperModel):
+    """The world's model, with the probe and the span every adapter gives a model call: `llm:before` with the model
+    request activity's id and attempt (so a request run again after a crash counts as re-executed work), and `chat`."""
+
+    async def request(self, messages: list[ModelMessage], model_settings: ModelSettings | None, model_request_parameters: ModelRequestParameters) -> ModelResponse:
+        info = activity.info() if activity.in_activity() else None
+        step: int | str = (int(info.activity_id) if info.activity_id.isdigit() else info.activity_id) if info else "local"
+        attempt = info.attempt if info else 1
+        world.probe("llm:before", step=step, attempt=attempt, detail={"name": "llm"})
+        with chat_span(MODEL, step, attempt) as s:
+            response = await super().request(messages, model_settings, model_request_parameters)
+            set_usage(s, response.usage.input_tokens, response.usage.output_tokens)
+            return response
 
 
 def _tool(schema: dict[str, Any]) -> Tool[Any]:
@@ -81,7 +100,7 @@ def _approval_tool() -> Tool[Any]:
 
 
 def build_agent() -> Agent[None, str]:
-    model = OpenAIChatModel(MODEL, provider=OpenAIProvider(base_url=f"{env.world_url}/v1", api_key="ordeal"))
+    model = ProbedModel(OpenAIChatModel(MODEL, provider=OpenAIProvider(base_url=f"{env.world_url}/v1", api_key="ordeal")))
     tools = [_tool(s) for s in TOOL_SCHEMAS if s["function"]["name"] != APPROVAL_TOOL] + [_approval_tool()]
     return Agent(
         model,
