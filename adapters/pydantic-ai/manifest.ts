@@ -2,6 +2,7 @@
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
 import { GO_STATIC_CLOCK } from '../../harness/run/time-support.js';
+import { temporalWorkerOptions } from '../temporal/manifest.js';
 
 const ms = 'milliseconds';
 
@@ -34,16 +35,7 @@ export const pydanticAiManifest = defineAdapter({
       unit: ms,
       description: 'heartbeat timeout of the activities (0 = none: they do not heartbeat)',
     },
-    retryInitialMs: { type: 'integer', min: 1, default: 1_000, unit: ms, description: "the activity retry policy's initial interval" },
-    maxAttempts: { type: 'integer', min: 1, default: 10, description: "the activity retry policy's maximum attempts" },
-    stickyMs: {
-      type: 'integer',
-      min: 1,
-      default: 10_000,
-      unit: ms,
-      description: "the worker's sticky-queue schedule-to-start timeout (SDK default 10 s)",
-    },
-    workflowTaskMs: { type: 'integer', min: 1, default: 10_000, unit: ms, description: 'the workflow task timeout (server default 10 s)' },
+    ...temporalWorkerOptions,
     ...sharedOptions,
   },
   load: async () => (await import('./adapter.js')).pydanticAiAdapter(),

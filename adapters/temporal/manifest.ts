@@ -7,6 +7,20 @@ import { GO_STATIC_CLOCK, versioningOptions } from '../../harness/run/time-suppo
 
 const ms = 'milliseconds';
 
+/** The options of any worker on the Temporal dev server, whatever its SDK: the activities' retries and the task timeouts. */
+export const temporalWorkerOptions = {
+  retryInitialMs: { type: 'integer', min: 1, default: 1_000, unit: ms, description: "the activity retry policy's initial interval" },
+  maxAttempts: { type: 'integer', min: 1, default: 10, description: "the activity retry policy's maximum attempts" },
+  stickyMs: {
+    type: 'integer',
+    min: 1,
+    default: 10_000,
+    unit: ms,
+    description: "the worker's sticky-queue schedule-to-start timeout (SDK default 10 s)",
+  },
+  workflowTaskMs: { type: 'integer', min: 1, default: 10_000, unit: ms, description: 'the workflow task timeout (server default 10 s)' },
+} as const;
+
 export const temporalManifest = defineAdapter({
   name: 'temporal',
   description: 'a Temporal workflow on the Temporal CLI dev server (SQLite) + @temporalio/worker: activities with heartbeats, approval as a signal',
@@ -40,16 +54,7 @@ export const temporalManifest = defineAdapter({
       unit: ms,
       description: 'schedule-to-start timeout of an activity (0 = unset: wait for a worker forever)',
     },
-    retryInitialMs: { type: 'integer', min: 1, default: 1_000, unit: ms, description: "the activity retry policy's initial interval" },
-    maxAttempts: { type: 'integer', min: 1, default: 10, description: "the activity retry policy's maximum attempts" },
-    stickyMs: {
-      type: 'integer',
-      min: 1,
-      default: 10_000,
-      unit: ms,
-      description: "the worker's sticky-queue schedule-to-start timeout (SDK default 10 s)",
-    },
-    workflowTaskMs: { type: 'integer', min: 1, default: 10_000, unit: ms, description: 'the workflow task timeout (server default 10 s)' },
+    ...temporalWorkerOptions,
     ...versioningOptions,
     ...sharedOptions,
   },
