@@ -13,8 +13,8 @@ const installed = temporal.installed && python.installed;
 const skipReason = [temporal, python].find((e) => !e.installed)?.skipReason ?? '';
 if (!installed) console.warn(`pydantic-ai e2e skipped: ${skipReason}`);
 
-/** A lost attempt is retried once its start-to-close expires (the activities do not heartbeat): 3 s keeps a kill to seconds. */
-const fast = ['--adapter', 'pydantic-ai', '--opt', 'startToCloseMs=3000'];
+/** A lost attempt is retried once its start-to-close expires (the activities do not heartbeat), and a killed worker's sticky queue is given up after stickyMs: 3 s and 2 s keep a kill to seconds. */
+const fast = ['--adapter', 'pydantic-ai', '--opt', 'startToCloseMs=3000', '--opt', 'stickyMs=2000'];
 const run = (args: string[]) => runOne([...fast, ...args]);
 const label = (s: { fault: string; at: string }[]) => s.map((f) => `${f.fault}@${f.at}`).join('+');
 
