@@ -21,7 +21,13 @@ export function pydanticAiAdapter(): Adapter {
       return {
         command: requireEngine('pydantic-ai'),
         args: ['-m', 'ordeal_pydantic_ai.worker'],
-        env: { ...temporalWorkerEnv(ctx), PYTHONPATH: path, PYTHONUNBUFFERED: '1' },
+        // every option with its default filled in: the worker builds the activities' config from them at import
+        env: {
+          ...temporalWorkerEnv(ctx),
+          ORDEAL_OPTIONS: JSON.stringify(parseAdapterOptions(pydanticAiManifest, ctx.options)),
+          PYTHONPATH: path,
+          PYTHONUNBUFFERED: '1',
+        },
       };
     },
     ...temporalRuns({

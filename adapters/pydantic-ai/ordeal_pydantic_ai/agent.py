@@ -7,7 +7,6 @@ and the worker's activity registration both need it. The workflow module imports
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +14,7 @@ from temporalio import activity
 from temporalio.common import RetryPolicy
 from temporalio.workflow import ActivityConfig
 
-from ordeal_worker import APPROVAL_TOOL, TOOL_SCHEMAS, ToolContext, WorldClient, is_effect_tool, read_worker_env, run_tool
+from ordeal_worker import APPROVAL_TOOL, TOOL_SCHEMAS, ToolContext, is_effect_tool, run_tool
 from ordeal_worker.telemetry import chat_span, set_usage, tool_span
 from pydantic_ai import Agent, Tool
 from pydantic_ai.durable_exec.temporal import TemporalDurability
@@ -27,28 +26,25 @@ from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
 
 from .approval import wait_for_approval
+from .context import env, opts, world
 
 #: the agent's name: Pydantic AI names its activities after it (`agent__ordeal__…`)
 AGENT_NAME = "ordeal"
 #: the model name the world's scripted model answers to
 MODEL = "ordeal-scripted"
 
-env = read_worker_env()
-opts: dict[str, str] = env.options or {}
-world = WorldClient(env.world_url)
 
-
-def _ms(name: str, default: int) -> int:
-    return int(opts.get(name, default))
+def _ms(name: str) -> int:
+    return int(opts[name])
 
 
 def _activity_config() -> ActivityConfig:
     """Every model request and tool call is an activity with these timeouts and retries (the adapter's options)."""
-    heartbeat = _ms("heartbeatMs", 0)
+    heartbeat = _ms("heartbeatMs")
     return ActivityConfig(
-        start_to_close_timeout=timedelta(milliseconds=_ms("startToCloseMs", 10_000)),
+        start_to_close_timeout=timedelta(milliseconds=_ms("startToCloseMs")),
         **({"heartbeat_timeout": timedelta(milliseconds=heartbeat)} if heartbeat > 0 else {}),
-        retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=_ms("retryInitialMs", 1_000)), maximum_attempts=_ms("maxAttempts", 10)),
+        retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=_ms("retryInitialMs")), maximum_attempts=_ms("maxAttempts")),
     )
 
 
@@ -112,4 +108,4 @@ def build_agent() -> Agent[None, str]:
 
 agent = build_agent()
 
-__all__ = ["AGENT_NAME", "MODEL", "agent", "env", "opts", "world"]
+__all__ = ["AGENT_NAME", "MODEL", "agent"]

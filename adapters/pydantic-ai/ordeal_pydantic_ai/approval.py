@@ -6,18 +6,16 @@ from typing import Any
 
 from temporalio import activity, workflow
 
-from ordeal_worker import WorldClient, read_worker_env
-
+from .context import world
 from .probes import probe_from_workflow
 
 APPROVAL_SIGNAL = "approval"
-_world = WorldClient(read_worker_env().world_url)
 
 
 @activity.defn(name="ordeal_request_approval")
 async def post_approval(approval_id: str, summary: str, payload: Any) -> None:
     """Puts the request in the human's inbox (the world); the id is the workflow's own, so a retry asks once."""
-    _world.request_approval(approval_id, summary, payload)
+    world.request_approval(approval_id, summary, payload)
 
 
 async def wait_for_approval(summary: str, payload: Any) -> dict[str, Any]:
@@ -27,6 +25,6 @@ async def wait_for_approval(summary: str, payload: Any) -> dict[str, Any]:
     wf.approvals += 1
     approval_id = f"{workflow.info().workflow_id}:approval:{wf.approvals}"
     await workflow.execute_activity(post_approval, args=[approval_id, summary, payload], start_to_close_timeout=timedelta(seconds=10))
-    probe_from_workflow(_world, "approval:waiting", detail={"id": approval_id})
+    probe_from_workflow(world, "approval:waiting", detail={"id": approval_id})
     await workflow.wait_condition(lambda: approval_id in wf.decisions)
     return dict(wf.decisions[approval_id])

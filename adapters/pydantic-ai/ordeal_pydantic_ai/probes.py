@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from temporalio import workflow
-from temporalio.worker import ExecuteWorkflowInput, Interceptor, StartActivityInput, WorkflowInboundInterceptor, WorkflowInterceptorClassInput, WorkflowOutboundInterceptor
+from temporalio.worker import Interceptor, StartActivityInput, WorkflowInboundInterceptor, WorkflowInterceptorClassInput, WorkflowOutboundInterceptor
 
 from ordeal_worker import WorldClient
 
@@ -52,8 +52,5 @@ class JournalProbes(Interceptor):
         class Inbound(WorkflowInboundInterceptor):
             def init(self, outbound: WorkflowOutboundInterceptor) -> None:
                 super().init(Outbound(outbound))
-
-            async def execute_workflow(self, input: ExecuteWorkflowInput) -> Any:
-                return await super().execute_workflow(input)
 
         return Inbound

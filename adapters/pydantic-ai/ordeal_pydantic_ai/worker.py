@@ -15,7 +15,7 @@ from ordeal_worker import exit_with_parent
 from ordeal_worker.telemetry import start_worker_tracing
 from pydantic_ai.durable_exec.temporal import PydanticAIPlugin
 
-from .agent import env, opts, world
+from .context import env, opts, world
 from .probes import JournalProbes
 from .approval import post_approval
 from .workflow import AgentWorkflow
@@ -37,7 +37,7 @@ async def main() -> None:
         workflows=[AgentWorkflow],
         activities=[post_approval],
         interceptors=[JournalProbes(world)],
-        sticky_queue_schedule_to_start_timeout=timedelta(milliseconds=int(opts.get("stickyMs", 10_000))),
+        sticky_queue_schedule_to_start_timeout=timedelta(milliseconds=int(opts["stickyMs"])),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
