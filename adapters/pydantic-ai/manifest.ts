@@ -1,7 +1,8 @@
 /** The pydantic-ai adapter's manifest: a Pydantic AI agent made durable by its Temporal integration, in Python. */
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
-import { GO_STATIC_CLOCK } from '../../harness/run/time-support.js';
+import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
+import { GO_STATIC_CLOCK, versioningOptions } from '../../harness/run/time-support.js';
 import { temporalWorkerOptions } from '../temporal/manifest.js';
 
 const ms = 'milliseconds';
@@ -17,6 +18,11 @@ export const pydanticAiManifest = defineAdapter({
   requires: ['temporal', 'pydantic-ai'],
   engineProcesses: () => ['temporal'],
   engineLink: true,
+  deploy: {
+    changes: DEPLOY_CHANGES,
+    how: 'the worker restarted on new agent and workflow code under the same workflow type, agent name and task queue, as a rolling deploy ships it',
+    versioning: "Temporal's patching API: version 2's change runs only where workflow.patched('ordeal-v2-<change>') says so",
+  },
   engineClock: { libc: false, why: `the Temporal CLI dev server is ${GO_STATIC_CLOCK}` },
   // a worker killed mid-activity is noticed when the attempt's start-to-close expires (no heartbeats)
   caseTimeoutMs: 120_000,
@@ -36,6 +42,7 @@ export const pydanticAiManifest = defineAdapter({
       description: 'heartbeat timeout of the activities (0 = none: they do not heartbeat)',
     },
     ...temporalWorkerOptions,
+    ...versioningOptions,
     ...sharedOptions,
   },
   load: async () => (await import('./adapter.js')).pydanticAiAdapter(),

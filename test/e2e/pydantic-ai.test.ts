@@ -5,7 +5,7 @@ import { standardSchedules } from '../../harness/faults/index.js';
 import { resolveScenario } from '../../harness/scenario/index.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 import { crashLoopOnRefund, expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
-import { engineInstalled, history, refundEntries, runOne, type Case } from '../helpers/run-folder.js';
+import { engineInstalled, history, refundEntries, runOne, verdict, type Case } from '../helpers/run-folder.js';
 
 const temporal = engineInstalled('temporal');
 const python = engineInstalled('pydantic-ai');
@@ -17,6 +17,22 @@ if (!installed) console.warn(`pydantic-ai e2e skipped: ${skipReason}`);
 const fast = ['--adapter', 'pydantic-ai', '--opt', 'startToCloseMs=3000', '--opt', 'stickyMs=2000'];
 const run = (args: string[]) => runOne([...fast, ...args]);
 const label = (s: { fault: string; at: string }[]) => s.map((f) => `${f.fault}@${f.at}`).join('+');
+
+interface Judged {
+  runDir: string;
+  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
+}
+const failures = (c: Judged) =>
+  Object.fromEntries(
+    Object.entries(c.checks)
+      .filter(([, r]) => r.valid !== true)
+      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
+  );
+/** Where version 2's code ran live on the run: the `deploy:v2` probes, by worker and change. */
+const v2Probes = (dir: string) =>
+  history(dir)
+    .filter((o) => o.f === 'probe' && o.value.point === 'deploy:v2')
+    .map((o) => `${o.process} ${(o.value.detail as { change: string }).change}`);
 
 describe.skipIf(!installed)(`ordeal run --adapter pydantic-ai on the Temporal dev server${installed ? '' : ` — skipped: ${skipReason}`}`, () => {
   it('runs refund-agent and coding-agent valid under the standard faults, the effects keyed by workflow id and activity id', async () => {
@@ -68,6 +84,59 @@ describe.skipIf(!installed)(`ordeal run --adapter pydantic-ai on the Temporal de
     expect(rejected.code).toBe(0);
     expect(refundEntries(rejected.c.runDir)).toEqual([]);
   });
+
+  it("deploy: a step added or an activity renamed hits Temporal's non-determinism error; a changed argument or prompt runs on old state", async () => {
+    const fate: Record<string, { code: number | null; c: Judged }> = {};
+    for (const change of ['extra-step', 'rename-tool', 'changed-arg', 'system-prompt'])
+      fate[change] = await runOne<Judged>([...fast, '--scenario', 'refund-agent', '--fault', `deploy@step:3,change=${change}`]);
+    for (const [change, activity] of [
+      ['extra-step', 'ordeal_audit'],
+      ['rename-tool', 'agent__ordeal__toolset__tools_v2__call_tool'],
+    ] as const) {
+      const { code, c } = fate[change]!;
+      expect([code, failures(c)['deploy-fate']], change).toEqual([1, ['deploy-non-determinism']]);
+      // the workflow is stuck RUNNING, its workflow task failing on replay; nothing after the deploy reached the world
+      expect(history(c.runDir).find((o) => o.f === 'outcome')!.value.error, change).toMatch(
+        new RegExp(
+          `stays RUNNING.*TMPRL1100.*scheduled event 'agent__ordeal__toolset__tools__call_tool' does not match activity type of activity command '${activity}'`,
+        ),
+      );
+      expect(refundEntries(c.runDir), change).toEqual([]);
+    }
+    for (const change of ['changed-arg', 'system-prompt']) {
+      const { code, c } = fate[change]!;
+      // every effect once; only deploy-fate sees version 2's code on the state version 1 left
+      expect([code, failures(c)], change).toEqual([1, { 'deploy-fate': ['deploy-new-code-on-old-state'] }]);
+      expect(
+        refundEntries(c.runDir).map((e) => e.outcome),
+        change,
+      ).toEqual(['applied']);
+      expect(new Set(v2Probes(c.runDir)), change).toEqual(new Set([`worker#2 ${change}`]));
+    }
+  }, 300_000);
+
+  it('deploy with versioning=on: workflow.patched() keeps the run begun on version 1 on its path, even with the tools moved to a new activity', async () => {
+    for (const change of ['extra-step', 'rename-tool']) {
+      const { code, c } = await runOne<Judged>([
+        ...fast,
+        '--opt',
+        'versioning=on',
+        '--scenario',
+        'refund-agent',
+        '--fault',
+        `deploy@step:3,change=${change}`,
+      ]);
+      expect([code, failures(c)], change).toEqual([0, {}]);
+      expect(verdict(c.runDir).checks['deploy-fate']!.metrics, change).toEqual({ fate: 0, v2Steps: 0 });
+      // version 2's worker finished the run on version 1's path: the refund from worker#2, no code of version 2 ran
+      const refunds = history(c.runDir).filter((o) => o.f === 'effect' && o.type === 'invoke' && o.value.effect === 'refund:order-1042');
+      expect(
+        refunds.map((o) => o.process),
+        change,
+      ).toEqual(['worker#2']);
+      expect(v2Probes(c.runDir), change).toEqual([]);
+    }
+  }, 300_000);
 
   it('counts a crashed activity attempt against maxAttempts: three crashes spend maxAttempts=3 and the run fails, as the policy says', async () => {
     const r = await ordeal([

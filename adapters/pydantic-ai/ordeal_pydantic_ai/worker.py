@@ -18,7 +18,7 @@ from pydantic_ai.durable_exec.temporal import PydanticAIPlugin
 from .context import env, opts, world
 from .probes import JournalProbes
 from .approval import post_approval
-from .workflow import AgentWorkflow
+from .workflow import AgentWorkflow, audit
 
 TASK_QUEUE = "ordeal-pydantic-ai"
 NAMESPACE = "default"
@@ -35,7 +35,7 @@ async def main() -> None:
         client,
         task_queue=TASK_QUEUE,
         workflows=[AgentWorkflow],
-        activities=[post_approval],
+        activities=[post_approval, audit],
         interceptors=[JournalProbes(world)],
         sticky_queue_schedule_to_start_timeout=timedelta(milliseconds=int(opts["stickyMs"])),
     )
