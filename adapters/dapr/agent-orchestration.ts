@@ -22,11 +22,18 @@ import {
   type ToolCall,
   type ToolResult,
   approvalRequestArgs,
+  DEPLOY_PROBE,
+  hasChange,
+  V2_SYSTEM_PROMPT,
+  type AgentVersion,
+  type DeployChange,
 } from '../../harness/agent/index.js';
 import { chatSpan, toolSpan } from '../../harness/telemetry/index.js';
 
 export const ORCHESTRATOR = 'agent';
 export const ACTIVITY = { llm: 'llm', tool: 'tool', approvalRequest: 'approval-request' } as const;
+/** Version 2's activities (deploy): the tool activity under its new name (rename-tool), the audit (extra-step). */
+export const V2_ACTIVITY = { tool: 'tool-v2', audit: 'audit' } as const;
 
 export type AgentInput = AgentTask;
 
@@ -57,6 +64,8 @@ export interface AgentDeps {
   workspace: string;
   idempotency: 'framework' | 'none';
   maxTurns?: number;
+  /** The agent's version (deploy): version 2 ships its change as new orchestration code under the same name. */
+  version?: AgentVersion;
 }
 
 /** The approval's external event name (the SDK lower-cases event names). */
@@ -66,7 +75,11 @@ type Steps<T> = AsyncGenerator<unknown, T, unknown>;
 
 export function agentOrchestrator(deps: AgentDeps) {
   return async function* agent(ctx: AgentContext, input: AgentInput): Steps<{ answer: string }> {
-    const messages: ChatMessage[] = [...openingMessages(input)];
+    // version 2 (deploy) has no versioning tool here (the JS SDKs have no patching API): its change runs on every run
+    const v2 = (change: DeployChange) => hasChange(deps.version, change);
+    const messages: ChatMessage[] = [...openingMessages(v2('system-prompt') ? { ...input, system: V2_SYSTEM_PROMPT } : input)];
+    const tool = v2('rename-tool') ? V2_ACTIVITY.tool : ACTIVITY.tool;
+    const toolInput = (call: ToolCall) => (v2('changed-arg') ? { call, version: 2 } : { call });
     let step = 0;
     for (let turn = 0; turn < (deps.maxTurns ?? MAX_TURNS); turn++) {
       const reply = yield* activity<ChatReply>(ctx, deps, ACTIVITY.llm, ++step, { messages });
@@ -74,6 +87,8 @@ export function agentOrchestrator(deps: AgentDeps) {
       const calls = reply.message.tool_calls ?? [];
       if (calls.length === 0) return { answer: reply.message.content ?? '' };
       const results: ToolResult[] = [];
+      // version 2, extra-step: one more activity before the turn's tool calls
+      if (v2('extra-step')) yield* activity(ctx, deps, V2_ACTIVITY.audit, ++step, { calls: calls.length });
       for (const batch of toolBatches(calls, (c) => c.function.name, input.toolCalls)) {
         if ('approval' in batch) {
           const { id } = yield* activity<{ id: string }>(ctx, deps, ACTIVITY.approvalRequest, ++step, { args: toolArgs(batch.approval) });
@@ -87,9 +102,9 @@ export function agentOrchestrator(deps: AgentDeps) {
         // failed, which a step that needs a retry makes happen.)
         const started = batch.calls.map((call) => {
           const s = ++step;
-          return { step: s, call, first: schedule(ctx, ACTIVITY.tool, s, 1, { call }) };
+          return { step: s, call, first: schedule(ctx, tool, s, 1, toolInput(call)) };
         });
-        for (const t of started) results.push(yield* activity<ToolResult>(ctx, deps, ACTIVITY.tool, t.step, { call: t.call }, t.first));
+        for (const t of started) results.push(yield* activity<ToolResult>(ctx, deps, tool, t.step, toolInput(t.call), t.first));
       }
       for (const [i, call] of calls.entries()) messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(results[i]) });
     }
@@ -136,19 +151,36 @@ async function* activity<T>(
 export function agentActivities(
   deps: AgentDeps,
 ): Record<string, (ctx: unknown, input: StepInput & Record<string, unknown>) => Promise<{ value: unknown }>> {
+  /** Version 2's code ran live (an activity never runs on replay): the `deploy:v2` probe. */
+  const v2Ran = (change: DeployChange, step: number) => deps.world.probe(DEPLOY_PROBE, { step, detail: { change } });
+  const tool = async (input: StepInput & Record<string, unknown>): Promise<{ value: unknown }> => {
+    const call = input.call as ToolCall;
+    await deps.world.probe('tool:before', { step: input.step, attempt: input.attempt, detail: { name: `tool:${call.function.name}` } });
+    const key = effectKey(call.function.name, input.key, deps.idempotency);
+    const sent = key ? { idempotencyKey: key } : {};
+    const ctx = { world: deps.world, workspace: deps.workspace, step: input.step, attempt: input.attempt, ...sent };
+    return { value: await toolSpan(call.function.name, call.id, { step: input.step, attempt: input.attempt, ...sent }, () => runTool(call, ctx)) };
+  };
   return {
     [ACTIVITY.llm]: async (_ctx, input) => {
+      const messages = input.messages as ChatMessage[];
+      if (messages[0]?.content === V2_SYSTEM_PROMPT) await v2Ran('system-prompt', input.step);
       await deps.world.probe('llm:before', { step: input.step, attempt: input.attempt, detail: { name: ACTIVITY.llm } });
       const id = { step: input.step, attempt: input.attempt };
-      return { value: await chatSpan(MODEL, id, () => deps.world.chat(input.messages as ChatMessage[], toolSchemas)) };
+      return { value: await chatSpan(MODEL, id, () => deps.world.chat(messages, toolSchemas)) };
     },
     [ACTIVITY.tool]: async (_ctx, input) => {
-      const call = input.call as ToolCall;
-      await deps.world.probe('tool:before', { step: input.step, attempt: input.attempt, detail: { name: `tool:${call.function.name}` } });
-      const key = effectKey(call.function.name, input.key, deps.idempotency);
-      const sent = key ? { idempotencyKey: key } : {};
-      const ctx = { world: deps.world, workspace: deps.workspace, step: input.step, attempt: input.attempt, ...sent };
-      return { value: await toolSpan(call.function.name, call.id, { step: input.step, attempt: input.attempt, ...sent }, () => runTool(call, ctx)) };
+      if (input.version === 2) await v2Ran('changed-arg', input.step); // version 2's argument reached a live call
+      return tool(input);
+    },
+    // version 1's tool activity stays registered beside it, for the activities a run scheduled before the deploy
+    [V2_ACTIVITY.tool]: async (_ctx, input) => {
+      await v2Ran('rename-tool', input.step);
+      return tool(input);
+    },
+    [V2_ACTIVITY.audit]: async (_ctx, input) => {
+      await v2Ran('extra-step', input.step);
+      return { value: { audited: input.calls } };
     },
     [ACTIVITY.approvalRequest]: async (_ctx, input) => {
       const args = input.args as Record<string, unknown>;

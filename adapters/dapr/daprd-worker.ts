@@ -1,13 +1,13 @@
 /** The Dapr adapter's worker in daprd mode: @dapr/dapr's WorkflowRuntime hosting the same agent orchestration and activities. */
 import { WorkflowRuntime, type WorkflowContext } from '@dapr/dapr';
-import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
+import { agentVersion, exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
 import { agentActivities, agentOrchestrator, ORCHESTRATOR, type AgentContext } from './agent-orchestration.js';
 
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 if (!env.engineUrl) throw new Error('dapr worker: ORDEAL_ENGINE_URL is not set (the daprd gRPC address)');
 const world = new WorldClient(env.worldUrl);
-const deps = { world, workspace: env.workspace, idempotency: env.idempotency };
+const deps = { world, workspace: env.workspace, idempotency: env.idempotency, version: agentVersion(process.env, env.options) };
 
 /** Dapr's WorkflowContext has methods where durabletask-js has getters; both wrap the same Durable Task context. */
 const asAgentContext = (w: WorkflowContext): AgentContext => ({

@@ -1,4 +1,5 @@
 /** The Dapr adapter's manifest: `mode` picks the workflow engine. */
+import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
 import { STEP_RETRY } from '../../harness/agent/loop.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
@@ -17,6 +18,10 @@ export const daprManifest = defineAdapter({
   requires: ['durabletask'],
   engineProcesses: (o) => (o.mode === 'daprd' ? ['daprd', 'placement', 'scheduler'] : ['durabletask']),
   engineLink: true,
+  deploy: {
+    changes: DEPLOY_CHANGES,
+    how: 'the worker restarted on new orchestration code under the same orchestrator name, as a rolling deploy ships it (the JS SDKs have no patching API)',
+  },
   engineClock: { libc: false, why: `the Durable Task sidecar (durabletask-go) and daprd, placement and scheduler are each ${GO_STATIC_CLOCK}` },
   // the sidecar keeps work a killed process had claimed locked for 2 minutes (fixed in durabletask-go)
   caseTimeoutMs: 240_000,

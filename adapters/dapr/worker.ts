@@ -1,6 +1,6 @@
 /** The Dapr adapter's worker: a Durable Task worker that hosts the agent orchestration and its activities. */
 import { TaskHubGrpcWorker } from '@dapr/durabletask-js';
-import { exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
+import { agentVersion, exitWithParent, readWorkerEnv, WorldClient } from '../../harness/agent/index.js';
 import { startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentActivities, agentOrchestrator, ORCHESTRATOR } from './agent-orchestration.js';
 
@@ -9,7 +9,7 @@ const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 if (!env.engineUrl) throw new Error('dapr worker: ORDEAL_ENGINE_URL is not set (the sidecar address)');
 const world = new WorldClient(env.worldUrl);
-const deps = { world, workspace: env.workspace, idempotency: env.idempotency };
+const deps = { world, workspace: env.workspace, idempotency: env.idempotency, version: agentVersion(process.env, env.options) };
 
 const worker = new TaskHubGrpcWorker(env.engineUrl);
 // the SDK types orchestrators as sync generators; it awaits next(), so an async generator (for probes) works

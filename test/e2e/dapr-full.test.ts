@@ -43,6 +43,16 @@ describe.skipIf(!asked)(
       expectRetriedBeyondPolicy(c, 6);
     });
 
+    it('deploy of an extra step: the workflow fails on the same history mismatch as on the sidecar (daprd has no versioning for it either)', async () => {
+      const { code, c } = await run(['--scenario', 'refund-agent', '--fault', 'deploy@step:3,change=extra-step']);
+      expect(code).toBe(1);
+      expect(c.checks['deploy-fate']!.anomalies.map((a) => a.kind)).toEqual(['deploy-non-determinism']);
+      expect(history(c.runDir).find((o) => o.f === 'outcome')!.value.error).toMatch(
+        /history mismatch: A previous execution called callActivity with name='tool' and sequence number 2, but the current execution is instead trying to call audit/,
+      );
+      expect(ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042')).toEqual([]);
+    });
+
     it('resumes the workflow from the SQLite actor state store after daprd is SIGKILLed while the approval is pending', async () => {
       const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-engine@approval:waiting']);
       expect(code, stderr).toBe(0);

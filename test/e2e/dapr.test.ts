@@ -9,6 +9,17 @@ const { installed, skipReason } = engineInstalled('durabletask');
 
 const run = (args: string[]) => runOne(['--adapter', 'dapr', ...args]);
 
+interface Judged {
+  runDir: string;
+  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
+}
+const failures = (c: Judged) =>
+  Object.fromEntries(
+    Object.entries(c.checks)
+      .filter(([, r]) => r.valid !== true)
+      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
+  );
+
 describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task sidecar${installed ? '' : ` — skipped: ${skipReason}`}`, () => {
   it('repeats the refund when the worker dies after the effect and tools send no idempotency key', async () => {
     const { code, stderr, c } = await run(['--scenario', 'refund-agent', '--fault', 'kill-worker@after-effect:1', '--idempotency', 'none']);
@@ -48,6 +59,42 @@ describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task 
       ).toEqual(['refund:order-1042', 'email:refund-1042']);
     },
   );
+
+  it("deploy: an extra step or a renamed activity fails the run on the SDK's history-mismatch check; a changed argument or prompt runs on old state", async () => {
+    const fate: Record<string, { code: number | null; c: Judged }> = {};
+    for (const change of ['extra-step', 'rename-tool', 'changed-arg', 'system-prompt'])
+      fate[change] = await runOne<Judged>(['--adapter', 'dapr', '--scenario', 'refund-agent', '--fault', `deploy@step:3,change=${change}`]);
+    for (const [change, activity] of [
+      ['extra-step', 'audit'],
+      ['rename-tool', 'tool-v2'],
+    ] as const) {
+      const { code, c } = fate[change]!;
+      expect([code, failures(c)['deploy-fate'], failures(c).completion], change).toEqual([1, ['deploy-non-determinism'], ['failed']]);
+      // unlike Temporal, the orchestration is failed for good: replayed, version 2 asked for another activity at that point
+      expect(history(c.runDir).find((o) => o.f === 'outcome')!.value.error, change).toMatch(
+        new RegExp(
+          `history mismatch: A previous execution called callActivity with name='tool' and sequence number 2, but the current execution is instead trying to call ${activity}`,
+        ),
+      );
+      expect(
+        ledger(c.runDir).filter((e) => e.effect === 'refund:order-1042'),
+        change,
+      ).toEqual([]);
+    }
+    for (const change of ['changed-arg', 'system-prompt']) {
+      const { code, c } = fate[change]!;
+      // every effect once; only deploy-fate sees version 2's code on the state version 1 left
+      expect([code, failures(c)], change).toEqual([1, { 'deploy-fate': ['deploy-new-code-on-old-state'] }]);
+      expect(
+        new Set(
+          history(c.runDir)
+            .filter((o) => o.f === 'probe' && o.value.point === 'deploy:v2')
+            .map((o) => o.process),
+        ),
+        change,
+      ).toEqual(new Set(['worker#2']));
+    }
+  }, 240_000);
 
   it('runs coding-agent without faults: real shell edits in the workspace, the PR and the comment once', async () => {
     const dir = tempDir();
