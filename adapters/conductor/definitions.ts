@@ -9,6 +9,12 @@ export const WORKFLOW_VERSION = 1;
 export const MODEL_TASK = 'ordeal_model';
 export const TOOL_TASK = 'ordeal_tool';
 export const APPROVAL_REQUEST_TASK = 'ordeal_approval_request';
+/** Version 2's tasks (deploy): the tool task under its new name (rename-tool), the audit before a turn's calls (extra-step). */
+export const V2_TOOL_TASK = 'ordeal_tool_v2';
+export const AUDIT_TASK = 'ordeal_audit';
+/** The workflow definition version 2 of the agent registers when its change is in the workflow (extra-step). */
+export const V2_WORKFLOW_VERSION = 2;
+
 /** The HUMAN task's reference name (Conductor appends `__<iteration>` inside the loop). */
 export const APPROVAL_REF = 'approval';
 
@@ -40,7 +46,7 @@ export interface ModelOutput {
   answer: string | null;
 }
 
-export function taskDefs(p: TaskPolicy) {
+export function taskDefs(p: TaskPolicy, names: readonly string[] = [MODEL_TASK, TOOL_TASK, APPROVAL_REQUEST_TASK]) {
   const def = (name: string, description: string) => ({
     name,
     description,
@@ -54,11 +60,14 @@ export function taskDefs(p: TaskPolicy) {
     pollTimeoutSeconds: 0,
     concurrentExecLimit: 0,
   });
-  return [
-    def(MODEL_TASK, 'one model call of the agent loop'),
-    def(TOOL_TASK, 'one tool call of the agent loop'),
-    def(APPROVAL_REQUEST_TASK, "puts the approval request in the human's inbox"),
-  ];
+  const described: Record<string, string> = {
+    [MODEL_TASK]: 'one model call of the agent loop',
+    [TOOL_TASK]: 'one tool call of the agent loop',
+    [APPROVAL_REQUEST_TASK]: "puts the approval request in the human's inbox",
+    [V2_TOOL_TASK]: 'one tool call of the agent loop (version 2: the task renamed)',
+    [AUDIT_TASK]: "an audit call before a turn's tool calls (version 2)",
+  };
+  return names.map((n) => def(n, described[n] ?? n));
 }
 
 // jq (JSON_JQ_TRANSFORM, run by the server): the next step, and the bookkeeping after a step.
@@ -79,11 +88,15 @@ const setVariables = (ref: string, input: Record<string, unknown>) => ({
   inputParameters: input,
 });
 
-/** The workflow: `DO_WHILE (not done) { next; SWITCH next.kind { model | calls | approval } }`, the answer as its output. */
-export function workflowDef() {
+/**
+ * The workflow: `DO_WHILE (not done) { next; SWITCH next.kind { model | calls | approval } }`, the answer as its output.
+ * `audit` (version 2 of the agent, deploy change=extra-step): definition version 2, an audit task before each fork.
+ */
+export function workflowDef(audit = false) {
+  const auditTask = { name: AUDIT_TASK, taskReferenceName: 'audit', type: 'SIMPLE', inputParameters: { tasks: '${next.output.result.tasks}' } };
   return {
     name: WORKFLOW,
-    version: WORKFLOW_VERSION,
+    version: audit ? V2_WORKFLOW_VERSION : WORKFLOW_VERSION,
     description: "ordeal's agent loop: model, tool calls as a dynamic fork, approval as a HUMAN task",
     ownerEmail: 'ordeal@example.com',
     schemaVersion: 2,
@@ -131,6 +144,7 @@ export function workflowDef() {
                 }),
               ],
               calls: [
+                ...(audit ? [auditTask] : []),
                 {
                   name: 'tools',
                   taskReferenceName: 'tools',

@@ -1,4 +1,5 @@
 /** The Conductor adapter's manifest: the task definitions' retries and timeouts, and the workers' polling. */
+import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
 import { UsageError } from '../../harness/errors.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
@@ -15,6 +16,10 @@ export const conductorManifest = defineAdapter({
   requires: ['conductor'],
   engineProcesses: () => ['conductor'],
   engineLink: true,
+  deploy: {
+    changes: DEPLOY_CHANGES,
+    how: 'the workers restarted on new task code, which registers what it adds at start: a task definition, and for a change of the loop workflow definition version 2 (a workflow keeps the definition it started with)',
+  },
   // the JVM server takes 2-10 s to start with its AOT cache, 40-100 s without one on 2 busy cores (again after a
   // kill-engine), and with redecideS=0 a task lost with a killed worker is retried 60-150 s later (README.md)
   caseTimeoutMs: 420_000,

@@ -11,8 +11,13 @@ import {
   type TaskRunnerEventsListener,
 } from '@io-orkes/conductor-javascript';
 import {
+  agentVersion,
   approvalRequestArgs,
+  DEPLOY_PROBE,
   effectKey,
+  hasChange,
+  V2_SYSTEM_PROMPT,
+  type DeployChange,
   exitWithParent,
   MODEL,
   openingMessages,
@@ -29,7 +34,20 @@ import {
 } from '../../harness/agent/index.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { chatSpan, startWorkerTracing, toolSpan } from '../../harness/telemetry/index.js';
-import { APPROVAL_REQUEST_TASK, MODEL_TASK, TOOL_TASK, WORKFLOW, WORKFLOW_VERSION, type ModelOutput, type Step } from './definitions.js';
+import {
+  APPROVAL_REQUEST_TASK,
+  AUDIT_TASK,
+  MODEL_TASK,
+  taskDefs,
+  TOOL_TASK,
+  V2_TOOL_TASK,
+  V2_WORKFLOW_VERSION,
+  WORKFLOW,
+  WORKFLOW_VERSION,
+  workflowDef,
+  type ModelOutput,
+  type Step,
+} from './definitions.js';
 import { ConductorHttp } from './http.js';
 import { conductorManifest } from './manifest.js';
 
@@ -39,6 +57,11 @@ exitWithParent(env.parentPid);
 if (!env.engineUrl) throw new Error('conductor worker: ORDEAL_ENGINE_URL (the server URL) is not set');
 const opts = parseAdapterOptions(conductorManifest, env.options);
 const world = new WorldClient(env.worldUrl);
+/** The agent's version (deploy): version 2 ships its change as new worker code and, for a change of the loop, a new definition version. */
+const version = agentVersion(process.env, env.options);
+const v2 = (change: DeployChange): boolean => hasChange(version, change);
+/** Version 2's code ran live (a task runs once per attempt, never on replay): the `deploy:v2` probe. */
+const v2Ran = (change: DeployChange, step: number) => world.probe(DEPLOY_PROBE, { step, detail: { change } });
 // the SDK prefers these to its configuration: the server is ours alone
 for (const k of Object.keys(process.env)) if (k.startsWith('CONDUCTOR_')) delete process.env[k];
 
@@ -71,7 +94,12 @@ async function model(task: Task): Promise<ModelOutput> {
   const step = stepOf(task);
   const attempt = attemptOf(task);
   await world.probe('llm:before', { step, attempt, detail: { name: 'llm' } });
-  const messages: ChatMessage[] = input.messages ? [...input.messages] : [...openingMessages(input.agent)];
+  // the conversation is the workflow's state: version 2's prompt opens only a conversation that version 2 begins
+  const v2Prompt = v2('system-prompt') && !input.messages;
+  if (v2Prompt) await v2Ran('system-prompt', step);
+  const messages: ChatMessage[] = input.messages
+    ? [...input.messages]
+    : [...openingMessages(v2Prompt ? { ...input.agent, system: V2_SYSTEM_PROMPT } : input.agent)];
   for (const call of input.calls ?? [])
     messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(input.results?.[call.id] ?? null) });
   const reply = (await chatSpan(MODEL, { step, attempt }, () => world.chat(messages, toolSchemas))).message;
@@ -87,8 +115,9 @@ async function model(task: Task): Promise<ModelOutput> {
     const refs = b.calls.map((_, j) => `tool_${it}_${k}_${j}`);
     return {
       kind: 'calls',
-      tasks: refs.map((ref) => ({ name: TOOL_TASK, taskReferenceName: ref, type: 'SIMPLE' })),
-      inputs: Object.fromEntries(b.calls.map((call, j) => [refs[j]!, { call, slot: j + 1 }])),
+      // version 2: the fork's tasks under the tool task's new name (rename-tool), or with one more input (changed-arg)
+      tasks: refs.map((ref) => ({ name: v2('rename-tool') ? V2_TOOL_TASK : TOOL_TASK, taskReferenceName: ref, type: 'SIMPLE' })),
+      inputs: Object.fromEntries(b.calls.map((call, j) => [refs[j]!, { call, slot: j + 1, ...(v2('changed-arg') ? { version: 2 } : {}) }])),
     };
   });
   return { messages, calls, queue, results: {}, done: false, answer: null };
@@ -96,10 +125,12 @@ async function model(task: Task): Promise<ModelOutput> {
 
 /** One tool call; its effect key is Conductor's identity of the step: workflow id, task reference and loop iteration. */
 async function tool(task: Task): Promise<{ callId: string; result: unknown }> {
-  const { call, slot } = task.inputData as { call: ToolCall; slot: number };
+  const { call, slot, version: argVersion } = task.inputData as { call: ToolCall; slot: number; version?: number };
   const name = call.function.name;
   const step = stepOf(task, slot);
   const attempt = attemptOf(task);
+  if (task.taskType === V2_TOOL_TASK) await v2Ran('rename-tool', step);
+  if (argVersion === 2) await v2Ran('changed-arg', step);
   await world.probe('tool:before', { step, attempt, detail: { name: `tool:${name}` } });
   const key = effectKey(name, `${task.workflowInstanceId}/${task.referenceTaskName}/${task.iteration ?? 0}`, env.idempotency);
   const id = { step, attempt, ...(key ? { idempotencyKey: key } : {}) };
@@ -121,6 +152,12 @@ async function approvalRequest(task: Task): Promise<Record<string, never>> {
   return {};
 }
 
+/** Version 2's audit before a turn's tool calls (extra-step): runs only in workflows of definition version 2. */
+async function audit(task: Task): Promise<{ audited: number }> {
+  await v2Ran('extra-step', stepOf(task));
+  return { audited: ((task.inputData as { tasks?: unknown[] }).tasks ?? []).length };
+}
+
 const runs =
   <T>(fn: (task: Task) => Promise<T>): ConductorWorker['execute'] =>
   async (task) => {
@@ -137,7 +174,23 @@ const workers: ConductorWorker[] = [
   // one turn's calls run at once: as many pollers as a turn can have calls
   { taskDefName: TOOL_TASK, execute: runs(tool), concurrency: 8, ...common },
   { taskDefName: APPROVAL_REQUEST_TASK, execute: runs(approvalRequest), concurrency: 1, ...common },
+  // version 2: the renamed tool task beside version 1's (a fork scheduled before the deploy still names it), the audit
+  ...(v2('rename-tool') ? [{ taskDefName: V2_TOOL_TASK, execute: runs(tool), concurrency: 8, ...common }] : []),
+  ...(v2('extra-step') ? [{ taskDefName: AUDIT_TASK, execute: runs(audit), concurrency: 1, ...common }] : []),
 ];
+
+/**
+ * Version 2 registers what it adds, as a service registers its metadata at start: the new task's definition, and for
+ * extra-step workflow definition version 2. Conductor keeps version 1, and a workflow runs the definition it started with.
+ */
+if (v2('rename-tool') || v2('extra-step')) {
+  const api = new ConductorHttp(env.engineUrl);
+  const policy = { retryCount: opts.retryCount, retryDelayS: opts.retryDelayS, timeoutS: opts.timeoutS, responseTimeoutS: opts.responseTimeoutS };
+  await api.request('POST', '/metadata/taskdefs', taskDefs(policy, [v2('rename-tool') ? V2_TOOL_TASK : AUDIT_TASK]));
+  if (v2('extra-step')) await api.request('PUT', '/metadata/workflow', [workflowDef(true)]);
+}
+/** The definition versions whose workflows this worker may run. */
+const versions = v2('extra-step') ? [WORKFLOW_VERSION, V2_WORKFLOW_VERSION] : [WORKFLOW_VERSION];
 
 // The server has the task's result once the update is answered: that is when the step is journaled.
 const journal: TaskRunnerEventsListener = {
@@ -168,8 +221,10 @@ manager.startPolling();
 async function redecide(): Promise<void> {
   const api = new ConductorHttp(env.engineUrl!);
   try {
-    const ids = await api.request<string[]>('GET', `/workflow/running/${WORKFLOW}?version=${WORKFLOW_VERSION}`);
-    for (const id of ids ?? []) await api.request('PUT', `/workflow/decide/${id}`);
+    for (const v of versions) {
+      const ids = await api.request<string[]>('GET', `/workflow/running/${WORKFLOW}?version=${v}`);
+      for (const id of ids ?? []) await api.request('PUT', `/workflow/decide/${id}`);
+    }
   } catch {
     // the server is restarting or out of reach (a fault): the next round asks again
   }

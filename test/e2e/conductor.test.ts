@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { enginesRoot, installEngines } from '../../harness/engines/index.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
 import { crashLoopOnRefund, expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
-import { history, refundEntries } from '../helpers/run-folder.js';
+import { history, refundEntries, runOne } from '../helpers/run-folder.js';
+import Database from 'better-sqlite3';
 
 interface Case {
   scenario: string;
@@ -112,4 +113,42 @@ describe('ordeal run --adapter conductor on the real Conductor OSS server', () =
     expect(starts[1]).toBe(starts[0]);
     expect(starts[0]).toContain(`jdbc:sqlite:${join(engine.runDir, 'data')}`);
   }, 600_000);
+
+  it('deploy: the run in flight keeps workflow definition version 1 (no audit step), while a renamed or changed tool task is data the new worker writes into it', async () => {
+    const deployed = async (change: string) =>
+      (await runOne<Case>(['--adapter', 'conductor', '--scenario', 'refund-agent', '--fault', `deploy@step:3,change=${change}`])).c;
+    const v2Probes = (dir: string) => history(dir).filter((o) => o.f === 'probe' && o.value.point === 'deploy:v2');
+    const failed = (c: Case) => Object.entries(c.checks).flatMap(([n, r]) => (r.valid ? [] : r.anomalies.map((a) => `${n}: ${a.kind}`)));
+
+    // version 2 registered definition version 2 (with the audit task); the workflow in flight kept the one it started with
+    const extra = await deployed('extra-step');
+    expect([extra.valid, failed(extra), v2Probes(extra.runDir)]).toEqual([true, [], []]);
+    const db = new Database(join(extra.runDir, 'data/conductor/conductor.db'), { readonly: true });
+    try {
+      expect(db.prepare("SELECT version FROM meta_workflow_def WHERE name = 'ordeal_agent' ORDER BY version").all()).toEqual([
+        { version: 1 },
+        { version: 2 },
+      ]);
+      const runs = db.prepare('SELECT json_data FROM workflow').all() as { json_data: string }[];
+      expect(runs.map((r) => (JSON.parse(r.json_data) as { workflowVersion: number }).workflowVersion)).toEqual([1]);
+    } finally {
+      db.close();
+    }
+    expect(refundEntries(extra.runDir).map((e) => e.outcome)).toEqual(['applied']);
+
+    // the fork's task names and inputs come from the model task: version 2's worker writes its own into the old run
+    for (const change of ['rename-tool', 'changed-arg']) {
+      const c = await deployed(change);
+      expect(failed(c), change).toEqual(['deploy-fate: deploy-new-code-on-old-state']);
+      expect(new Set(v2Probes(c.runDir).map((o) => o.process)), change).toEqual(new Set(['worker#2']));
+      expect(
+        refundEntries(c.runDir).map((e) => e.outcome),
+        change,
+      ).toEqual(['applied']);
+    }
+
+    // the conversation is the workflow's state: the run keeps version 1's prompt
+    const prompt = await deployed('system-prompt');
+    expect([prompt.valid, v2Probes(prompt.runDir)]).toEqual([true, []]);
+  }, 300_000);
 });
