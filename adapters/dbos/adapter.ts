@@ -9,6 +9,7 @@ import { DBOSClient, type DLogger } from '@dbos-inc/dbos-sdk';
 // DBOS.migrate does the same with a console logger, whose lines would land on ordeal's stderr
 import { migrateSystemDatabase } from '@dbos-inc/dbos-sdk/internal/system_database';
 import { GlobalLogger } from '@dbos-inc/dbos-sdk/internal/telemetry/logs';
+import { UnexpectedStep } from '@dbos-inc/dbos-sdk/internal/error';
 import { agentTask, approvalResult } from '../../harness/agent/index.js';
 import { HarnessError } from '../../harness/errors.js';
 import { distRoot } from '../../harness/paths.js';
@@ -29,11 +30,14 @@ const quiet: DLogger = {
   error: (e: unknown) => console.error(`dbos client: ${e instanceof Error ? e.message : String(e)}`),
 };
 
-/** A workflow error as DBOS stored it, as text. */
+/**
+ * A workflow error as DBOS stored it, as text. DBOS's non-determinism error (the step recorded at a function id is not
+ * the one the code calls there) comes back from the system database as a plain Error with its code: it is named.
+ */
 function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (e && typeof e === 'object' && 'message' in e) return String(e.message);
-  return String(e);
+  const o = e && typeof e === 'object' ? (e as { message?: unknown; dbosErrorCode?: unknown }) : undefined;
+  const message = o && 'message' in o ? String(o.message) : String(e);
+  return o?.dbosErrorCode === UnexpectedStep ? `DBOSUnexpectedStepError: ${message}` : message;
 }
 
 /**

@@ -11,7 +11,8 @@ import { clip, entriesOf, indexOf, isRecord, listRefs, num, opsOf, valueOf } fro
 export const DEPLOY_FATES = ['kept-old-behaviour', 'new-code-on-old-state', 'duplicated-work', 'non-determinism'] as const;
 export type DeployFate = (typeof DEPLOY_FATES)[number];
 
-const NON_DETERMINISM = /non-?determinis|determinism violation|journal mismatch/i;
+// DBOS's is DBOSUnexpectedStepError: the step recorded at a function id is not the one the code calls there
+const NON_DETERMINISM = /non-?determinis|determinism violation|journal mismatch|DBOSUnexpectedStepError/i;
 
 function check(run: RunRecord): CheckResult {
   const history = opsOf(run?.history);

@@ -34,6 +34,18 @@ describe('deploy-fate', () => {
     expect(r.metrics.fate).toBe(3);
   });
 
+  it("names DBOS's DBOSUnexpectedStepError (a recorded step that is not the one the code calls) as non-determinism", () => {
+    const r = deployed('rename-tool', (b) =>
+      b.outcome({
+        status: 'failed',
+        error:
+          'DBOSUnexpectedStepError: During execution of workflow w step 1, function tool:read_resource was recorded when tool.v2:read_resource was expected. Check that your workflow is deterministic.',
+      }),
+    );
+    expect(r).toMatchObject({ valid: false, metrics: { fate: 3 } });
+    expect(r.anomalies[0]!.kind).toBe('deploy-non-determinism');
+  });
+
   it("version 2's code running live on the run in flight is new code on old state", () => {
     const r = deployed('system-prompt', (b) => {
       b.op('probe', 'info', { point: 'deploy:v2', detail: { change: 'system-prompt' } }, undefined, 'worker#2');
