@@ -16,7 +16,7 @@ import { distRoot } from '../../harness/paths.js';
 import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { workerEnv, type Adapter, type AdapterContext, type EngineSpec, type RunHandle } from '../../harness/run/adapter.js';
 import type { Outcome } from '../../harness/store/types.js';
-import { AGENT, APP_NAME, APP_VERSION, QUEUE, type AgentOutput } from './agent-workflow.js';
+import { AGENT, APP_NAME, QUEUE, type AgentOutput } from './agent-workflow.js';
 import { clusterCommand, clusterReady } from './cluster.js';
 import { addressOf, caseDatabaseName, commitLatencies, createCaseDatabase, dropCaseDatabase, withDatabase } from './database.js';
 import { redactUrl } from '../langgraph/manifest.js';
@@ -41,6 +41,25 @@ function errorText(e: unknown): string {
 }
 
 /**
+ * Why a PENDING workflow will never go on, if it will not: it belongs to an application version no worker runs any
+ * more, `latest` being the one a worker registered last. DBOS recovers (and dequeues) only the workflows of its
+ * executor's own version, and a deploy starts every worker on the new version, so a run left PENDING on the old one
+ * stays PENDING (DBOS's docs: a blue-green deploy keeps the old version's processes until its workflows are done).
+ * Reported as the run's failure, as the temporal adapter reports a workflow stuck on non-determinism, rather than
+ * waiting for the case's timeout.
+ */
+function stranded(s: { workflowID: string; applicationVersion?: string }, latest: string | undefined): string | undefined {
+  if (!s.applicationVersion || !latest || latest === s.applicationVersion) return undefined;
+  return (
+    `stranded: DBOS workflow ${s.workflowID} stays PENDING on application version ${s.applicationVersion}, and the workers run ${latest}: ` +
+    'DBOS recovers only the workflows of its own application version, and no worker of the old one is left'
+  );
+}
+
+/** How often a PENDING run's poll also reads the latest application version (one more query). */
+const LATEST_VERSION_EVERY_MS = 1000;
+
+/**
  * `p`, or a rejection after `ms`: the client retries a database it cannot reach for as long as that lasts (a server
  * that a full disk stopped for good), and a poll that never returns would hold the case past its timeout.
  */
@@ -60,6 +79,13 @@ export function dbosAdapter(): Adapter {
   /** The case's database; `own`: on the case's own cluster, which ends with the case (nothing to drop). */
   let database: { server: string; name: string; url: string; keep: boolean; own: boolean } | undefined;
   let client: Promise<DBOSClient> | undefined;
+  /** The latest application version, as last read, and when. */
+  let latest: { name: string; at: number } | undefined;
+  const latestVersion = async (c: DBOSClient, fresh = false): Promise<string> => {
+    if (fresh || !latest || Date.now() - latest.at >= LATEST_VERSION_EVERY_MS)
+      latest = { name: (await bounded(c.getLatestApplicationVersion(), 5000, 'the latest application version')).versionName, at: Date.now() };
+    return latest.name;
+  };
   const db = () => {
     if (!database) throw new HarnessError("dbos: the case's database was not created before the worker", 'ORD-362');
     return database;
@@ -116,12 +142,10 @@ export function dbosAdapter(): Adapter {
       };
     },
     async submit(ctx) {
-      // the workflow id is the run id: enqueueing it twice returns the same run
+      // the workflow id is the run id: enqueueing it twice returns the same run. No application version: a worker of
+      // the latest version dequeues it and stamps its own on it (a deploy before the dequeue leaves it to version 2)
       const c = await clientOf();
-      await c.enqueue(
-        { queueName: QUEUE, workflowName: AGENT, workflowID: ctx.runId, appVersion: APP_VERSION },
-        agentTask(ctx.scenario, ctx.options),
-      );
+      await c.enqueue({ queueName: QUEUE, workflowName: AGENT, workflowID: ctx.runId }, agentTask(ctx.scenario, ctx.options));
       return { id: ctx.runId };
     },
     async approve(_ctx, handle: RunHandle, decision) {
@@ -130,16 +154,18 @@ export function dbosAdapter(): Adapter {
       await bounded(send(), 10_000, `the approval ${decision.approvalId}`);
     },
     async outcome(_ctx, handle): Promise<Outcome> {
-      const s = await bounded(
-        clientOf().then((c) => c.getWorkflow(handle.id)),
-        5000,
-        `the status of ${handle.id}`,
-      );
+      const read = async () => {
+        const c = await clientOf();
+        return { c, s: await c.getWorkflow(handle.id) };
+      };
+      const { c, s } = await bounded(read(), 5000, `the status of ${handle.id}`);
       if (s?.status === 'SUCCESS') return { status: 'completed', answer: String((s.output as AgentOutput | undefined)?.answer ?? '') };
       if (s?.status === 'ERROR') return { status: 'failed', error: errorText(s.error) };
       if (s?.status === 'CANCELLED' || s?.status === 'MAX_RECOVERY_ATTEMPTS_EXCEEDED')
         return { status: 'failed', error: `DBOS workflow ${handle.id} is ${s.status}` };
-      return { status: 'running' };
+      // a version other than the latest as last read is read again before it counts (a new worker may have launched)
+      const left = s?.status === 'PENDING' && stranded(s, await latestVersion(c)) ? stranded(s, await latestVersion(c, true)) : undefined;
+      return left ? { status: 'failed', error: left } : { status: 'running' };
     },
     /** PostgreSQL's own commit on a scratch database of the configured server: a one-row INSERT, autocommit. */
     async commitFloor(n) {

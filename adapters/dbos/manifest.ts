@@ -3,6 +3,8 @@ import { STEP_RETRY } from '../../harness/agent/loop.js';
 import { DEFAULT_POSTGRES_URL, redactUrl } from '../langgraph/manifest.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
+import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
+import { versioningOptions } from '../../harness/run/time-support.js';
 
 export const dbosManifest = defineAdapter({
   name: 'dbos',
@@ -18,6 +20,12 @@ export const dbosManifest = defineAdapter({
   }),
   // the worker↔PostgreSQL connections: net faults with target=engine put Toxiproxy on them
   engineLink: true,
+  deploy: {
+    changes: DEPLOY_CHANGES,
+    how: "the worker restarted on new workflow code registered under the same workflow name, as a new application version (DBOS's default: a version per code); --opt applicationVersion pins one for both",
+    versioning:
+      "DBOS's patching (DBOS.patch()): both versions run with enablePatching, version 2's change only where DBOS.patch('ordeal-v2-<change>') says so",
+  },
   options: {
     postgresUrl: {
       type: 'url',
@@ -38,6 +46,12 @@ export const dbosManifest = defineAdapter({
       default: 0,
       description: "how many workflows the run's queue runs at once, globally and per worker (0: no limit, DBOS's default)",
     },
+    applicationVersion: {
+      type: 'string',
+      description:
+        "one DBOS application version for every worker, before and after a deploy (unset: each version of the agent its own, as DBOS computes one from new workflow code; with versioning=on DBOS's PATCHING_ENABLED)",
+    },
+    ...versioningOptions,
     ...sharedOptions,
   },
   flags: { 'postgres-url': 'postgresUrl' },
