@@ -8,6 +8,7 @@ import { functionalAgent } from './functional-agent.js';
 import { graphAgent, type AgentParts } from './graph-agent.js';
 import type { Shape } from './manifest.js';
 import { openingMessages } from '../../harness/agent/conversation.js';
+import { hasChange, V2_SYSTEM_PROMPT, type AgentVersion } from '../../harness/agent/deploy.js';
 import type { RunRequest } from './handoff.js';
 
 /** What both styles share: a Pregel app with a checkpointer. */
@@ -35,8 +36,9 @@ export function buildApp(shape: Shape, parts: AgentParts): AgentApp {
   return withAgent.addEdge(START, 'agent').addEdge('agent', END).compile({ checkpointer: parts.checkpointer }) as unknown as AgentApp;
 }
 
-export function initialInput(shape: Shape, req: RunRequest): unknown {
-  const [system, user] = openingMessages(req);
+/** A new thread's input: its opening messages, which the checkpoint keeps (version 2's system prompt opens only the threads it begins). */
+export function initialInput(shape: Shape, req: RunRequest, version?: AgentVersion): unknown {
+  const [system, user] = openingMessages(hasChange(version, 'system-prompt') ? { ...req, system: V2_SYSTEM_PROMPT } : req);
   const messages = [new SystemMessage(system.content), new HumanMessage(user.content)];
   return shape.api === 'functional' && shape.nesting === 'none' ? messages : { messages };
 }

@@ -1,4 +1,5 @@
 /** The LangGraph adapter's manifest: agent style, checkpointer and durability, with flags of its own. */
+import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
 import { STEP_RETRY } from '../../harness/agent/loop.js';
 import { UsageError } from '../../harness/errors.js';
 import { defineAdapter, type AdapterOptions, type DurableState } from '../../harness/run/manifest.js';
@@ -77,6 +78,11 @@ export const langgraphManifest = defineAdapter({
   hasEngine: false,
   stepAttempts: () => STEP_RETRY.maxAttempts,
   durableState: checkpointedGraphState,
+  // LangGraph has no versioning tool: version 2 is plain new code, so there is no --opt versioning
+  deploy: {
+    changes: DEPLOY_CHANGES,
+    how: 'the worker restarted on new graph or entrypoint code under the same name, resuming the thread from the same checkpointer',
+  },
   options: { ...checkpointedGraphOptions, ...sharedOptions },
   flags: { 'langgraph-store': 'store', 'langgraph-api': 'api', 'langgraph-durability': 'durability', 'postgres-url': 'postgresUrl' },
   check: (o, raw) => checkCheckpointedGraph(o, raw),

@@ -13,6 +13,7 @@ import {
 } from '../../harness/agent/index.js';
 import { toolSpan } from '../../harness/telemetry/index.js';
 import { nextAttempt } from './telemetry.js';
+import { V2_TOOLS_NODE, v2Ran } from './graph-agent.js';
 
 export interface ToolDeps {
   world: WorldClient;
@@ -24,7 +25,8 @@ interface Schema {
   function: { name: string; description: string; parameters: Record<string, unknown> };
 }
 
-type ToolConfig = LangGraphRunnableConfig & { toolCall?: { id?: string }; toolCallId?: string };
+/** What a tool is called with: the task's config, the call, and (from a ToolNode) the fields its `Send` carried besides the call. */
+type ToolConfig = LangGraphRunnableConfig & { toolCall?: { id?: string }; toolCallId?: string; state?: { version?: number } };
 
 /** thread + the task's checkpoint namespace (node name and task id, derived from the checkpoint) + the journaled tool call id. */
 export function stepKey(config: ToolConfig): string {
@@ -54,6 +56,10 @@ export function agentTools(deps: ToolDeps): StructuredToolInterface[] {
         const id = { step: key, attempt: nextAttempt(key) };
         if (f.name === APPROVAL_TOOL) return approval(deps, key, args, id);
         await deps.world.probe('tool:before', { ...(step !== undefined ? { step } : {}), detail: { name: f.name, key } });
+        // version 2 of the graph (deploy): the tool runs in the renamed ToolNode, or its Send carried the changed argument
+        // (not the approval tool above, which runs again when its interrupt is resumed)
+        if (config.metadata?.langgraph_node === V2_TOOLS_NODE) await v2Ran(deps.world, 'rename-tool', config);
+        else if (config.state?.version === 2) await v2Ran(deps.world, 'changed-arg', config);
         const call = { id: config.toolCall?.id ?? '', type: 'function' as const, function: { name: f.name, arguments: JSON.stringify(args) } };
         const sent = effectKey(f.name, key, deps.idempotency);
         return toolSpan(f.name, call.id || undefined, { ...id, ...(sent ? { idempotencyKey: sent } : {}) }, () =>

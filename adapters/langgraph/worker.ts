@@ -1,6 +1,6 @@
 /** The LangGraph worker: picks up the submitted thread, resumes it after a restart, and waits on approvals. */
 import { Command } from '@langchain/langgraph';
-import { approvalResult, readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
+import { agentVersion, approvalResult, readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
 import { ensureError } from '../../harness/errors.js';
 import { buildApp, finalAnswer, initialInput, threadConfig, type AgentApp } from './app.js';
 import { openSaver, reportWrites } from './checkpointer.js';
@@ -15,6 +15,8 @@ const tracing = startWorkerTracing('ordeal-worker-langgraph');
 const env = readWorkerEnv();
 exitWithParent(env.parentPid);
 const opts = parseAdapterOptions(langgraphManifest, env.options);
+// version 2 (deploy): new graph or entrypoint code under the same name, resumed from the same checkpointer
+const version = agentVersion(process.env, env.options);
 const world = new WorldClient(env.worldUrl);
 const store = await openSaver(opts, env.dataDir);
 reportWrites(store.saver, async ({ kind, step, detail }) => {
@@ -28,6 +30,7 @@ const app = buildApp(opts, {
   world,
   checkpointer: store.saver,
   toolCalls: opts.toolCalls,
+  version,
 });
 
 let stopping = false;
@@ -61,7 +64,7 @@ async function drive(agent: AgentApp, o: LangGraphOptions, r: RunRequest): Promi
     const snap = await agent.getState(config);
     const at = snap.config.configurable?.checkpoint_id as string | undefined;
     let input: unknown;
-    if (!snap.createdAt) input = initialInput(o, r);
+    if (!snap.createdAt) input = initialInput(o, r, version);
     else if (snap.next.length === 0) {
       if (finalAnswer(o, snap) !== undefined) return;
       // A checkpoint whose Send tasks all wrote their results before the kill shows no next node (with
