@@ -1,5 +1,6 @@
 /** The LangGraph worker: picks up the submitted thread, resumes it after a restart, and waits on approvals. */
-import { Command } from '@langchain/langgraph';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import { Command, type Send } from '@langchain/langgraph';
 import { agentVersion, approvalResult, readWorkerEnv, exitWithParent, WorldClient } from '../../harness/agent/index.js';
 import { ensureError } from '../../harness/errors.js';
 import { buildApp, finalAnswer, initialInput, threadConfig, type AgentApp } from './app.js';
@@ -10,6 +11,9 @@ import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { langgraphManifest, type LangGraphOptions } from './manifest.js';
 import { agentSpan, ATTR, startWorkerTracing } from '../../harness/telemetry/index.js';
 import { agentTools, type ApprovalWait, type Decision } from './tools.js';
+
+/** The checkpoint channel of a graph's pending `Send`s (LangGraph's TASKS constant, not exported). */
+const PENDING_SENDS = '__pregel_tasks';
 
 const tracing = startWorkerTracing('ordeal-worker-langgraph');
 const env = readWorkerEnv();
@@ -70,7 +74,8 @@ async function drive(agent: AgentApp, o: LangGraphOptions, r: RunRequest): Promi
       // A checkpoint whose Send tasks all wrote their results before the kill shows no next node (with
       // durability=async the superstep's own checkpoint may not have been written): invoke(null) applies those writes
       // and goes on. Only a thread that does not move from there has nothing left to run.
-      if (nudged === at) throw new Error(`langgraph: thread ${r.threadId} has nothing left to run but no final answer`);
+      if (nudged === at)
+        throw new Error(`langgraph: thread ${r.threadId} has nothing left to run but no final answer${await whyStopped(agent, config)}`);
       nudged = at;
       input = null;
     } else {
@@ -88,6 +93,20 @@ async function drive(agent: AgentApp, o: LangGraphOptions, r: RunRequest): Promi
       [ATTR.replayed]: resumed && o.api === 'functional',
     });
   }
+}
+
+/**
+ * What a thread that stopped short says about itself: a pending `Send` in its last checkpoint to a node this graph does
+ * not have (a graph whose node was renamed under it), which LangGraph skips with no more than a console warning.
+ */
+async function whyStopped(agent: AgentApp, config: RunnableConfig): Promise<string> {
+  const nodes = (agent as { nodes?: Record<string, unknown> }).nodes ?? {};
+  const tuple = await store.saver.getTuple(config).catch(() => undefined);
+  const sends = tuple?.checkpoint.channel_values[PENDING_SENDS];
+  const lost = (Array.isArray(sends) ? (sends as Send[]) : []).filter((s) => typeof s?.node === 'string' && !(s.node in nodes));
+  if (!lost.length) return '';
+  const names = [...new Set(lost.map((s) => `'${s.node}'`))].join(', ');
+  return `: its last checkpoint holds ${lost.length} pending Send${lost.length === 1 ? '' : 's'} to node ${names}, which this graph does not have (LangGraph skipped ${lost.length === 1 ? 'it' : 'them'}: "Ignoring unknown node name")`;
 }
 
 /** LangGraph has no server to deliver the human's answer: poll the world's approval inbox. */
