@@ -1,14 +1,19 @@
 /**
- * What a deploy did to the run in flight: it kept the old behaviour, failed with a non-determinism error, ran version
- * 2's code on the state version 1 left, or did work twice. Only a schedule with `deploy` is judged.
+ * What a deploy did to the run in flight: it kept the old behaviour, failed with a non-determinism error, failed or
+ * stuck with no such error, ran version 2's code on the state version 1 left, or did work twice. Only a schedule with
+ * `deploy` is judged.
  */
 import { textOf } from '../json.js';
 import type { RunRecord } from '../store/types.js';
+import { expectationOf } from './expectation.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { clip, entriesOf, indexOf, isRecord, listRefs, num, opsOf, valueOf } from './util.js';
 
-/** The fates, worst first; the checker's `fate` metric is the index (0: kept the old behaviour). */
-export const DEPLOY_FATES = ['kept-old-behaviour', 'new-code-on-old-state', 'duplicated-work', 'non-determinism'] as const;
+/**
+ * The fates; the checker's `fate` metric is the index (0: kept the old behaviour), higher is worse. A run broken with no
+ * non-determinism error is the worst: it did not survive the deploy, and the framework never said the change was why.
+ */
+export const DEPLOY_FATES = ['kept-old-behaviour', 'new-code-on-old-state', 'duplicated-work', 'non-determinism', 'broken-run'] as const;
 export type DeployFate = (typeof DEPLOY_FATES)[number];
 
 // DBOS's is DBOSUnexpectedStepError: the step recorded at a function id is not the one the code calls there
@@ -37,6 +42,8 @@ function check(run: RunRecord): CheckResult {
 
   const outcome: Record<string, unknown> = isRecord(run?.outcome) ? run.outcome : {};
   const error = typeof outcome.error === 'string' ? outcome.error : '';
+  // a failure the schedule made on purpose (a crash loop that spent the retry policy) is not the deploy's
+  const broken = (outcome.status === 'failed' && !expectationOf(run).spent) || outcome.status === 'running';
   let fate: DeployFate = 'kept-old-behaviour';
   let anomaly: Anomaly | undefined;
   if (NON_DETERMINISM.test(error)) {
@@ -44,6 +51,15 @@ function check(run: RunRecord): CheckResult {
     anomaly = {
       kind: 'deploy-non-determinism',
       message: `The run in flight did not survive ${what}: it failed with a non-determinism error (${clip(error, 400)}).`,
+      witnesses: { ops: [deployOp] },
+    };
+  } else if (broken) {
+    fate = 'broken-run';
+    const how =
+      outcome.status === 'running' ? 'it had not finished when the harness stopped waiting' : `it failed (${clip(error || 'no error message', 400)})`;
+    anomaly = {
+      kind: 'deploy-broken-run',
+      message: `The run in flight did not survive ${what}: ${how}, and no non-determinism error named the change as the cause.`,
       witnesses: { ops: [deployOp] },
     };
   } else if (twiceAfter.length) {
@@ -71,6 +87,6 @@ function check(run: RunRecord): CheckResult {
 export const deployFate: Checker = {
   name: 'deploy-fate',
   description:
-    "With a deploy: the run in flight kept version 1's behaviour (valid), or failed with a non-determinism error, ran version 2's code on version 1's state, or did work twice (each invalid).",
+    "With a deploy: the run in flight kept version 1's behaviour (valid), or failed with a non-determinism error, failed or stuck without one, ran version 2's code on version 1's state, or did work twice (each invalid).",
   check,
 };

@@ -46,6 +46,20 @@ describe('deploy-fate', () => {
     expect(r.anomalies[0]!.kind).toBe('deploy-non-determinism');
   });
 
+  it('a run that failed or is stuck after the deploy with no non-determinism error is a broken run, whatever version 2 ran', () => {
+    const failed = deployed('rename-tool', (b) => {
+      b.op('probe', 'info', { point: 'deploy:v2', detail: { change: 'rename-tool' } }, undefined, 'worker#2');
+      b.outcome({ status: 'failed', error: "langgraph: thread t has nothing left to run but no final answer: … node 'tools' …" });
+    });
+    expect(failed).toMatchObject({ valid: false, metrics: { fate: 4, v2Steps: 1 } });
+    expect(failed.anomalies[0]!.kind).toBe('deploy-broken-run');
+    expect(failed.anomalies[0]!.message).toMatch(
+      /did not survive the deploy of version 2 \(change rename-tool\) at step:3: it failed \(langgraph: thread t has nothing left.*\), and no non-determinism error named the change/,
+    );
+    const stuck = deployed('extra-step', (b) => b.outcome({ status: 'running' }));
+    expect(stuck.anomalies[0]!.message).toMatch(/it had not finished when the harness stopped waiting/);
+  });
+
   it("version 2's code running live on the run in flight is new code on old state", () => {
     const r = deployed('system-prompt', (b) => {
       b.op('probe', 'info', { point: 'deploy:v2', detail: { change: 'system-prompt' } }, undefined, 'worker#2');
