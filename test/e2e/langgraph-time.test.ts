@@ -18,6 +18,11 @@ const failures = (c: Judged) =>
 
 const deploy = (at: string, change: string, ...opts: string[]) =>
   runOne<Judged>(['--adapter', 'langgraph', '--scenario', 'refund-agent', '--fault', `deploy@${at},change=${change}`, ...opts]);
+/**
+ * The rollout while version 1 waits for the human, who answers 1.5 s later: version 1 cannot move on before its SIGTERM
+ * (a rollout lets the held request go on first, so at a step:N trigger version 1 may still run a superstep).
+ */
+const whileWaiting = ['--fault', 'human-late@approval:waiting,ms=1500'];
 
 /** The deploy:v2 probes: which worker ran which change of version 2 live. */
 const v2Probes = (ops: HistoryOp[]) =>
@@ -28,12 +33,12 @@ const approvalsRequested = (ops: HistoryOp[]) => ops.filter((o) => o.f === 'appr
 
 describe('deploy on LangGraph.js (SqliteSaver)', () => {
   it('StateGraph, tools node renamed: the pending Send to the old node is skipped, the thread stops short and the refund is never made', async () => {
-    const { code, c } = await deploy('step:3', 'rename-tool');
+    const { code, c } = await deploy('approval:waiting', 'rename-tool', ...whileWaiting);
     expect(code).toBe(1);
     // the run fails promptly (the worker gives up on the thread), with no error from LangGraph naming the change
     expect(failures(c)).toMatchObject({ 'deploy-fate': ['deploy-broken-run'], completion: ['failed'], 'exactly-once-effects': ['lost', 'lost'] });
     expect(c.checks['deploy-fate']!.anomalies[0]!.message).toMatch(
-      /did not survive the deploy of version 2 \(change rename-tool\) at step:3: it failed \(langgraph: thread .* has nothing left to run but no final answer: its last checkpoint holds 1 pending Send to node 'tools', which this graph does not have/,
+      /did not survive the deploy of version 2 \(change rename-tool\) at approval:waiting: it failed \(langgraph: thread .* has nothing left to run but no final answer: its last checkpoint holds 1 pending Send to node 'tools', which this graph does not have/,
     );
     const ops = history(c.runDir);
     expect(v2Probes(ops)).toEqual([]);
@@ -41,12 +46,11 @@ describe('deploy on LangGraph.js (SqliteSaver)', () => {
   });
 
   it('StateGraph, an audit node: the thread runs on through it, version 2 on the state version 1 left', async () => {
-    const { code, c } = await deploy('step:3', 'extra-step');
+    const { code, c } = await deploy('approval:waiting', 'extra-step', ...whileWaiting);
     expect([code, failures(c)]).toEqual([1, { 'deploy-fate': ['deploy-new-code-on-old-state'] }]);
     const ops = history(c.runDir);
-    // version 1's pending Send ran as it was; the audit node ran before each later turn's tool calls
+    // version 1's pending Send (the approval) went on as it was; the audit node ran before the refund's and the email's turn
     expect(v2Probes(ops)).toEqual([
-      ['worker#2', 'extra-step'],
       ['worker#2', 'extra-step'],
       ['worker#2', 'extra-step'],
     ]);
@@ -60,9 +64,11 @@ describe('deploy on LangGraph.js (SqliteSaver)', () => {
   });
 
   it('functional API, tool task renamed after the refund: the renamed tasks find no cached results, so the human is asked again and the refund is made twice under a new key', async () => {
-    const { code, c } = await deploy('step:6', 'rename-tool', '--opt', 'api=functional');
+    // the model's fourth call held: version 1 made the refund and journaled its result before it
+    const { code, c } = await deploy('llm-call:4', 'rename-tool', '--opt', 'api=functional');
     expect(code).toBe(1);
-    expect(failures(c)).toMatchObject({ 'deploy-fate': ['deploy-duplicated-work'], 'exactly-once-effects': ['duplicate'] });
+    expect(failures(c)['deploy-fate']).toEqual(['deploy-duplicated-work']);
+    expect(failures(c)['exactly-once-effects']).toContain('duplicate');
     const ops = history(c.runDir);
     expect(refundsBy(ops)).toEqual(['worker#1', 'worker#2']);
     expect(approvalsRequested(ops)).toEqual(['worker#1', 'worker#2']);
@@ -73,7 +79,7 @@ describe('deploy on LangGraph.js (SqliteSaver)', () => {
   });
 
   it('functional API, an audit task after the refund: cached results are matched by position, so the approval call gets the refund result and the model refuses the conversation', async () => {
-    const { code, c } = await deploy('step:6', 'extra-step', '--opt', 'api=functional');
+    const { code, c } = await deploy('llm-call:4', 'extra-step', '--opt', 'api=functional');
     expect(code).toBe(1);
     expect(failures(c)['deploy-fate']).toEqual(['deploy-broken-run']);
     expect(c.checks['deploy-fate']!.anomalies[0]!.message).toMatch(
