@@ -38,9 +38,14 @@ describe.skipIf(!installed)(`deploy on DBOS Transact${installed ? '' : ` — ski
   it('version 2 as a new application version: DBOS does not recover the run version 1 began, which stays PENDING, reported as stranded', async () => {
     const { code, c } = await deploy('extra-step');
     expect(code).toBe(1);
-    // nothing of version 2 touched the run (deploy-fate: the old behaviour kept), and the run went no further
-    expect(failures(c)).toEqual({ completion: ['failed'], 'exactly-once-effects': ['lost', 'lost'], recovery: ['no-recovery'] });
-    expect(verdict(c.runDir).checks['deploy-fate']!.metrics).toEqual({ fate: 0, v2Steps: 0 });
+    // nothing of version 2 touched the run, which went no further: the deploy broke it, with no non-determinism error
+    expect(failures(c)).toEqual({
+      completion: ['failed'],
+      'exactly-once-effects': ['lost', 'lost'],
+      recovery: ['no-recovery'],
+      'deploy-fate': ['deploy-broken-run'],
+    });
+    expect(verdict(c.runDir).checks['deploy-fate']!.metrics).toEqual({ fate: 4, v2Steps: 0 });
     // the adapter says so instead of waiting for the case's timeout
     expect(outcomeOf(c.runDir)).toEqual({
       status: 'failed',

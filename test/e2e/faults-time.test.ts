@@ -83,11 +83,11 @@ describe('time and change faults on the reference runtime', () => {
     const noTool = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'deploy@step:3', '--opt', 'versioning=on', '--out', out]);
     expect(noTool.code).toBe(2);
     expect(noTool.stderr).toMatch(/versioning/);
-    const dapr = await ordeal(['run', '--adapter', 'dapr', '--scenario', 'refund-agent', '--fault', 'deploy@step:3', '--out', out]);
-    expect(dapr.code).toBe(2);
-    expect(dapr.stderr).toMatch(/fault deploy is not supported by adapter 'dapr'.*adapters that do: .*reference.*temporal.*ORD-113/s);
-    const check = await ordeal(['check', '--adapter', 'dapr', '--scenario', 'refund-agent', '--faults', 'deploy', '--runs', '1']);
-    expect([check.code, check.stderr]).toEqual([2, expect.stringMatching(/fault deploy is not supported by adapter 'dapr'/)]);
+    const undeclared = await ordeal(['run', '--adapter', 'dapr-agents', '--scenario', 'refund-agent', '--fault', 'deploy@step:3', '--out', out]);
+    expect(undeclared.code).toBe(2);
+    expect(undeclared.stderr).toMatch(/fault deploy is not supported by adapter 'dapr-agents'.*adapters that do: .*reference.*temporal.*ORD-113/s);
+    const check = await ordeal(['check', '--adapter', 'dapr-agents', '--scenario', 'refund-agent', '--faults', 'deploy', '--runs', '1']);
+    expect([check.code, check.stderr]).toEqual([2, expect.stringMatching(/fault deploy is not supported by adapter 'dapr-agents'/)]);
   });
 
   it.skipIf(!faketime)('clock-jump: the worker and the commands it runs see the wall clock an hour ahead from the jump on', async () => {
