@@ -1,7 +1,7 @@
 /**
  * What a deploy did to the run in flight: it kept the old behaviour, failed with a non-determinism error, failed or
  * stuck with no such error, ran version 2's code on the state version 1 left, or did work twice. Only a schedule with
- * `deploy` is judged.
+ * `deploy` is judged, and only a run that had begun (its first model call) before the deploy did.
  */
 import { textOf } from '../json.js';
 import type { RunRecord } from '../store/types.js';
@@ -27,6 +27,9 @@ function check(run: RunRecord): CheckResult {
   const spec = valueOf(history[at]!);
   const what = `the deploy of version 2 (change ${textOf(spec.change ?? 'extra-step')}) at ${textOf(spec.at)}`;
   const deployTime = num(history[at]!.time) ?? 0;
+  // a run whose first model call came after the deploy began on version 2: there was no run in flight to judge
+  const begun = history.findIndex((op) => op.f === 'llm' && op.type === 'invoke');
+  if (begun < 0 || begun > at) return { valid: true, anomalies: [], metrics: { fate: 0, v2Steps: 0 } };
 
   const v2 = history
     .map((op, position) => ({ op, position }))

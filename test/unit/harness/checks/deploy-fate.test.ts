@@ -21,6 +21,15 @@ describe('deploy-fate', () => {
     expect(r).toEqual({ valid: true, anomalies: [], metrics: { fate: 0, v2Steps: 0 } });
   });
 
+  it('judges nothing of a run whose first model call came after the deploy: version 2 began it', () => {
+    const r = run().start();
+    r.op('fault', 'invoke', { fault: 'deploy', at: 't+1ms', change: 'system-prompt', index: 0 }, 'fault-0', 'nemesis');
+    r.op('fault', 'ok', { fault: 'deploy', at: 't+1ms', change: 'system-prompt', index: 0 }, 'fault-0', 'nemesis');
+    r.op('probe', 'info', { point: 'deploy:v2', detail: { change: 'system-prompt' } }, undefined, 'worker#2');
+    r.llm(0).outcome({ status: 'completed', answer: 'ok' });
+    expect(deployFate.check(r.build())).toEqual({ valid: true, anomalies: [], metrics: { fate: 0, v2Steps: 0 } });
+  });
+
   it("names a framework's non-determinism error", () => {
     const r = deployed('extra-step', (b) =>
       b.outcome({
