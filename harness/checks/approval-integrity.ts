@@ -1,4 +1,7 @@
-/** Effects gated by an approval happened only after it, once, and with the approved values (ARCHITECTURE.md § Checker contract). */
+/**
+ * Effects gated by an approval happened only after it, once, and with the approved values; and the human was asked
+ * no more often than the agent asks (ARCHITECTURE.md § Checker contract).
+ */
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { expectationOf, expectedIds } from './expectation.js';
@@ -19,6 +22,25 @@ export function gatedEffects(run: RunRecord): Set<string> {
     }
   }
   return gated;
+}
+
+/**
+ * How many approvals the cassette asks for, when it asks for some and every run of it asks for the same number (no
+ * `when` branch holds a `request_approval`); undefined otherwise.
+ */
+function approvalsAsked(run: RunRecord): number | undefined {
+  const cassette: unknown = run?.scenario?.cassette;
+  if (!Array.isArray(cassette)) return undefined;
+  let n = 0;
+  for (const turn of cassette) {
+    const calls = rawCalls(turn).filter((c) => isRecord(c) && c.tool === 'request_approval').length;
+    if (isRecord(turn) && 'when' in turn) {
+      if (calls > 0) return undefined;
+      continue;
+    }
+    n += calls;
+  }
+  return n > 0 ? n : undefined;
 }
 
 /** The calls of every branch of a (possibly damaged) cassette turn. */
@@ -47,8 +69,12 @@ function check(run: RunRecord): CheckResult {
   const expectation = expectationOf(run);
   const afterNo = expectation.rejectedAt === undefined ? new Set<string>() : expectedIds(expectation.effects);
 
+  /** The approval requests that reached the human's inbox, by id (a request repeated under its id is one request). */
+  const requested = new Map<string, number>();
   history.forEach((op: Op, position) => {
     const v = valueOf(op);
+    if (op.f === 'approval' && v.event === 'requested' && typeof v.id === 'string' && !requested.has(v.id))
+      requested.set(v.id, indexOf(op, position));
     if (op.f === 'approval' && v.event === 'decided' && typeof v.approved === 'boolean') {
       decisions.push({ op: indexOf(op, position), position, approved: v.approved, ...(isRecord(v.values) ? { values: v.values } : {}) });
       return;
@@ -101,6 +127,16 @@ function check(run: RunRecord): CheckResult {
       witnesses: { ops },
     });
   }
+  // the human asked again for a decision the agent had asked for: a second message in the inbox, a second answer
+  const asked = approvalsAsked(run);
+  if (asked !== undefined && requested.size > asked) {
+    const ops = [...requested.values()];
+    anomalies.push({
+      kind: 'asked-more-than-once',
+      message: `The human was asked ${requested.size} times (ops ${listRefs(ops)}, ids ${[...requested.keys()].join(', ')}) for the ${asked === 1 ? 'one approval' : `${asked} approvals`} the agent asks for.`,
+      witnesses: { ops },
+    });
+  }
   return {
     valid: anomalies.length === 0,
     anomalies,
@@ -110,6 +146,7 @@ function check(run: RunRecord): CheckResult {
 
 export const approvalIntegrity: Checker = {
   name: 'approval-integrity',
-  description: 'Effects gated by a human approval happened only after it, once, and with the approved (possibly edited) values.',
+  description:
+    'Effects gated by a human approval happened only after it, once, and with the approved (possibly edited) values; the human was asked once per approval.',
   check,
 };

@@ -72,6 +72,8 @@ describe('deploy on LangGraph.js (SqliteSaver)', () => {
     const ops = history(c.runDir);
     expect(refundsBy(ops)).toEqual(['worker#1', 'worker#2']);
     expect(approvalsRequested(ops)).toEqual(['worker#1', 'worker#2']);
+    // under two ids: approval-integrity says the human was asked twice for the one approval
+    expect(failures(c)['approval-integrity']).toContain('asked-more-than-once');
     const [first, second] = refundEntries(c.runDir);
     expect([first!.outcome, second!.outcome]).toEqual(['applied', 'applied']);
     expect(first!.key).toMatch(/\|callTool:/);

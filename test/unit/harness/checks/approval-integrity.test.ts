@@ -37,6 +37,27 @@ describe('approval-integrity', () => {
     expect(check(r)).toEqual({ valid: true, anomalies: [], metrics: { gatedEffects: 1, decisions: 1, rejections: 0 } });
   });
 
+  it('flags a human asked again, under a new id, for the one approval the agent asks for; the same id asked again is one request', () => {
+    const b = run().start();
+    b.op('approval', 'info', { event: 'requested', id: 'a1' });
+    b.kill();
+    b.op('approval', 'info', { event: 'requested', id: 'a1' }); // a retried request under its own id
+    expect(check(build(b)).anomalies).toEqual([]);
+    b.op('approval', 'info', { event: 'requested', id: 'a2' }); // a re-run that made a new id
+    decided(b, true);
+    const r = check(build(b));
+    expect(r.valid).toBe(false);
+    expect(r.anomalies.map((a) => a.kind)).toEqual(['asked-more-than-once']);
+    expect(r.anomalies[0]!.message).toMatch(/The human was asked 2 times \(ops #\d+ and #\d+, ids a1, a2\) for the one approval the agent asks for/);
+    // a cassette whose branches ask a different number of times is not judged so
+    const branched = build(b);
+    branched.scenario.cassette = [
+      { when: { resource: 'x', path: 'y', equals: 1 }, then: { calls: [{ tool: 'request_approval', args: {} }] } } as unknown as Turn,
+      { final: 'done' },
+    ];
+    expect(check(branched).anomalies).toEqual([]);
+  });
+
   it('flags an effect applied before any approval, and one applied despite a rejection', () => {
     const early = run().start().effect('charge:widgets', 'applied');
     decided(early, true);
