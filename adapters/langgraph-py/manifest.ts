@@ -1,4 +1,5 @@
 /** The langgraph-py adapter's manifest: the same options as LangGraph.js (agent style, checkpointer, durability), run by Python. */
+import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
 import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.js';
 import { sharedOptions } from '../../harness/run/options.js';
 import { checkCheckpointedGraph, checkpointedGraphOptions, checkpointedGraphState } from '../langgraph/manifest.js';
@@ -11,6 +12,11 @@ export const langgraphPyManifest = defineAdapter({
   hasEngine: false,
   stepAttempts: () => 5, // RETRY in ordeal_langgraph/agent.py
   durableState: checkpointedGraphState,
+  // LangGraph has no versioning tool: version 2 is plain new code, so there is no --opt versioning
+  deploy: {
+    changes: DEPLOY_CHANGES,
+    how: 'the worker restarted on new graph or entrypoint code under the same name, resuming the thread from the same checkpointer',
+  },
   requires: ['python'],
   options: { ...checkpointedGraphOptions, ...sharedOptions },
   check: (o, raw) => checkCheckpointedGraph(o, raw),

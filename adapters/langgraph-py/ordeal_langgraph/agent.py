@@ -3,7 +3,11 @@
 A turn's tool calls run in stretches (the kit's `tool_batches`: concurrent calls up to an approval, the approval alone, …):
 the graph sends each call of a stretch to the ToolNode as a `Send` (one task per call, a stretch in one superstep, run in
 parallel) and a `join` node after it sends the next stretch or goes back to the model; the functional API starts a
-stretch's `call_tool` tasks and waits for their results before the next stretch."""
+stretch's `call_tool` tasks and waits for their results before the next stretch.
+
+Version 2 (the `deploy` fault) is new graph or entrypoint code under the same name, compiled on the same checkpointer:
+an `audit` node or task before each turn's tool calls, the tools node or tool task renamed, one more field in each tool
+call, or a new system prompt in a new thread's input. LangGraph has no versioning tool: version 2 is plain new code."""
 from __future__ import annotations
 
 import os
@@ -22,9 +26,20 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.prebuilt import ToolNode
 from langgraph.types import RetryPolicy, Send
-from ordeal_worker import TOOL_SCHEMAS, ToolCallsMode, WorldClient, WorldHttpError, opening_messages, tool_batches
+from ordeal_worker import (
+    APPROVAL_TOOL,
+    TOOL_SCHEMAS,
+    V2_SYSTEM_PROMPT,
+    AgentVersion,
+    ToolCallsMode,
+    WorldClient,
+    WorldHttpError,
+    opening_messages,
+    tool_batches,
+)
 from ordeal_worker.telemetry import chat_span, set_usage
 
+from .deploy import V1, V2_TOOL_ARG, V2_TOOL_TASK, V2_TOOLS_NODE, opens_with_v2_prompt, task_step, v2_ran
 from .tools import next_attempt
 
 #: the model the world's scripted model answers as (`gen_ai.request.model`)
@@ -64,20 +79,19 @@ class AgentParts:
     checkpointer: BaseCheckpointSaver[Any] | None
     #: how a turn's tool calls run (`--opt toolCalls`)
     tool_calls: ToolCallsMode = "concurrent"
-
-
-def _task_step(config: RunnableConfig) -> str:
-    """A task's durable identity: its checkpoint namespace (node or task name and a task id derived from the checkpoint)."""
-    return str(config.get("configurable", {}).get("checkpoint_ns") or config.get("metadata", {}).get("langgraph_step", "unknown"))
+    #: the agent's version (deploy); version 1 unless given
+    version: AgentVersion = V1
 
 
 def _call_model(p: AgentParts, bound: Any, messages: Sequence[BaseMessage], config: RunnableConfig) -> AIMessage:
     if bound is None or p.world is None:
         raise RuntimeError("langgraph: this agent was opened to read state, not to run")
     step = config.get("metadata", {}).get("langgraph_step")
-    key = _task_step(config)
+    key = task_step(config)
     # the task's key tells apart model calls that share a superstep (every task of the functional API runs in step 0)
     p.world.probe("llm:before", step=step, detail={"key": key})
+    if opens_with_v2_prompt(messages):
+        v2_ran(p.world, "system-prompt", config)
     with chat_span(MODEL, key, next_attempt(key)) as s:
         reply: AIMessage = bound.invoke(messages)
         u = reply.usage_metadata
@@ -88,9 +102,19 @@ def _call_model(p: AgentParts, bound: Any, messages: Sequence[BaseMessage], conf
 
 def graph_agent(p: AgentParts) -> Any:
     bound = p.model.bind_tools(TOOL_SCHEMAS) if p.model else None  # the same tool schemas every framework sends
+    # version 2, rename-tool: the ToolNode under a new name; changed-arg: each Send carries one more field
+    tools = V2_TOOLS_NODE if p.version.has("rename-tool") else "tools"
+    changed_arg = p.version.has("changed-arg")
 
     def call_model(state: MessagesState, config: RunnableConfig) -> dict[str, list[AnyMessage]]:
         return {"messages": [_call_model(p, bound, state["messages"], config)]}
+
+    def send(call: ToolCall) -> Send:
+        # the ToolNode takes a Send's list of tool calls as the calls to run; a call with context carries a state of its
+        # own, which the ToolNode hands the tools (InjectedState)
+        if changed_arg:
+            return Send(tools, {"__type": "tool_call_with_context", "tool_call": call, "state": dict(V2_TOOL_ARG)})
+        return Send(tools, [call])
 
     def next_step(state: MessagesState) -> str | list[Send]:
         """The next stretch of the turn's unanswered calls, each a Send to the ToolNode; the model again once all are answered.
@@ -100,19 +124,32 @@ def graph_agent(p: AgentParts) -> Any:
         batch = next_tool_batch(state["messages"], p.tool_calls)
         if batch is None:
             return END
-        return [Send("tools", [call]) for call in batch] if batch else "agent"
+        return [send(call) for call in batch] if batch else "agent"
 
     def join(state: MessagesState) -> dict[str, Any]:
         return {}
 
+    # version 2, extra-step: the model's calls go through an `audit` node first, once a turn
+    def audit(state: MessagesState, config: RunnableConfig) -> dict[str, Any]:
+        v2_ran(p.world, "extra-step", config)
+        return {}
+
+    def to_audit(state: MessagesState) -> str:
+        return END if next_tool_batch(state["messages"], p.tool_calls) is None else "audit"
+
     builder = StateGraph(MessagesState)
     builder.add_node("agent", call_model)
-    builder.add_node("tools", ToolNode(p.tools, handle_tool_errors=False), retry_policy=RETRY)
+    builder.add_node(tools, ToolNode(p.tools, handle_tool_errors=False), retry_policy=RETRY)
     builder.add_node("join", join)
     builder.add_edge(START, "agent")
-    builder.add_conditional_edges("agent", next_step, ["tools", END])
-    builder.add_edge("tools", "join")
-    builder.add_conditional_edges("join", next_step, ["tools", "agent"])
+    if p.version.has("extra-step"):
+        builder.add_node("audit", audit)
+        builder.add_conditional_edges("agent", to_audit, ["audit", END])
+        builder.add_conditional_edges("audit", next_step, [tools, "agent"])
+    else:
+        builder.add_conditional_edges("agent", next_step, [tools, END])
+    builder.add_edge(tools, "join")
+    builder.add_conditional_edges("join", next_step, [tools, "agent"])
     return builder.compile(checkpointer=p.checkpointer)
 
 
@@ -136,20 +173,37 @@ def next_tool_batch(messages: Sequence[BaseMessage], mode: ToolCallsMode) -> lis
 def functional_agent(p: AgentParts) -> Any:
     bound = p.model.bind_tools(TOOL_SCHEMAS) if p.model else None
     by_name = {t.name: t for t in p.tools}
+    renamed = p.version.has("rename-tool")
+    changed_arg = p.version.has("changed-arg")
 
     @task
     def call_model(messages: list[BaseMessage]) -> AIMessage:
         return _call_model(p, bound, messages, get_config())
 
-    def call_tool_fn(call: dict[str, Any]) -> ToolMessage:
+    def call_tool_fn(call: dict[str, Any], arg: dict[str, Any] | None = None) -> ToolMessage:
         t = by_name.get(call["name"])
         if t is None:
             raise RuntimeError(f"langgraph: the model called unknown tool '{call['name']}'")
+        config = get_config()
+        # version 2's tool task (renamed, or called with one more argument) running live; not for the approval tool,
+        # whose task runs again when its interrupt is resumed
+        if (renamed or (arg or {}).get("version") == 2) and call["name"] != APPROVAL_TOOL:
+            v2_ran(p.world, "rename-tool" if renamed else "changed-arg", config)
         # the task's config carries its durable identity (thread, checkpoint namespace with the task id)
-        result: ToolMessage = t.invoke({**call, "type": "tool_call"}, get_config())
+        result: ToolMessage = t.invoke({**call, "type": "tool_call"}, config)
         return result
 
-    call_tool: Any = task(name="call_tool", retry_policy=RETRY)(call_tool_fn)  # type: ignore[arg-type]  # the stub cannot bind its ParamSpec here
+    # version 2, rename-tool: the task under a new name; changed-arg: called with one more argument
+    call_tool: Any = task(name=V2_TOOL_TASK if renamed else "call_tool", retry_policy=RETRY)(call_tool_fn)  # type: ignore[arg-type]  # the stub cannot bind its ParamSpec here
+
+    def run_tool(call: ToolCall) -> Any:
+        return call_tool(dict(call), dict(V2_TOOL_ARG)) if changed_arg else call_tool(dict(call))
+
+    # version 2, extra-step: one more task before each turn's tool calls
+    @task(name="audit", retry_policy=RETRY)
+    def audit(calls: int) -> dict[str, int]:
+        v2_ran(p.world, "extra-step", get_config())
+        return {"audited": calls}
 
     @entrypoint(checkpointer=p.checkpointer)
     def agent(messages: list[BaseMessage]) -> list[BaseMessage]:
@@ -157,10 +211,12 @@ def functional_agent(p: AgentParts) -> Any:
         for _ in range(MAX_TURNS):
             if not response.tool_calls:
                 return cast(list[BaseMessage], add_messages(cast(Any, messages), cast(Any, [response])))
+            if p.version.has("extra-step"):
+                audit(len(response.tool_calls)).result()
             results: list[ToolMessage] = []
             # each stretch's tasks start together; the next stretch (after an approval: once the human answered) only then
             for batch in tool_batches(response.tool_calls, lambda c: c["name"], p.tool_calls):
-                results += [f.result() for f in [call_tool(dict(c)) for c in batch.calls]]
+                results += [f.result() for f in [run_tool(c) for c in batch.calls]]
             messages = cast(list[BaseMessage], add_messages(cast(Any, messages), cast(Any, [response, *results])))
             response = call_model(messages).result()
         raise RuntimeError("langgraph: too many turns")
@@ -195,8 +251,9 @@ def _flat(api: str, nesting: str) -> bool:
     return api == "functional" and nesting == "none"
 
 
-def initial_input(api: str, task: str, system: str | None, nesting: str = "none") -> Any:
-    system_msg, user_msg = opening_messages(task, system)
+def initial_input(api: str, task: str, system: str | None, nesting: str = "none", version: AgentVersion = V1) -> Any:
+    """A new thread's input: its opening messages, which the checkpoint keeps (version 2's system prompt opens only the threads it begins)."""
+    system_msg, user_msg = opening_messages(task, V2_SYSTEM_PROMPT if version.has("system-prompt") else system)
     messages = [SystemMessage(system_msg["content"]), HumanMessage(user_msg["content"])]
     return messages if _flat(api, nesting) else {"messages": messages}
 

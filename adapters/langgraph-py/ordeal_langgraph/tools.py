@@ -7,10 +7,13 @@ from typing import Annotated, Any, Literal
 
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, InjectedToolCallId
+from langgraph.prebuilt import InjectedState
 from langgraph.types import interrupt
 from ordeal_worker import TOOL_SCHEMAS, ToolContext, WorldClient, is_effect_tool, run_tool
 from ordeal_worker.telemetry import tool_span
 from pydantic import BaseModel, ConfigDict, create_model
+
+from .deploy import V2_TOOLS_NODE, v2_ran
 
 
 @dataclass
@@ -45,6 +48,8 @@ class _Args(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     tool_call_id: Annotated[str, InjectedToolCallId]
+    #: the `version` field of the state a tool call's `Send` carries (version 2, change=changed-arg); absent otherwise
+    call_version: Annotated[int | None, InjectedState("version")] = None
 
 
 class OrdealTool(BaseTool):
@@ -55,12 +60,19 @@ class OrdealTool(BaseTool):
     def _run(self, config: RunnableConfig, run_manager: Any = None, **kwargs: Any) -> Any:
         deps: ToolDeps = self.deps
         call_id = kwargs.pop("tool_call_id", None)
+        call_version = kwargs.pop("call_version", None)
         key = step_key(config, call_id)
         attempt = next_attempt(key)
         step = config.get("metadata", {}).get("langgraph_step")
         if self.name == "request_approval":
             return approval(deps, key, kwargs, attempt)
         deps.world.probe("tool:before", step=step, detail={"name": self.name, "key": key})
+        # version 2 of the graph (deploy): the tool runs in the renamed ToolNode, or its Send carried the changed argument
+        # (not the approval tool above, which runs again when its interrupt is resumed)
+        if config.get("metadata", {}).get("langgraph_node") == V2_TOOLS_NODE:
+            v2_ran(deps.world, "rename-tool", config)
+        elif call_version == 2:
+            v2_ran(deps.world, "changed-arg", config)
         sent = key if deps.idempotency == "framework" and is_effect_tool(self.name) else None  # only effects send the key
         with tool_span(self.name, call_id, key, attempt, sent):
             ctx = ToolContext(deps.world, deps.workspace, key if deps.idempotency == "framework" else None, step)

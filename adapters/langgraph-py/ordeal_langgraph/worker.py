@@ -1,16 +1,18 @@
 """The langgraph-py worker: picks up the submitted thread, resumes it after a restart, and waits on approvals."""
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
 from typing import Any, NoReturn
 
 from langgraph.types import Command
-from ordeal_worker import WorldClient, exit_with_parent, parent_alive, read_worker_env
+from ordeal_worker import AgentVersion, WorldClient, agent_version, exit_with_parent, parent_alive, read_worker_env
 from ordeal_worker.telemetry import ATTR, agent_span, start_worker_tracing
 
 from .agent import AgentParts, build_app, chat_model, final_answer, initial_input
+from .deploy import V1
 from .handoff import read_run_request, write_failure
 from .options import Options, parse_options
 from .store import open_saver, report_writes
@@ -22,6 +24,8 @@ def main() -> NoReturn:
     env = read_worker_env()
     exit_with_parent(env.parent_pid)
     opts = parse_options(env.options)
+    # version 2 (deploy): new graph or entrypoint code under the same name, resumed from the same checkpointer
+    version = agent_version(os.environ, env.options)
     world = WorldClient(env.world_url)
     store = open_saver(opts, env.data_dir)
     assert store is not None
@@ -46,13 +50,14 @@ def main() -> NoReturn:
             world.probe("step:journaled", step=step, detail={"kind": kind, **detail})
 
     report_writes(store.saver, journaled)
-    app = build_app(opts.api, AgentParts(chat_model(env.world_url), agent_tools(ToolDeps(world, env.workspace, env.idempotency)), world, store.saver, opts.tool_calls), opts.nesting)
+    tools = agent_tools(ToolDeps(world, env.workspace, env.idempotency))
+    app = build_app(opts.api, AgentParts(chat_model(env.world_url), tools, world, store.saver, opts.tool_calls, version), opts.nesting)
 
     world.probe("worker:ready")
     while (req := read_run_request(env.data_dir)) is None:
         time.sleep(0.02)
     try:
-        drive(app, opts, world, req)
+        drive(app, opts, world, req, version)
     except Exception as e:  # noqa: BLE001 - whatever stopped the thread is the run's failure
         if not stopping:
             write_failure(env.data_dir, req["threadId"], f"{type(e).__name__}: {e}")
@@ -62,7 +67,7 @@ def main() -> NoReturn:
     sys.exit(0)
 
 
-def drive(app: Any, o: Options, world: WorldClient, req: dict[str, Any]) -> None:
+def drive(app: Any, o: Options, world: WorldClient, req: dict[str, Any], version: AgentVersion = V1) -> None:
     """LangGraph's documented resume: the thread's last checkpoint tells whether to start, continue with None, or resume an interrupt."""
     config: dict[str, Any] = {"configurable": {"thread_id": req["threadId"]}, "recursion_limit": o.recursion_limit}
     nudged: Any = None
@@ -70,7 +75,7 @@ def drive(app: Any, o: Options, world: WorldClient, req: dict[str, Any]) -> None
         snap = app.get_state(config)
         at = (snap.config.get("configurable") or {}).get("checkpoint_id")
         if not snap.created_at:
-            inp: Any = initial_input(o.api, req["task"], req.get("system"), o.nesting)
+            inp: Any = initial_input(o.api, req["task"], req.get("system"), o.nesting, version)
         elif not snap.next:
             if final_answer(o.api, snap, o.nesting) is not None:
                 return

@@ -105,7 +105,7 @@ describe('time and change faults', () => {
 
   it('refuses deploy on an adapter that does not declare it, and clock-jump on an engine libfaketime cannot move', () => {
     expect(refusal(() => checkTimeFaults([{ fault: 'deploy', at: 'step:3' }], 'dapr-agents')).message).toMatch(
-      /fault deploy is not supported by adapter 'dapr-agents': its manifest declares no deploy support.*adapters that do: reference, langgraph, restate, temporal, dapr, dbos, conductor, pydantic-ai$/,
+      /fault deploy is not supported by adapter 'dapr-agents': its manifest declares no deploy support.*adapters that do: reference, langgraph, langgraph-py, restate, temporal, dapr, dbos, conductor, pydantic-ai$/,
     );
     expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1', target: 'engine' }], 'temporal')).message).toMatch(
       /cannot skew adapter 'temporal''s engine: the Temporal CLI dev server is a statically linked Go binary/,
