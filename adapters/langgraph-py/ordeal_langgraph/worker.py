@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any, NoReturn
 
-from langgraph.types import Command
+from langgraph.types import Command, Send
 from ordeal_worker import AgentVersion, WorldClient, agent_version, exit_with_parent, parent_alive, read_worker_env
 from ordeal_worker.telemetry import ATTR, agent_span, start_worker_tracing
 
@@ -17,6 +17,9 @@ from .handoff import read_run_request, write_failure
 from .options import Options, parse_options
 from .store import open_saver, report_writes
 from .tools import ToolDeps, agent_tools
+
+#: the checkpoint channel of a graph's pending `Send`s (LangGraph's TASKS constant, private since LangGraph 1.0)
+PENDING_SENDS = "__pregel_tasks"
 
 
 def main() -> NoReturn:
@@ -82,7 +85,7 @@ def drive(app: Any, o: Options, world: WorldClient, req: dict[str, Any], version
             # a kill after a superstep's Send tasks saved their writes, before its own checkpoint (durability=async):
             # invoke(None) applies them and goes on; only a thread that does not move from there is stuck
             if nudged == at:
-                raise RuntimeError(f"langgraph: thread {req['threadId']} has nothing left to run but no final answer")
+                raise RuntimeError(f"langgraph: thread {req['threadId']} has nothing left to run but no final answer{why_stopped(app, config)}")
             nudged = at
             inp = None
         else:
@@ -93,6 +96,34 @@ def drive(app: Any, o: Options, world: WorldClient, req: dict[str, Any], version
         # one invoke_agent span per invoke: it ends where the thread pauses for approval or finishes
         with agent_span("ordeal-agent", {"ordeal.resumed": resumed, ATTR.replayed: resumed and o.api == "functional"}):
             app.invoke(inp, config, durability=o.durability)
+
+
+def why_stopped(app: Any, config: dict[str, Any]) -> str:
+    """What a thread that stopped short says about itself: a pending `Send` in its last checkpoint (or a subgraph's) to a
+    node the graph does not have (a graph whose node was renamed under it), which LangGraph skips with no more than a
+    logged warning."""
+    try:
+        nodes = set(app.nodes).union(*(sub.nodes for _, sub in app.get_subgraphs(recurse=True)))
+        # newest first: the first checkpoint of each namespace is its last (the subgraph's own namespace too)
+        last: dict[str, Any] = {}
+        for saved in app.checkpointer.list({"configurable": {"thread_id": config["configurable"]["thread_id"]}}):
+            last.setdefault(saved.config["configurable"].get("checkpoint_ns", ""), saved)
+    except Exception:  # noqa: BLE001 - the reason is a courtesy; the error stands without it
+        return ""
+    lost = [
+        send
+        for saved in last.values()
+        for send in saved.checkpoint["channel_values"].get(PENDING_SENDS) or []
+        if isinstance(send, Send) and send.node not in nodes
+    ]
+    if not lost:
+        return ""
+    names = ", ".join(dict.fromkeys(f"'{s.node}'" for s in lost))
+    n = len(lost)
+    return (
+        f": its last checkpoint holds {n} pending Send{'' if n == 1 else 's'} to node {names}, which this graph does not have"
+        f' (LangGraph skipped {"it" if n == 1 else "them"}: "Ignoring unknown node name")'
+    )
 
 
 def decision(world: WorldClient, approval_id: str) -> dict[str, Any]:
