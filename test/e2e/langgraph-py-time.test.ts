@@ -1,0 +1,121 @@
+/** deploy on LangGraph Python: version 2 as new graph or entrypoint code, resumed from the thread's checkpoint. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ordeal, tempDir } from '../helpers/cli.js';
+import { engineInstalled, history, refundEntries, runOne, type HistoryOp } from '../helpers/run-folder.js';
+
+interface Judged {
+  runDir: string;
+  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
+}
+
+const { installed, skipReason } = engineInstalled('python');
+if (!installed) console.warn(`langgraph-py deploy e2e skipped: ${skipReason}`);
+
+/** The failing checkers of a case with their anomaly kinds. */
+const failures = (c: Judged) =>
+  Object.fromEntries(
+    Object.entries(c.checks)
+      .filter(([, r]) => r.valid !== true)
+      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
+  );
+
+const deploy = (at: string, change: string, ...opts: string[]) =>
+  runOne<Judged>(['--adapter', 'langgraph-py', '--scenario', 'refund-agent', '--fault', `deploy@${at},change=${change}`, ...opts]);
+/** The rollout while version 1 waits for the human, who answers 1.5 s later: version 1 has nothing to run before its SIGTERM. */
+const whileWaiting = ['--fault', 'human-late@approval:waiting,ms=1500'];
+/**
+ * The rollout while version 1's model call after the refund hangs: the world holds the fourth call for the llm-error
+ * fault, which fires once the rollout is over. A rollout lets the request that triggered it go on before the SIGTERM, and
+ * LangGraph Python's threads run on while the worker shuts down: at llm-call:4 alone version 1 finished the run.
+ */
+const onHeldModelCall = ['--fault', 'llm-error@llm-call:4,mode=hang,ms=1'];
+const functional = ['--opt', 'api=functional'];
+
+/** The deploy:v2 probes: which worker ran which change of version 2 live. */
+const v2Probes = (ops: HistoryOp[]) =>
+  ops.filter((o) => o.f === 'probe' && o.value.point === 'deploy:v2').map((o) => [o.process, (o.value.detail as { change: string }).change]);
+const refundsBy = (ops: HistoryOp[]) =>
+  ops.filter((o) => o.f === 'effect' && o.type === 'invoke' && o.value.effect === 'refund:order-1042').map((o) => o.process);
+const approvalsRequested = (ops: HistoryOp[]) => ops.filter((o) => o.f === 'approval' && o.value.event === 'requested').map((o) => o.process);
+
+describe.skipIf(!installed)('deploy on LangGraph Python (SqliteSaver)', () => {
+  it('StateGraph, tools node renamed: the pending Send to the old node is skipped with a logged warning, the thread stops short and the refund is never made', async () => {
+    const { code, c } = await deploy('approval:waiting', 'rename-tool', ...whileWaiting);
+    expect(code).toBe(1);
+    // the worker gives up on the thread at once, naming the Send LangGraph skipped; LangGraph raised no error of its own
+    expect(failures(c)).toMatchObject({ 'deploy-fate': ['deploy-broken-run'], completion: ['failed'], 'exactly-once-effects': ['lost', 'lost'] });
+    expect(c.checks['deploy-fate']!.anomalies[0]!.message).toMatch(
+      /did not survive the deploy of version 2 \(change rename-tool\) at approval:waiting: it failed \(RuntimeError: langgraph: thread .* has nothing left to run but no final answer: its last checkpoint holds 1 pending Send to node 'tools', which this graph does not have/,
+    );
+    expect(readFileSync(join(c.runDir, 'logs/worker.log'), 'utf8')).toContain('Ignoring unknown node name tools in pending sends');
+    expect(v2Probes(history(c.runDir))).toEqual([]);
+    expect(refundEntries(c.runDir)).toEqual([]);
+  });
+
+  it("StateGraph, an audit node or one more field in each tool call's Send: the thread runs on, version 2 on the state version 1 left", async () => {
+    for (const change of ['extra-step', 'changed-arg']) {
+      const { code, c } = await deploy('approval:waiting', change, ...whileWaiting);
+      expect([change, code, failures(c)]).toEqual([change, 1, { 'deploy-fate': ['deploy-new-code-on-old-state'] }]);
+      const ops = history(c.runDir);
+      // version 1's pending Send (the approval) went on as it was; version 2's code ran for the refund's and the email's turn
+      expect(v2Probes(ops)).toEqual([
+        ['worker#2', change],
+        ['worker#2', change],
+      ]);
+      expect(refundsBy(ops)).toEqual(['worker#2']);
+    }
+  });
+
+  it('a new system prompt: the thread keeps the one its checkpoint holds, so the run keeps the old behaviour', async () => {
+    const { code, c } = await deploy('step:3', 'system-prompt');
+    expect([code, failures(c)]).toEqual([0, {}]);
+    expect(v2Probes(history(c.runDir))).toEqual([]);
+  });
+
+  it('functional API, tool task renamed after the refund: the renamed tasks find no cached results, so the human is asked again and the refund is made twice under a new key', async () => {
+    const { code, c } = await deploy('llm-call:4', 'rename-tool', ...onHeldModelCall, ...functional);
+    expect(code).toBe(1);
+    expect(failures(c)['deploy-fate']).toEqual(['deploy-duplicated-work']);
+    expect(failures(c)['exactly-once-effects']).toContain('duplicate');
+    const ops = history(c.runDir);
+    expect(refundsBy(ops)).toEqual(['worker#1', 'worker#2']);
+    expect(approvalsRequested(ops)).toEqual(['worker#1', 'worker#2']);
+    const [first, second] = refundEntries(c.runDir);
+    expect([first!.outcome, second!.outcome]).toEqual(['applied', 'applied']);
+    expect(first!.key).toMatch(/\|call_tool:/);
+    expect(second!.key).toMatch(/\|call_tool\.v2:/);
+  });
+
+  it('functional API, an audit task after the refund: cached results are matched by name and position, so the approval call gets the refund result and the model refuses the conversation', async () => {
+    const { code, c } = await deploy('llm-call:4', 'extra-step', ...onHeldModelCall, ...functional);
+    expect(code).toBe(1);
+    expect(failures(c)['deploy-fate']).toEqual(['deploy-broken-run']);
+    expect(c.checks['deploy-fate']!.anomalies[0]!.message).toMatch(
+      /it failed \(OpenAIInvalidRequestError: Error code: 400 - messages\[\d+\]\.tool_call_id "call_3_0" is not one of the tool_calls/,
+    );
+    const ops = history(c.runDir);
+    // the refund stays once: worker#2's approval call was answered with worker#1's refund result, not asked again
+    expect(refundsBy(ops)).toEqual(['worker#1']);
+    expect(approvalsRequested(ops)).toEqual(['worker#1']);
+  });
+
+  it('LangGraph has no versioning tool: --opt versioning=on is refused (exit 2)', async () => {
+    const r = await ordeal([
+      'run',
+      '--adapter',
+      'langgraph-py',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'deploy@step:3',
+      '--opt',
+      'versioning=on',
+      '--out',
+      tempDir(),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--opt versioning: not an option of the langgraph-py adapter/);
+  });
+});
