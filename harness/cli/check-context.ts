@@ -33,13 +33,14 @@ export function checkContext(a: CheckArgs): CheckContext {
     throw new UsageError(`--max-faults ${a['max-faults']}: expected an integer ≥ 1 (faults per generated schedule)`, 'ORD-123');
   const scenario = resolveScenario(a.scenario);
   const isFile = a.scenario.endsWith('.json') || a.scenario.includes('/');
-  const { hasEngine, engineLink } = adapterManifest(a.adapter);
+  const { hasEngine, engineLink, deploy } = adapterManifest(a.adapter);
   const space: ScheduleSpace = {
     scenario,
     faults: resolveCheckFaults(a.faults, hasEngine, a.adapter),
     hasEngine,
     engineLink: engineLink === true,
     maxFaults: a['max-faults'],
+    ...(deploy ? { deployChanges: deploy.changes } : {}),
   };
   // deploy and clock-jump as drawn (each change, target=worker) must be runnable on this adapter
   checkTimeFaults(

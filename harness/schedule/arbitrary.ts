@@ -15,6 +15,8 @@ export interface ScheduleSpace {
   engineLink?: boolean;
   /** At most this many faults per schedule (0..maxFaults). */
   maxFaults: number;
+  /** The changes the adapter's version 2 carries (manifest `deploy.changes`): `deploy` draws only these; absent: all. */
+  deployChanges?: readonly string[];
 }
 
 /** The faults `ordeal check` uses when none are named: kill-worker, and kill-engine when there is an engine. */
@@ -62,16 +64,22 @@ function drawable(fault: Fault, at: string, shape: ScenarioShape): boolean {
  * The spec fields one drawn parameter contributes: `{name: value}`, except an approval edit, which sets `name` (the
  * field) and `value` together. undefined when the parameter is not drawn or the scenario offers nothing to draw from.
  */
-function paramFields(name: string, p: ParamSpec, shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<Record<string, unknown>> | undefined {
+function paramFields(
+  name: string,
+  p: ParamSpec,
+  shape: ScenarioShape,
+  engineLink: boolean,
+  allowed?: readonly string[],
+): fc.Arbitrary<Record<string, unknown>> | undefined {
   const as = (arb: fc.Arbitrary<unknown>) => arb.map((v) => ({ [name]: v }));
   if (!('draw' in p) || !p.draw) return undefined;
   if (p.type === 'integer') return as(fc.integer({ min: p.draw.min, max: p.draw.max }));
   if (p.type === 'choice') {
     const only = typeof p.draw === 'object' ? p.draw.engineLinkOnly : [];
-    const values = engineLink ? p.values : p.values.filter((v) => !only.includes(v));
+    const values = (engineLink ? p.values : p.values.filter((v) => !only.includes(v))).filter((v) => !allowed || allowed.includes(v));
     if (values.length === 0) return undefined;
     // with the engine-link values left out, the one left is the default: drawing it would only lengthen the schedule
-    if (values.length === 1 && values.length < p.values.length) return undefined;
+    if (values.length === 1 && values.length < p.values.length && values[0] === (p.default ?? p.values[0])) return undefined;
     return as(fc.constantFrom(...values));
   }
   if (p.type === 'approval-edit') {
@@ -91,11 +99,14 @@ function editedValues(asked: string | number | boolean): (string | number | bool
 }
 
 /** One fault at one of its triggers, with some of its parameters; shrinks toward the first trigger and no parameters. */
-function faultSpecArbitrary(fault: Fault, triggers: string[], shape: ScenarioShape, engineLink: boolean): fc.Arbitrary<FaultSpec> {
+function faultSpecArbitrary(fault: Fault, triggers: string[], shape: ScenarioShape, space: ScheduleSpace): fc.Arbitrary<FaultSpec> {
   const params: Record<string, fc.Arbitrary<Record<string, unknown> | undefined>> = {};
   for (const [name, p] of Object.entries(fault.params)) {
-    const arb = paramFields(name, p, shape, engineLink);
-    if (arb) params[name] = p.required ? arb : fc.option(arb, { nil: undefined });
+    const allowed = fault.name === 'deploy' && name === 'change' ? space.deployChanges : undefined;
+    const arb = paramFields(name, p, shape, space.engineLink === true, allowed);
+    // left out, a parameter takes its default: always drawn when the adapter does not allow that default
+    const defaultAllowed = !allowed || (p.type === 'choice' && allowed.includes(p.default ?? p.values[0]!));
+    if (arb) params[name] = p.required || !defaultAllowed ? arb : fc.option(arb, { nil: undefined });
   }
   return fc
     .record({ at: fc.constantFrom(...triggers), params: fc.record(params) })
@@ -108,7 +119,7 @@ export function scheduleArbitrary(space: ScheduleSpace): fc.Arbitrary<Schedule> 
   const options = applicable(space, shape);
   if (options.length === 0)
     throw new UsageError(`none of the faults ${space.faults.join(', ')} can fire in scenario '${space.scenario.name}' on this adapter`, 'ORD-121');
-  const one = fc.oneof(...options.map((o) => faultSpecArbitrary(o.fault, o.triggers, shape, space.engineLink === true)));
+  const one = fc.oneof(...options.map((o) => faultSpecArbitrary(o.fault, o.triggers, shape, space)));
   const points = new Set(options.flatMap((o) => o.triggers)).size;
   return fc.uniqueArray(one, { minLength: 0, maxLength: Math.min(space.maxFaults, points), selector: (f) => f.at });
 }

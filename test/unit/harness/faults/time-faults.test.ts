@@ -148,4 +148,19 @@ describe('time and change faults', () => {
     // the target is not drawn: only the workers' clock can be skewed on every built-in adapter
     expect(drawn.some((f) => f.fault === 'clock-jump' && f.target !== undefined)).toBe(false);
   });
+
+  it('ordeal check draws only the deploy changes the adapter carries, and always names one when the default is not among them', () => {
+    const scenario = resolveScenario('refund-agent');
+    const changes = (deployChanges: readonly string[]) =>
+      fc
+        .sample(scheduleArbitrary({ scenario, faults: ['deploy'], hasEngine: true, maxFaults: 1, deployChanges }), { numRuns: 200, seed: 5 })
+        .flat()
+        .map((f) => f.change);
+    // dapr-agents' three: left out, the change is the default (extra-step), one of them
+    expect(new Set(changes(['extra-step', 'changed-arg', 'system-prompt']).map((c) => c ?? 'extra-step'))).toEqual(
+      new Set(['extra-step', 'changed-arg', 'system-prompt']),
+    );
+    expect(new Set(changes(['changed-arg', 'system-prompt']))).toEqual(new Set(['changed-arg', 'system-prompt']));
+    expect(new Set(changes(['system-prompt']))).toEqual(new Set(['system-prompt']));
+  });
 });
