@@ -80,8 +80,9 @@ function toOutcome(s: WorkflowState | undefined): Outcome {
   }
   if (status === 'FAILED' || status === 'TERMINATED') {
     const p = s?.properties ?? {};
-    const why = p['dapr.workflow.failure.error_message'] ?? p['dapr.workflow.failure.error_type'] ?? `workflow ${status.toLowerCase()}`;
-    return { status: 'failed', error: why };
+    // the SDK's exception type and message: a replay that does not match the history is a NonDeterminismError
+    const [type, message] = [p['dapr.workflow.failure.error_type'], p['dapr.workflow.failure.error_message']];
+    return { status: 'failed', error: type && message ? `${type}: ${message}` : (message ?? type ?? `workflow ${status.toLowerCase()}`) };
   }
   return { status: 'running' };
 }

@@ -78,16 +78,41 @@ describe('time and change faults on the reference runtime', () => {
     }
   });
 
-  it('deploy: the reference runtime has no versioning tool, and adapters that declare no deploy support are refused (exit 2)', async () => {
+  // an adapter that declares no deploy at all (ORD-113): test/unit/harness/faults/time-faults.test.ts, with a team's adapter
+  it('deploy: the reference runtime has no versioning tool, and a change an adapter does not carry is refused (exit 2)', async () => {
     const out = tempDir();
     const noTool = await ordeal(['run', '--scenario', 'refund-agent', '--fault', 'deploy@step:3', '--opt', 'versioning=on', '--out', out]);
     expect(noTool.code).toBe(2);
     expect(noTool.stderr).toMatch(/versioning/);
-    const undeclared = await ordeal(['run', '--adapter', 'dapr-agents', '--scenario', 'refund-agent', '--fault', 'deploy@step:3', '--out', out]);
-    expect(undeclared.code).toBe(2);
-    expect(undeclared.stderr).toMatch(/fault deploy is not supported by adapter 'dapr-agents'.*adapters that do: .*reference.*temporal.*ORD-113/s);
-    const check = await ordeal(['check', '--adapter', 'dapr-agents', '--scenario', 'refund-agent', '--faults', 'deploy', '--runs', '1']);
-    expect([check.code, check.stderr]).toEqual([2, expect.stringMatching(/fault deploy is not supported by adapter 'dapr-agents'/)]);
+    const unlisted = await ordeal([
+      'run',
+      '--adapter',
+      'dapr-agents',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'deploy@step:3,change=rename-tool',
+      '--out',
+      out,
+    ]);
+    expect(unlisted.code).toBe(2);
+    expect(unlisted.stderr).toMatch(
+      /fault deploy change=rename-tool is not supported by adapter 'dapr-agents': expected one of extra-step, changed-arg, system-prompt.*ORD-114/s,
+    );
+    const check = await ordeal([
+      'check',
+      '--adapter',
+      'dapr',
+      '--scenario',
+      'refund-agent',
+      '--faults',
+      'deploy',
+      '--opt',
+      'versioning=on',
+      '--runs',
+      '1',
+    ]);
+    expect([check.code, check.stderr]).toEqual([2, expect.stringMatching(/versioning/)]);
   });
 
   it.skipIf(!faketime)('clock-jump: the worker and the commands it runs see the wall clock an hour ahead from the jump on', async () => {

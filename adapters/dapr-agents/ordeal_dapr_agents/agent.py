@@ -5,7 +5,8 @@ tool call a `run_tool` activity (a turn's calls together under `when_all`, or on
 `tool_execution_mode=sequential`), and a `before_tool_call` hook that returns `RequireApproval` makes the workflow
 publish an approval request (the `publish_approval_request` activity) and wait for the external event
 `approval_response_<id>`, raced against a timer that denies the call. The subclass only adds what ordeal must see:
-the request reaches the world's approval inbox, and a tool knows which activity it runs in (its framework key)."""
+the request reaches the world's approval inbox, and a tool knows which activity it runs in (its framework key).
+A deploy restarts the app on version 2 of this code (version2.py)."""
 from __future__ import annotations
 
 import functools
@@ -17,11 +18,14 @@ from typing import Any
 
 from dapr_agents import AgentTool, DurableAgent, Hooks, OpenAIChatClient, RequireApproval
 from dapr_agents.agents.configs import AgentExecutionConfig, ToolExecutionMode
+from dapr_agents.agents.schemas import TriggerAction
 from dapr_agents.hooks import Proceed, ToolHookContext
-from ordeal_worker import APPROVAL_TOOL, DEFAULT_SYSTEM_PROMPT, ToolCallsMode, WorldClient
+from dapr_agents.workflow.decorators import message_router, workflow_entry
+from ordeal_worker import APPROVAL_TOOL, DEFAULT_SYSTEM_PROMPT, DEPLOY_PROBE, V2_SYSTEM_PROMPT, AgentVersion, ToolCallsMode, WorldClient
 from ordeal_worker.telemetry import chat_span
 
 from .tools import ActivityPosition, current_activity, next_attempt
+from .version2 import changed_arg, drive, takes_v2_path
 
 #: the model the world's scripted model answers as
 MODEL = "ordeal-scripted"
@@ -32,10 +36,40 @@ MAX_TURNS = 200
 class OrdealDurableAgent(DurableAgent):
     """DurableAgent, plus: the approval request goes to the world, and tools learn their activity's position."""
 
-    def __init__(self, *, world: WorldClient, data_dir: str, **kwargs: Any) -> None:
+    def __init__(self, *, world: WorldClient, data_dir: str, version: AgentVersion, **kwargs: Any) -> None:
+        self._version = version  # read by _standard_activities, which DurableAgent's constructor may call
         super().__init__(**kwargs)
         self._world = world
         self._approvals = Path(data_dir) / "approvals.jsonl"
+
+    @workflow_entry
+    @message_router(message_model=TriggerAction)
+    def agent_workflow(self, ctx: Any, message: dict[str, Any]) -> Any:
+        """DurableAgent's workflow; version 2 (a deploy) runs it with its change: one more activity before each turn's
+        tool calls (extra-step), or its hooks told that this run takes version 2's path (changed-arg). With versioning
+        on, Dapr's patching decides that once, before the loop starts (version2.py)."""
+        loop = super().agent_workflow(ctx, message)
+        if self._version.change in (None, "system-prompt"):
+            # version 2's prompt is read by call_llm, an activity: there is nothing in the workflow to change or guard
+            return (yield from loop)
+        v2 = takes_v2_path(self._version, ctx.is_patched)
+        audit = v2 and self._version.change == "extra-step"
+
+        def before_tools(answer: dict[str, Any]) -> Any:
+            calls = len(answer.get("tool_calls") or [])
+            return ctx.call_activity(self._activity_name(self.audit), input={"calls": calls}, retry_policy=self._retry_policy)
+
+        return (yield from drive(loop, v2, before_tools if audit else None))
+
+    def _standard_activities(self) -> tuple[Any, ...]:  # type: ignore[override]
+        # version 2's extra step is one more activity of the agent, registered beside DurableAgent's
+        extra = (self.audit,) if self._version.has("extra-step") else ()
+        return (*DurableAgent._standard_activities(self), *extra)
+
+    def audit(self, ctx: Any, payload: dict[str, Any]) -> dict[str, Any]:
+        """Version 2's extra step (deploy change=extra-step): an audit before a turn's tool calls, a durable activity."""
+        self._world.probe(DEPLOY_PROBE, step=int(ctx.task_id), detail={"change": "extra-step"})
+        return {"audited": int(payload.get("calls", 0))}
 
     def _named(self, func: Any, name: str) -> Any:  # type: ignore[override]
         # DurableAgent names each workflow and activity it registers here; the agent's workflow gets an observer
@@ -57,6 +91,9 @@ class OrdealDurableAgent(DurableAgent):
 
     def call_llm(self, ctx: Any, payload: dict[str, Any]) -> dict[str, Any]:
         key = f"dapr-agents:{ctx.workflow_id}:{ctx.task_id}"
+        if self._version.has("system-prompt"):
+            # version 2's prompt: DurableAgent builds the messages from its prompt in this activity, at every call
+            self._world.probe(DEPLOY_PROBE, step=int(ctx.task_id), detail={"change": "system-prompt"})
         self._world.probe("llm:before", step=int(ctx.task_id))
         with chat_span(MODEL, key, next_attempt(key)):
             return super().call_llm(ctx, payload)
@@ -111,7 +148,9 @@ def chat_client(world_url: str) -> OpenAIChatClient:
     return OpenAIChatClient(model=MODEL, api_key="not-needed", base_url=f"{world_url}/v1", timeout=60)
 
 
-def build_agent(world: WorldClient, world_url: str, data_dir: str, tools: list[AgentTool], tool_calls: ToolCallsMode) -> OrdealDurableAgent:
+def build_agent(
+    world: WorldClient, world_url: str, data_dir: str, tools: list[AgentTool], tool_calls: ToolCallsMode, version: AgentVersion
+) -> OrdealDurableAgent:
     def ask_human(ctx: ToolHookContext) -> Any:
         """`request_approval` needs a human: DurableAgent's documented human-in-the-loop."""
         if ctx.step_name == APPROVAL_TOOL:
@@ -119,13 +158,16 @@ def build_agent(world: WorldClient, world_url: str, data_dir: str, tools: list[A
         return Proceed()
 
     mode = ToolExecutionMode.SEQUENTIAL if tool_calls == "sequential" else ToolExecutionMode.PARALLEL
+    prompt = V2_SYSTEM_PROMPT if version.has("system-prompt") else os.environ.get("ORDEAL_SYSTEM_PROMPT") or DEFAULT_SYSTEM_PROMPT
     return OrdealDurableAgent(
         world=world,
         data_dir=data_dir,
+        version=version,
         name=AGENT_NAME,
-        system_prompt=os.environ.get("ORDEAL_SYSTEM_PROMPT") or DEFAULT_SYSTEM_PROMPT,
+        system_prompt=prompt,
         llm=chat_client(world_url),
         tools=tools,
-        hooks=Hooks(before_tool_call=[ask_human]),
+        # version 2 of changed-arg adds a hook after the human's: it changes the arguments of every other tool call
+        hooks=Hooks(before_tool_call=[ask_human, *([changed_arg] if version.has("changed-arg") else [])]),
         execution=AgentExecutionConfig(max_iterations=MAX_TURNS, tool_execution_mode=mode),
     )

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from dapr_agents import AgentTool
-from ordeal_worker import APPROVAL_TOOL, TOOL_SCHEMAS, ToolContext, WorldClient, is_effect_tool, run_tool
+from ordeal_worker import APPROVAL_TOOL, DEPLOY_PROBE, TOOL_SCHEMAS, ToolContext, WorldClient, is_effect_tool, run_tool
 from ordeal_worker.telemetry import tool_span
 from pydantic import BaseModel, ConfigDict, create_model
+
+from .version2 import V2_ARG
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class ToolDeps:
     world: WorldClient
     workspace: str
     idempotency: Literal["framework", "none"]
+    #: version 2 of `changed-arg`: the tools take the argument its hook adds (version2.py)
+    changed_arg: bool = False
 
 
 def approval_request_id(instance_id: str, tool_call_id: str) -> str:
@@ -71,6 +75,9 @@ def _tool(name: str, description: str, deps: ToolDeps) -> AgentTool:
             decision = deps.world.approval_status(approval_request_id(pos.instance_id, pos.tool_call_id))
             values = (decision.get("decision") or {}).get("values")
             return json.dumps({"approved": True, **({"values": values} if values else {})})
+        if deps.changed_arg and args.pop(V2_ARG, None) == 2:
+            # version 2's code running live: this tool activity was called with the changed input
+            deps.world.probe(DEPLOY_PROBE, step=pos.task_id, detail={"change": "changed-arg"})
         key = pos.key
         attempt = next_attempt(key)
         deps.world.probe("tool:before", step=pos.task_id, detail={"name": name, "key": key})

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ordeal_worker import WorldClient, exit_with_parent, parent_alive, read_worker_env
+from ordeal_worker import WorldClient, agent_version, exit_with_parent, parent_alive, read_worker_env
 from ordeal_worker.telemetry import start_worker_tracing
 
 from .agent import build_agent
@@ -32,7 +32,11 @@ def main() -> NoReturn:
     # imported here: dapr's settings read DAPR_* from the environment at import time
     from dapr_agents import AgentRunner
 
-    agent = build_agent(world, env.world_url, env.data_dir, agent_tools(ToolDeps(world, env.workspace, env.idempotency)), opts.get("toolCalls", "concurrent"))
+    version = agent_version(os.environ, opts)
+    if version.change == "rename-tool":
+        raise RuntimeError("dapr-agents: version 2 has no rename-tool: every tool call runs in DurableAgent's one run_tool activity")
+    tools = agent_tools(ToolDeps(world, env.workspace, env.idempotency, changed_arg=version.has("changed-arg")))
+    agent = build_agent(world, env.world_url, env.data_dir, tools, opts.get("toolCalls", "concurrent"), version)
     expected = os.environ.get("ORDEAL_AGENT_WORKFLOW")
     if expected and agent.agent_workflow_name != expected:
         raise RuntimeError(f"dapr-agents: the agent's workflow is {agent.agent_workflow_name}, the orchestrator starts {expected}")

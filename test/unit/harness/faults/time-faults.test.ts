@@ -103,10 +103,30 @@ describe('time and change faults', () => {
     expect(() => agentVersion({ ORDEAL_AGENT_VERSION: '2', ORDEAL_DEPLOY_CHANGE: 'x' })).toThrow(/ORDEAL_DEPLOY_CHANGE must be one of/);
   });
 
-  it('refuses deploy on an adapter that does not declare it, and clock-jump on an engine libfaketime cannot move', () => {
-    expect(refusal(() => checkTimeFaults([{ fault: 'deploy', at: 'step:3' }], 'dapr-agents')).message).toMatch(
-      /fault deploy is not supported by adapter 'dapr-agents': its manifest declares no deploy support.*adapters that do: reference, langgraph, langgraph-py, restate, temporal, dapr, dbos, conductor, pydantic-ai$/,
-    );
+  it('refuses deploy on an adapter that does not declare it or a change it does not carry, and clock-jump on an engine libfaketime cannot move', () => {
+    // a team's adapter with no deploy declaration in its manifest: every built-in one declares it
+    const undeclared = registerAdapter({
+      name: 'no-deploy',
+      worker: () => ({ command: 'true', args: [] }),
+      submit: async () => ({ id: 'x' }),
+      approve: async () => undefined,
+      outcome: async () => ({ status: 'running' }),
+    });
+    const noDeploy = refusal(() => checkTimeFaults([{ fault: 'deploy', at: 'step:3' }], undeclared.name));
+    expect([noDeploy.code, noDeploy.message]).toEqual([
+      'ORD-113',
+      expect.stringMatching(
+        /^fault deploy is not supported by adapter 'no-deploy': its manifest declares no deploy support.*adapters that do: reference, .*\bdapr-agents\b/,
+      ),
+    ]);
+    expect(noDeploy.message).not.toMatch(/adapters that do: .*no-deploy/);
+    // dapr-agents carries three of the four changes (DurableAgent has no per-tool activity to rename)
+    for (const change of ['extra-step', 'changed-arg', 'system-prompt']) checkTimeFaults([{ fault: 'deploy', at: 'step:3', change }], 'dapr-agents');
+    const unlisted = refusal(() => checkTimeFaults([{ fault: 'deploy', at: 'step:3', change: 'rename-tool' }], 'dapr-agents'));
+    expect([unlisted.code, unlisted.message]).toEqual([
+      'ORD-114',
+      "fault deploy change=rename-tool is not supported by adapter 'dapr-agents': expected one of extra-step, changed-arg, system-prompt",
+    ]);
     expect(refusal(() => checkTimeFaults([{ fault: 'clock-jump', at: 'step:1', target: 'engine' }], 'temporal')).message).toMatch(
       /cannot skew adapter 'temporal''s engine: the Temporal CLI dev server is a statically linked Go binary/,
     );
