@@ -1,19 +1,8 @@
 /** deploy on Dapr Agents' DurableAgent (daprd 1.18): version 2 under a run in flight, with and without Dapr's patching. */
 import { describe, expect, it } from 'vitest';
-import { engineInstalled, history, ledger, runOne, verdict, type HistoryOp } from '../helpers/run-folder.js';
-
-interface Judged {
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
-}
+import { engineInstalled, history, ledger, runOne, verdict, type HistoryOp, failures, type Judged } from '../helpers/run-folder.js';
 
 /** The failing checkers of a case with their anomaly kinds. */
-const failures = (c: Judged) =>
-  Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
 
 const runtime = engineInstalled('daprd');
 const venv = engineInstalled('dapr-agents');

@@ -2,23 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { engineInstalled, history, ledger, runOne } from '../helpers/run-folder.js';
+import { engineInstalled, history, ledger, runOne, failures, type Judged } from '../helpers/run-folder.js';
 import { expectRefundDeduplicated, expectRefundTwice, expectRetriedBeyondPolicy } from '../helpers/refund.js';
 
 const { installed, skipReason } = engineInstalled('durabletask');
 
 const run = (args: string[]) => runOne(['--adapter', 'dapr', ...args]);
-
-interface Judged {
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
-}
-const failures = (c: Judged) =>
-  Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
 
 describe.skipIf(!installed)(`ordeal run --adapter dapr on the real Durable Task sidecar${installed ? '' : ` — skipped: ${skipReason}`}`, () => {
   it('repeats the refund when the worker dies after the effect and tools send no idempotency key', async () => {

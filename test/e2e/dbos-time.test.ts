@@ -3,20 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postgresAnswers } from '../helpers/postgres.js';
-import { history, refundEntries, runOne, verdict, type HistoryOp } from '../helpers/run-folder.js';
-
-interface Judged {
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
-}
+import { history, refundEntries, runOne, verdict, type HistoryOp, failures, type Judged } from '../helpers/run-folder.js';
 
 /** The failing checkers of a case with their anomaly kinds. */
-const failures = (c: Judged) =>
-  Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
 
 const { installed, skipReason } = await postgresAnswers();
 

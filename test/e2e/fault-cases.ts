@@ -36,14 +36,7 @@ export async function runFault(scenarios: string[], faults: string[], idempotenc
   return { code: r.code, cases, byScenario: (name: string) => cases.find((c) => c.scenario === name)! };
 }
 
-/** The failing checkers of a case with their anomaly kinds, e.g. {"exactly-once-effects": ["duplicate"]}. */
-export function failures(c: CaseJson): Record<string, string[]> {
-  return Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
-}
+export { failures } from '../helpers/run-folder.js';
 
 /** The history's ops of the case's run folder. */
 export function history(c: CaseJson): HistoryOp[] {

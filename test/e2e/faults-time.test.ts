@@ -3,22 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { faketimePreload } from '../../harness/engines/faketime.js';
 import { enginesRoot } from '../../harness/engines/index.js';
 import { ordeal, root, tempDir } from '../helpers/cli.js';
-import { history, ledger, runOne, type HistoryOp } from '../helpers/run-folder.js';
+import { history, ledger, runOne, type HistoryOp, failures, type Judged } from '../helpers/run-folder.js';
 import { clockJumpArgs, expectClockJumped } from '../helpers/clock.js';
 
-interface Judged {
-  valid: boolean;
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
-}
-
 /** The failing checkers of a case with their anomaly kinds. */
-const failures = (c: Judged) =>
-  Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
 
 /** Processes that sent the world a call or a probe (not their start and death records). */
 const acting = (ops: HistoryOp[]) =>

@@ -3,23 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ordeal, tempDir } from '../helpers/cli.js';
-import { engineInstalled, history, refundEntries, runOne, type HistoryOp } from '../helpers/run-folder.js';
-
-interface Judged {
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
-}
+import { engineInstalled, history, refundEntries, runOne, type HistoryOp, failures, type Judged } from '../helpers/run-folder.js';
 
 const { installed, skipReason } = engineInstalled('python');
 if (!installed) console.warn(`langgraph-py deploy e2e skipped: ${skipReason}`);
 
 /** The failing checkers of a case with their anomaly kinds. */
-const failures = (c: Judged) =>
-  Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
 
 const deploy = (at: string, change: string, ...opts: string[]) =>
   runOne<Judged>(['--adapter', 'langgraph-py', '--scenario', 'refund-agent', '--fault', `deploy@${at},change=${change}`, ...opts]);

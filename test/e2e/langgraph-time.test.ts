@@ -1,20 +1,9 @@
 /** deploy on LangGraph.js: version 2 as new graph or entrypoint code, resumed from the thread's checkpoint. */
 import { describe, expect, it } from 'vitest';
 import { ordeal, tempDir } from '../helpers/cli.js';
-import { history, refundEntries, runOne, type HistoryOp } from '../helpers/run-folder.js';
-
-interface Judged {
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
-}
+import { history, refundEntries, runOne, type HistoryOp, failures, type Judged } from '../helpers/run-folder.js';
 
 /** The failing checkers of a case with their anomaly kinds. */
-const failures = (c: Judged) =>
-  Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
 
 const deploy = (at: string, change: string, ...opts: string[]) =>
   runOne<Judged>(['--adapter', 'langgraph', '--scenario', 'refund-agent', '--fault', `deploy@${at},change=${change}`, ...opts]);

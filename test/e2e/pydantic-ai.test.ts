@@ -5,7 +5,7 @@ import { standardSchedules } from '../../harness/faults/index.js';
 import { resolveScenario } from '../../harness/scenario/index.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
 import { crashLoopOnRefund, expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
-import { engineInstalled, history, refundEntries, runOne, verdict, type Case } from '../helpers/run-folder.js';
+import { engineInstalled, history, refundEntries, runOne, verdict, type Case, failures, type Judged } from '../helpers/run-folder.js';
 
 const temporal = engineInstalled('temporal');
 const python = engineInstalled('pydantic-ai');
@@ -18,16 +18,6 @@ const fast = ['--adapter', 'pydantic-ai', '--opt', 'startToCloseMs=3000', '--opt
 const run = (args: string[]) => runOne([...fast, ...args]);
 const label = (s: { fault: string; at: string }[]) => s.map((f) => `${f.fault}@${f.at}`).join('+');
 
-interface Judged {
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
-}
-const failures = (c: Judged) =>
-  Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
 /** Where version 2's code ran live on the run: the `deploy:v2` probes, by worker and change. */
 const v2Probes = (dir: string) =>
   history(dir)

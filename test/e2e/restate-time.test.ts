@@ -1,18 +1,6 @@
 /** deploy on the real restate-server: new handler code under a run in flight. */
 import { describe, expect, it } from 'vitest';
-import { engineInstalled, history, refundEntries, runOne } from '../helpers/run-folder.js';
-
-interface Judged {
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
-}
-
-const failures = (c: Judged) =>
-  Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
+import { engineInstalled, history, refundEntries, runOne, failures, type Judged } from '../helpers/run-folder.js';
 
 const { installed, skipReason } = engineInstalled('restate');
 

@@ -5,20 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { faketimePreload } from '../../harness/engines/faketime.js';
 import { enginesRoot } from '../../harness/engines/index.js';
 import { root } from '../helpers/cli.js';
-import { engineInstalled, history, refundEntries, runOne, verdict } from '../helpers/run-folder.js';
-
-interface Judged {
-  valid: boolean;
-  runDir: string;
-  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
-}
-
-const failures = (c: Judged) =>
-  Object.fromEntries(
-    Object.entries(c.checks)
-      .filter(([, r]) => r.valid !== true)
-      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
-  );
+import { engineInstalled, history, refundEntries, runOne, verdict, failures, type Judged } from '../helpers/run-folder.js';
 
 const { installed, skipReason } = engineInstalled('temporal');
 // a 1 s heartbeat timeout: a dead worker's activity is retried within seconds (adapters/temporal/README.md)

@@ -11,6 +11,22 @@ export interface Case {
   checks: Record<string, { valid: boolean; anomalies: { kind: string; witnesses: { ledger?: number[] } }[] }>;
 }
 
+/** A case with its anomalies' messages, as `ordeal run --json` prints it. */
+export interface Judged {
+  valid: boolean;
+  runDir: string;
+  checks: Record<string, { valid: boolean; anomalies: { kind: string; message: string }[] }>;
+}
+
+/** The failing checkers of a case with their anomaly kinds, e.g. {"exactly-once-effects": ["duplicate"]}. */
+export function failures(c: { checks: Record<string, { valid: unknown; anomalies: { kind: string }[] }> }): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(c.checks)
+      .filter(([, r]) => r.valid !== true)
+      .map(([n, r]) => [n, r.anomalies.map((a) => a.kind)]),
+  );
+}
+
 export interface Span {
   traceId: string;
   spanId: string;
