@@ -2,6 +2,9 @@
 import { defineFault } from './schema.js';
 import { MAX_DELAY_MS, type Firing } from './types.js';
 
+/** How long after a delivery human-twice sends the next one, unless `gapMs` says otherwise. */
+export const DEFAULT_GAP_MS = 200;
+
 /** Human faults fire on approval:waiting (recorded in the history); what they change is the human's plan. */
 const noop = async (): Promise<Firing> => ({ release: { type: 'continue' } });
 
@@ -25,10 +28,19 @@ export const humanReject = defineFault({
 
 export const humanTwice = defineFault({
   name: 'human-twice',
-  description: 'the human approves twice (the decision is delivered a second time)',
+  description: 'the human approves twice (the decision is delivered a second time, gapMs after the first was delivered)',
   triggers: ['approval'],
-  params: {},
-  human: (_p, plan) => ({ ...plan, times: plan.times + 1 }),
+  params: {
+    gapMs: {
+      type: 'integer',
+      min: 0,
+      max: MAX_DELAY_MS,
+      default: DEFAULT_GAP_MS,
+      unit: 'ms',
+      doc: 'how long after the first delivery the second is sent: 0 while the run has barely resumed, longer to reach a run that has moved on (or ended)',
+    },
+  },
+  human: (p, plan) => ({ ...plan, times: plan.times + 1, gapMs: p.gapMs }),
   fire: noop,
 });
 

@@ -61,6 +61,8 @@ export interface HumanPlan {
   delayMs: number;
   /** How many times the decision is delivered. */
   times: number;
+  /** How long after a delivery the next one is sent (human-twice `gapMs`; 200 when unset). */
+  gapMs?: number;
   /** Values the human edits in the request's payload before approving. */
   edits?: Record<string, unknown>;
 }

@@ -1,6 +1,7 @@
 /** The simulated human: answers every approval request as the scenario and the schedule's human-* faults say. */
 import { ensureError } from '../errors.js';
 import { isRecord } from '../json.js';
+import { DEFAULT_GAP_MS } from '../faults/human.js';
 import { humanPlan } from '../faults/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { HistoryWriter, Schedule } from '../store/index.js';
@@ -32,7 +33,7 @@ export async function humanDecides(c: HumanCase, handle: () => RunHandle | undef
   const base = isRecord(payload) ? payload : {};
   const values = approved && (plan.edits || Object.keys(base).length > 0) ? { ...base, ...plan.edits } : undefined;
   for (let delivery = 1; delivery <= plan.times; delivery++) {
-    if (delivery > 1) await new Promise((r) => setTimeout(r, 200));
+    if (delivery > 1) await new Promise((r) => setTimeout(r, plan.gapMs ?? DEFAULT_GAP_MS));
     const extra = {
       ...(values ? { values } : {}),
       ...(plan.edits ? { edited: Object.keys(plan.edits) } : {}),

@@ -66,10 +66,15 @@ describe.skipIf(!installed)(`ordeal run --adapter pydantic-ai on the Temporal de
     expectRefundTwice(c);
   });
 
-  it('takes a decision delivered twice once, and a rejection reaches the careful agent, which does not refund', async () => {
-    const twice = await run(['--scenario', 'refund-agent', '--fault', 'human-twice@approval:waiting']);
+  it('takes a decision delivered twice while the run goes on once, and a rejection reaches the careful agent, which does not refund', async () => {
+    // gapMs=0: the second signal right after the first, so it reaches the workflow while it runs (not after its end)
+    const twice = await run(['--scenario', 'refund-agent', '--fault', 'human-twice@approval:waiting,gapMs=0']);
     expect(twice.code).toBe(0);
     expect(refundEntries(twice.c.runDir).map((e) => e.outcome)).toEqual(['applied']);
+    const ops = history(twice.c.runDir);
+    const second = ops.findIndex((o) => o.f === 'approval' && o.type === 'ok' && o.value.delivery === 2);
+    expect(second).toBeGreaterThan(0);
+    expect(second).toBeLessThan(ops.findIndex((o) => o.f === 'outcome'));
     const rejected = await run(['--scenario', 'refund-agent-careful', '--fault', 'human-reject@approval:waiting']);
     expect(rejected.code).toBe(0);
     expect(refundEntries(rejected.c.runDir)).toEqual([]);

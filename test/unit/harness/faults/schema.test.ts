@@ -130,6 +130,8 @@ describe('fault parameters', () => {
   it('changes the human with typed parameters', () => {
     const plan = { approved: true, delayMs: 100, times: 1 };
     expect(faults['human-late']!.human!({ fault: 'human-late', at: 'approval:waiting' }, plan)).toEqual({ ...plan, delayMs: 3100 });
+    expect(faults['human-twice']!.human!({ fault: 'human-twice', at: 'approval:waiting' }, plan)).toEqual({ ...plan, times: 2, gapMs: 200 });
+    expect(faults['human-twice']!.human!(parseFaultFlag('human-twice@approval:waiting,gapMs=0'), plan)).toEqual({ ...plan, times: 2, gapMs: 0 });
     expect(faults['human-edit']!.human!({ fault: 'human-edit', at: 'approval:waiting', field: 'quantity', value: 3 }, plan)).toEqual({
       ...plan,
       edits: { quantity: 3 },
