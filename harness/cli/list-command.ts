@@ -21,6 +21,8 @@ export interface AdapterInfo {
   durableState?: DurableState;
   /** The attempts its retry policy gives a step (a model or tool call) with default options (absent: it declares no bound). */
   stepAttempts?: number;
+  /** How its version 2 ships for the `deploy` fault: the changes it carries, how, and its versioning tool (absent: no deploy). */
+  deploy?: { changes: readonly string[]; how: string; versioning?: string };
 }
 
 export function adapterInfo(m: AdapterManifest): AdapterInfo {
@@ -34,6 +36,9 @@ export function adapterInfo(m: AdapterManifest): AdapterInfo {
     ...(m.flags ? { flags: m.flags } : {}),
     ...(m.durableState ? { durableState: m.durableState({}) } : {}),
     ...(m.stepAttempts ? { stepAttempts: m.stepAttempts({}) } : {}),
+    ...(m.deploy
+      ? { deploy: { changes: m.deploy.changes, how: m.deploy.how, ...(m.deploy.versioning ? { versioning: m.deploy.versioning } : {}) } }
+      : {}),
   };
 }
 
@@ -57,6 +62,11 @@ function optionLines(a: AdapterInfo, indent: string): string[] {
 function durableLine(d: DurableState): string {
   const inside = d.paths.length ? `durable state in <run>/data: ${d.paths.join(', ')}` : 'no durable state in <run>/data';
   return d.outside ? `${inside}; outside it: ${d.outside} (machine faults refused)` : inside;
+}
+
+/** `deploy: change, … — how version 2 ships; versioning=on: the tool` under an adapter that declares deploy. */
+function deployLine(d: NonNullable<AdapterInfo['deploy']>): string {
+  return `deploy: ${d.changes.join(', ')} — ${d.how}; --opt versioning=on: ${d.versioning ?? 'none (no versioning tool)'}`;
 }
 
 export function listCommand(y: Argv) {
@@ -85,6 +95,7 @@ export function listCommand(y: Argv) {
         for (const line of optionLines(a, ' '.repeat(wa + 6))) process.stdout.write(`${line}\n`);
         if (a.durableState) process.stdout.write(`${' '.repeat(wa + 6)}${durableLine(a.durableState)}\n`);
         if (a.stepAttempts) process.stdout.write(`${' '.repeat(wa + 6)}retry policy: ${a.stepAttempts} attempts per step (model or tool call)\n`);
+        if (a.deploy) process.stdout.write(`${' '.repeat(wa + 6)}${deployLine(a.deploy)}\n`);
       }
       process.stdout.write('\n');
       for (const [title, entries] of Object.entries(sections)) {

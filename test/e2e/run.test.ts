@@ -169,7 +169,10 @@ describe('bad input exits 2 and says what was expected', () => {
 
   it('ordeal list shows each adapter with its options, as the schema declares them', async () => {
     const json = JSON.parse((await ordeal(['list', '--json'])).stdout) as {
-      adapters: Record<string, { hasEngine: boolean; options: Record<string, { type: string; default?: unknown; choices?: string[] }> }>;
+      adapters: Record<
+        string,
+        { hasEngine: boolean; options: Record<string, { type: string; default?: unknown; choices?: string[] }>; deploy?: { changes: string[] } }
+      >;
     };
     for (const a of ['reference', 'langgraph', 'restate', 'temporal', 'dapr'])
       expect(json.adapters[a]!.options.toolCalls, a).toMatchObject({ type: 'choice', default: 'concurrent', choices: ['concurrent', 'sequential'] });
@@ -178,6 +181,10 @@ describe('bad input exits 2 and says what was expected', () => {
     const text = (await ordeal(['list'])).stdout;
     expect(text).toMatch(/--opt synchronous=FULL\|NORMAL +SQLite's synchronous mode/);
     expect(text).toMatch(/--opt store=sqlite\|postgres, --langgraph-store +the checkpointer/);
+    // how each adapter ships version 2 for the deploy fault, and its versioning tool
+    expect(json.adapters['dapr-agents']).toMatchObject({ deploy: { changes: ['extra-step', 'changed-arg', 'system-prompt'] } });
+    expect(text).toMatch(/deploy: extra-step, rename-tool, changed-arg, system-prompt — .*; --opt versioning=on: Temporal's patching API/);
+    expect(text).toMatch(/deploy: extra-step, rename-tool, changed-arg, system-prompt — .*; --opt versioning=on: none \(no versioning tool\)/);
   });
 
   it('a malformed scenario file names the file, the field and the expectation', async () => {
