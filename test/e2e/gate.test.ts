@@ -221,9 +221,19 @@ describe("a team's own adapter on the command line: run, check and replay take -
     const out = tempDir();
     const r = await ordeal(['bench', '--adapter', goAdapter, '--quick', '--steps', '1,2', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const bench = JSON.parse(r.stdout) as { adapters: Record<string, { chain?: { perStepMs: { p50: number }; ratioToFloor: number } }> };
-    expect(bench.adapters['go-journal']?.chain?.perStepMs.p50).toBeGreaterThan(0);
-    expect(bench.adapters['go-journal']?.chain?.ratioToFloor).toBeGreaterThan(0);
+    type Shape = { perStepMs: { p50: number }; ratioToFloor: number; ratioToBareLoop: number };
+    const bench = JSON.parse(r.stdout) as {
+      floor: { chain: { perStepMs: number } };
+      bareLoop: { chain: Shape };
+      adapters: Record<string, { chain?: Shape; missing?: string }>;
+    };
+    const chain = bench.adapters['go-journal']?.chain;
+    expect(chain, bench.adapters['go-journal']?.missing).toBeDefined();
+    // a marginal cost from two quick cases (T(2) − T(1)) may come out either side of zero: only that it was measured
+    // and set beside this run's floor and bare loop
+    expect(Number.isFinite(chain!.perStepMs.p50)).toBe(true);
+    expect(chain!.ratioToFloor).toBeCloseTo(chain!.perStepMs.p50 / bench.floor.chain.perStepMs, 2);
+    expect(chain!.ratioToBareLoop).toBeCloseTo(chain!.perStepMs.p50 / bench.bareLoop.chain.perStepMs.p50, 2);
   });
 
   it('a path to no module is exit 2 naming it', async () => {
