@@ -46,6 +46,7 @@ export function daprRuntime(r: DaprRuntime): EngineInstall {
     name: r.name,
     version: r.version,
     description: r.description,
+    slow: true, // the go build of three commands takes minutes
     binary(root) {
       return bin(root, 'daprd');
     },

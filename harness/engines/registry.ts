@@ -48,36 +48,44 @@ function lookup(name: string): EngineInstall {
   return engine;
 }
 
-/** Installs the named engines one after the other (the machine has 2 cores); skips pinned ones already there. */
+/**
+ * Installs the named engines, `jobs` at a time (default 2), a slow build first so the others run beside it; skips pinned
+ * ones already there. The results come in the order of `names`.
+ */
 export async function installEngines(names: string[] | 'all', opts: InstallOptions = {}): Promise<InstallResult[]> {
   const root = opts.root ?? enginesRoot();
   const log = opts.log ?? (() => undefined);
   const all = Object.values(engines).map((e) => e.name);
   const list = (names === 'all' ? all : names).map(lookup);
   mkdirSync(root, { recursive: true });
-  const results: InstallResult[] = [];
-  for (const engine of list) {
-    const base = { name: engine.name, version: engine.version, path: engine.binary(root) };
-    if (!opts.force && engine.installed(root)) {
-      log(`${engine.name} ${engine.version}: already installed`);
-      results.push({ ...base, status: 'skipped', ms: 0 });
-      continue;
-    }
-    log(`${engine.name} ${engine.version}: installing`);
-    const t0 = performance.now();
-    try {
-      await engine.install(root, (line) => log(`[${engine.name}] ${line}`));
-      const ms = Math.round(performance.now() - t0);
-      log(`${engine.name} ${engine.version}: installed in ${(ms / 1000).toFixed(1)} s`);
-      results.push({ ...base, status: 'installed', ms });
-    } catch (e) {
-      const ms = Math.round(performance.now() - t0);
-      const error = e instanceof Error ? e.message : String(e);
-      log(`${engine.name} ${engine.version}: FAILED: ${error}`);
-      results.push({ ...base, status: 'failed', ms, error });
-    }
+  const results = new Map<string, InstallResult>();
+  const queue = [...list.filter((e) => e.slow), ...list.filter((e) => !e.slow)];
+  const lane = async (): Promise<void> => {
+    for (let engine = queue.shift(); engine; engine = queue.shift()) results.set(engine.name, await installOne(engine, root, log, opts.force));
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.jobs ?? 2) }, lane));
+  return list.map((e) => results.get(e.name)!);
+}
+
+async function installOne(engine: EngineInstall, root: string, log: (line: string) => void, force?: boolean): Promise<InstallResult> {
+  const base = { name: engine.name, version: engine.version, path: engine.binary(root) };
+  if (!force && engine.installed(root)) {
+    log(`${engine.name} ${engine.version}: already installed`);
+    return { ...base, status: 'skipped', ms: 0 };
   }
-  return results;
+  log(`${engine.name} ${engine.version}: installing`);
+  const t0 = performance.now();
+  try {
+    await engine.install(root, (line) => log(`[${engine.name}] ${line}`));
+    const ms = Math.round(performance.now() - t0);
+    log(`${engine.name} ${engine.version}: installed in ${(ms / 1000).toFixed(1)} s`);
+    return { ...base, status: 'installed', ms };
+  } catch (e) {
+    const ms = Math.round(performance.now() - t0);
+    const error = e instanceof Error ? e.message : String(e);
+    log(`${engine.name} ${engine.version}: FAILED: ${error}`);
+    return { ...base, status: 'failed', ms, error };
+  }
 }
 
 /** One row per engine: pinned version, whether it is installed, its binary and the install command. */

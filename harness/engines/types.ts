@@ -18,6 +18,8 @@ export interface EngineInstall {
   installed(root: string): boolean;
   /** Installs the pinned version under `root` (writes the stamp last). */
   install(root: string, log: InstallLog): Promise<void>;
+  /** A build of minutes (daprd's): started first, so the other installs run beside it. */
+  slow?: boolean;
 }
 
 export interface InstallOptions {
@@ -27,6 +29,8 @@ export interface InstallOptions {
   log?: InstallLog;
   /** Reinstall even when the stamp says the pinned version is there. */
   force?: boolean;
+  /** Installs run at a time (default 2: a download or a pip install beside a Go build). */
+  jobs?: number;
 }
 
 export interface InstallResult {
