@@ -79,6 +79,8 @@ export function dbosAdapter(): Adapter {
   /** The case's database; `own`: on the case's own cluster, which ends with the case (nothing to drop). */
   let database: { server: string; name: string; url: string; keep: boolean; own: boolean } | undefined;
   let client: Promise<DBOSClient> | undefined;
+  /** Runs whose case deployed version 2 blue-green (version 1's worker kept running beside it). */
+  const blueGreen = new Set<string>();
   /** The latest application version, as last read, and when. */
   let latest: { name: string; at: number } | undefined;
   const latestVersion = async (c: DBOSClient, fresh = false): Promise<string> => {
@@ -132,7 +134,9 @@ export function dbosAdapter(): Adapter {
       const [, port] = addressOf(url).split(':');
       return { url, ports: { postgres: Number(port) }, linkAddress: addressOf(url) };
     },
-    worker(ctx) {
+    worker(ctx, deployment = 1) {
+      // a blue-green deploy keeps version 1's worker beside version 2's: a run on version 1 is not stranded
+      if (deployment > 1) blueGreen.add(ctx.runId);
       // the worker dials PostgreSQL at the link address: a Toxiproxy in front of it when a net fault targets the engine
       const url = withDatabase(db().url, db().name, ctx.engine?.linkAddress);
       return {
@@ -164,7 +168,8 @@ export function dbosAdapter(): Adapter {
       if (s?.status === 'CANCELLED' || s?.status === 'MAX_RECOVERY_ATTEMPTS_EXCEEDED')
         return { status: 'failed', error: `DBOS workflow ${handle.id} is ${s.status}` };
       // a version other than the latest as last read is read again before it counts (a new worker may have launched)
-      const left = s?.status === 'PENDING' && stranded(s, await latestVersion(c)) ? stranded(s, await latestVersion(c, true)) : undefined;
+      const kept = blueGreen.has(handle.id);
+      const left = !kept && s?.status === 'PENDING' && stranded(s, await latestVersion(c)) ? stranded(s, await latestVersion(c, true)) : undefined;
       return left ? { status: 'failed', error: left } : { status: 'running' };
     },
     /** PostgreSQL's own commit on a scratch database of the configured server: a one-row INSERT, autocommit. */

@@ -25,6 +25,8 @@ export const dbosManifest = defineAdapter({
     how: "the worker restarted on new workflow code registered under the same workflow name, as a new application version (DBOS's default: a version per code); --opt applicationVersion pins one for both",
     versioning:
       "DBOS's patching (DBOS.patch()): both versions run with enablePatching, version 2's change only where DBOS.patch('ordeal-v2-<change>') says so",
+    blueGreen:
+      "version 2's process beside version 1's, each on its own application version: DBOS recovers and dequeues a workflow only on a process of the version it began on",
   },
   options: {
     postgresUrl: {

@@ -9,7 +9,7 @@ import { workerEnv, type Adapter, type AdapterContext, type EngineHandle, type R
 import { HarnessError } from '../../harness/errors.js';
 import type { Outcome } from '../../harness/store/types.js';
 import { AGENT, type AgentInput, type AgentWorkflow, type ApprovalPayload } from './agent-workflow.js';
-import { adminUrl, restateEngine, workerUrl } from './engine.js';
+import { adminUrl, restateEngine, workerPort, workerUrl } from './engine.js';
 import { invocationFailure } from './admin.js';
 
 const engineOf = (ctx: AdapterContext): EngineHandle => {
@@ -24,12 +24,16 @@ const portOpen = (port: number): Promise<boolean> =>
     s.once('error', () => resolve(false));
   });
 
-/** Registers the worker's endpoint as a deployment; the admin API runs discovery against it. */
-async function register(h: EngineHandle): Promise<void> {
+/**
+ * Registers the worker's endpoint as a deployment; the admin API runs discovery against it. Deployment 2 (a blue-green
+ * deploy's version 2) is a new deployment of the same service: new invocations go to it, and Restate sends every
+ * attempt of an invocation that began on deployment 1 to deployment 1's endpoint.
+ */
+async function register(h: EngineHandle, deployment: number): Promise<void> {
   const res = await fetch(`${adminUrl(h)}/deployments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ uri: workerUrl(h) }),
+    body: JSON.stringify({ uri: workerUrl(h, deployment) }),
     signal: AbortSignal.timeout(10_000),
   });
   if (!res.ok) throw new Error(`admin answered ${res.status}: ${await res.text()}`);
@@ -45,20 +49,21 @@ export function restateAdapter(): Adapter {
   return {
     name: 'restate',
     engine: () => restateEngine,
-    worker: (ctx) => ({
+    worker: (ctx, deployment = 1) => ({
       command: process.execPath,
       args: [join(distRoot, 'adapters/restate/worker.js')],
-      env: { ...workerEnv(ctx), ORDEAL_RESTATE_WORKER_PORT: String(engineOf(ctx).ports.worker) },
+      env: { ...workerEnv(ctx), ORDEAL_RESTATE_WORKER_PORT: String(workerPort(engineOf(ctx), deployment)) },
     }),
-    async workerReady(ctx) {
+    async workerReady(ctx, deployment = 1) {
       const h = engineOf(ctx);
-      await waitFor('restate worker endpoint', () => portOpen(h.ports.worker!), 30_000, 50);
-      // Registered once per case: the server keeps the deployment, and a restarted worker listens on the same address.
-      if (registered.has(ctx.runId)) return;
-      await waitFor('deployment registration', async () => (await register(h), true), 30_000, 200).catch((e: Error) => {
-        throw new HarnessError(`restate: could not register the worker at ${workerUrl(h)}: ${e.message}`, 'ORD-304');
+      await waitFor('restate worker endpoint', () => portOpen(workerPort(h, deployment)), 30_000, 50);
+      // Registered once per case and deployment: the server keeps it, and a restarted worker listens on the same address.
+      const key = `${ctx.runId}#${deployment}`;
+      if (registered.has(key)) return;
+      await waitFor('deployment registration', async () => (await register(h, deployment), true), 30_000, 200).catch((e: Error) => {
+        throw new HarnessError(`restate: could not register the worker at ${workerUrl(h, deployment)}: ${e.message}`, 'ORD-304');
       });
-      registered.add(ctx.runId);
+      registered.add(key);
     },
     async submit(ctx) {
       const input: AgentInput = agentTask(ctx.scenario, ctx.options);

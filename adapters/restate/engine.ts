@@ -7,12 +7,19 @@ import { packageRoot } from '../../harness/paths.js';
 import { FILES } from '../../harness/store/run-folder.js';
 import type { AdapterContext, EngineHandle, EngineSpec } from '../../harness/run/adapter.js';
 
-/** Ports one case uses: the server's three, and the worker's endpoint (fixed so the deployment address never changes). */
-export type RestatePorts = { ingress: number; admin: number; node: number; worker: number };
+/**
+ * Ports one case uses: the server's three, and the worker's endpoint (fixed so the deployment address never changes),
+ * and the endpoint of deployment 2 (a blue-green deploy's version 2, registered beside the first).
+ */
+export type RestatePorts = { ingress: number; admin: number; node: number; worker: number; worker2: number };
 
 export const adminUrl = (h: EngineHandle): string => `http://127.0.0.1:${h.ports.admin}`;
 // the server dials the worker at the link address: a Toxiproxy in front of the worker's port when a net fault targets the engine
-export const workerUrl = (h: EngineHandle): string => `http://${h.linkAddress ?? `127.0.0.1:${h.ports.worker}`}`;
+// (deployment 1's; deployment 2, a blue-green deploy's version 2, is dialed directly on its own port)
+export const workerUrl = (h: EngineHandle, deployment = 1): string =>
+  deployment === 2 ? `http://127.0.0.1:${h.ports.worker2}` : `http://${h.linkAddress ?? `127.0.0.1:${h.ports.worker}`}`;
+/** The port the worker of `deployment` listens on. */
+export const workerPort = (h: EngineHandle, deployment = 1): number => (deployment === 2 ? h.ports.worker2! : h.ports.worker!);
 
 /** A small single-node config: one partition and a modest memory budget suit a 2-core machine running one agent. */
 function config(p: RestatePorts, tracingEndpoint: string | undefined): string {
@@ -42,10 +49,10 @@ export const restateEngine: EngineSpec = {
   name: 'restate',
   async command(ctx: AdapterContext, previous) {
     const bin = requireEngine('restate', enginesRoot(packageRoot));
-    const [ingress, admin, node, worker] = previous
-      ? [previous.ingress!, previous.admin!, previous.node!, previous.worker!]
-      : ((await freePorts(4)) as [number, number, number, number]);
-    const ports: RestatePorts = { ingress, admin, node, worker };
+    const [ingress, admin, node, worker, worker2] = previous
+      ? [previous.ingress!, previous.admin!, previous.node!, previous.worker!, previous.worker2!]
+      : ((await freePorts(5)) as [number, number, number, number, number]);
+    const ports: RestatePorts = { ingress, admin, node, worker, worker2 };
     const baseDir = join(ctx.dataDir, 'restate');
     mkdirSync(baseDir, { recursive: true });
     const configFile = join(ctx.dataDir, 'restate.toml');

@@ -16,6 +16,8 @@ export const restateManifest = defineAdapter({
   deploy: {
     changes: DEPLOY_CHANGES,
     how: 'the worker restarted on new handler code at the same endpoint, the deployment registered once (no new deployment version)',
+    blueGreen:
+      "version 2's worker on an endpoint of its own, registered as a new deployment beside version 1's: Restate sends every attempt of an invocation to the deployment it began on",
   },
   engineClock: { libc: false, why: 'restate-server is a static-pie binary: there is no dynamic loader to preload libfaketime into' },
   options: {

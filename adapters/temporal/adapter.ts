@@ -13,6 +13,7 @@ import { parseAdapterOptions } from '../../harness/run/manifest.js';
 import { temporalManifest } from './manifest.js';
 import { caseTraceInterceptor } from './trace-header.js';
 import { APPROVAL_SIGNAL, NAMESPACE, TASK_QUEUE, WORKFLOW_TYPE, type AgentInput, type ApprovalDecisionSignal } from './shared.js';
+import { currentVersionReady } from './worker-versioning.js';
 
 export function temporalAdapter(): Adapter {
   const runs = temporalRuns({
@@ -27,6 +28,7 @@ export function temporalAdapter(): Adapter {
       const input: AgentInput = { ...agentTask(ctx.scenario, ctx.options), timeouts };
       return { input, workflowTaskMs };
     },
+    workerVersioning: (ctx) => parseAdapterOptions(temporalManifest, ctx.options).workerVersioning === 'pinned',
   });
   return {
     name: 'temporal',
@@ -47,13 +49,15 @@ export interface TemporalRunsOptions {
   workflowType: string;
   taskQueue: string;
   start(ctx: AdapterContext): { input: unknown; workflowTaskMs: number };
+  /** Whether its workers are versions of a Worker Deployment (Worker Versioning): the run waits for a current version. */
+  workerVersioning?(ctx: AdapterContext): boolean;
 }
 
 /**
  * The orchestrator's side of an agent run as a Temporal workflow, whatever SDK its worker is written with: the start
  * (the run id is the workflow id), the human's decision as the `approval` signal, and the outcome from the server.
  */
-export function temporalRuns(o: TemporalRunsOptions): Pick<Adapter, 'submit' | 'approve' | 'outcome' | 'close'> {
+export function temporalRuns(o: TemporalRunsOptions): Pick<Adapter, 'submit' | 'approve' | 'outcome' | 'close' | 'workerReady'> {
   let conn: Promise<Connection> | undefined;
   /**
    * Requests to the server not yet settled. The client retries a failed request from a timer (the server down for a
@@ -81,6 +85,11 @@ export function temporalRuns(o: TemporalRunsOptions): Pick<Adapter, 'submit' | '
     submit: (ctx) => tracked(submit(ctx)),
     approve: (ctx, handle, decision) => tracked(approve(ctx, handle, decision)),
     outcome: (ctx, handle) => tracked(outcome(ctx, handle)),
+    // with Worker Versioning, a workflow started before its deployment has a current version would wait for an
+    // unversioned worker: the first worker (and a blue-green version 2) is ready once its version is current
+    async workerReady(ctx, deployment = 1) {
+      if (o.workerVersioning?.(ctx)) await tracked(currentVersionReady(await client(ctx), deployment));
+    },
     async close() {
       const c = conn;
       conn = undefined;

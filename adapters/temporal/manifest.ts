@@ -34,6 +34,8 @@ export const temporalManifest = defineAdapter({
     changes: DEPLOY_CHANGES,
     how: 'the worker restarted with a new workflow bundle: new code under the same workflow type and task queue, as a rolling deploy ships it',
     versioning: "Temporal's patching API: version 2's change runs only where patched('ordeal-v2-<change>') says so",
+    blueGreen:
+      "version 2's worker beside version 1's on the same task queue: with --opt workerVersioning=pinned each is a version of one Worker Deployment and a workflow runs on the version it began on (Worker Versioning, PINNED); without it both poll one unversioned queue",
   },
   engineClock: { libc: false, why: `the Temporal CLI dev server is ${GO_STATIC_CLOCK}` },
   // recovery after a worker kill waits for the heartbeat timeout; long chains need room
@@ -53,6 +55,13 @@ export const temporalManifest = defineAdapter({
       default: 0,
       unit: ms,
       description: 'schedule-to-start timeout of an activity (0 = unset: wait for a worker forever)',
+    },
+    workerVersioning: {
+      type: 'choice',
+      choices: ['off', 'pinned'],
+      default: 'off',
+      description:
+        "Temporal's Worker Versioning: every worker a version of the Worker Deployment 'ordeal-agent' (build id 1, or 2-<change> after a deploy), its workflows PINNED to the version they began on, a newer version made current once it polls (off: unversioned workers)",
     },
     ...temporalWorkerOptions,
     ...versioningOptions,

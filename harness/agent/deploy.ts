@@ -16,6 +16,14 @@ export const DEPLOY_CHANGE_HELP: Record<DeployChange, string> = {
   'system-prompt': 'a different system prompt at the start of the conversation',
 };
 
+/**
+ * How version 2 reaches the workers: `rolling` stops every worker (SIGTERM, SIGKILL after 3 s) and starts it again on
+ * version 2; `blue-green` starts version 2's workers beside version 1's, which keep running until the case ends (the
+ * way a framework that pins a run to the code it began on is meant to be deployed).
+ */
+export const DEPLOY_ROLLOUTS = ['rolling', 'blue-green'] as const;
+export type DeployRollout = (typeof DEPLOY_ROLLOUTS)[number];
+
 /** The probe version 2's code sends where a change of it runs live (never on replay). */
 export const DEPLOY_PROBE = 'deploy:v2';
 

@@ -1,6 +1,7 @@
 /** What `ordeal check` and `ordeal replay --seed` share: the schedule space a seed draws from, and the command that replays a case. */
 import { isAbsolute, resolve } from 'node:path';
 import { adapterManifest, findAdapter } from '../../adapters/index.js';
+import { DEPLOY_ROLLOUTS } from '../agent/deploy.js';
 import { UsageError } from '../errors.js';
 import { checkAdapterName, checkMachineFaults } from '../run/plan.js';
 import { parseOpts } from './common.js';
@@ -40,7 +41,7 @@ export function checkContext(a: CheckArgs): CheckContext {
     hasEngine,
     engineLink: engineLink === true,
     maxFaults: a['max-faults'],
-    ...(deploy ? { deployChanges: deploy.changes } : {}),
+    ...(deploy ? { deployChanges: deploy.changes, deployRollouts: deploy.blueGreen ? DEPLOY_ROLLOUTS : ['rolling'] } : {}),
   };
   // deploy and clock-jump as drawn (each change, target=worker) must be runnable on this adapter
   checkTimeFaults(

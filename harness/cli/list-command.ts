@@ -21,8 +21,11 @@ export interface AdapterInfo {
   durableState?: DurableState;
   /** The attempts its retry policy gives a step (a model or tool call) with default options (absent: it declares no bound). */
   stepAttempts?: number;
-  /** How its version 2 ships for the `deploy` fault: the changes it carries, how, and its versioning tool (absent: no deploy). */
-  deploy?: { changes: readonly string[]; how: string; versioning?: string };
+  /**
+   * How its version 2 ships for the `deploy` fault: the changes it carries, how, its versioning tool and how version 2
+   * runs beside version 1 in a blue-green deploy (absent: no deploy).
+   */
+  deploy?: { changes: readonly string[]; how: string; versioning?: string; blueGreen?: string };
 }
 
 export function adapterInfo(m: AdapterManifest): AdapterInfo {
@@ -37,7 +40,14 @@ export function adapterInfo(m: AdapterManifest): AdapterInfo {
     ...(m.durableState ? { durableState: m.durableState({}) } : {}),
     ...(m.stepAttempts ? { stepAttempts: m.stepAttempts({}) } : {}),
     ...(m.deploy
-      ? { deploy: { changes: m.deploy.changes, how: m.deploy.how, ...(m.deploy.versioning ? { versioning: m.deploy.versioning } : {}) } }
+      ? {
+          deploy: {
+            changes: m.deploy.changes,
+            how: m.deploy.how,
+            ...(m.deploy.versioning ? { versioning: m.deploy.versioning } : {}),
+            ...(m.deploy.blueGreen ? { blueGreen: m.deploy.blueGreen } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -66,7 +76,10 @@ function durableLine(d: DurableState): string {
 
 /** `deploy: change, … — how version 2 ships; versioning=on: the tool` under an adapter that declares deploy. */
 function deployLine(d: NonNullable<AdapterInfo['deploy']>): string {
-  return `deploy: ${d.changes.join(', ')} — ${d.how}; --opt versioning=on: ${d.versioning ?? 'none (no versioning tool)'}`;
+  return (
+    `deploy: ${d.changes.join(', ')} — ${d.how}; --opt versioning=on: ${d.versioning ?? 'none (no versioning tool)'}; ` +
+    `rollout=blue-green: ${d.blueGreen ?? 'not declared'}`
+  );
 }
 
 export function listCommand(y: Argv) {

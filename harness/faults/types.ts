@@ -21,6 +21,11 @@ export interface FaultContext {
    * added; later restarts keep it (a deploy of version 2).
    */
   redeployWorkers?(env: Record<string, string>): Promise<void>;
+  /**
+   * Starts a worker with `env` added beside each running one (a blue-green deploy of version 2): the adapter is asked
+   * for deployment 2's worker, and the running ones, deployment 1, keep running until the case ends.
+   */
+  deployBeside?(env: Record<string, string>): Promise<void>;
   /** Moves the wall clock of the case's workers or engine by `ms` (libfaketime); present when the schedule has a clock-jump. */
   jumpClock?(target: ClockTarget, ms: number): Promise<void>;
   setResource(id: string, value: unknown): void;

@@ -111,9 +111,14 @@ export interface Adapter {
    * case's own on the data directory, which `power-loss` can then kill and restart).
    */
   engine?(options: Record<string, string>, ctx?: Readonly<AdapterContext>): EngineSpec | undefined;
-  worker(ctx: AdapterContext): WorkerSpec;
-  /** Called once the worker process is ready to be told about the run (optional: e.g. to wait for registration). */
-  workerReady?(ctx: AdapterContext): Promise<void>;
+  /**
+   * The worker process to start. `deployment` is 1, except for the workers a blue-green deploy starts beside the
+   * running ones (`deploy rollout=blue-green`, only when the manifest declares `deploy.blueGreen`): 2, which may need
+   * an endpoint or an application version of their own.
+   */
+  worker(ctx: AdapterContext, deployment?: number): WorkerSpec;
+  /** Called once the worker process is ready to be told about the run (optional: e.g. to wait for registration), with the worker's deployment. */
+  workerReady?(ctx: AdapterContext, deployment?: number): Promise<void>;
   submit(ctx: AdapterContext): Promise<RunHandle>;
   approve(ctx: AdapterContext, handle: RunHandle, decision: ApprovalDecision): Promise<void>;
   outcome(ctx: AdapterContext, handle: RunHandle): Promise<Outcome>;

@@ -18,6 +18,7 @@ function faultContext(c: Case): FaultContext {
     resumeWorker: () => procs.signalWorker('SIGCONT'),
     startExtraWorker: () => procs.startExtraWorker(),
     redeployWorkers: (env) => procs.redeployWorkers(env),
+    deployBeside: (env) => procs.deployBeside(env),
     jumpClock: async (target, ms) => {
       const clock = c.clocks[target];
       if (!clock) throw new HarnessError(`clock-jump: the ${target}'s clock is not under libfaketime in this case`, 'ORD-332');

@@ -26,6 +26,8 @@ interface Role {
   incarnation: number;
   /** Exits the orchestrator caused, so they are not mistaken for crashes. */
   expected: Set<number>;
+  /** A worker of a blue-green deploy: its deployment (2) and environment (version 2's), kept by every restart of it. */
+  deployment?: { n: number; env: Record<string, string> };
 }
 
 /**
@@ -34,7 +36,10 @@ interface Role {
  */
 export class CaseProcesses {
   readonly worker: Role = { incarnation: 0, expected: new Set() };
-  /** Workers started beside the first (extra-worker): second replicas of the same case, up until it ends. */
+  /**
+   * Workers started beside the first: second replicas of the same case (extra-worker), and a blue-green deploy's
+   * version 2 workers; up until the case ends.
+   */
   readonly extraWorkers: Role[] = [];
   readonly engine: Role = { incarnation: 0, expected: new Set() };
   /** The engine's companion processes (e.g. Dapr's placement and scheduler), by role. */
@@ -187,10 +192,27 @@ export class CaseProcesses {
     }
   }
 
+  /**
+   * A blue-green deploy: a worker of deployment 2 with `env` added beside each running worker, which keeps running (and
+   * restarting, on its own version) until the case ends. The adapter gives deployment 2's worker (its own endpoint, its
+   * own application version) and readies it (registers the new deployment).
+   */
+  async deployBeside(env: Record<string, string>): Promise<void> {
+    const running = [this.worker, ...this.extraWorkers].filter((r) => r.proc && !r.deployment);
+    for (const _ of running) {
+      if (this.stopping) return;
+      const role: Role = { incarnation: 0, expected: new Set(), deployment: { n: 2, env } };
+      this.extraWorkers.push(role);
+      await this.startWorkerAs(role);
+    }
+  }
+
   private async startWorkerAs(role: Role): Promise<void> {
-    const spec = this.adapter.worker(this.ctx);
-    await this.launch(role, 'worker', spec.command, spec.args, { ...process.env, ...this.extraEnv, ...spec.env, ...this.workerOverride });
-    await this.adapter.workerReady?.(this.ctx);
+    const deployment = role.deployment?.n ?? 1;
+    const spec = this.adapter.worker(this.ctx, deployment);
+    const env = { ...process.env, ...this.extraEnv, ...spec.env, ...this.workerOverride, ...role.deployment?.env };
+    await this.launch(role, 'worker', spec.command, spec.args, env);
+    await this.adapter.workerReady?.(this.ctx, deployment);
   }
 
   killWorker(): Promise<void> {

@@ -1,6 +1,6 @@
 /** Refusing, before any case starts, a time-and-change fault the adapter cannot run (exit 2). */
 import { adapterManifest, adapterManifests } from '../../adapters/index.js';
-import { DEPLOY_CHANGES } from '../agent/deploy.js';
+import { DEPLOY_CHANGES, DEPLOY_ROLLOUTS } from '../agent/deploy.js';
 import { enginesRoot } from '../engines/index.js';
 import { faketimePreload } from '../engines/faketime.js';
 import { UsageError } from '../errors.js';
@@ -14,8 +14,8 @@ const supporting = (): string =>
     .join(', ') || 'none';
 
 /**
- * Refuses (UsageError, exit 2) a `deploy` on an adapter whose manifest does not declare it or a change it does not
- * carry, `--opt versioning=on` without a versioning tool, a `clock-jump target=engine` on an engine libfaketime
+ * Refuses (UsageError, exit 2) a `deploy` on an adapter whose manifest does not declare it, a change it does not
+ * carry or a blue-green rollout it cannot run, `--opt versioning=on` without a versioning tool, a `clock-jump target=engine` on an engine libfaketime
  * cannot move, and any clock-jump when libfaketime is not installed.
  */
 export function checkTimeFaults(schedule: Schedule, adapter: string): void {
@@ -33,6 +33,15 @@ export function checkTimeFaults(schedule: Schedule, adapter: string): void {
           `fault deploy change=${change} is not supported by adapter '${adapter}': expected one of ${m.deploy.changes.join(', ')}`,
           'ORD-114',
         );
+      if (textOf(spec.rollout ?? DEPLOY_ROLLOUTS[0]) === 'blue-green' && !m.deploy.blueGreen) {
+        const can = adapterManifests()
+          .filter((x) => x.deploy?.blueGreen)
+          .map((x) => x.name);
+        throw new UsageError(
+          `fault deploy rollout=blue-green is not supported by adapter '${adapter}': its manifest does not say how version 2 runs beside version 1 (deploy.blueGreen); use rollout=rolling, or an adapter that does: ${can.join(', ') || 'none'}`,
+          'ORD-119',
+        );
+      }
     }
     if (spec.fault === 'clock-jump') {
       if (textOf(spec.target ?? 'worker') !== 'engine') {

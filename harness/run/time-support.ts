@@ -10,6 +10,11 @@ export interface DeploySupport {
   how: string;
   /** The framework's own versioning tool `--opt versioning=on` uses (e.g. Temporal's patched()); absent: none. */
   versioning?: string;
+  /**
+   * One line: how version 2 runs beside version 1 in a blue-green deploy (`deploy rollout=blue-green`), e.g. Restate's
+   * new deployment on its own endpoint. Absent: `rollout=blue-green` is refused (exit 2).
+   */
+  blueGreen?: string;
 }
 
 /** Whether libfaketime, preloaded, moves the engine's wall clock: only an engine that reads the clock through libc. */

@@ -17,6 +17,8 @@ export interface ScheduleSpace {
   maxFaults: number;
   /** The changes the adapter's version 2 carries (manifest `deploy.changes`): `deploy` draws only these; absent: all. */
   deployChanges?: readonly string[];
+  /** How the adapter's version 2 can reach its workers: `deploy` draws `blue-green` only where the manifest declares it. */
+  deployRollouts?: readonly string[];
 }
 
 /** The faults `ordeal check` uses when none are named: kill-worker, and kill-engine when there is an engine. */
@@ -102,7 +104,8 @@ function editedValues(asked: string | number | boolean): (string | number | bool
 function faultSpecArbitrary(fault: Fault, triggers: string[], shape: ScenarioShape, space: ScheduleSpace): fc.Arbitrary<FaultSpec> {
   const params: Record<string, fc.Arbitrary<Record<string, unknown> | undefined>> = {};
   for (const [name, p] of Object.entries(fault.params)) {
-    const allowed = fault.name === 'deploy' && name === 'change' ? space.deployChanges : undefined;
+    const allowed =
+      fault.name !== 'deploy' ? undefined : name === 'change' ? space.deployChanges : name === 'rollout' ? space.deployRollouts : undefined;
     const arb = paramFields(name, p, shape, space.engineLink === true, allowed);
     // left out, a parameter takes its default: always drawn when the adapter does not allow that default
     const defaultAllowed = !allowed || (p.type === 'choice' && allowed.includes(p.default ?? p.values[0]!));

@@ -171,7 +171,11 @@ describe('bad input exits 2 and says what was expected', () => {
     const json = JSON.parse((await ordeal(['list', '--json'])).stdout) as {
       adapters: Record<
         string,
-        { hasEngine: boolean; options: Record<string, { type: string; default?: unknown; choices?: string[] }>; deploy?: { changes: string[] } }
+        {
+          hasEngine: boolean;
+          options: Record<string, { type: string; default?: unknown; choices?: string[] }>;
+          deploy?: { changes: string[]; blueGreen?: string };
+        }
       >;
     };
     for (const a of ['reference', 'langgraph', 'restate', 'temporal', 'dapr'])
@@ -185,6 +189,11 @@ describe('bad input exits 2 and says what was expected', () => {
     expect(json.adapters['dapr-agents']).toMatchObject({ deploy: { changes: ['extra-step', 'changed-arg', 'system-prompt'] } });
     expect(text).toMatch(/deploy: extra-step, rename-tool, changed-arg, system-prompt — .*; --opt versioning=on: Temporal's patching API/);
     expect(text).toMatch(/deploy: extra-step, rename-tool, changed-arg, system-prompt — .*; --opt versioning=on: none \(no versioning tool\)/);
+    // and whether it can deploy version 2 beside version 1
+    expect(json.adapters.restate!.deploy).toMatchObject({ blueGreen: expect.stringMatching(/new deployment beside version 1's/) });
+    expect(json.adapters.langgraph!.deploy!.blueGreen).toBeUndefined();
+    expect(text).toMatch(/; rollout=blue-green: version 2's process beside version 1's/);
+    expect(text).toMatch(/; rollout=blue-green: not declared/);
   });
 
   it('a malformed scenario file names the file, the field and the expectation', async () => {

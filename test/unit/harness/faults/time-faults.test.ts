@@ -26,6 +26,7 @@ function recorder() {
     sleep: async (ms) => void did.push(`sleep ${ms}`),
     startExtraWorker: async () => void did.push('startExtraWorker'),
     redeployWorkers: async (env) => void did.push(`redeploy ${JSON.stringify(env)}`),
+    deployBeside: async (env) => void did.push(`beside ${JSON.stringify(env)}`),
     jumpClock: async (target, ms) => void did.push(`jump ${target} ${ms}`),
   };
   return { did, ctx };
@@ -63,11 +64,15 @@ describe('time and change faults', () => {
     const { did, ctx } = recorder();
     await fire('deploy@step:3', ctx);
     await fire('deploy@step:3,change=rename-tool', ctx);
+    await fire('deploy@step:3,change=changed-arg,rollout=blue-green', ctx);
     expect(did).toEqual([
       'redeploy {"ORDEAL_AGENT_VERSION":"2","ORDEAL_DEPLOY_CHANGE":"extra-step"}',
       'redeploy {"ORDEAL_AGENT_VERSION":"2","ORDEAL_DEPLOY_CHANGE":"rename-tool"}',
+      // blue-green: version 2 beside version 1, nothing stopped
+      'beside {"ORDEAL_AGENT_VERSION":"2","ORDEAL_DEPLOY_CHANGE":"changed-arg"}',
     ]);
     expect(() => parseFaultFlag('deploy@step:3,change=new-model')).toThrow(/change.*one of extra-step, rename-tool, changed-arg, system-prompt/);
+    expect(() => parseFaultFlag('deploy@step:3,rollout=canary')).toThrow(/rollout.*one of rolling, blue-green/);
   });
 
   it('clock-jump moves the target clock, forward or back, and holds until the target re-reads it', async () => {
@@ -150,6 +155,15 @@ describe('time and change faults', () => {
       /cannot skew adapter 'static-worker''s worker: a statically linked binary.*/,
     );
     for (const change of DEPLOY_CHANGES) checkTimeFaults([{ fault: 'deploy', at: 'step:3', change }], 'temporal');
+    // blue-green only where the manifest says how version 2 runs beside version 1
+    for (const a of ['temporal', 'restate', 'dbos']) checkTimeFaults([{ fault: 'deploy', at: 'step:3', rollout: 'blue-green' }], a);
+    const blueGreen = refusal(() => checkTimeFaults([{ fault: 'deploy', at: 'step:3', rollout: 'blue-green' }], 'langgraph'));
+    expect([blueGreen.code, blueGreen.message]).toEqual([
+      'ORD-119',
+      expect.stringMatching(
+        /^fault deploy rollout=blue-green is not supported by adapter 'langgraph': .*use rollout=rolling, or an adapter that does: restate, temporal, dbos$/,
+      ),
+    ]);
     // accepted where libfaketime is installed (on Python workers too), else refused saying how to install it
     if (faketimePreload(enginesRoot()))
       for (const a of ['temporal', 'langgraph-py', 'dapr-agents']) checkTimeFaults([{ fault: 'clock-jump', at: 'step:1' }], a);
@@ -182,5 +196,18 @@ describe('time and change faults', () => {
     );
     expect(new Set(changes(['changed-arg', 'system-prompt']))).toEqual(new Set(['changed-arg', 'system-prompt']));
     expect(new Set(changes(['system-prompt']))).toEqual(new Set(['system-prompt']));
+  });
+
+  it('ordeal check draws a blue-green rollout only on an adapter that declares one', () => {
+    const scenario = resolveScenario('refund-agent');
+    const rollouts = (deployRollouts: readonly string[]) =>
+      new Set(
+        fc
+          .sample(scheduleArbitrary({ scenario, faults: ['deploy'], hasEngine: true, maxFaults: 1, deployRollouts }), { numRuns: 200, seed: 7 })
+          .flat()
+          .map((f) => f.rollout ?? 'rolling'),
+      );
+    expect(rollouts(['rolling', 'blue-green'])).toEqual(new Set(['rolling', 'blue-green']));
+    expect(rollouts(['rolling'])).toEqual(new Set(['rolling']));
   });
 });
