@@ -37,6 +37,7 @@ export function pydanticAiAdapter(): Adapter {
         input: agentTask(ctx.scenario, ctx.options),
         workflowTaskMs: parseAdapterOptions(pydanticAiManifest, ctx.options).workflowTaskMs,
       }),
+      workerVersioning: (ctx) => parseAdapterOptions(pydanticAiManifest, ctx.options).workerVersioning === 'pinned',
     }),
   };
 }

@@ -3,7 +3,7 @@ import { defineAdapter, type AdapterOptions } from '../../harness/run/manifest.j
 import { sharedOptions } from '../../harness/run/options.js';
 import { DEPLOY_CHANGES } from '../../harness/agent/deploy.js';
 import { GO_STATIC_CLOCK, versioningOptions } from '../../harness/run/time-support.js';
-import { temporalWorkerOptions } from '../temporal/manifest.js';
+import { TEMPORAL_BLUE_GREEN, temporalWorkerOptions, workerVersioningOption } from '../temporal/manifest.js';
 
 const ms = 'milliseconds';
 
@@ -22,6 +22,7 @@ export const pydanticAiManifest = defineAdapter({
     changes: DEPLOY_CHANGES,
     how: 'the worker restarted on new agent and workflow code under the same workflow type, agent name and task queue, as a rolling deploy ships it',
     versioning: "Temporal's patching API: version 2's change runs only where workflow.patched('ordeal-v2-<change>') says so",
+    blueGreen: TEMPORAL_BLUE_GREEN,
   },
   engineClock: { libc: false, why: `the Temporal CLI dev server is ${GO_STATIC_CLOCK}` },
   // a worker killed mid-activity is noticed when the attempt's start-to-close expires (no heartbeats)
@@ -42,6 +43,7 @@ export const pydanticAiManifest = defineAdapter({
       description: 'heartbeat timeout of the activities (0 = none: they do not heartbeat)',
     },
     ...temporalWorkerOptions,
+    ...workerVersioningOption,
     ...versioningOptions,
     ...sharedOptions,
   },

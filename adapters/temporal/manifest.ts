@@ -21,6 +21,21 @@ export const temporalWorkerOptions = {
   workflowTaskMs: { type: 'integer', min: 1, default: 10_000, unit: ms, description: 'the workflow task timeout (server default 10 s)' },
 } as const;
 
+/** `--opt workerVersioning`, for the adapters whose workers poll the Temporal dev server (blue-green deploys). */
+export const workerVersioningOption = {
+  workerVersioning: {
+    type: 'choice',
+    choices: ['off', 'pinned'],
+    default: 'off',
+    description:
+      "Temporal's Worker Versioning: every worker a version of the Worker Deployment 'ordeal-agent' (build id 1, or 2-<change> after a deploy), its workflows PINNED to the version they began on, a newer version made current once it polls (off: unversioned workers)",
+  },
+} as const;
+
+/** How version 2 runs beside version 1 on the Temporal dev server (manifest `deploy.blueGreen`). */
+export const TEMPORAL_BLUE_GREEN =
+  "version 2's worker beside version 1's on the same task queue: with --opt workerVersioning=pinned each is a version of one Worker Deployment and a workflow runs on the version it began on (Worker Versioning, PINNED); without it both poll one unversioned queue";
+
 export const temporalManifest = defineAdapter({
   name: 'temporal',
   description: 'a Temporal workflow on the Temporal CLI dev server (SQLite) + @temporalio/worker: activities with heartbeats, approval as a signal',
@@ -34,8 +49,7 @@ export const temporalManifest = defineAdapter({
     changes: DEPLOY_CHANGES,
     how: 'the worker restarted with a new workflow bundle: new code under the same workflow type and task queue, as a rolling deploy ships it',
     versioning: "Temporal's patching API: version 2's change runs only where patched('ordeal-v2-<change>') says so",
-    blueGreen:
-      "version 2's worker beside version 1's on the same task queue: with --opt workerVersioning=pinned each is a version of one Worker Deployment and a workflow runs on the version it began on (Worker Versioning, PINNED); without it both poll one unversioned queue",
+    blueGreen: TEMPORAL_BLUE_GREEN,
   },
   engineClock: { libc: false, why: `the Temporal CLI dev server is ${GO_STATIC_CLOCK}` },
   // recovery after a worker kill waits for the heartbeat timeout; long chains need room
@@ -56,14 +70,8 @@ export const temporalManifest = defineAdapter({
       unit: ms,
       description: 'schedule-to-start timeout of an activity (0 = unset: wait for a worker forever)',
     },
-    workerVersioning: {
-      type: 'choice',
-      choices: ['off', 'pinned'],
-      default: 'off',
-      description:
-        "Temporal's Worker Versioning: every worker a version of the Worker Deployment 'ordeal-agent' (build id 1, or 2-<change> after a deploy), its workflows PINNED to the version they began on, a newer version made current once it polls (off: unversioned workers)",
-    },
     ...temporalWorkerOptions,
+    ...workerVersioningOption,
     ...versioningOptions,
     ...sharedOptions,
   },

@@ -15,10 +15,11 @@ from ordeal_worker import exit_with_parent
 from ordeal_worker.telemetry import start_worker_tracing
 from pydantic_ai.durable_exec.temporal import PydanticAIPlugin
 
-from .context import env, opts, world
+from .context import env, opts, version, world
 from .probes import JournalProbes
 from .approval import post_approval
 from .workflow import AgentWorkflow, audit
+from .worker_versioning import deployment_config, promote_own_version
 
 TASK_QUEUE = "ordeal-pydantic-ai"
 NAMESPACE = "default"
@@ -31,6 +32,7 @@ async def main() -> None:
     if not env.engine_url:
         raise RuntimeError("pydantic-ai worker: ORDEAL_ENGINE_URL (the Temporal server) is not set")
     client = await Client.connect(env.engine_url, namespace=NAMESPACE, plugins=[PydanticAIPlugin()])
+    pinned = opts.get("workerVersioning") == "pinned"
     worker = Worker(
         client,
         task_queue=TASK_QUEUE,
@@ -38,12 +40,16 @@ async def main() -> None:
         activities=[post_approval, audit],
         interceptors=[JournalProbes(world)],
         sticky_queue_schedule_to_start_timeout=timedelta(milliseconds=int(opts["stickyMs"])),
+        # --opt workerVersioning=pinned: a version of the Worker Deployment, its workflows pinned to it
+        **({"deployment_config": deployment_config(version)} if pinned else {}),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for s in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(s, stop.set)
     async with worker:
+        if pinned:
+            await promote_own_version(client, NAMESPACE, version)
         world.probe("worker:ready")
         await stop.wait()
     tracing.shutdown(1.0)

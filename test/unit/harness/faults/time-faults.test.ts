@@ -156,12 +156,12 @@ describe('time and change faults', () => {
     );
     for (const change of DEPLOY_CHANGES) checkTimeFaults([{ fault: 'deploy', at: 'step:3', change }], 'temporal');
     // blue-green only where the manifest says how version 2 runs beside version 1
-    for (const a of ['temporal', 'restate', 'dbos']) checkTimeFaults([{ fault: 'deploy', at: 'step:3', rollout: 'blue-green' }], a);
+    for (const a of ['temporal', 'pydantic-ai', 'restate', 'dbos']) checkTimeFaults([{ fault: 'deploy', at: 'step:3', rollout: 'blue-green' }], a);
     const blueGreen = refusal(() => checkTimeFaults([{ fault: 'deploy', at: 'step:3', rollout: 'blue-green' }], 'langgraph'));
     expect([blueGreen.code, blueGreen.message]).toEqual([
       'ORD-119',
       expect.stringMatching(
-        /^fault deploy rollout=blue-green is not supported by adapter 'langgraph': .*use rollout=rolling, or an adapter that does: restate, temporal, dbos$/,
+        /^fault deploy rollout=blue-green is not supported by adapter 'langgraph': .*use rollout=rolling, or an adapter that does: restate, temporal, dbos, pydantic-ai$/,
       ),
     ]);
     // accepted where libfaketime is installed (on Python workers too), else refused saying how to install it
