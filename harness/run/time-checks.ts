@@ -14,9 +14,9 @@ const supporting = (): string =>
     .join(', ') || 'none';
 
 /**
- * Refuses (UsageError, exit 2) a `deploy` on an adapter whose manifest does not declare it, a change it does not
- * carry or a blue-green rollout it cannot run, `--opt versioning=on` without a versioning tool, a `clock-jump target=engine` on an engine libfaketime
- * cannot move, and any clock-jump when libfaketime is not installed.
+ * Refuses (UsageError, exit 2) a `deploy` on an adapter whose manifest does not declare it, a change it does not carry
+ * or a blue-green rollout it cannot run, `--opt versioning=on` without a versioning tool, a `clock-jump target=engine`
+ * on an engine libfaketime cannot move, and any clock-jump when libfaketime is not installed.
  */
 export function checkTimeFaults(schedule: Schedule, adapter: string): void {
   const m = adapterManifest(adapter);
