@@ -7,7 +7,7 @@ import { ordeal, root, tempDir } from '../helpers/cli.js';
 import { engineInstalled, history, ledger, runOne, spans, verdict, type Span } from '../helpers/run-folder.js';
 import { postgresAnswers } from '../helpers/postgres.js';
 
-/** Turn 1: two shell calls that each wait (up to 5 s) for the other to start; turn 2: two effects. */
+/** Turn 1: two shell calls that each wait (up to 2.5 s) for the other to start; turn 2: two effects. */
 const scenario = join(root, 'test/fixtures/parallel-tools.json');
 /** One turn: read a resource, ask for approval, send an email. */
 const withApproval = join(root, 'test/fixtures/parallel-approval.json');
