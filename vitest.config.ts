@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import SlowFirst from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -11,7 +10,5 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     maxWorkers: 2,
-    // the files that take minutes start first, so none is left running alone at the end (test/sequencer.ts)
-    sequence: { sequencer: SlowFirst },
   },
 });
