@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { standardSchedules } from '../../harness/faults/index.js';
 import { resolveScenario } from '../../harness/scenario/index.js';
 import { ordeal, tempDir } from '../helpers/cli.js';
+import { expectBlueGreenKeepsVersion1 } from '../helpers/deploy.js';
 import { crashLoopOnRefund, expectRefundDeduplicated, expectRefundTwice } from '../helpers/refund.js';
 import { engineInstalled, history, refundEntries, runOne, verdict, type Case, failures, type Judged } from '../helpers/run-folder.js';
 
@@ -134,28 +135,8 @@ describe.skipIf(!installed)(`ordeal run --adapter pydantic-ai on the Temporal de
   }, 300_000);
 
   it("blue-green with Worker Versioning (pinned): version 2 beside version 1, and after a kill version 1's worker finishes the run pinned to it", async () => {
-    const { code, c } = await runOne<Judged>([
-      ...fast,
-      '--opt',
-      'workerVersioning=pinned',
-      '--scenario',
-      'refund-agent',
-      '--fault',
-      'deploy@step:3,change=extra-step,rollout=blue-green',
-      // version 2 is up and current before the run goes on (the human answers late), and the kill comes after
-      '--fault',
-      'human-late@approval:waiting,ms=4000',
-      '--fault',
-      'kill-worker@step:5',
-    ]);
-    expect([code, failures(c)]).toEqual([0, {}]);
-    const ops = history(c.runDir);
-    // worker#2 is version 2; worker#3 is worker#1 restarted on version 1, which makes the refund
-    expect(ops.filter((o) => o.f === 'start' && o.process.startsWith('worker#')).map((o) => o.process)).toEqual(['worker#1', 'worker#2', 'worker#3']);
-    expect(ops.filter((o) => o.f === 'effect' && o.type === 'invoke' && o.value.effect === 'refund:order-1042').map((o) => o.process)).toEqual([
-      'worker#3',
-    ]);
-    expect(v2Probes(c.runDir)).toEqual([]);
+    // version 2 is up and current before the run goes on (the human answers late), and the kill comes after
+    await expectBlueGreenKeepsVersion1([...fast, '--opt', 'workerVersioning=pinned'], ['human-late@approval:waiting,ms=4000']);
   });
 
   it('counts a crashed activity attempt against maxAttempts: three crashes spend maxAttempts=3 and the run fails, as the policy says', async () => {

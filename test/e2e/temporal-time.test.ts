@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { faketimePreload } from '../../harness/engines/faketime.js';
 import { enginesRoot } from '../../harness/engines/index.js';
 import { root } from '../helpers/cli.js';
+import { expectBlueGreenKeepsVersion1 } from '../helpers/deploy.js';
 import { engineInstalled, history, refundEntries, runOne, verdict, failures, type Judged } from '../helpers/run-folder.js';
 
 const { installed, skipReason } = engineInstalled('temporal');
@@ -57,35 +58,14 @@ describe.skipIf(!installed)(`time and change faults on the real Temporal dev ser
   });
 
   it("blue-green with Worker Versioning (pinned): version 2 becomes the deployment's current version, and after a kill the run goes on on version 1", async () => {
-    const { code, c } = await runOne<Judged>([
-      ...temporal,
-      '--opt',
-      'workerVersioning=pinned',
-      // the killed worker's sticky queue let go of the workflow task after 1 s, not 10
-      '--opt',
-      'stickyMs=1000',
-      '--scenario',
-      'refund-agent',
-      '--fault',
-      'deploy@step:3,change=extra-step,rollout=blue-green',
-      // the human answers late: version 2's worker is up and current before the run goes on, and the kill comes after
-      '--fault',
-      'human-late@approval:waiting,ms=4000',
-      '--fault',
-      'kill-worker@step:5',
-    ]);
     // the rolling deploy of the same change is stuck on TMPRL1100 (above), and so is this one without Worker
     // Versioning whenever version 2's worker takes one of the run's workflow tasks (docs/faults.md)
-    expect([code, failures(c)]).toEqual([0, {}]);
-    expect(verdict(c.runDir).checks['deploy-fate']!.metrics).toEqual({ fate: 0, v2Steps: 0 });
-    const ops = history(c.runDir);
-    // worker#2 is version 2 beside worker#1; worker#3 is worker#1 restarted after the kill, still version 1
-    expect(ops.filter((o) => o.f === 'start' && o.process.startsWith('worker#')).map((o) => o.process)).toEqual(['worker#1', 'worker#2', 'worker#3']);
-    // the refund, after the kill, came from version 1's restarted worker: the pinned run never reached version 2
-    expect(ops.filter((o) => o.f === 'effect' && o.type === 'invoke' && o.value.effect === 'refund:order-1042').map((o) => o.process)).toEqual([
-      'worker#3',
-    ]);
-    expect(ops.some((o) => o.f === 'probe' && o.value.point === 'deploy:v2')).toBe(false);
+    await expectBlueGreenKeepsVersion1(
+      // the killed worker's sticky queue lets go of the workflow task after 1 s, not 10
+      [...temporal, '--opt', 'workerVersioning=pinned', '--opt', 'stickyMs=1000'],
+      // the human answers late: version 2's worker is up and current before the run goes on, and the kill comes after
+      ['human-late@approval:waiting,ms=4000'],
+    );
   });
 
   it("extra-worker: the second replica retries the dead first worker's activity; without keys the refund is made twice, with them once", async () => {
