@@ -14,8 +14,10 @@ const judged = (runs: string) => runFolders(runs).filter((n) => existsSync(join(
 /** Every pid a case of `runs` started (world, workers, engines), from the histories, torn cases included. */
 function casePids(runs: string): number[] {
   const dirs = [...runFolders(runs).map((n) => join(runs, n)), ...runFolders(join(runs, '.incomplete')).map((n) => join(runs, '.incomplete', n))];
+  // a SIGKILL between run.json and the history leaves a folder without history.jsonl: it started nothing (setup.ts
+  // opens the history before the world starts)
   return dirs.flatMap((d) =>
-    readFileSync(join(d, 'history.jsonl'), 'utf8')
+    (existsSync(join(d, 'history.jsonl')) ? readFileSync(join(d, 'history.jsonl'), 'utf8') : '')
       .split('\n')
       .filter((l) => l.trim())
       .flatMap((l) => {
