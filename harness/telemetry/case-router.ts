@@ -1,12 +1,12 @@
 /** The orchestrator's span exporter: one process runs many cases, each with its own world, so spans go where their run id says. */
-import { core } from '@opentelemetry/sdk-node';
+import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ATTR } from './attributes.js';
 
 type Done = Parameters<SpanExporter['export']>[1];
 
 function exportTo(exporter: SpanExporter, spans: ReadableSpan[]): Promise<boolean> {
-  return new Promise((resolve) => exporter.export(spans, (r) => resolve(r.code === core.ExportResultCode.SUCCESS)));
+  return new Promise((resolve) => exporter.export(spans, (r) => resolve(r.code === ExportResultCode.SUCCESS)));
 }
 
 export class CaseRouter implements SpanExporter {
@@ -30,7 +30,7 @@ export class CaseRouter implements SpanExporter {
       groups.set(id, [...(groups.get(id) ?? []), s]);
     }
     const sends = [...groups].flatMap(([id, list]) => (this.routes.get(id) ?? []).map((e) => exportTo(e, list)));
-    void Promise.all(sends).then((oks) => done({ code: oks.every(Boolean) ? core.ExportResultCode.SUCCESS : core.ExportResultCode.FAILED }));
+    void Promise.all(sends).then((oks) => done({ code: oks.every(Boolean) ? ExportResultCode.SUCCESS : ExportResultCode.FAILED }));
   }
 
   async shutdown(): Promise<void> {

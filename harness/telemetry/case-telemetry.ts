@@ -1,8 +1,8 @@
 /** The orchestrator's spans for one case (service `ordeal`), derived from the history as it is written. */
 import { context, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { textOf } from '../json.js';
 import type { HistoryWriter, Op, Outcome } from '../store/index.js';
 import { ATTR } from './attributes.js';
@@ -12,21 +12,20 @@ import { otlpExporters, w3c } from './tracing-sdk.js';
 let router: CaseRouter | undefined;
 let processor: BatchSpanProcessor | undefined;
 
-/** One Node SDK for the orchestrator process, whatever the number of cases it runs. */
+/**
+ * One tracer provider for the orchestrator process, whatever the number of cases it runs. Traces only, as in the
+ * workers (tracing-sdk.ts): the whole NodeSDK (metrics, logs, every exporter) cost each `ordeal` command ~120 ms of CPU
+ * to load.
+ */
 function orchestratorSdk(): { router: CaseRouter; processor: BatchSpanProcessor } {
   if (!router || !processor) {
     router = new CaseRouter();
     // batched: the orchestrator is not the one being killed, and every case flushes before its world stops
     processor = new BatchSpanProcessor(router, { scheduledDelayMillis: 200, maxQueueSize: 8192 });
-    new NodeSDK({
+    new NodeTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'ordeal', 'process.pid': process.pid }),
-      autoDetectResources: false,
       spanProcessors: [processor],
-      metricReaders: [],
-      logRecordProcessors: [],
-      instrumentations: [],
-      textMapPropagator: w3c,
-    }).start();
+    }).register({ propagator: w3c });
   }
   return { router, processor };
 }
