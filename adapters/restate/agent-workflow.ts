@@ -55,6 +55,8 @@ export interface AgentDeps {
   abortTimeoutMs?: number;
   /** `--opt maxAttempts`: the workflow's retry policy bounds its attempts, then Restate kills the invocation; absent = the server's policy. */
   maxAttempts?: number;
+  /** `--opt retryIntervalMs`: the retry policy's first interval (it doubles); absent = the server's 500 ms. */
+  retryIntervalMs?: number;
 }
 
 /** The workflow's name at the ingress: `/agent/<runId>/run`. */
@@ -196,10 +198,14 @@ export function agentWorkflow(deps: AgentDeps) {
     options: {
       ...(deps.inactivityTimeoutMs ? { inactivityTimeout: deps.inactivityTimeoutMs } : {}),
       ...(deps.abortTimeoutMs ? { abortTimeout: deps.abortTimeoutMs } : {}),
-      ...(deps.maxAttempts
+      ...(deps.maxAttempts || deps.retryIntervalMs
         ? {
-            // the intervals stay the server's (500 ms doubling): a worker's restart must not use up attempts refused on connect
-            retryPolicy: { maxAttempts: deps.maxAttempts, onMaxAttempts: 'kill' as const },
+            // without retryIntervalMs the intervals stay the server's (500 ms doubling): an attempt sent while a killed
+            // worker restarts fails on its connection and counts against maxAttempts like a crash (README: "Retries")
+            retryPolicy: {
+              ...(deps.maxAttempts ? { maxAttempts: deps.maxAttempts, onMaxAttempts: 'kill' as const } : {}),
+              ...(deps.retryIntervalMs ? { initialInterval: deps.retryIntervalMs } : {}),
+            },
           }
         : {}),
       // A refusal the world will repeat (4xx other than 408/409/429) ends the run; everything else Restate retries by its policy.

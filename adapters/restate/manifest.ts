@@ -44,6 +44,14 @@ export const restateManifest = defineAdapter({
       description:
         "the workflow's retry policy: attempts of an invocation before Restate kills it (retryPolicy.maxAttempts, onMaxAttempts kill, the server's intervals; 0 = the server's policy: 70 attempts, then pause)",
     },
+    retryIntervalMs: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      unit: 'milliseconds',
+      description:
+        "the workflow's retry policy: the wait before the first retry, doubling after each (retryPolicy.initialInterval; 0 = the server's, 500 ms)",
+    },
     ...sharedOptions,
   },
   load: async () => (await import('./adapter.js')).restateAdapter(),

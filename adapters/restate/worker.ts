@@ -26,6 +26,7 @@ const handler = restate.createEndpointHandler({
       inactivityTimeoutMs: opts.inactivityTimeoutMs,
       abortTimeoutMs: opts.abortTimeoutMs,
       ...(opts.maxAttempts > 0 ? { maxAttempts: opts.maxAttempts } : {}),
+      ...(opts.retryIntervalMs > 0 ? { retryIntervalMs: opts.retryIntervalMs } : {}),
     }),
   ],
 });

@@ -17,7 +17,18 @@ describe.skipIf(!installed)(`ordeal run --adapter restate on the real restate-se
   });
 
   it('counts each crashed attempt against the workflow retry policy: with maxAttempts=3 three crashes kill the invocation, as the policy says', async () => {
-    const { code, stderr, c } = await run(['--opt', 'maxAttempts=3', '--scenario', 'refund-agent', '--fault', 'crash-loop@before-effect:1,times=3']);
+    // retries 2 s apart: each restarted worker is up before the next attempt, which it crashes (README: "A call that crashes its worker")
+    const args = [
+      '--opt',
+      'maxAttempts=3',
+      '--opt',
+      'retryIntervalMs=2000',
+      '--scenario',
+      'refund-agent',
+      '--fault',
+      'crash-loop@before-effect:1,times=3',
+    ];
+    const { code, stderr, c } = await run(args);
     expect(code, stderr).toBe(0);
     expect(crashLoopOnRefund(c.runDir)).toEqual({ attempts: 3, kills: 3, status: 'failed', applied: 0, attemptsMetric: 3 });
   });

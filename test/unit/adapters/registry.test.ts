@@ -47,7 +47,7 @@ describe('built-in manifests', () => {
 describe('options are checked at the edge', () => {
   it('refuses an unknown option, naming it and the known ones (exit 2, ORD-110)', () => {
     expect(() => checkAdapterOptions('restate', { heartbeatMs: '1' })).toThrow(
-      '--opt heartbeatMs: not an option of the restate adapter; expected one of inactivityTimeoutMs, abortTimeoutMs, maxAttempts, toolCalls',
+      '--opt heartbeatMs: not an option of the restate adapter; expected one of inactivityTimeoutMs, abortTimeoutMs, maxAttempts, retryIntervalMs, toolCalls',
     );
     expect(() => checkAdapterOptions('reference', { colour: 'red' })).toThrow(UsageError);
     expect(() => checkAdapterOptions('nope', {})).toThrow(
