@@ -43,6 +43,9 @@ async function describe(client: Client): Promise<{ versions: string[]; current: 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** RESOURCE_EXHAUSTED: the server rate-limits the requests to one Worker Deployment (seen on a loaded machine). */
+const rateLimited = (e: unknown): boolean => (e as { code?: number }).code === 8;
+
 /**
  * Waits until this worker's version has polled, then makes it the current version if there is none yet or the
  * current one is of an older agent version (a restarted version 1 beside a current version 2 leaves it so).
@@ -51,7 +54,14 @@ export async function promoteOwnVersion(client: Client, v: AgentVersion, timeout
   const mine = buildIdOf(v);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const d = await describe(client);
+    let d: Awaited<ReturnType<typeof describe>>;
+    try {
+      d = await describe(client);
+    } catch (e) {
+      if (!rateLimited(e) || Date.now() > deadline) throw e;
+      await sleep(500);
+      continue;
+    }
     if (d?.versions.includes(mine)) {
       if (d.current !== undefined && versionOf(d.current) >= v.version) return;
       try {
@@ -60,7 +70,7 @@ export async function promoteOwnVersion(client: Client, v: AgentVersion, timeout
       } catch (e) {
         // FAILED_PRECONDITION: the server has not yet seen this version poll every task queue the current one polls
         // (its workflow and activity pollers arrive one after the other); a pipeline waits for them too
-        if ((e as { code?: number }).code !== 9 || Date.now() > deadline) throw e;
+        if (((e as { code?: number }).code !== 9 && !rateLimited(e)) || Date.now() > deadline) throw e;
       }
     }
     if (Date.now() > deadline)
@@ -73,7 +83,12 @@ export async function promoteOwnVersion(client: Client, v: AgentVersion, timeout
 export async function currentVersionReady(client: Client, atLeast: number, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const current = (await describe(client))?.current;
+    let current: string | undefined;
+    try {
+      current = (await describe(client))?.current;
+    } catch (e) {
+      if (!rateLimited(e) || Date.now() > deadline) throw e;
+    }
     if (current !== undefined && versionOf(current) >= atLeast) return;
     if (Date.now() > deadline)
       throw new Error(

@@ -36,27 +36,42 @@ async def promote_own_version(client: Client, namespace: str, v: AgentVersion, t
     service = client.workflow_service
     while True:
         try:
-            info = (
-                await service.describe_worker_deployment(DescribeWorkerDeploymentRequest(namespace=namespace, deployment_name=DEPLOYMENT_NAME))
-            ).worker_deployment_info
-            versions = [s.deployment_version.build_id for s in info.version_summaries]
-            current = info.routing_config.current_deployment_version.build_id
+            if await _try_promote(service, namespace, v, mine):
+                return
         except RPCError as e:
-            if e.status != RPCStatusCode.NOT_FOUND:
+            # the server rate-limits the requests to one Worker Deployment (seen on a loaded machine): wait, then ask again
+            if e.status != RPCStatusCode.RESOURCE_EXHAUSTED or time.monotonic() > deadline:
                 raise
-            versions, current = [], ""
-        if mine in versions:
-            if current and int(current.split("-")[0]) >= v.version:
-                return
-            try:
-                await service.set_worker_deployment_current_version(
-                    SetWorkerDeploymentCurrentVersionRequest(namespace=namespace, deployment_name=DEPLOYMENT_NAME, build_id=mine)
-                )
-                return
-            except RPCError as e:
-                # not every task queue of the current version seen polling on this one yet: a pipeline waits too
-                if e.status != RPCStatusCode.FAILED_PRECONDITION or time.monotonic() > deadline:
-                    raise
+            await asyncio.sleep(0.5)
+            continue
         if time.monotonic() > deadline:
             raise RuntimeError(f"pydantic-ai worker: version {mine} of deployment {DEPLOYMENT_NAME} was not seen polling in {timeout_s} s")
         await asyncio.sleep(0.1)
+
+
+async def _try_promote(service, namespace: str, v: AgentVersion, mine: str) -> bool:
+    """One look at the deployment: True once this version is current or a newer one is; False to look again."""
+    try:
+        info = (
+            await service.describe_worker_deployment(DescribeWorkerDeploymentRequest(namespace=namespace, deployment_name=DEPLOYMENT_NAME))
+        ).worker_deployment_info
+        versions = [s.deployment_version.build_id for s in info.version_summaries]
+        current = info.routing_config.current_deployment_version.build_id
+    except RPCError as e:
+        if e.status != RPCStatusCode.NOT_FOUND:
+            raise
+        versions, current = [], ""
+    if mine not in versions:
+        return False
+    if current and int(current.split("-")[0]) >= v.version:
+        return True
+    try:
+        await service.set_worker_deployment_current_version(
+            SetWorkerDeploymentCurrentVersionRequest(namespace=namespace, deployment_name=DEPLOYMENT_NAME, build_id=mine)
+        )
+        return True
+    except RPCError as e:
+        # not every task queue of the current version seen polling on this one yet: a pipeline waits too
+        if e.status != RPCStatusCode.FAILED_PRECONDITION:
+            raise
+        return False
