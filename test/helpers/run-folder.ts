@@ -55,6 +55,8 @@ export interface HistoryOp {
   type: string;
   f: string;
   value: Record<string, unknown>;
+  /** Pairs an invoke with its completion (e.g. `effect-3`), where the op has one. */
+  id?: string;
 }
 export const history = (dir: string) => lines<HistoryOp>(dir, 'history.jsonl');
 export const spans = (dir: string) => lines<Span>(dir, 'spans.jsonl');
