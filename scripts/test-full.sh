@@ -5,10 +5,15 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# the habits first: lint, format and the typecheck of sources and tests fail the run before anything is installed
+# the engines install (downloads and go builds, minutes from empty caches) in the background, in a process group of its
+# own, while the habits run: lint, format and the typecheck of sources and tests still fail the run within a minute,
+# and stop the install on their way out
+setsid node bin/ordeal.js engines install &
+install=$!
+trap 'kill -- "-$install" 2>/dev/null || true' EXIT
 npm run -s lint
 npm run -s typecheck
-node bin/ordeal.js engines install
+wait "$install"
 bash scripts/chromium.sh
 ORDEAL_POSTGRES_URL="$(bash scripts/postgres.sh)"
 export ORDEAL_POSTGRES_URL
