@@ -201,7 +201,7 @@ export function agentWorkflow(deps: AgentDeps) {
       ...(deps.maxAttempts || deps.retryIntervalMs
         ? {
             // without retryIntervalMs the intervals stay the server's (500 ms doubling): an attempt sent while a killed
-            // worker restarts fails on its connection and counts against maxAttempts like a crash (README: "Retries")
+            // worker restarts fails on its connection and counts against maxAttempts like a crash (README: "A call that crashes its worker")
             retryPolicy: {
               ...(deps.maxAttempts ? { maxAttempts: deps.maxAttempts, onMaxAttempts: 'kill' as const } : {}),
               ...(deps.retryIntervalMs ? { initialInterval: deps.retryIntervalMs } : {}),
