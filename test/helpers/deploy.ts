@@ -44,7 +44,8 @@ export async function expectBlueGreenKeepsVersion1(
   const ops = history(c.runDir);
   const w = workers(ops);
   expect(w.v2).toHaveLength(1);
-  // version 2's worker outlived the kill: it was up beside the restart
+  // the kill took version 1's worker; version 2's ran on until the case ended it
+  expect(w.v2).not.toContain(w.killed);
   expect(ops.some((o) => o.f === 'death' && o.process === w.v2[0] && o.value.expected !== true)).toBe(false);
   const invoked = new Map(ops.filter((o) => o.f === 'effect' && o.type === 'invoke').map((o) => [o.id, o]));
   const applied = ops.filter(
