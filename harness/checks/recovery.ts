@@ -1,4 +1,7 @@
-/** Time from each disruption (a fault, a worker death) to the next progress of the run (ARCHITECTURE.md § Checker contract). */
+/**
+ * Time from each disruption (a fault, a worker death) to the next progress of the run (ARCHITECTURE.md § Checker
+ * contract), not counting what a process the fault stopped did before it died.
+ */
 import type { Op, RunRecord } from '../store/types.js';
 import type { Anomaly, Checker, CheckResult } from './types.js';
 import { indexOf, isRecord, num, opsOf, valueOf } from './util.js';
@@ -36,13 +39,35 @@ export interface Recovery {
   ms?: number;
 }
 
+/**
+ * Where each process that a fault stopped died, by name: the harness's stops (deaths it expected) between the fault's
+ * start and its end (`ok`). A process stopped gracefully (a deploy's SIGTERM, 3 s before its SIGKILL) may still make
+ * progress between the two; that is the old process finishing up, not the run recovering.
+ */
+function stoppedBy(ops: Op[], position: number): Map<string, number> {
+  const fault = ops[position]!;
+  // the fault's own `ok` (by id; by the fault's name in a history without ids); none recorded: nothing is excluded
+  const end = ops.findIndex(
+    (p, i) =>
+      i > position && p.f === 'fault' && p.type === 'ok' && (fault.id !== undefined ? p.id === fault.id : valueOf(p).fault === valueOf(fault).fault),
+  );
+  const stopped = new Map<string, number>();
+  for (let i = position + 1; i < end; i++) {
+    const p = ops[i]!;
+    if (p.f === 'death' && valueOf(p).expected === true && p.process !== undefined && !stopped.has(p.process)) stopped.set(p.process, i);
+  }
+  return stopped;
+}
+
 /** The recovery measure, computed once for the checker, the gate (`recovery.maxRecoveryMs`) and the bench. */
 export function recoveries(history: unknown): Recovery[] {
   const ops = opsOf(history);
   const out: Recovery[] = [];
   ops.forEach((op, position) => {
     if (!isDisruption(op)) return;
-    const nextPos = ops.findIndex((p, i) => i > position && isProgress(p));
+    const stopped = op.f === 'fault' ? stoppedBy(ops, position) : new Map<string, number>();
+    const dying = (p: Op, i: number) => p.process !== undefined && i < (stopped.get(p.process) ?? -1);
+    const nextPos = ops.findIndex((p, i) => i > position && isProgress(p) && !dying(p, i));
     const r: Recovery = { op: indexOf(op, position), label: label(op) };
     if (nextPos >= 0) {
       const next = ops[nextPos]!;

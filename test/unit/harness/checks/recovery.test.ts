@@ -59,6 +59,35 @@ describe('recovery', () => {
     expect(recoveries(history)).toEqual([{ op: 1, label: 'fault kill-worker@step:3', progressOp: 6, ms: 250 }]);
   });
 
+  it('does not count what a worker the fault stops does before it dies: a deploy whose new worker never progresses is no recovery', () => {
+    const op = (index: number, time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}, id?: string): Op => ({
+      index,
+      time,
+      process,
+      f,
+      type,
+      value,
+      ...(id ? { id } : {}),
+    });
+    // the deploy's SIGTERM leaves version 1's worker up to 3 s: it journals one more step before it exits
+    const history = [
+      op(0, 0, 'worker#1', 'start', 'info', { pid: 1 }),
+      op(1, 100, 'nemesis', 'fault', 'invoke', { fault: 'deploy', at: 'step:3' }, 'fault-0'),
+      op(2, 129, 'worker#1', 'probe', 'info', { point: 'step:journaled', step: 4 }),
+      op(3, 1000, 'worker#1', 'death', 'info', { pid: 1, code: 0, expected: true }),
+      op(4, 1003, 'worker#2', 'start', 'info', { pid: 2 }),
+      op(5, 1004, 'nemesis', 'fault', 'ok', { fault: 'deploy' }, 'fault-0'),
+      op(6, 4800, 'orchestrator', 'outcome', 'info', { status: 'failed', error: 'NonDeterminismError' }),
+    ];
+    expect(recoveries(history)).toEqual([{ op: 1, label: 'fault deploy@step:3' }]);
+    expect(recovery.check({ history } as unknown as RunRecord).anomalies.map((a) => a.kind)).toEqual(['no-recovery']);
+    // the new worker's progress counts; so does the old worker's after the fault was done with it (it was not stopped)
+    const onV2 = [...history.slice(0, 6), op(6, 4000, 'worker#2', 'llm', 'ok', { turn: 1 })];
+    expect(recoveries(onV2)).toEqual([{ op: 1, label: 'fault deploy@step:3', progressOp: 6, ms: 3900 }]);
+    const notStopped = [history[0]!, history[1]!, history[2]!, op(3, 130, 'nemesis', 'fault', 'ok', { fault: 'deploy' }, 'fault-0')];
+    expect(recoveries(notStopped)).toEqual([{ op: 1, label: 'fault deploy@step:3', progressOp: 2, ms: 29 }]);
+  });
+
   it('counts an engine process or a companion that stopped on its own (its service manager restarts it), not the world', () => {
     const op = (index: number, time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}): Op => ({
       index,
