@@ -124,7 +124,7 @@ for (const setup of setups) {
     it(
       `waits for an approval among the calls: the calls before it finish first, the calls after it start once the human answered${setup.shape ? ` — here every call waits: ${setup.shape.approvalsFirst}` : ''}`,
       async () => {
-        // the human answers 1.5 s after the agent waits, so a call that does not wait for the answer goes out before it
+        // the human answers 1.5 s after the agent asks (human-late counts from the request), so a call that does not wait for the answer goes out before it
         const { code, stderr, c } = await runOne([...setup.args, '--scenario', withApproval, '--fault', 'human-late@approval:waiting,ms=1500']);
         expect(code, stderr).toBe(0);
         const h = history(c.runDir);
