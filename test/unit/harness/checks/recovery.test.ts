@@ -3,6 +3,17 @@ import { recoveries, recovery } from '../../../../harness/checks/recovery.js';
 import type { Op, RunRecord } from '../../../../harness/store/types.js';
 import { run } from './fixtures.js';
 
+/** One op of a history written by hand. */
+const op = (index: number, time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}, id?: string): Op => ({
+  index,
+  time,
+  process,
+  f,
+  type,
+  value,
+  ...(id ? { id } : {}),
+});
+
 const fault = (b: ReturnType<typeof run>, id = 'fault-0') =>
   b.op('fault', 'invoke', { fault: 'kill-worker', at: 'after-effect:1', index: 0 }, id, 'nemesis');
 
@@ -38,14 +49,6 @@ describe('recovery', () => {
   });
 
   it('measures a kill to the new worker’s first progress, and ignores the stop at the end of the case', () => {
-    const op = (index: number, time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}): Op => ({
-      index,
-      time,
-      process,
-      f,
-      type,
-      value,
-    });
     const history = [
       op(0, 0, 'worker#1', 'start', 'info', { pid: 1 }),
       op(1, 100, 'nemesis', 'fault', 'invoke', { fault: 'kill-worker', at: 'step:3' }),
@@ -60,15 +63,6 @@ describe('recovery', () => {
   });
 
   it('does not count what a worker the fault stops does before it dies: a deploy whose new worker never progresses is no recovery', () => {
-    const op = (index: number, time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}, id?: string): Op => ({
-      index,
-      time,
-      process,
-      f,
-      type,
-      value,
-      ...(id ? { id } : {}),
-    });
     // the deploy's SIGTERM leaves version 1's worker up to 3 s: it journals one more step before it exits
     const history = [
       op(0, 0, 'worker#1', 'start', 'info', { pid: 1 }),
@@ -89,14 +83,6 @@ describe('recovery', () => {
   });
 
   it('counts an engine process or a companion that stopped on its own (its service manager restarts it), not the world', () => {
-    const op = (index: number, time: number, process: string, f: string, type: Op['type'], value: Record<string, unknown> = {}): Op => ({
-      index,
-      time,
-      process,
-      f,
-      type,
-      value,
-    });
     const history = [
       op(0, 0, 'engine#1', 'start', 'info', { pid: 1 }),
       op(1, 10, 'worker#1', 'llm', 'ok', { turn: 0 }),
