@@ -146,6 +146,7 @@ function check(run: RunRecord): CheckResult {
 
 export const approvalIntegrity: Checker = {
   name: 'approval-integrity',
+  metrics: ['gatedEffects', 'decisions', 'rejections'],
   description:
     'Effects gated by a human approval happened only after it, once, and with the approved (possibly edited) values; the human was asked once per approval.',
   check,

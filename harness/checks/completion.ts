@@ -37,7 +37,9 @@ function check(run: RunRecord): CheckResult {
   const outcome: unknown = run?.outcome;
   const status = isRecord(outcome) ? outcome.status : undefined;
   if (status === 'running') {
-    return result(false, { kind: 'stuck', message: 'The run had not finished when the harness stopped waiting.', witnesses });
+    const waited =
+      typeof run?.info?.timeoutMs === 'number' ? ` after ${run.info.timeoutMs} ms (the case's timeout: --timeout, else the adapter's)` : '';
+    return result(false, { kind: 'stuck', message: `The run had not finished when the harness stopped waiting${waited}.`, witnesses });
   }
   if (status === 'failed' && expectationOf(run).spent) return result(true);
   if (status === 'failed') {
@@ -67,6 +69,7 @@ function check(run: RunRecord): CheckResult {
 
 export const completion: Checker = {
   name: 'completion',
+  metrics: ['durationMs'],
   description: 'The run finished with the expected final answer instead of failing or getting stuck.',
   check,
 };

@@ -21,6 +21,9 @@ export function runChecker(checker: Checker, run: RunRecord): CheckResult {
     if (!isRecord(r) || !Array.isArray(r.anomalies) || !isRecord(r.metrics)) {
       throw new Error('it returned something that is not a check result');
     }
+    // a metric the checker does not declare could never be gated on (a threshold must name a declared one)
+    const undeclared = Object.keys(r.metrics).filter((m) => !checker.metrics.includes(m));
+    if (undeclared.length) throw new Error(`it reported metrics it does not declare (${undeclared.join(', ')})`);
     const valid = r.valid === true || r.valid === false ? r.valid : 'unknown';
     return { valid, anomalies: r.anomalies, metrics: r.metrics as Record<string, number> };
   } catch (e) {

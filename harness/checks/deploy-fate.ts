@@ -89,6 +89,7 @@ function check(run: RunRecord): CheckResult {
 
 export const deployFate: Checker = {
   name: 'deploy-fate',
+  metrics: ['fate', 'v2Steps'],
   description:
     "With a deploy: the run in flight kept version 1's behaviour (valid), or failed with a non-determinism error, failed or stuck without one, ran version 2's code on version 1's state, or did work twice (each invalid).",
   check,

@@ -63,6 +63,7 @@ function check(run: RunRecord): CheckResult {
 
 export const driftSafety: Checker = {
   name: 'drift-safety',
+  metrics: ['drifts', 'appliedEffects', 'staleEffects'],
   description: 'No effect was applied on the basis of a resource version that someone else changed after the agent read it.',
   check,
 };

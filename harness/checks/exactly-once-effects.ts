@@ -110,6 +110,7 @@ function check(run: RunRecord): CheckResult {
 
 export const exactlyOnceEffects: Checker = {
   name: 'exactly-once-effects',
+  metrics: ['applied', 'deduplicated', 'requests'],
   description: 'Every effect the scenario expects was applied exactly once at the world: no duplicates, no losses.',
   check,
 };

@@ -6,6 +6,7 @@ import { indexOf, opsOf, valueOf } from './util.js';
 
 export const faultsApplied: Checker = {
   name: 'faults-applied',
+  metrics: ['scheduled', 'fired', 'firings', 'failed'],
   description: 'Every fault that fired also healed; a fault that failed to fire makes the verdict unknown (the case did not test what was asked).',
   check(run: RunRecord): CheckResult {
     const faults = opsOf(run?.history)

@@ -80,6 +80,7 @@ export function recoveries(history: unknown): Recovery[] {
 
 export const recovery: Checker = {
   name: 'recovery',
+  metrics: ['disruptions', 'maxRecoveryMs', 'meanRecoveryMs'],
   description:
     'Time from each fault, or worker or engine death on its own, to the next progress of the run; a run that never progresses again is flagged.',
   check(run: RunRecord): CheckResult {

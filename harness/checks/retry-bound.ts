@@ -31,6 +31,7 @@ function check(run: RunRecord): CheckResult {
 
 export const retryBound: Checker = {
   name: 'retry-bound',
+  metrics: ['attempts', 'kills', 'policy'],
   description: "A call that crashes its worker at every attempt is attempted no more often than the adapter's retry policy allows.",
   check,
 };

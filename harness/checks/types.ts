@@ -27,6 +27,8 @@ export interface Checker {
   name: string;
   /** One line for `ordeal list`. */
   description: string;
+  /** Every metric `check` may report (a gate threshold must name one of them). */
+  metrics: readonly string[];
   check(run: RunRecord): CheckResult;
 }
 

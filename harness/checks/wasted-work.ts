@@ -68,6 +68,7 @@ function redone(history: Op[]): { reexecuted: number[]; workerStarts: number } {
 /** The wasted-work checker: it measures (bounds on its metrics are the gate's thresholds) and is always valid. */
 export const wastedWork: Checker = {
   name: 'wasted-work',
+  metrics: ['llmCalls', 'expectedLlmCalls', 'repeatedLlmCalls', 'respentTokens', 'reexecutedSteps', 'workerRestarts'],
   description: 'How much work was redone after recovery: re-executed steps, repeated model calls, re-spent tokens.',
   check(run: RunRecord): CheckResult {
     const history = opsOf(run?.history);

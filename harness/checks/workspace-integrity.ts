@@ -58,6 +58,7 @@ function check(run: RunRecord): CheckResult {
 
 export const workspaceIntegrity: Checker = {
   name: 'workspace-integrity',
+  metrics: ['files', 'checkedFiles', 'spent'],
   description: 'The final workspace equals the expected one: no half-applied shell command left behind.',
   check,
 };

@@ -61,7 +61,13 @@ export function gateCommand(y: Argv) {
       const all: CaseJob[] = plan.flatMap((item) =>
         item.cases.map((c) => ({
           case: c,
-          exec: { idempotency: item.idempotency, seed: config.seed, out: runsDir, timeoutMs: config.timeoutMs, options: item.options },
+          exec: {
+            idempotency: item.idempotency,
+            seed: config.seed,
+            out: runsDir,
+            ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+            options: item.options,
+          },
         })),
       );
       const list = shardOf(all, shard).map((j) => j.item);
@@ -136,7 +142,8 @@ export function gateCommand(y: Argv) {
           `ordeal gate: PASSED — ${total} case(s), every required guarantee and threshold held. Reports in ${where}/ (report.html, report.md, junit.xml).\n`,
         );
       else {
-        process.stdout.write(`ordeal gate: FAILED — ${violations.length} violation(s) in ${total} case(s):\n`);
+        const failing = new Set(violations.map((v) => v.caseId)).size;
+        process.stdout.write(`ordeal gate: FAILED — ${violations.length} violation(s) in ${failing} of ${dirs.length} case(s):\n`);
         for (const v of violations) process.stdout.write(`  ${v.label}: ${v.message}\n    replay: ${v.replay}\n`);
         process.stdout.write(`Reports in ${where}/ (report.html, report.md, junit.xml).\n`);
       }

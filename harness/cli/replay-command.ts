@@ -32,7 +32,10 @@ export function replayCommandCli(y: Argv) {
       replaySeedFlags(withLauncherFlags(a))
         .positional('run-folder', { type: 'string', describe: 'a folder under runs/' })
         .option('out', { type: 'string', default: 'runs', describe: 'where the new run folder is written' })
-        .option('timeout', { type: 'number', describe: "milliseconds to wait for the run to finish (default: the adapter's)" })
+        .option('timeout', {
+          type: 'number',
+          describe: "milliseconds to wait for the run to finish (default: the folder's own, as run.json records it; else the adapter's)",
+        })
         .option('json', { type: 'boolean', default: false })
         .option('otlp-endpoint', otlpEndpointFlag)
         .check(checkFlags(replayFlagSchema)),
@@ -67,7 +70,8 @@ export function replayCommandCli(y: Argv) {
         idempotency: info.idempotency,
         seed: info.seed,
         out: argv.out,
-        timeoutMs: argv.timeout,
+        // the case waited as long as it did the first time, unless --timeout says otherwise
+        timeoutMs: argv.timeout ?? info.timeoutMs,
         options,
         ...(info.path ? { path: info.path } : {}),
       });

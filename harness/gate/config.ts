@@ -30,7 +30,8 @@ export interface GateConfig {
   require: string[];
   /** Metric name → maximum allowed value. */
   thresholds: Record<string, number>;
-  timeoutMs: number;
+  /** Per-case timeout; undefined: each adapter's own (`caseTimeoutMs`, as `ordeal run` without `--timeout`). */
+  timeoutMs?: number;
   seed: number;
   /** Where engines run (`--launcher`); the command line's flag wins. */
   launcher?: LauncherKind;
@@ -81,6 +82,8 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
   const adapters = (c.adapters as unknown[]).map((a, i): GateAdapter => {
     if (typeof a === 'string') return { name: str(a, `adapters[${i}]`), options: {} };
     if (!isRecord(a)) return fail(`adapters[${i}]`, 'must be an adapter name or {name|module, options?}');
+    for (const k of Object.keys(a))
+      if (!['name', 'module', 'options'].includes(k)) fail(`adapters[${i}].${k}`, 'is not an adapter setting: expected name or module, and options');
     if (a.name === undefined && a.module === undefined)
       fail(`adapters[${i}]`, "must have 'name' (a registered adapter) or 'module' (a path to your adapter module)");
     const options: Record<string, string> = {};
@@ -98,12 +101,16 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
     };
   });
 
+  if (c.description !== undefined && typeof c.description !== 'string') fail('description', 'must be a string (what the gate is for)');
   const scenarios = strList(c.scenarios, 'scenarios');
 
   let schedules: Schedule[] | 'standard' = 'standard';
   if (c.schedules !== undefined && c.schedules !== 'standard') {
-    if (!Array.isArray(c.schedules))
-      fail('schedules', `must be "standard" or an array of schedules (each "FAULT@TRIGGER" or an array of those or of {fault, at})`);
+    if (!Array.isArray(c.schedules) || c.schedules.length === 0)
+      fail(
+        'schedules',
+        `must be "standard" or a non-empty array of schedules (each "FAULT@TRIGGER", "none", or an array of those or of {fault, at})`,
+      );
     schedules = (c.schedules as unknown[]).map((s, i) => {
       const one = (f: unknown, field: string): FaultSpec => {
         try {
@@ -127,6 +134,8 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
     if (!isRecord(c.check) || c.check.exhaustive !== true)
       fail('check', 'must be {"exhaustive": true, "faults"?: [names]} (every single-fault point of each scenario)');
     const ch = c.check as Record<string, unknown>;
+    for (const k of Object.keys(ch))
+      if (!['exhaustive', 'faults'].includes(k)) fail(`check.${k}`, 'is not a check setting: expected exhaustive and faults');
     check = { exhaustive: true, ...(ch.faults !== undefined ? { faults: strList(ch.faults, 'check.faults') } : {}) };
   }
 
@@ -153,6 +162,9 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
       const [source, name] = [metric.slice(0, metric.indexOf('.')), metric.slice(metric.indexOf('.') + 1)];
       if (source !== 'telemetry' && !(source in checkers))
         fail(`thresholds.${k}`, `names no metric: '${source}' is neither a checker (${Object.keys(checkers).join(', ')}) nor telemetry`);
+      const checker = checkers[source];
+      if (checker && !checker.metrics.includes(name))
+        fail(`thresholds.${k}`, `names no metric: the ${source} checker reports ${checker.metrics.join(', ')} (got '${name}')`);
       if (source === 'telemetry' && !(TELEMETRY_METRICS as readonly string[]).includes(name))
         fail(
           `thresholds.${k}`,
@@ -202,7 +214,8 @@ export function validateGateConfig(raw: unknown, file: string): GateConfig {
     idempotency,
     require,
     thresholds,
-    timeoutMs: int(c.timeoutMs, 'timeoutMs', 60_000, 1000, MAX_TIMER_MS), // a longer timer would fire at once
+    // a longer timer would fire at once
+    ...(c.timeoutMs !== undefined ? { timeoutMs: int(c.timeoutMs, 'timeoutMs', 0, 1000, MAX_TIMER_MS) } : {}),
     seed: int(c.seed, 'seed', 1, 0, 2 ** 31 - 1),
     ...(c.launcher !== undefined ? { launcher: c.launcher as LauncherKind } : {}),
     ...(images ? { images } : {}),

@@ -2,11 +2,13 @@
 import { parseJsonFile } from '../scenario/load.js';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { InputError, UsageError } from '../errors.js';
 import type { UserAdapter } from '../run/manifest.js';
 import { registerAdapter } from '../../adapters/index.js';
 import { schemaProblem } from '../run/options.js';
+import { MAX_DELAY_MS as MAX_TIMER_MS } from '../faults/types.js';
 import { isRecord } from '../json.js';
 import { validateGateConfig, type GateConfig } from './config.js';
 
@@ -28,12 +30,36 @@ export function findConfig(given?: string): string {
  * A `.ts` config is compiled with the installed TypeScript's `transpileModule` (types stripped, no type
  * check) into a temporary `.mjs` beside it, so its relative imports resolve, then imported and removed.
  */
+/** TypeScript from the project the file is in, else ordeal's own (a clone's devDependency); an InputError when neither has it. */
+async function typescriptFor(file: string): Promise<typeof import('typescript')> {
+  for (const from of [file, import.meta.url]) {
+    let path: string;
+    try {
+      path = createRequire(from).resolve('typescript');
+    } catch {
+      continue;
+    }
+    return ((await import(pathToFileURL(path).href)) as { default: typeof import('typescript') }).default;
+  }
+  throw new InputError(
+    `${file}: ordeal strips the types of a .ts file with the 'typescript' package, and none is installed beside it or beside ordeal; expected \`npm install --save-dev typescript\` in your project, or the file written as .mjs (or a config as .json)`,
+    'ORD-241',
+  );
+}
+
 async function importTs(file: string): Promise<unknown> {
-  const ts = (await import('typescript')).default;
+  const ts = await typescriptFor(file);
   const out = ts.transpileModule(readFileSync(file, 'utf8'), {
     fileName: file,
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    reportDiagnostics: true,
   });
+  // transpileModule reports only syntax errors (no type check): a file that does not parse is refused, not half-run
+  const bad = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (bad) {
+    const at = bad.file && bad.start !== undefined ? bad.file.getLineAndCharacterOfPosition(bad.start) : undefined;
+    throw new Error(`${at ? `line ${at.line + 1}, column ${at.character + 1}: ` : ''}${ts.flattenDiagnosticMessageText(bad.messageText, '\n')}`);
+  }
   const tmp = join(dirname(file), `.${basename(file, extname(file))}.${process.pid}.mjs`);
   writeFileSync(tmp, out.outputText);
   try {
@@ -58,6 +84,7 @@ async function rawConfig(file: string): Promise<unknown> {
   try {
     mod = (ext === '.ts' || ext === '.mts' ? await importTs(file) : await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`${file}: could not load the config module (${(e as Error).message})`, 'ORD-241');
   }
   if (mod.default === undefined)
@@ -90,6 +117,7 @@ export async function loadAdapterModule(path: string, configFile: string, field:
   try {
     mod = (extname(file) === '.ts' ? await importTs(file) : await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${where}: ${e.message}`, 'ORD-242');
     throw new InputError(`${where}: could not import ${file} (${(e as Error).message})`, 'ORD-242');
   }
   const a = (mod.default ?? mod.adapter) as Record<string, unknown> | undefined;
@@ -124,6 +152,12 @@ export async function loadAdapterModule(path: string, configFile: string, field:
   if (rec !== undefined && typeof rec !== 'function' && !(typeof rec === 'number' && Number.isFinite(rec) && rec >= 0))
     throw new InputError(
       `${where}: the adapter's 'engineRecoveryMs' must be a number of milliseconds ≥ 0 or a function (options) => that, got ${JSON.stringify(rec)}`,
+      'ORD-242',
+    );
+  const timeout = a.caseTimeoutMs;
+  if (timeout !== undefined && !(Number.isInteger(timeout) && (timeout as number) >= 1000 && (timeout as number) <= MAX_TIMER_MS))
+    throw new InputError(
+      `${where}: the adapter's 'caseTimeoutMs' must be an integer number of milliseconds from 1000 to ${MAX_TIMER_MS}, got ${JSON.stringify(timeout)}`,
       'ORD-242',
     );
   const options = a.options ?? mod.options;

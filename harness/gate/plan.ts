@@ -64,8 +64,9 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
         } catch (e) {
           throw new UsageError(`${config.file}: field 'schedules': ${(e as Error).message}`, 'ORD-240');
         }
-      const checkFaults = config.check ? resolveCheckFaults(config.check.faults, hasEngine, name) : [];
+      let checkFaults: ReturnType<typeof resolveCheckFaults>;
       try {
+        checkFaults = config.check ? resolveCheckFaults(config.check.faults, hasEngine, name) : [];
         checkMachineFaults(checkFaults, name, options);
       } catch (e) {
         throw new UsageError(`${config.file}: field 'check.faults': ${(e as Error).message}`, 'ORD-240');

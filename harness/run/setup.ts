@@ -77,6 +77,7 @@ export function openCaseFolder(o: CaseOptions): CaseFolder {
     idempotency: o.idempotency,
     options: o.options,
     ...stepAttempts(o),
+    timeoutMs: o.timeoutMs,
     versions: versions(),
     startedAt: new Date().toISOString(),
   };

@@ -26,6 +26,7 @@ const FIELDS: Record<string, { ok: Check; expected: string; optional?: true }> =
     ok: (v) => rec(v) && Object.values(v as object).every((x) => ['string', 'number', 'boolean'].includes(typeof x)),
     expected: 'an object of option: value',
   },
+  timeoutMs: { ok: (v) => int(v) && (v as number) > 0, expected: 'a positive integer (milliseconds)', optional: true },
   versions: { ok: rec, expected: 'an object of name: version', optional: true },
   startedAt: { ok: (v) => str(v) && !Number.isNaN(Date.parse(v as string)), expected: 'an ISO date' },
   finishedAt: { ok: (v) => str(v) && !Number.isNaN(Date.parse(v as string)), expected: 'an ISO date', optional: true },

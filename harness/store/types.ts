@@ -82,6 +82,8 @@ export interface RunInfo {
   options: Record<string, unknown>;
   /** The attempts the adapter's retry policy gives a step (a model or tool call) with these options (its manifest's `stepAttempts`), when it declares one. */
   stepAttempts?: number;
+  /** How long the harness waited for the run to finish (`--timeout`, else the adapter's `caseTimeoutMs`); `ordeal replay` waits as long. */
+  timeoutMs?: number;
   versions: Record<string, string>;
   startedAt: string;
   finishedAt?: string;

@@ -30,17 +30,57 @@ describe('ordeal gate', () => {
       adapters: ['reference'],
       scenarios: ['refund-agent'],
       schedules: ['kill-worker@after-effect:1'],
-      idempotency: ['none'],
+      idempotency: ['framework', 'none'],
       require: ['exactly-once-effects'],
     });
     const r = await ordeal(['gate', '--config', file, '--out', out], { env: { GITHUB_STEP_SUMMARY: summary } });
     expect(r.code, r.stderr + r.stdout).toBe(1);
-    expect(r.stdout).toMatch(/FAILED — 1 violation/);
+    // the case with framework keys held: one of the two cases failed
+    expect(r.stdout).toMatch(/FAILED — 1 violation\(s\) in 1 of 2 case\(s\)/);
     expect(r.stdout).toMatch(/required guarantee exactly-once-effects violated: refund:order-1042 was applied 2 times/);
     expect(r.stdout).toMatch(/replay: ordeal replay .*refund-agent-reference/);
     expect(readFileSync(summary, 'utf8')).toMatch(/\*\*Gate failed\*\*: 1 violation/);
     const junit = parseXml(readFileSync(join(out, 'junit.xml'), 'utf8'));
-    expect(junit.attrs).toMatchObject({ tests: '1', failures: '1' });
+    expect(junit.attrs).toMatchObject({ tests: '2', failures: '1' });
+  });
+
+  it("waits for each adapter's own case timeout (its caseTimeoutMs) unless the config sets timeoutMs, and records it in run.json", async () => {
+    const dir = tempDir('ordeal-gate-');
+    const base = JSON.stringify(join(root, 'examples/custom-adapter/adapter.mjs'));
+    // a run that never reports an outcome: the case lasts exactly as long as the harness waits
+    const mod = join(dir, 'never-done.mjs');
+    writeFileSync(
+      mod,
+      `import base from ${base};\nexport default { ...base, name: 'never-done', caseTimeoutMs: 1500, outcome: async () => ({ status: 'running' }) };\n`,
+    );
+    const out = tempDir();
+    const r = await ordeal([
+      'gate',
+      '--config',
+      config({ adapters: [{ module: mod }], scenarios: ['refund-agent'], schedules: ['none'] }),
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/The run had not finished when the harness stopped waiting after 1500 ms/);
+    const [run] = readdirSync(join(out, 'runs'));
+    expect(JSON.parse(readFileSync(join(out, 'runs', run!, 'run.json'), 'utf8'))).toMatchObject({ adapter: 'never-done', timeoutMs: 1500 });
+    // the config's timeoutMs wins over the adapter's
+    const out2 = tempDir();
+    const set = await ordeal([
+      'gate',
+      '--config',
+      config({ adapters: [{ module: mod }], scenarios: ['refund-agent'], schedules: ['none'], timeoutMs: 2000 }),
+      '--out',
+      out2,
+    ]);
+    expect(set.stdout).toMatch(/stopped waiting after 2000 ms/);
+    // a caseTimeoutMs that is not a number of milliseconds is the module's error, named
+    const bad = join(dir, 'bad-timeout.mjs');
+    writeFileSync(bad, `import base from ${base};\nexport default { ...base, name: 'bad-timeout', caseTimeoutMs: '2m' };\n`);
+    const refused = await ordeal(['gate', '--config', config({ adapters: [{ module: bad }], scenarios: ['refund-agent'] }), '--out', tempDir()]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/the adapter's 'caseTimeoutMs' must be an integer number of milliseconds from 1000 to 2147483647, got "2m"/);
   });
 
   it('a malformed config exits 2 naming the field, for .json and for a .ts config', async () => {
@@ -58,6 +98,18 @@ describe('ordeal gate', () => {
     const adapter = await ordeal(['gate', '--config', config({ adapters: ['nosuch'], scenarios: ['refund-agent'] })]);
     expect(adapter.code).toBe(2);
     expect(adapter.stderr).toMatch(/field 'adapters\[0\]': unknown adapter 'nosuch'/);
+    // a .ts config that does not parse is refused where it breaks, not judged as an empty config
+    const broken = await ordeal(['gate', '--config', config('export default {{{ : ;\n', 'ordeal.config.ts')]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/ordeal\.config\.ts: could not load the config module \(line 1, column \d+: .+\) \[ORD-241\]/);
+    // a check.faults entry that names no fault: the file and the field
+    const faults = await ordeal([
+      'gate',
+      '--config',
+      config({ adapters: ['reference'], scenarios: ['refund-agent'], check: { exhaustive: true, faults: ['kill-wroker'] } }),
+    ]);
+    expect(faults.code).toBe(2);
+    expect(faults.stderr).toMatch(/ordeal\.config\.json: field 'check\.faults': .*kill-wroker/);
   });
 
   it("checks each adapter's options before any case runs: a built-in's schema, and a user module's own schema", async () => {

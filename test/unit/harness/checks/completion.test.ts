@@ -33,6 +33,14 @@ describe('completion', () => {
     expect(res.anomalies[0]?.message).toBe('The run had not finished when the harness stopped waiting.');
   });
 
+  it("names how long the harness waited when run.json records the case's timeout", () => {
+    const r = run().llm(0).outcome({ status: 'running' }).build();
+    const res = completion.check({ ...r, info: { ...r.info, timeoutMs: 240_000 } });
+    expect(res.anomalies[0]?.message).toBe(
+      "The run had not finished when the harness stopped waiting after 240000 ms (the case's timeout: --timeout, else the adapter's).",
+    );
+  });
+
   it('is unknown for an unfinished run folder, even if the outcome looks fine', () => {
     const r = { ...run().llm(0).unfinished().build(), outcome: { status: 'completed', answer: 'done' } } as RunRecord;
     const res = completion.check(r);

@@ -7,10 +7,16 @@ import { run } from './fixtures.js';
 const validity = fc.constantFrom<Validity>(true, false, 'unknown');
 const res = (valid: Validity): CheckResult => ({ valid, anomalies: [], metrics: {} });
 
-const fixed = (name: string, result: CheckResult): Checker => ({ name, description: name, check: () => result });
+const fixed = (name: string, result: CheckResult): Checker => ({
+  name,
+  description: name,
+  metrics: Object.keys(result.metrics),
+  check: () => result,
+});
 const throwing: Checker = {
   name: 'boom',
   description: 'throws',
+  metrics: [],
   check: () => {
     throw new Error('cannot read history');
   },
@@ -57,8 +63,15 @@ describe('runCheckers', () => {
   });
 
   it('a checker that returns garbage yields unknown', () => {
-    const garbage: Checker = { name: 'g', description: '', check: () => undefined as unknown as CheckResult };
+    const garbage: Checker = { name: 'g', description: '', metrics: [], check: () => undefined as unknown as CheckResult };
     expect(runCheckers(run().build(), [garbage], '').checks.g?.anomalies[0]?.kind).toBe('checker-crashed');
+  });
+
+  it('a checker that reports a metric it does not declare yields unknown, naming the metric', () => {
+    const loose: Checker = { name: 'loose', description: '', metrics: ['a'], check: () => ({ valid: true, anomalies: [], metrics: { a: 1, b: 2 } }) };
+    expect(runCheckers(run().build(), [loose], '').checks.loose?.anomalies[0]?.message).toBe(
+      'The loose checker crashed: it reported metrics it does not declare (b)',
+    );
   });
 
   it('merges metrics prefixed by checker name', () => {

@@ -60,5 +60,39 @@ describe('gate thresholds on the checkers’ metrics', () => {
     expect(config({ 'telemetry.recoveryMs': 100 })).toThrow(/thresholds\.telemetry\.recoveryMs' names no metric: telemetry gives stepLatencyP50Ms/);
     expect(config({ 'recovry.maxRecoveryMs': 100 })).toThrow(/'recovry' is neither a checker \(.*recovery.*\) nor telemetry/);
     expect(config({ 'telemetry.stepLatencyP99Ms': 100, 'wasted-work.repeatedLlmCalls': 0 })).not.toThrow();
+    // a checker's metric misspelt: the checker's own metrics are named
+    expect(config({ 'recovery.maxRecoveryMS': 0 })).toThrow(
+      "ordeal.config.json: field 'thresholds.recovery.maxRecoveryMS' names no metric: the recovery checker reports disruptions, maxRecoveryMs, meanRecoveryMs (got 'maxRecoveryMS')",
+    );
+    expect(config({ 'completion.x': 0 })).toThrow(/the completion checker reports durationMs \(got 'x'\)/);
+  });
+});
+
+describe('gate config', () => {
+  const gate = (extra: Record<string, unknown>) => () =>
+    validateGateConfig({ adapters: ['reference'], scenarios: ['refund-agent'], ...extra }, 'ordeal.config.json');
+
+  it('refuses an empty schedule list, which would gate nothing and pass', () => {
+    expect(gate({ schedules: [] })).toThrow(/field 'schedules' must be "standard" or a non-empty array of schedules/);
+    expect(gate({ schedules: ['none'] })).not.toThrow();
+  });
+
+  it('refuses unknown keys inside an adapter entry and inside check, so a typo does not drop a setting', () => {
+    expect(gate({ adapters: [{ name: 'reference', option: { synchronous: 'NORMAL' } }] })).toThrow(
+      "ordeal.config.json: field 'adapters[0].option' is not an adapter setting: expected name or module, and options",
+    );
+    expect(gate({ check: { exhaustive: true, fault: ['kill-worker'] } })).toThrow(
+      "ordeal.config.json: field 'check.fault' is not a check setting: expected exhaustive and faults",
+    );
+  });
+
+  it('refuses a description that is not a string', () => {
+    expect(gate({ description: 5 })).toThrow("ordeal.config.json: field 'description' must be a string (what the gate is for)");
+  });
+
+  it('leaves the case timeout to each adapter unless timeoutMs is set', () => {
+    expect(gate({})().timeoutMs).toBeUndefined();
+    expect(gate({ timeoutMs: 90_000 })().timeoutMs).toBe(90_000);
+    expect(gate({ timeoutMs: 10 })).toThrow(/field 'timeoutMs' must be an integer from 1000 to 2147483647/);
   });
 });
