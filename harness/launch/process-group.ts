@@ -1,5 +1,6 @@
 import { spawn, fork, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, existsSync } from 'node:fs';
+import { openSync, closeSync, existsSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { distRoot } from '../paths.js';
@@ -51,29 +52,54 @@ export interface ManagedChild extends ManagedProcess {
 const live = new Set<ManagedProcess>();
 
 let reaper: ChildProcess | undefined;
-/** Tells the reaper (harness/launch/reaper.ts) a group started or ended, starting the reaper first if needed. */
+/** Marks this orchestrator's reaped children (and what they start) in their environment, for the reaper to find them. */
+const REAPER_TOKEN = `${process.pid}-${randomUUID()}`;
+
+/** Starts the reaper (harness/launch/reaper.ts) once, before the first child it watches. */
+function startReaper(): void {
+  if (reaper) return;
+  const script = join(distRoot, 'harness/launch/reaper.js');
+  if (!existsSync(script)) return; // not built: the exit and signal handlers still clean up
+  const args = [REAPER_TOKEN, String(processGroupOf(process.pid) ?? 0)];
+  reaper = fork(script, args, { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  reaper.on('error', () => undefined);
+  reaper.unref();
+  (reaper.channel as { unref?: () => void } | undefined)?.unref?.(); // the reaper never keeps the orchestrator alive
+}
+
+/** Tells the reaper a group started or ended. */
 function tellReaper(msg: { add: number } | { remove: number }): void {
-  if (!reaper) {
-    const script = join(distRoot, 'harness/launch/reaper.js');
-    if (!existsSync(script)) return; // not built: the exit and signal handlers still clean up
-    reaper = fork(script, [], { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    reaper.on('error', () => undefined);
-    reaper.unref();
-    (reaper.channel as { unref?: () => void } | undefined)?.unref?.(); // the reaper never keeps the orchestrator alive
+  if (reaper?.connected) reaper.send(msg, () => undefined);
+}
+
+/** The process group of `pid` from /proc (Linux), or undefined. */
+function processGroupOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return undefined;
   }
-  if (reaper.connected) reaper.send(msg, () => undefined);
+}
+
+/** The child's environment: the reaper's token for a reaped group, none for one that must outlive the orchestrator. */
+function childEnv(opts: SpawnOptions): NodeJS.ProcessEnv {
+  const { ORDEAL_REAPER_TOKEN: _inherited, ...env } = opts.env ?? process.env;
+  return opts.reaped === false ? env : { ...env, ORDEAL_REAPER_TOKEN: REAPER_TOKEN };
 }
 
 /** Spawns a process as the leader of a new process group and registers it for cleanup. */
 export function spawnGroup(opts: SpawnOptions): ManagedChild {
   if (stopping !== 0) throw new HarnessError(`not starting ${opts.name}: ordeal was interrupted`, 'ORD-300');
+  if (opts.reaped !== false) startReaper(); // before the child: an orchestrator killed right after the spawn is still reaped
   const fd = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
   let child: ChildProcess;
   try {
     const stdio = ['ignore', fd, fd] as const;
+    const env = childEnv(opts);
     child = opts.ipc
-      ? fork(opts.command, opts.args, { detached: true, env: opts.env ?? process.env, cwd: opts.cwd, stdio: [...stdio, 'ipc'] })
-      : spawn(opts.command, opts.args, { detached: true, env: opts.env ?? process.env, cwd: opts.cwd, stdio: [...stdio] });
+      ? fork(opts.command, opts.args, { detached: true, env, cwd: opts.cwd, stdio: [...stdio, 'ipc'] })
+      : spawn(opts.command, opts.args, { detached: true, env, cwd: opts.cwd, stdio: [...stdio] });
   } finally {
     if (typeof fd === 'number') closeSync(fd);
   }
@@ -113,6 +139,7 @@ export function spawnGroup(opts: SpawnOptions): ManagedChild {
   };
   live.add(proc);
   if (opts.reaped !== false) tellReaper({ add: pid });
+  else selfCleaning.add(proc);
   return proc;
 }
 
@@ -122,10 +149,28 @@ export function track(proc: ManagedProcess): void {
   void proc.exited.then(() => live.delete(proc));
 }
 
+/** Groups that must outlive the orchestrator's last moments to clean up after themselves (`reaped: false`). */
+const selfCleaning = new WeakSet<ManagedProcess>();
+
 /** SIGKILLs every live group, synchronously: safe in an 'exit' handler. */
 export function killAllGroups(): void {
   for (const p of live) p.signal('SIGKILL');
   live.clear();
+}
+
+/**
+ * SIGKILLs every live group but those that clean up after themselves once the orchestrator is gone (the fault
+ * filesystem): while the command still runs its interrupt hooks, its own clients may still touch files on the mount
+ * (SQLite's memory-mapped `-shm`), and a mount whose daemon was killed under them raises SIGBUS in the orchestrator,
+ * which then dies before its exit handlers unmount it. They stop with the 'exit' handler.
+ */
+function killReapedGroups(): ManagedProcess[] {
+  const killed = [...live].filter((p) => !selfCleaning.has(p));
+  for (const p of killed) {
+    p.signal('SIGKILL');
+    live.delete(p);
+  }
+  return killed;
 }
 
 export function liveGroups(): readonly ManagedProcess[] {
@@ -155,8 +200,7 @@ export function installCleanupHandlers(): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
       stopping = sig === 'SIGINT' ? 130 : 143;
-      const leaders = [...live];
-      killAllGroups();
+      const leaders = killReapedGroups();
       for (const fn of interruptHooks)
         try {
           fn();

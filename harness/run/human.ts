@@ -1,4 +1,5 @@
 /** The simulated human: answers every approval request as the scenario and the schedule's human-* faults say. */
+import { setTimeout as delay } from 'node:timers/promises';
 import { ensureError } from '../errors.js';
 import { isRecord } from '../json.js';
 import { DEFAULT_GAP_MS } from '../faults/human.js';
@@ -17,6 +18,8 @@ export interface HumanCase {
   history: HistoryWriter;
   /** True once the case is over: a delivery that failed is then not tried again (the run it was for has ended). */
   ended?: () => boolean;
+  /** Aborted when the case is over: a human still waiting to answer (`human-late`, `delayMs`) never answers. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -27,13 +30,19 @@ export interface HumanCase {
 export async function humanDecides(c: HumanCase, handle: () => RunHandle | undefined, id: string, payload: unknown): Promise<void> {
   const { history } = c;
   const plan = humanPlan(c.scenario, c.schedule);
-  if (plan.delayMs) await new Promise((r) => setTimeout(r, plan.delayMs));
+  // the case may end while the human waits (its timeout): nothing is decided or delivered after it
+  const wait = (ms: number) =>
+    delay(ms, undefined, c.signal ? { signal: c.signal } : {}).then(
+      () => true,
+      () => false,
+    );
+  if (plan.delayMs && !(await wait(plan.delayMs))) return;
   const { approved } = plan;
   // the human approves the request's values, with their edits: the agent should act on exactly these
   const base = isRecord(payload) ? payload : {};
   const values = approved && (plan.edits || Object.keys(base).length > 0) ? { ...base, ...plan.edits } : undefined;
   for (let delivery = 1; delivery <= plan.times; delivery++) {
-    if (delivery > 1) await new Promise((r) => setTimeout(r, plan.gapMs ?? DEFAULT_GAP_MS));
+    if (delivery > 1 && !(await wait(plan.gapMs ?? DEFAULT_GAP_MS))) return;
     const extra = {
       ...(values ? { values } : {}),
       ...(plan.edits ? { edited: Object.keys(plan.edits) } : {}),

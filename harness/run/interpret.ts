@@ -34,7 +34,8 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
     (e) => harnessBroke(e),
   );
   // the human stops retrying a delivery once the case is over (a signal to a finished workflow fails for good)
-  const human = { adapter: o.adapter, scenario: o.scenario, schedule: o.schedule, ctx, history, ended: () => over };
+  const ending = new AbortController();
+  const human = { adapter: o.adapter, scenario: o.scenario, schedule: o.schedule, ctx, history, ended: () => over, signal: ending.signal };
 
   world.onMessage((m: FromWorld) => {
     if (m.kind === 'op') {
@@ -71,6 +72,7 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
     return await Promise.race([driving, worldDied, broken]);
   } finally {
     over = true;
+    ending.abort();
     nemesis.disarm();
     // the human's pending deliveries belong to the case (human-twice sends its second one 200 ms after the first); none reach a dead world
     if (!worldGone(world.proc)) await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 1000))]);
@@ -92,7 +94,9 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
         ? { status: 'running' as const }
         : await o.adapter.outcome(ctx, handle).catch((): Outcome => ({ status: 'running' }));
       if (out.status !== 'running') {
-        await nemesis.settled(); // let a fault that is firing finish healing before the case ends
+        // the run is over: a fault still waiting out its duration heals now, and the case ends once it has
+        nemesis.disarm();
+        await nemesis.settled();
         return out;
       }
       if (now() > deadline) return out;

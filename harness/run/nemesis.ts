@@ -1,4 +1,5 @@
 /** The nemesis: fires the schedule's faults on their triggers, one at a time, each a `fault` op of process `nemesis`. */
+import { setTimeout as delay } from 'node:timers/promises';
 import { ensureError, HarnessError } from '../errors.js';
 import { faults, parseTrigger, type FaultContext, type Trigger } from '../faults/index.js';
 import type { FaultSpec, Schedule } from '../store/index.js';
@@ -6,8 +7,12 @@ import { now } from '../store/index.js';
 import type { Case } from './setup.js';
 import type { CrashReport } from '../faultfs/index.js';
 
-/** What a fault may do to this case: its processes, the world's resources, the Toxiproxy proxies. */
-function faultContext(c: Case): FaultContext {
+/**
+ * What a fault may do to this case: its processes, the world's resources, the Toxiproxy proxies. `ending` is aborted
+ * when the case is over: a fault sleeping out its duration (`pause-worker`, `net-partition`, `disk-full`, … `ms=`) wakes
+ * and heals at once, rather than keeping the command alive, and acting on processes long gone, until its time is up.
+ */
+function faultContext(c: Case, ending: AbortSignal): FaultContext {
   const { procs, world } = c;
   const { history } = c.folder;
   return {
@@ -26,7 +31,7 @@ function faultContext(c: Case): FaultContext {
       history.append({ time: now(), process: 'nemesis', type: 'info', f: 'clock', value: { target, jumpMs: ms, offsetMs: clock.offset } });
     },
     setResource: (rid, value) => world.send({ kind: 'set-resource', id: rid, value }),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => delay(ms, undefined, { signal: ending }).catch(() => undefined),
     scenario: c.ctx.scenario,
     ...(c.net ? { net: c.net } : {}),
     ...(c.disk
@@ -66,6 +71,8 @@ export class Nemesis {
   private readonly faultCtx: FaultContext;
   private chain = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
+  /** Aborted by `disarm()`: the case is over. */
+  private readonly ending = new AbortController();
   /** How often each fault has fired so far (a repeating fault's later firings get op ids of their own). */
   private readonly firings = new Map<number, number>();
 
@@ -79,7 +86,7 @@ export class Nemesis {
     private readonly broken: (e: HarnessError) => void = () => undefined,
   ) {
     this.triggers = schedule.map((f) => parseTrigger(f.at));
-    this.faultCtx = faultContext(c);
+    this.faultCtx = faultContext(c, this.ending.signal);
   }
 
   /** Tells the world which triggers it watches for, and sets the time triggers, counted from the case's start. */
@@ -99,9 +106,10 @@ export class Nemesis {
     );
   }
 
-  /** Clears the time triggers that have not fired. */
+  /** The case is over: clears the time triggers that have not fired, and wakes the faults that wait out their duration to heal now. */
   disarm(): void {
     this.timers.forEach(clearTimeout);
+    this.ending.abort();
   }
 
   /** Resolves once every fault fired so far has healed. */

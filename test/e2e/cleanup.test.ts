@@ -91,4 +91,46 @@ describe('no process outlives the orchestrator', () => {
     await until('world and worker exit after the orchestrator died', () => pids.every((p) => !alive(p)));
     expect(pids.filter(alive)).toEqual([]);
   });
+
+  it('an orchestrator SIGKILLed right after it started a process, before its reaper could hear of it, still leaves nothing', async () => {
+    // the reaper is still loading when its orchestrator dies: what finds the child is the token in the child's environment
+    const script = join(tempDir(), 'kill-self.mjs');
+    writeFileSync(
+      script,
+      `import { spawnGroup } from ${JSON.stringify(join(root, 'dist/harness/launch/index.js'))};
+const p = spawnGroup({ name: 'engine', command: 'sleep', args: ['300'] });
+process.stdout.write(p.pid + '\\n');
+process.kill(process.pid, 'SIGKILL');
+`,
+    );
+    for (let i = 0; i < 3; i++) {
+      const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise((r) => child.on('exit', r));
+      const pid = Number(out.trim());
+      expect(pid).toBeGreaterThan(0);
+      await until(`the orphaned sleep ${pid} is killed`, () => !alive(pid));
+    }
+  });
+
+  it('a fault still waiting out its duration when the case ends heals then and does not keep the command running', async () => {
+    const out = tempDir();
+    // paused for ten minutes at step 2 of a case that may last 3 s: the command ends with the case, the worker resumed first
+    const r = await new Promise<{ code: number | null }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [ordealBin, 'run', '--scenario', 'long-chain', '--fault', 'pause-worker@step:2,ms=600000', '--timeout', '3000', '--out', out],
+        { stdio: 'ignore' },
+      );
+      child.on('exit', (code) => resolve({ code }));
+    });
+    expect(r.code).toBe(1); // the run could not finish in 3 s
+    const [dir] = readdirSync(out);
+    const history = readRunFolder(join(out, dir!)).history;
+    const healed = history.findIndex((o) => o.f === 'fault' && o.type === 'ok');
+    const outcome = history.findIndex((o) => o.f === 'outcome');
+    expect(healed).toBeGreaterThan(0);
+    expect(healed).toBeLessThan(outcome);
+  });
 });

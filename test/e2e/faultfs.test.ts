@@ -178,15 +178,17 @@ await startFaultFs(${JSON.stringify(mnt)}, ${JSON.stringify(run)}); console.log(
     expect(isMounted(mnt)).toBe(false);
   });
 
-  it('ordeal run SIGKILLed mid-case: the reaper ends the world and the worker, and the filesystem still unmounts itself', async () => {
-    const out = tempDir('ordeal-faultfs-run-kill-');
-    // a refund whose human answers after a minute, with a machine fault that has not fired yet: the case runs on the mount
+  /** `ordeal run` mid-case on the mount: a refund whose human answers after a minute, with a machine fault not fired yet. */
+  async function runOnMount() {
+    const out = tempDir('ordeal-faultfs-run-');
     const s = JSON.parse(readFileSync(join(root, 'scenarios/refund-agent.json'), 'utf8')) as Record<string, unknown>;
     const scenario = join(out, 'slow-human.json');
     writeFileSync(scenario, JSON.stringify({ ...s, name: 'slow-human', human: { decision: 'approve', delayMs: 60_000 } }));
     const args = [ordealBin, 'run', '--scenario', scenario, '--fault', 'power-loss@after-effect:1', '--out', join(out, 'runs')];
     const child = spawn(process.execPath, args, { stdio: 'ignore' });
-    const exited = new Promise((r) => child.on('exit', r));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      child.on('exit', (code, signal) => r({ code, signal })),
+    );
     let runDir = '';
     const end = Date.now() + 30_000;
     while (Date.now() < end) {
@@ -204,8 +206,25 @@ await startFaultFs(${JSON.stringify(mnt)}, ${JSON.stringify(run)}); console.log(
       .filter((l) => l.includes('"f":"start"'))
       .map((l) => (JSON.parse(l) as { pid: number }).pid);
     expect(pids.length).toBe(2); // the world and the worker
+    return { child, exited, mnt, pids };
+  }
+
+  it('ordeal run SIGKILLed mid-case: the reaper ends the world and the worker, and the filesystem still unmounts itself', async () => {
+    const { child, exited, mnt, pids } = await runOnMount();
     child.kill('SIGKILL');
     await exited;
+    const gone = Date.now() + 20_000;
+    while ((isMounted(mnt) || pids.some(alive)) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+    expect(isMounted(mnt)).toBe(false);
+    expect(pids.filter(alive)).toEqual([]);
+  });
+
+  it('ordeal run SIGTERMed mid-case: its clients still read the mount while it stops, so the filesystem stays up until the orchestrator exits (143), then is unmounted', async () => {
+    // the reference adapter's client in the orchestrator keeps the journal's -shm memory-mapped on the mount: a filesystem
+    // killed with the other groups made its next poll die of SIGBUS, before the exit handler could unmount
+    const { child, exited, mnt, pids } = await runOnMount();
+    child.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 143, signal: null });
     const gone = Date.now() + 20_000;
     while ((isMounted(mnt) || pids.some(alive)) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
     expect(isMounted(mnt)).toBe(false);
