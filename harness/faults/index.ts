@@ -7,3 +7,4 @@ export type { Trigger, TriggerKind, WorldTrigger, CountedKind } from './trigger.
 export { COUNTED_KINDS, parseTrigger, readTrigger, formatTrigger, triggerKind, isWorldTrigger, TRIGGER_GRAMMAR, TRIGGER_HELP } from './trigger.js';
 export { standardSchedules } from './standard.js';
 export { faults, parseFaultFlag, validateFaultSpec, validateSchedule, formatFault } from './registry.js';
+export { checkScenarioParams } from './scenario-params.js';

@@ -1,7 +1,7 @@
 /** The gate's cases: adapters × scenarios × (schedules, or every single-fault point) × idempotency modes. */
 import { adapterManifest, checkAdapterOptions } from '../../adapters/index.js';
 import { OrdealError, UsageError } from '../errors.js';
-import { standardSchedules } from '../faults/index.js';
+import { checkScenarioParams, standardSchedules } from '../faults/index.js';
 import { checkAdapterName, checkEngineLink, checkMachineFaults, type PlannedCase } from '../run/plan.js';
 import { checkTimeFaults } from '../run/time-checks.js';
 import { resolveScenario } from '../scenario/index.js';
@@ -61,6 +61,7 @@ export async function planGate(config: GateConfig): Promise<GatePlanItem[]> {
             options,
           );
           checkTimeFaults(s, name);
+          checkScenarioParams(s, scenario);
         } catch (e) {
           throw new UsageError(`${config.file}: field 'schedules': ${(e as Error).message}`, 'ORD-240');
         }

@@ -2,7 +2,7 @@
 import { adapterManifest } from '../../adapters/index.js';
 import { UsageError } from '../errors.js';
 import { textOf } from '../json.js';
-import { faults, parseFaultFlag, standardSchedules, validateSchedule } from '../faults/index.js';
+import { checkScenarioParams, faults, parseFaultFlag, standardSchedules, validateSchedule } from '../faults/index.js';
 import { builtinScenarioNames, parseJsonFile, resolveScenario, type Scenario } from '../scenario/index.js';
 import type { Schedule } from '../store/index.js';
 import type { RawOptions } from './options.js';
@@ -84,6 +84,7 @@ export function planCases(o: PlanOptions): PlannedCase[] {
       o.options,
     );
   if (given) checkTimeFaults(given, o.adapter);
+  if (given) for (const scenario of scenarios) checkScenarioParams(given, scenario);
   return scenarios.flatMap((scenario) =>
     (given ? [given] : standardSchedules(scenario, hasEngine)).map((schedule) => ({ adapter: o.adapter, scenario, schedule })),
   );

@@ -9,12 +9,34 @@ const WHOLE = /^\{\{\s*result:(\d+)(?:\.([^}]*?))?\s*\}\}$/;
 
 export function hasTemplate(s: string): boolean {
   TEMPLATE.lastIndex = 0;
-  return TEMPLATE.test(s);
+  const found = TEMPLATE.test(s);
+  // a global regex keeps where its last match ended, and matchAll starts from there: leave it at the start
+  TEMPLATE.lastIndex = 0;
+  return found;
 }
 
 /** The result numbers N that the templates of a string name (`{{result:N…}}`). */
 export function templateResults(s: string): number[] {
   return [...s.matchAll(TEMPLATE)].map((m) => Number(m[1]));
+}
+
+/**
+ * What opens like a template: `{{` then `result` or `results` (any case, as a word). Other `{{…}}` text
+ * (`${{ github.sha }}`, a Jinja `{{ name }}`, a format string's `{{0}}`) is not one and is sent as written.
+ */
+const TEMPLATE_LIKE = /\{\{\s*results?(?![\w$])/gi;
+
+/** The first text of `s` that opens like a template but is not one (the world would send it as written), or undefined. */
+export function malformedTemplate(s: string): string | undefined {
+  for (const m of s.matchAll(TEMPLATE_LIKE)) {
+    const one = new RegExp(TEMPLATE.source, 'y');
+    one.lastIndex = m.index;
+    if (one.test(s)) continue;
+    const close = s.indexOf('}}', m.index);
+    const text = close < 0 ? s.slice(m.index) : s.slice(m.index, close + 2);
+    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  }
+  return undefined;
 }
 
 const MISSING = Symbol('missing');

@@ -110,6 +110,14 @@ describe('ordeal gate', () => {
     ]);
     expect(faults.code).toBe(2);
     expect(faults.stderr).toMatch(/ordeal\.config\.json: field 'check\.faults': .*kill-wroker/);
+    // a fault parameter naming a resource the scenario does not have would change nothing the agent reads
+    const drift = await ordeal([
+      'gate',
+      '--config',
+      config({ adapters: ['reference'], scenarios: ['refund-agent'], schedules: ['state-drift@step:2,resource=nope'] }),
+    ]);
+    expect(drift.code).toBe(2);
+    expect(drift.stderr).toMatch(/field 'schedules': .*resource 'nope', which scenario 'refund-agent' does not have: expected one of order\/1042/);
   });
 
   it("checks each adapter's options before any case runs: a built-in's schema, and a user module's own schema", async () => {
