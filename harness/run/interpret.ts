@@ -72,10 +72,11 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
     return await Promise.race([driving, worldDied, broken]);
   } finally {
     over = true;
-    ending.abort();
     nemesis.disarm();
     // the human's pending deliveries belong to the case (human-twice sends its second one 200 ms after the first); none reach a dead world
     if (!worldGone(world.proc)) await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 1000))]);
+    // a human still waiting after that (human-late past the case's end) never answers: no timer outlives the case
+    ending.abort();
   }
 
   async function drive(): Promise<Outcome> {

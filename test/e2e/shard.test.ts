@@ -56,7 +56,7 @@ describe('ordeal gate --shard and --merge', () => {
     expect(m.code, m.stderr).toBe(one.code);
     expect(m.stderr).toContain('merged 6 case(s)');
     expect(violations(m.stdout)).toEqual(violations(one.stdout));
-    expect(m.stdout).toMatch(/FAILED — \d+ violation\(s\) in 6 case\(s\)/);
+    expect(m.stdout).toMatch(/FAILED — \d+ violation\(s\) in \d+ of 6 case\(s\)/);
     const junit = (dir: string) => parseXml(readFileSync(join(dir, 'junit.xml'), 'utf8')).attrs;
     expect(junit(merged)).toMatchObject({ tests: junit(whole).tests, failures: junit(whole).failures });
     // ordeal report over the shards' run folders is the unsharded report
