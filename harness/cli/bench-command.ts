@@ -19,8 +19,9 @@ export function parseSteps(text: string): number[] {
   return [...new Set(steps)].sort((a, b) => a - b);
 }
 
+/** `--adapter a,b` → the adapters to bench; left out: every registered one. Empty (`''`, `,`) or a name twice is refused. */
 export function parseAdapters(text: string | undefined): string[] {
-  if (!text) return adapterNames();
+  if (text === undefined) return adapterNames();
   const names = text
     .split(',')
     .map((s) => s.trim())
@@ -28,9 +29,11 @@ export function parseAdapters(text: string | undefined): string[] {
   const unknown = names.filter((n) => !findAdapter(n));
   if (names.length === 0 || unknown.length > 0)
     throw new UsageError(
-      `--adapter ${text}: unknown adapter ${unknown.map((n) => `'${n}'`).join(', ') || '(none given)'}; expected some of ${adapterNames().join(', ')}`,
+      `--adapter '${text}': ${unknown.length ? `unknown adapter ${unknown.map((n) => `'${n}'`).join(', ')}` : 'names no adapter'}; expected some of ${adapterNames().join(', ')}, comma-separated (leave --adapter out for every one)`,
       'ORD-112',
     );
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UsageError(`--adapter '${text}': '${twice}' given twice: expected each adapter once`, 'ORD-112');
   return names;
 }
 
@@ -53,7 +56,7 @@ export function benchCommand(y: Argv) {
         .option('out', { type: 'string', default: 'bench-results', describe: 'directory for bench.json (and, while running, the bench runs)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON instead of the table' })
         .option('jobs', {
-          type: 'number',
+          type: 'string', // checked by parseJobs, which shows a bad value as typed
           describe: "cases at the same time in the harness's cases-per-minute figure (default: the number of cores)",
         })
         .check(
@@ -61,6 +64,8 @@ export function benchCommand(y: Argv) {
             adapter: { type: 'string', description: 'adapter names, comma-separated' },
             steps: { type: 'string', description: 'step counts, e.g. 1,10,100' },
             out: { type: 'out', writes: 'dir', description: 'where bench.json is written' },
+            jobs: { type: 'string', description: 'cases at the same time' },
+            launcher: { type: 'choice', choices: ['native', 'containers'], description: 'where engines run', code: 'ORD-108' },
           }),
         )
         .example('$0 bench --adapter reference,restate --steps 1,10,100', 'compare two adapters on both shapes against their floors'),

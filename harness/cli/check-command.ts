@@ -25,7 +25,7 @@ interface Args extends CheckArgs {
   out: string;
   timeout: number;
   json: boolean;
-  jobs?: number;
+  jobs?: string;
   shard?: string;
 }
 
@@ -42,7 +42,23 @@ const checkFlagSchema = {
   'shrink-budget': { type: 'integer', min: 0, max: 1_000_000, description: 'shrink runs', code: 'ORD-125' },
   exhaustive: { type: 'boolean', description: 'exhaustive' },
   'keep-runs': { type: 'boolean', description: 'keep runs' },
+  jobs: { type: 'string', description: 'cases at the same time' },
+  shard: { type: 'string', description: 'i/n' },
 } as const;
+
+/** The property search's own flags, with their defaults: given, they say the search was meant, so `--exhaustive` refuses them. */
+const SEARCH_FLAGS = { runs: 100, 'shrink-budget': 60, 'max-faults': DEFAULT_MAX_FAULTS } as const;
+
+/** Refuses a property-search flag given with `--exhaustive` (ORD-196), then fills in the defaults of those not given. */
+function searchFlags(a: Args): void {
+  const given = (Object.keys(SEARCH_FLAGS) as (keyof typeof SEARCH_FLAGS)[]).filter((f) => a[f] !== undefined);
+  if (a.exhaustive && given.length)
+    throw new UsageError(
+      `${given.map((f) => `--${f} ${a[f]}`).join(', ')}: ${given.length === 1 ? 'does' : 'do'} not apply to --exhaustive, which runs every single-fault point once (--runs, --shrink-budget and --max-faults shape the property search); drop ${given.length === 1 ? 'it' : 'them'}`,
+      'ORD-196',
+    );
+  for (const [f, v] of Object.entries(SEARCH_FLAGS)) a[f as keyof typeof SEARCH_FLAGS] ??= v;
+}
 
 export function checkCommand(y: Argv) {
   return y.command(
@@ -51,20 +67,29 @@ export function checkCommand(y: Argv) {
     (a) =>
       caseFlags(
         a
-          .option('adapter', { type: 'string', default: 'reference', describe: 'the framework to run on (see ordeal list)' })
+          .option('adapter', {
+            type: 'string',
+            default: 'reference',
+            describe: 'the framework to run on (see ordeal list), or the path of your own adapter module',
+          })
           .option('scenario', { type: 'string', describe: 'one scenario: a name (see ordeal list) or a path to a scenario .json' })
           .option('faults', {
             type: 'string',
             array: true,
             describe: 'faults to draw from, comma-separated (default kill-worker, and kill-engine when the adapter has an engine)',
           })
-          .option('runs', { type: 'number', default: 100, describe: 'schedules to try before declaring the property holds' })
-          .option('max-faults', { type: 'number', default: DEFAULT_MAX_FAULTS, describe: 'at most this many faults per schedule' })
-          .option('shrink-budget', { type: 'number', default: 60, describe: 'at most this many real runs spent shrinking a failure' })
+          // no yargs defaults: whether they were given decides whether --exhaustive refuses them (searchFlags)
+          .option('runs', { type: 'number', describe: `schedules to try before declaring the property holds (default ${SEARCH_FLAGS.runs})` })
+          .option('max-faults', { type: 'number', describe: `at most this many faults per schedule (default ${SEARCH_FLAGS['max-faults']})` })
+          .option('shrink-budget', {
+            type: 'number',
+            describe: `at most this many real runs spent shrinking a failure (default ${SEARCH_FLAGS['shrink-budget']})`,
+          })
           .option('exhaustive', {
             type: 'boolean',
             default: false,
-            describe: 'run every single-fault point (each trigger × each fault) instead of a random search',
+            describe:
+              'run every single-fault point (each trigger × each fault) instead of a random search (--runs, --shrink-budget, --max-faults do not apply)',
           })
           .option('keep-runs', { type: 'boolean', default: false, describe: 'keep the run folder of every case, not only the minimal failing one' }),
       )
@@ -73,6 +98,7 @@ export function checkCommand(y: Argv) {
         .example('$0 check --exhaustive --scenario coding-agent', 'the map of crash points → verdicts'),
     async (argv) => {
       const a = argv as unknown as Args;
+      searchFlags(a);
       a.adapter = await resolveAdapterArg(a.adapter);
       const ctx = checkContext(a);
       const seed = a.seed ?? Date.now() % 2 ** 31;

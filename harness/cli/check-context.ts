@@ -32,6 +32,12 @@ export function checkContext(a: CheckArgs): CheckContext {
   if (!a.scenario) throw new UsageError('--scenario is required: name one scenario (see ordeal list) or a path to a scenario .json file', 'ORD-122');
   if (!Number.isInteger(a['max-faults']) || a['max-faults'] < 1)
     throw new UsageError(`--max-faults ${a['max-faults']}: expected an integer ≥ 1 (faults per generated schedule)`, 'ORD-123');
+  // `--faults ''` names no fault: refused like bench's `--adapter ,`, not read as "the default set" (leave --faults out for that)
+  if (a.faults !== undefined && a.faults.every((f) => f.split(',').every((n) => n.trim() === '')))
+    throw new UsageError(
+      `--faults ${a.faults.map((f) => `'${f}'`).join(' ')}: names no fault: expected comma-separated fault names from ordeal list, e.g. --faults kill-worker,kill-engine (leave --faults out for the default set)`,
+      'ORD-120',
+    );
   const scenario = resolveScenario(a.scenario);
   const isFile = a.scenario.endsWith('.json') || a.scenario.includes('/');
   const { hasEngine, engineLink, deploy } = adapterManifest(a.adapter);

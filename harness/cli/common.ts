@@ -12,6 +12,7 @@ import { dim, table, verdictWord } from './table.js';
 import { SPAN_EXPORTS, spanExportOf } from '../telemetry/index.js';
 import { checkLauncher } from '../launch/index.js';
 import { isAdapterPath, registerAdapterModule } from '../gate/load.js';
+import { givenMoreThanOnce } from './flags.js';
 
 /**
  * `--adapter NAME`, or `--adapter PATH` to a team's own adapter module (as a gate config names one): the module is
@@ -23,30 +24,65 @@ export async function resolveAdapterArg(arg: string): Promise<string> {
 
 /**
  * Adapter options from `--opt key=value` and the adapters' own flags (each manifest's `flags`), checked against the
- * adapter's schema before anything starts.
+ * adapter's schema before anything starts. An option set twice (`--opt k=a --opt k=b`, or `--opt` and its flag) is
+ * refused (ORD-141), as is a flag of another adapter (ORD-107).
  */
 export function caseOptions(argv: { opt?: string[]; adapter?: string; [flag: string]: unknown }): Record<string, string> {
   const adapter = argv.adapter ?? 'reference';
   const out = parseOpts(argv.opt);
+  // a flag may be declared by several adapters (--postgres-url: langgraph and dbos), each for one of its options
+  const takers = new Map<string, { adapter: string; opt: string }[]>();
   for (const m of adapterManifests())
-    for (const [flag, opt] of Object.entries(m.flags ?? {})) {
-      const v = argv[flag];
-      if (v === undefined) continue;
-      if (adapter !== m.name) throw new UsageError(`--${flag} is an option of the ${m.name} adapter; add --adapter ${m.name}`, 'ORD-107');
-      out[opt] = textOf(Array.isArray(v) ? v.at(-1) : v); // given twice: the last one counts, as for --otlp-endpoint
+    for (const [flag, opt] of Object.entries(m.flags ?? {})) takers.set(flag, [...(takers.get(flag) ?? []), { adapter: m.name, opt }]);
+  for (const [flag, list] of takers) {
+    const v = argv[flag];
+    if (v === undefined) continue;
+    const mine = list.find((t) => t.adapter === adapter);
+    if (!mine) {
+      const names = list.map((t) => t.adapter);
+      const of = names.length === 1 ? `the ${names[0]} adapter` : `the ${names.slice(0, -1).join(', ')} and ${names.at(-1)} adapters`;
+      throw new UsageError(`--${flag} is an option of ${of}; add ${names.map((n) => `--adapter ${n}`).join(' or ')}`, 'ORD-107');
     }
+    if (Array.isArray(v) && v.length > 1) throw givenMoreThanOnce(`--${flag}`, v);
+    const value = textOf(Array.isArray(v) ? v[0] : v);
+    if (Object.hasOwn(out, mine.opt))
+      throw new UsageError(
+        `--${flag} ${value} and --opt ${mine.opt}=${out[mine.opt]} both set the option '${mine.opt}': expected it once`,
+        'ORD-141',
+      );
+    out[mine.opt] = value;
+  }
   return checkAdapterOptions(adapter, out);
 }
 
-/** `--opt key=value` pairs. */
+/** `--opt key=value` pairs; a key given twice is refused (ORD-141) rather than the last one silently counting. */
 export function parseOpts(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const kv of list ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new UsageError(`--opt '${kv}': expected key=value, e.g. --opt synchronous=NORMAL`, 'ORD-106');
-    out[kv.slice(0, eq)] = kv.slice(eq + 1);
+    const key = kv.slice(0, eq);
+    if (Object.hasOwn(out, key))
+      throw new UsageError(`--opt ${key} given twice (${key}=${out[key]} and ${kv}): expected each adapter option once`, 'ORD-141');
+    out[key] = kv.slice(eq + 1);
   }
   return out;
+}
+
+/**
+ * The ORDEAL_* variables every case reads, checked before anything starts: ORDEAL_SPAN_EXPORT and ORDEAL_PROBES (unset,
+ * empty or `off`) as ORD-151, ORDEAL_LAUNCHER and ORDEAL_IMAGES as ORD-108/109 (`checkLauncher`).
+ */
+export function checkEnvironment(): void {
+  if (spanExportOf() === undefined)
+    throw new UsageError(
+      `ORDEAL_SPAN_EXPORT='${process.env.ORDEAL_SPAN_EXPORT}': expected one of ${SPAN_EXPORTS.join(', ')} (how workers export their spans)`,
+      'ORD-151',
+    );
+  const probes = process.env.ORDEAL_PROBES;
+  if (probes !== undefined && probes !== '' && probes !== 'off')
+    throw new UsageError(`ORDEAL_PROBES='${probes}': expected off (workers send no probes but worker:ready), or unset for every probe`, 'ORD-151');
+  checkLauncher();
 }
 
 export interface ExecOptions {
@@ -90,12 +126,7 @@ export async function executeJobs(
   jobs: number,
   hooks: Pick<ExecOptions, 'onCase' | 'onStart' | 'onEnd'> = {},
 ): Promise<CaseSummary[]> {
-  if (spanExportOf() === undefined)
-    throw new UsageError(
-      `ORDEAL_SPAN_EXPORT='${process.env.ORDEAL_SPAN_EXPORT}': expected one of ${SPAN_EXPORTS.join(', ')} (how workers export their spans)`,
-      'ORD-151',
-    );
-  checkLauncher();
+  checkEnvironment();
   for (const { case: c, exec } of list) checkAdapterOptions(c.adapter, exec.options);
   return runPool(
     list,

@@ -22,7 +22,7 @@ const label = (j: CaseJob) => `${j.case.adapter} · ${j.case.scenario.name} · $
 export function gateCommand(y: Argv) {
   return y.command(
     'gate',
-    'CI mode: run the matrix of ordeal.config.ts|.json, write HTML, Markdown and JUnit reports, exit 1 on a violated guarantee or threshold',
+    'CI mode: run the matrix of ordeal.config.ts|.mjs|.js|.json, write HTML, Markdown and JUnit reports, exit 1 on a violated guarantee or threshold',
     (a) =>
       withLauncherFlags(a)
         .option('config', { type: 'string', describe: 'the gate config (default: ordeal.config.ts, .mjs, .js or .json in the working directory)' })
@@ -54,10 +54,12 @@ export function gateCommand(y: Argv) {
       const plan = await planGate(config);
       const out = resolve(argv.out);
       const runsDir = join(out, 'runs');
-      mkdirSync(runsDir, { recursive: true });
+      // every flag checked before anything is written
       const shard = parseShard(argv.shard);
       if (argv.merge && (shard || argv.resume))
         throw new UsageError('--merge combines finished shards: it runs nothing, so --shard and --resume do not apply', 'ORD-197');
+      const jobs = argv.merge ? 1 : parseJobs(argv.jobs);
+      mkdirSync(runsDir, { recursive: true });
       const all: CaseJob[] = plan.flatMap((item) =>
         item.cases.map((c) => ({
           case: c,
@@ -91,7 +93,6 @@ export function gateCommand(y: Argv) {
         );
         dirs = all.map((_, i) => found.get(i)!.runDir);
       } else {
-        const jobs = parseJobs(argv.jobs);
         const progress = new CaseProgress(`gate (${jobs} at a time)`, total);
         const tty = process.stderr.isTTY === true;
         const finished: string[] = [];

@@ -12,7 +12,11 @@ export function withLauncherFlags<T>(y: Argv<T>) {
       choices: LAUNCHERS,
       describe:
         'where engines run: native processes from .engines/ (default), or containers of their official images (Docker; same as ORDEAL_LAUNCHER)',
-      coerce: (v: unknown) => (process.env.ORDEAL_LAUNCHER = last(v)),
+      // kept as given: given twice it stays an array, which the check of every command refuses (ORD-141)
+      coerce: (v: unknown) => {
+        process.env.ORDEAL_LAUNCHER = last(v);
+        return v as string;
+      },
     })
     .option('image', {
       type: 'string',

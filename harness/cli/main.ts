@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { ensureError, ExitCode, OrdealError } from '../errors.js';
 import { interrupted, killAllGroups } from '../launch/index.js';
 import { commands } from './commands.js';
+import { checkEveryFlag, type DeclaredFlags } from './flags.js';
 
 function fail(e: unknown): never {
   const err = ensureError(e);
@@ -24,7 +25,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 
-let cli = yargs(hideBin(process.argv)).scriptName('ordeal');
+// the check of every command: a flag that takes one value given twice, a switch given a value (exit 2)
+let cli = yargs(hideBin(process.argv))
+  .scriptName('ordeal')
+  // yargs hands a check its getOptions() (typed as the aliases)
+  .check((argv, declared) => checkEveryFlag(argv, declared as unknown as DeclaredFlags));
 for (const add of commands) cli = add(cli);
 try {
   await cli

@@ -13,23 +13,55 @@ import { installCleanupHandlers } from '../launch/index.js';
 import { recordingScenario, scenarioFromRecording, type RecordingSeed } from '../run/record.js';
 import { runCase } from '../run/run-case.js';
 import { parseJsonFile, resolveScenario, validateScenario } from '../scenario/index.js';
-import { parseOpts, resolveAdapterArg } from './common.js';
+import { checkEnvironment, parseOpts, resolveAdapterArg } from './common.js';
+import { caseFlagSchema, checkFlags, outProblem, type FlagSchema } from './flags.js';
 
-/** `--model-url`: the base URL of an OpenAI-compatible API. */
-function modelUrl(v: string): string {
-  let ok: boolean;
+/**
+ * `--model-url`: the base URL of an OpenAI-compatible API, without credentials: the URL is written into the recording's
+ * files (model.jsonl, history.jsonl, verdict.json), so a `user:password@` in it is refused (the key goes in --model-key-env).
+ */
+export function modelUrl(v: string): string {
+  let url: URL | undefined;
   try {
-    ok = ['http:', 'https:'].includes(new URL(v).protocol);
+    url = new URL(v);
   } catch {
-    ok = false;
+    url = undefined;
   }
-  if (!ok)
+  if (!url || !['http:', 'https:'].includes(url.protocol))
     throw new UsageError(
       `--model-url '${v}': expected the http(s) base URL of an OpenAI-compatible API (chat/completions is appended), e.g. https://api.openai.com/v1`,
       'ORD-152',
     );
+  if (url.username || url.password) {
+    const hidden = `${url.protocol}//***@${url.host}${url.pathname}`; // the credentials are not printed either
+    throw new UsageError(
+      `--model-url '${hidden}': holds credentials (user:password@), which would be written into the recording's run folder (model.jsonl, history.jsonl, verdict.json); expected the URL without them: export the API key in a variable and pass --model-key-env VAR`,
+      'ORD-152',
+    );
+  }
   return v;
 }
+
+/** `ordeal record`'s flags (checked before anything starts, --out and --runs included: the agent runs only after). */
+const recordFlagSchema = {
+  adapter: { type: 'string', description: 'an adapter name or module' },
+  'model-url': { type: 'string', description: 'the base URL of an OpenAI-compatible API' },
+  'model-key-env': { type: 'string', description: 'the name of an environment variable' },
+  model: { type: 'string', description: 'a model name' },
+  from: { type: 'string', description: 'a scenario name or file' },
+  task: { type: 'string', description: "the user's request" },
+  system: { type: 'string', description: 'a system prompt' },
+  fixture: { type: 'string', description: 'a fixture .json file' },
+  name: { type: 'string', description: "the recorded scenario's name" },
+  description: { type: 'string', description: 'one line' },
+  out: { type: 'out', writes: 'file', description: 'the scenario file to write' },
+  force: { type: 'boolean', description: 'overwrite' },
+  expect: { type: 'boolean', description: 'write the expectation' },
+  idempotency: caseFlagSchema.idempotency,
+  opt: caseFlagSchema.opt,
+  runs: { type: 'out', writes: 'dir', description: "where the recording's run folder is written" },
+  timeout: caseFlagSchema.timeout,
+} as const satisfies FlagSchema;
 
 /** `--model-key-env`: the name of a set environment variable (its value is never printed or written). */
 function keyEnv(name: string | undefined): string | undefined {
@@ -111,6 +143,7 @@ export function recordCommand(y: Argv) {
         .option('opt', { type: 'string', array: true, describe: 'adapter option key=value (repeatable)' })
         .option('runs', { type: 'string', default: 'runs', describe: "where the recording's run folder is written" })
         .option('timeout', { type: 'number', describe: "milliseconds the agent may take (default: the adapter's, 60000 for most)" })
+        .check(checkFlags(recordFlagSchema))
         .example(
           '$0 record --from refund-agent --model-url https://api.openai.com/v1 --model-key-env OPENAI_API_KEY --model gpt-4o-mini',
           'record refund-agent-recorded.json',
@@ -120,10 +153,18 @@ export function recordCommand(y: Argv) {
           'your own agent, a local model',
         ),
     async (argv) => {
+      checkEnvironment();
       const url = modelUrl(argv['model-url']);
       const key = keyEnv(argv['model-key-env']);
       const seed = seedOf(argv);
       const out = resolve(argv.out ?? `${seed.name}.json`);
+      // --out itself was checked with the flags; the default, <name>.json, is checked here
+      const problem = argv.out === undefined ? outProblem(out, 'file') : undefined;
+      if (problem)
+        throw new UsageError(
+          `${relative(process.cwd(), out) || out} (the default --out) ${problem}: expected a file path ordeal can write; give --out`,
+          'ORD-143',
+        );
       if (existsSync(out) && !argv.force)
         throw new UsageError(`--out ${relative(process.cwd(), out) || out} exists; give --force to overwrite it`, 'ORD-156');
       const name = await resolveAdapterArg(argv.adapter);
@@ -150,8 +191,10 @@ export function recordCommand(y: Argv) {
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, JSON.stringify(data, null, 2) + '\n');
       const calls = scenario.cassette.reduce((n, t) => n + ('calls' in t ? t.calls.length : 0), 0);
+      // the effects the agent applied, whether or not they are written down as the expectation
+      const effects = argv.expect ? scenario.expect.effects.length : scenarioFromRecording(seed, r.runDir, true).expect.effects.length;
       process.stdout.write(
-        `Recorded ${scenario.cassette.length} model turn(s), ${calls} tool call(s) and ${scenario.expect.effects.length} effect(s) into ${relative(process.cwd(), out) || out}` +
+        `Recorded ${scenario.cassette.length} model turn(s), ${calls} tool call(s) and ${effects} effect(s) into ${relative(process.cwd(), out) || out}` +
           `${argv.expect ? '' : ' (no expect: gates judge it against its calm run)'}.\nRecording run folder: ${r.runDir}\n` +
           (name === argv.adapter
             ? `Replay it under a fault: ordeal run --scenario ${relative(process.cwd(), out) || out} --adapter ${name} --fault kill-worker@after-effect:1\n`

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode, InputError, UsageError } from '../errors.js';
-import { checkAdapterOptions, findAdapter } from '../../adapters/index.js';
+import { ExitCode, InputError, OrdealError, UsageError } from '../errors.js';
+import { adapterManifest, checkAdapterOptions, findAdapter } from '../../adapters/index.js';
+import { expectation, parseValue } from '../run/options.js';
 import { registerAdapterModule } from '../gate/load.js';
 import { checkAdapterName, checkEngineLink, checkMachineFaults } from '../run/plan.js';
 import { parseJsonFile, validateScenario } from '../scenario/index.js';
@@ -10,9 +11,39 @@ import { readRunInfo } from '../store/run-info.js';
 import { validateSchedule } from '../faults/index.js';
 import { executeCases, replayLines, verdictTable } from './common.js';
 import { otlpEndpointFlag } from './run-command.js';
-import { replayFromSeed, replaySeedFlags } from './replay-seed.js';
+import { replayFromSeed, replaySeedFlags, SEED_ONLY_FLAGS } from './replay-seed.js';
 import { caseFlagSchema, checkFlags } from './flags.js';
 import { withLauncherFlags } from './launcher-flags.js';
+
+/**
+ * The adapter options run.json records, as strings (a number or a boolean there is its text), checked against the
+ * adapter's schema: a bad one is an input error naming the file and the field (ORD-220), not an `--opt` never given.
+ */
+function recordedOptions(adapter: string, raw: Record<string, unknown>, file: string): Record<string, string> {
+  const fail: (field: string, what: string) => never = (field, what) => {
+    throw new InputError(`${file}: field '${field}' ${what}; expected a run.json as ordeal run writes it`, 'ORD-220');
+  };
+  const schema = adapterManifest(adapter).options;
+  const options: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    options[k] = String(v);
+    if (!schema) continue; // a team's adapter without a schema takes its options unchecked
+    const spec = Object.hasOwn(schema, k) ? schema[k] : undefined;
+    if (!spec) fail(`options.${k}`, `is not an option of the ${adapter} adapter (it takes ${Object.keys(schema).join(', ') || 'none'})`);
+    try {
+      parseValue(k, spec, String(v));
+    } catch {
+      fail(`options.${k}`, `must be ${expectation(spec)} (got ${JSON.stringify(v)})`);
+    }
+  }
+  try {
+    return checkAdapterOptions(adapter, options);
+  } catch (e) {
+    // a rule across options (the manifest's check) names them as --opt: they came from this file
+    if (e instanceof OrdealError && e.message.startsWith('--opt ')) fail('options', `is refused by the ${adapter} adapter: ${e.message.slice(6)}`);
+    throw e;
+  }
+}
 
 /** `ordeal replay`'s flags (checked before anything starts). */
 const replayFlagSchema = {
@@ -40,8 +71,14 @@ export function replayCommandCli(y: Argv) {
         .option('otlp-endpoint', otlpEndpointFlag)
         .check(checkFlags(replayFlagSchema)),
     async (argv) => {
+      const dir = argv['run-folder'];
+      const seedFlags = SEED_ONLY_FLAGS.filter((f) => argv[f] !== undefined).map((f) => `--${f}`);
+      if (dir !== undefined && seedFlags.length)
+        throw new UsageError(
+          `replay ${dir}: ${seedFlags.join(', ')} ${seedFlags.length === 1 ? 'is' : 'are'} for replay --seed S --path P, not for a run folder, which is replayed as its run.json records it (adapter, scenario, schedule, seed, idempotency, options): give either the folder or --seed and --path`,
+          'ORD-126',
+        );
       if (argv.seed !== undefined || argv.path !== undefined) return replayFromSeed(argv as never);
-      const dir = argv['run-folder'] as string;
       if (!dir) throw new UsageError('replay: give a run folder, or --seed and --path as printed by ordeal check', 'ORD-126');
       if (!isRunFolder(dir))
         throw new InputError(`${dir}: not a run folder (expected a folder with ${FILES.run}, as written by ordeal run)`, 'ORD-211');
@@ -59,7 +96,7 @@ export function replayCommandCli(y: Argv) {
       const scenario = validateScenario(parseJsonFile(join(dir, FILES.scenario)), join(dir, FILES.scenario));
       if (info.scenarioFile) scenario.file = info.scenarioFile;
       const schedule = validateSchedule(parseJsonFile(join(dir, FILES.schedule)), join(dir, FILES.schedule));
-      const options = checkAdapterOptions(info.adapter, (info.options ?? {}) as Record<string, string>);
+      const options = recordedOptions(info.adapter, info.options ?? {}, join(dir, FILES.run));
       checkEngineLink(schedule, info.adapter, options);
       checkMachineFaults(
         schedule.map((f) => f.fault),

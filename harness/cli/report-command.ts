@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { renderReport, renderers, type ReportFormat } from '../../reports/index.js';
 import type { BenchResult } from '../../bench/index.js';
+import { validateBenchResult } from '../../bench/validate-result.js';
 import { InputError } from '../errors.js';
 import { isRecord } from '../json.js';
 import { parseJsonFile } from '../scenario/index.js';
@@ -24,7 +25,7 @@ function readBench(file: string): BenchResult {
       `${file}: a bench result from an older ordeal (no "bareLoop": the loop without a framework); run ordeal bench again`,
       'ORD-233',
     );
-  return v as unknown as BenchResult;
+  return validateBenchResult(v, file);
 }
 
 const DEFAULT_FORMAT: ReportFormat = 'html';
@@ -46,6 +47,7 @@ export function reportCommand(y: Argv) {
         .check(
           checkFlags({
             runs: { type: 'string', repeat: 'many', description: 'run folders or a runs/ directory' },
+            format: { type: 'choice', choices: Object.keys(renderers), description: 'the report format' },
             out: { type: 'out', writes: 'file', description: 'the report file' },
             bench: { type: 'string', description: 'a bench.json' },
           }),

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { adapterManifests } from '../../adapters/index.js';
 import { planCases } from '../run/plan.js';
@@ -44,9 +45,12 @@ export const shardFlag = {
   describe: "run only this runner's part of the matrix, i of n (e.g. 2/3): n runners with the same matrix and seed cover it once",
 } as const;
 
-/** `--jobs N`: cases at the same time, each in its own world, ports, data directory and process groups. */
+/**
+ * `--jobs N`: cases at the same time, each in its own world, ports, data directory and process groups. Read as text and
+ * checked by parseJobs, so that a bad value is shown as typed (yargs reads `--jobs abc` of a number flag as NaN).
+ */
 export const jobsFlag = {
-  type: 'number',
+  type: 'string',
   describe: 'cases run at the same time, each with its own world, ports and processes (default: the number of cores; 1: one after the other)',
 } as const;
 
@@ -65,8 +69,12 @@ function withAdapterFlags<T>(y: Argv<T>): Argv<T> {
 export const otlpEndpointFlag = {
   type: 'string',
   describe: 'also send every span (orchestrator and workers) to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (same as ORDEAL_OTLP_ENDPOINT)',
-  // checked when cases run (checkOtlpEndpoint): a throw inside coerce would surface as an internal error
-  coerce: (v: unknown) => (process.env.ORDEAL_OTLP_ENDPOINT = String(Array.isArray(v) ? v[v.length - 1] : v)),
+  // checked when cases run (checkOtlpEndpoint): a throw inside coerce would surface as an internal error; kept as given,
+  // so that given twice it stays an array the flag checks refuse (ORD-141)
+  coerce: (v: unknown) => {
+    process.env.ORDEAL_OTLP_ENDPOINT = String(Array.isArray(v) ? v[v.length - 1] : v);
+    return v as string;
+  },
 } as const;
 
 /** `ordeal run`'s flags (checked before anything starts). */
@@ -75,7 +83,28 @@ export const runFlagSchema = {
   scenario: { type: 'string', repeat: 'many', description: 'a scenario name or a path to a scenario .json' },
   fault: { type: 'string', repeat: 'many', description: 'FAULT@TRIGGER[,key=value…]' },
   schedule: { type: 'string', description: 'a schedule .json file' },
+  jobs: { type: 'string', description: 'cases at the same time' },
+  shard: { type: 'string', description: 'i/n' },
+  resume: { type: 'boolean', description: 'resume' },
 } as const;
+
+/**
+ * `--scenario` given more than once names each scenario once: one named twice (by name, or by two spellings of its
+ * file's path) would run every case of it twice, as a gate config's entry given twice would (ORD-141).
+ */
+export function checkScenarioList(list: readonly string[] | undefined): void {
+  const seen = new Map<string, string>();
+  for (const s of list ?? []) {
+    const key = s.endsWith('.json') || s.includes('/') ? resolve(s) : s;
+    const before = seen.get(key);
+    if (before !== undefined)
+      throw new UsageError(
+        `--scenario '${s}' given twice${before === s ? '' : ` (also as '${before}')`}: expected each scenario once (one given twice would run each of its cases twice)`,
+        'ORD-141',
+      );
+    seen.set(key, s);
+  }
+}
 
 export function runCommand(y: Argv) {
   return y.command(
@@ -84,7 +113,11 @@ export function runCommand(y: Argv) {
     (a) =>
       caseFlags(
         a
-          .option('adapter', { type: 'string', default: 'reference', describe: 'the framework to run on (see ordeal list)' })
+          .option('adapter', {
+            type: 'string',
+            default: 'reference',
+            describe: 'the framework to run on (see ordeal list), or the path of your own adapter module',
+          })
           .option('scenario', { type: 'string', array: true, describe: 'scenario name or path to a scenario .json (repeatable; default: all)' })
           .option('fault', {
             type: 'string',
@@ -97,6 +130,7 @@ export function runCommand(y: Argv) {
         .check(checkFlags(runFlagSchema))
         .example('$0 run --scenario refund-agent --fault kill-worker@after-effect:1 --idempotency none', 'show the duplicated refund'),
     async (argv) => {
+      checkScenarioList(argv.scenario);
       argv.adapter = await resolveAdapterArg(argv.adapter);
       const options = caseOptions(argv);
       const shard = parseShard(argv.shard);

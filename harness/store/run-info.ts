@@ -6,6 +6,10 @@ import { parseJsonFile } from '../scenario/load.js';
 import { FILES } from './files.js';
 import type { RunInfo } from './types.js';
 
+/** The range of a seed: a 32-bit signed integer (`--seed`, and run.json's `seed` that `ordeal replay` runs with). */
+export const SEED_MIN = -(2 ** 31);
+export const SEED_MAX = 2 ** 31 - 1;
+
 type Check = (v: unknown) => boolean;
 const str: Check = (v) => typeof v === 'string' && v !== '';
 const int: Check = (v) => Number.isInteger(v);
@@ -19,7 +23,10 @@ const FIELDS: Record<string, { ok: Check; expected: string; optional?: true }> =
   scenario: { ok: str, expected: 'a scenario name' },
   scenarioFile: { ok: str, expected: 'a path', optional: true },
   schedule: { ok: (v) => Array.isArray(v) && v.every((f) => isRecord(f) && str(f.fault) && str(f.at)), expected: 'an array of {fault, at, …}' },
-  seed: { ok: int, expected: 'an integer' },
+  seed: {
+    ok: (v) => int(v) && (v as number) >= SEED_MIN && (v as number) <= SEED_MAX,
+    expected: `an integer from ${SEED_MIN} to ${SEED_MAX} (as --seed)`,
+  },
   path: { ok: str, expected: "fast-check's path", optional: true },
   idempotency: { ok: (v) => v === 'framework' || v === 'none', expected: '"framework" or "none"' },
   options: {

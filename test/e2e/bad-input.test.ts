@@ -42,6 +42,10 @@ interface Row {
   says: (string | RegExp)[];
   /** The ORD code. */
   ord: string;
+  /** What the message must not say (a flag the user never gave, a secret). */
+  saysNot?: (string | RegExp)[];
+  /** Extra environment of the command. */
+  env?: Record<string, string>;
 }
 
 let D = '';
@@ -76,6 +80,8 @@ beforeAll(async () => {
   writeFileSync(join(D, 'latin1.json'), Buffer.from(JSON.stringify(refund()).replace('damaged', 'dam\u00e9ged'), 'latin1'));
   writeFileSync(join(D, 'not-json.json'), '{"name": "x",');
   writeFileSync(join(D, 'schedule.json'), JSON.stringify([{ fault: 'kill-worker', at: 'after-effect:1', restartAfterMs: -5 }]));
+  writeFileSync(join(D, 'extra.json'), JSON.stringify([{ fault: 'kill-worker', at: 'step:1', bogus: 1 }]));
+  writeFileSync(join(D, 'huge.json'), '[{"fault": "human-late", "at": "approval:waiting", "ms": 1e400}]');
   // gate configs
   const gate = (name: string, c: unknown) => writeFileSync(join(D, `${name}.json`), JSON.stringify(c));
   const base = { adapters: ['reference'], scenarios: ['refund-agent'], schedules: ['none'] };
@@ -84,6 +90,16 @@ beforeAll(async () => {
   gate('gate-opt', { ...base, adapters: [{ name: 'reference', options: { bogus: 1 } }] });
   gate('gate-param', { ...base, schedules: ['kill-worker@step:1,restartAfterMs=-5'] });
   gate('gate-unknown', { ...base, retries: 3 });
+  // a bench.json with the top-level fields of a bench result, whose adapter entry is damaged: the HTML renderer crashed on it
+  writeFileSync(
+    join(D, 'bench-damaged.json'),
+    JSON.stringify({
+      machine: { cpus: 2, cpuModel: 'x', memGb: 8, node: 'v20', os: 'linux', loadAvg1m: 0, steps: [1, 10] },
+      floor: { chain: {}, fanOut: {} },
+      bareLoop: {},
+      adapters: { reference: null },
+    }),
+  );
   // damaged run folders
   const damaged = (name: string, file: string, text: string | Buffer) => {
     cpSync(RUN, join(D, name), { recursive: true });
@@ -92,6 +108,11 @@ beforeAll(async () => {
   damaged('run-not-json', 'run.json', '{bad');
   damaged('run-array', 'run.json', '[1, 2]');
   damaged('run-seed-null', 'run.json', JSON.stringify({ ...JSON.parse(readFileSync(join(RUN, 'run.json'), 'utf8')), seed: null }));
+  const info = () => JSON.parse(readFileSync(join(RUN, 'run.json'), 'utf8')) as Record<string, unknown>;
+  damaged('run-seed-big', 'run.json', JSON.stringify({ ...info(), seed: 2 ** 40 }));
+  // a number is an option's legitimate form in run.json (pollMs: 5); the synchronous mode is not a number
+  damaged('run-opt-number', 'run.json', JSON.stringify({ ...info(), options: { pollMs: 5, synchronous: 5 } }));
+  damaged('run-opt-bad', 'run.json', JSON.stringify({ ...info(), options: { pollMs: 'abc' } }));
   damaged('run-bad-scenario', 'scenario.json', '{"name": 1}');
   damaged('run-bad-schedule', 'schedule.json', '{"fault": "kill-worker"}');
   cpSync(RUN, join(D, 'run-dangling'), { recursive: true });
@@ -174,6 +195,12 @@ const rows: Row[] = [
   { what: 'gate --out a file', args: ['gate', '--config', '$D/gate-twice.json', '--out', '$D/a-file'], says: ['--out', 'is a file'], ord: 'ORD-143' },
   { what: 'bench --out a file', args: ['bench', '--out', '$D/a-file'], says: ['--out', 'is a file'], ord: 'ORD-143' },
   { what: 'report --out a directory', args: ['report', '$RUNS', '--out', '$D/a-dir'], says: ['--out', 'is a directory, not a file'], ord: 'ORD-143' },
+  {
+    what: 'report --bench with a damaged bench.json',
+    args: ['report', '$RUNS', '--format', 'html', '--bench', '$D/bench-damaged.json', '--out', '$D/bench-report.html'],
+    says: ["bench-damaged.json: field 'floor.fdatasyncMs' must be an object (got nothing)", 'expected the bench.json that ordeal bench writes'],
+    ord: 'ORD-233',
+  },
   {
     what: 'report --out under a file',
     args: ['report', '$RUNS', '--out', '$D/a-file/r.html'],
@@ -390,15 +417,255 @@ const rows: Row[] = [
     ord: 'ORD-223',
   },
   { what: 'trace of a folder that is no run folder', args: ['trace', '$D/a-dir'], says: ['a-dir', 'not a run folder'], ord: 'ORD-211' },
+  {
+    what: 'replay of a run.json with an option of the wrong type',
+    args: ['replay', '$D/run-opt-number', '--out', '$D/o'],
+    says: ['run-opt-number/run.json', "field 'options.synchronous'", 'FULL or NORMAL', '(got 5)'],
+    saysNot: ['--opt'],
+    ord: 'ORD-220',
+  },
+  {
+    what: 'replay of a run.json with a bad option value',
+    args: ['replay', '$D/run-opt-bad', '--out', '$D/o'],
+    says: ['run-opt-bad/run.json', "field 'options.pollMs'", 'a number > 0', '(got "abc")'],
+    saysNot: ['--opt'],
+    ord: 'ORD-220',
+  },
+  {
+    what: 'replay of a run.json whose seed is beyond --seed',
+    args: ['replay', '$D/run-seed-big', '--out', '$D/o'],
+    says: ['run-seed-big/run.json', "field 'seed'", '-2147483648 to 2147483647'],
+    ord: 'ORD-220',
+  },
+  // ordeal record: every flag checked before the agent runs (the model URL answers nothing: a recording would fail with exit 3)
+  {
+    what: 'record --out under a file',
+    args: ['record', '--from', 'refund-agent', '--model-url', 'http://127.0.0.1:9/v1', '--out', '$D/a-file/q.json', '--runs', '$D/o'],
+    says: ["--out '", 'cannot be created', 'a-file is a file', 'a file path'],
+    ord: 'ORD-143',
+  },
+  {
+    what: 'record --runs a file',
+    args: ['record', '--from', 'refund-agent', '--model-url', 'http://127.0.0.1:9/v1', '--runs', '$D/a-file', '--out', '$D/o/q.json'],
+    says: ["--runs '", 'is a file, not a directory'],
+    ord: 'ORD-143',
+  },
+  {
+    what: 'record --timeout of 0',
+    args: ['record', '--from', 'refund-agent', '--model-url', 'http://127.0.0.1:9/v1', '--timeout', '0', '--runs', '$D/o'],
+    says: ['--timeout 0', 'an integer ≥ 1 and ≤ 2147483647'],
+    ord: 'ORD-142',
+  },
+  {
+    what: 'record --timeout not a number',
+    args: ['record', '--from', 'refund-agent', '--model-url', 'http://127.0.0.1:9/v1', '--timeout', 'abc', '--runs', '$D/o'],
+    says: ['--timeout "abc": not a number'],
+    ord: 'ORD-142',
+  },
+  {
+    what: 'record --timeout fractional',
+    args: ['record', '--from', 'refund-agent', '--model-url', 'http://127.0.0.1:9/v1', '--timeout', '1.5', '--runs', '$D/o'],
+    says: ['--timeout 1.5', 'an integer'],
+    ord: 'ORD-142',
+  },
+  {
+    what: 'record --timeout past the timer ceiling',
+    args: ['record', '--from', 'refund-agent', '--model-url', 'http://127.0.0.1:9/v1', '--timeout', '99999999999', '--runs', '$D/o'],
+    says: ['--timeout 99999999999', '2147483647'],
+    ord: 'ORD-142',
+  },
+  {
+    what: 'record --model-url with credentials',
+    args: ['record', '--from', 'refund-agent', '--model-url', 'http://user:s3cret@127.0.0.1:9/v1', '--runs', '$D/o'],
+    says: ['--model-url', 'holds credentials', '--model-key-env'],
+    saysNot: ['s3cret'],
+    ord: 'ORD-152',
+  },
+  // flags that take one value, given twice, on every command
+  {
+    what: 'record --from twice',
+    args: ['record', '--from', 'refund-agent', '--from', 'coding-agent', '--model-url', 'http://127.0.0.1:9/v1', '--runs', '$D/o'],
+    says: ['--from given 2 times', 'expected it once'],
+    ord: 'ORD-141',
+  },
+  {
+    what: 'record --model-url twice',
+    args: ['record', '--from', 'refund-agent', '--model-url', 'http://127.0.0.1:9/v1', '--model-url', 'http://127.0.0.1:8/v1', '--runs', '$D/o'],
+    says: ['--model-url given 2 times'],
+    ord: 'ORD-141',
+  },
+  {
+    what: 'record --idempotency twice',
+    args: [
+      'record',
+      '--from',
+      'refund-agent',
+      '--model-url',
+      'http://127.0.0.1:9/v1',
+      '--idempotency',
+      'none',
+      '--idempotency',
+      'framework',
+      '--runs',
+      '$D/o',
+    ],
+    says: ['--idempotency given 2 times'],
+    ord: 'ORD-141',
+  },
+  {
+    what: 'record --timeout twice',
+    args: ['record', '--from', 'refund-agent', '--model-url', 'http://127.0.0.1:9/v1', '--timeout', '1', '--timeout', '2', '--runs', '$D/o'],
+    says: ['--timeout given 2 times (1, 2)'],
+    ord: 'ORD-141',
+  },
+  {
+    what: 'init --lang twice',
+    args: ['init', 'adapter', 'zz', '--lang', 'js', '--lang', 'python', '--dir', '$D/o/zz'],
+    says: ['--lang given 2 times'],
+    ord: 'ORD-141',
+  },
+  { what: 'init --dir twice', args: ['init', 'adapter', 'zz', '--dir', '$D/o/a', '--dir', '$D/o/b'], says: ['--dir given 2 times'], ord: 'ORD-141' },
+  {
+    what: 'report --format twice',
+    args: ['report', '$RUNS', '--format', 'json', '--format', 'md'],
+    says: ['--format given 2 times'],
+    ord: 'ORD-141',
+  },
+  {
+    what: 'run --launcher twice',
+    args: ['run', '--launcher', 'containers', '--launcher', 'native', '--out', '$D/o'],
+    says: ['--launcher given 2 times ("containers", "native")'],
+    ord: 'ORD-141',
+  },
+  {
+    what: 'gate --launcher twice',
+    args: ['gate', '--config', '$D/gate-twice.json', '--launcher', 'native', '--launcher', 'native', '--out', '$D/g'],
+    says: ['--launcher given 2 times'],
+    ord: 'ORD-141',
+  },
+  {
+    what: 'run --otlp-endpoint twice',
+    args: ['run', '--otlp-endpoint', 'http://127.0.0.1:1', '--otlp-endpoint', 'http://127.0.0.1:2', '--out', '$D/o'],
+    says: ['--otlp-endpoint given 2 times'],
+    ord: 'ORD-141',
+  },
+  // init adapter: where it writes, and its name
+  {
+    what: 'init --dir a file',
+    args: ['init', 'adapter', 'good3', '--dir', '$D/a-file'],
+    says: ["--dir '", 'is a file, not a directory', 'expected a directory'],
+    ord: 'ORD-143',
+  },
+  {
+    what: 'init --dir under a file',
+    args: ['init', 'adapter', 'good3', '--dir', '$D/a-file/sub'],
+    says: ['--dir', 'cannot be created', 'a-file is a file'],
+    ord: 'ORD-143',
+  },
+  {
+    what: 'init of a name whose directory is a file',
+    args: ['init', 'adapter', 'a-file'],
+    says: ["'a-file' (the default --dir)", 'is a file', 'give --dir'],
+    ord: 'ORD-143',
+  },
+  {
+    what: 'init of a 300-character name',
+    args: ['init', 'adapter', 'n'.repeat(300)],
+    says: ['is 300 characters long', 'at most 64'],
+    ord: 'ORD-158',
+  },
+  {
+    what: 'a --dir part longer than a file name',
+    args: ['init', 'adapter', 'good3', '--dir', `$D/o/${'d'.repeat(300)}`],
+    says: ['--dir', '300 bytes', 'more than the 255'],
+    ord: 'ORD-143',
+  },
+  // "last wins" duplicates
+  {
+    what: 'a fault parameter twice',
+    args: ['run', '--fault', 'kill-worker@step:1,restartAfterMs=1,restartAfterMs=2', '--out', '$D/o'],
+    says: ["parameter 'restartAfterMs' given twice (1 and 2)", 'expected each parameter once'],
+    ord: 'ORD-103',
+  },
+  {
+    what: 'a fault parameter that would replace the trigger',
+    args: ['run', '--fault', 'kill-worker@step:1,at=step:2', '--out', '$D/o'],
+    says: ["'at' is not a parameter", 'FAULT@TRIGGER'],
+    ord: 'ORD-103',
+  },
+  {
+    what: 'an --opt key twice',
+    args: ['run', '--opt', 'synchronous=FULL', '--opt', 'synchronous=NORMAL', '--out', '$D/o'],
+    says: ['--opt synchronous given twice', 'synchronous=FULL and synchronous=NORMAL'],
+    ord: 'ORD-141',
+  },
+  {
+    what: 'run --scenario twice',
+    args: ['run', '--scenario', 'refund-agent', '--scenario', 'refund-agent', '--out', '$D/o'],
+    says: ["--scenario 'refund-agent' given twice", 'expected each scenario once'],
+    ord: 'ORD-141',
+  },
+  // empty values do not fall back to the defaults
+  { what: 'bench --adapter empty', args: ['bench', '--adapter', '', '--out', '$D/o'], says: ["--adapter ''", 'names no adapter'], ord: 'ORD-112' },
+  {
+    what: 'check --faults empty',
+    args: ['check', '--scenario', 'refund-agent', '--faults', '', '--out', '$D/o'],
+    says: ["--faults ''", 'names no fault', 'leave --faults out'],
+    ord: 'ORD-120',
+  },
+  // conflicts
+  {
+    what: 'replay of a folder with --seed and --path',
+    args: ['replay', '$RUN', '--seed', '1', '--path', '0', '--scenario', 'refund-agent', '--out', '$D/o'],
+    says: ['--seed, --path, --scenario are for replay --seed S --path P', 'either the folder or --seed and --path'],
+    ord: 'ORD-126',
+  },
+  {
+    what: 'check --exhaustive with --runs',
+    args: ['check', '--exhaustive', '--scenario', 'refund-agent', '--runs', '5', '--out', '$D/o'],
+    says: ['--runs 5', 'does not apply to --exhaustive'],
+    ord: 'ORD-196',
+  },
+  { what: 'a switch given a value', args: ['run', '--resume=maybe', '--out', '$D/o'], says: ['--resume=maybe', 'is a switch'], ord: 'ORD-142' },
+  {
+    what: 'an unknown ORDEAL_PROBES',
+    args: ['run', '--scenario', 'refund-agent', '--out', '$D/o'],
+    env: { ORDEAL_PROBES: 'bad' },
+    says: ["ORDEAL_PROBES='bad'", 'expected off'],
+    ord: 'ORD-151',
+  },
+  // messages
+  { what: '--jobs not a number', args: ['run', '--jobs', 'abc', '--out', '$D/o'], says: ['--jobs abc', 'an integer from 1 to 64'], ord: 'ORD-190' },
+  {
+    what: 'a schedule file with an unknown parameter',
+    args: ['run', '--schedule', '$D/extra.json', '--out', '$D/o'],
+    says: ['extra.json[0]', "unknown parameter 'bogus'"],
+    ord: 'ORD-207',
+  },
+  {
+    what: 'a schedule file with a number too large for JSON',
+    args: ['run', '--schedule', '$D/huge.json', '--out', '$D/o'],
+    says: ['huge.json[0]', "parameter 'ms'", 'Infinity', '2147483647'],
+    saysNot: ['(got null)'],
+    ord: 'ORD-207',
+  },
+  {
+    what: 'an adapter flag two adapters take',
+    args: ['run', '--postgres-url', 'postgresql://u@127.0.0.1:1/d', '--out', '$D/o'],
+    says: ['--postgres-url is an option of the langgraph and dbos adapters'],
+    ord: 'ORD-107',
+  },
 ];
 
 describe('bad input: exit 2 naming what was wrong and what was expected, before anything starts', () => {
   it.each(rows)('$what', async (row) => {
     const mark = `ORDEAL_TEST_MARK=${randomUUID()}`;
     const args = row.args.map((a) => a.replace('$RUNS', RUNS).replace('$RUN', RUN).replace('$D', D));
-    const r = await ordeal(args, { cwd: D, env: { ORDEAL_TEST_MARK: mark.slice('ORDEAL_TEST_MARK='.length) } });
+    const r = await ordeal(args, { cwd: D, env: { ...row.env, ORDEAL_TEST_MARK: mark.slice('ORDEAL_TEST_MARK='.length) } });
     expect(r.code, r.stderr).toBe(row.code ?? 2);
-    for (const s of row.says) expect(r.stderr).toMatch(typeof s === 'string' ? new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : s);
+    const pattern = (s: string | RegExp) => (typeof s === 'string' ? new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : s);
+    for (const s of row.says) expect(r.stderr).toMatch(pattern(s));
+    for (const s of row.saysNot ?? []) expect(r.stderr).not.toMatch(pattern(s));
     if (row.ord) expect(r.stderr).toContain(`[${row.ord}]`);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at .+:\d+:\d+\)?\n/);
     // nothing was started and nothing recorded was lost

@@ -92,9 +92,23 @@ describe('options are checked at the edge', () => {
       api: 'functional',
       store: 'sqlite',
     });
-    expect(caseOptions({ adapter: 'langgraph', 'langgraph-store': ['postgres', 'sqlite'] })).toEqual({ store: 'sqlite' }); // given twice: the last counts
+    // given twice, or beside the --opt it stands for: refused, not the last one counting
+    expect(() => caseOptions({ adapter: 'langgraph', 'langgraph-store': ['postgres', 'sqlite'] })).toThrow(
+      '--langgraph-store given 2 times ("postgres", "sqlite"): expected it once',
+    );
+    expect(() => caseOptions({ adapter: 'langgraph', opt: ['store=postgres'], 'langgraph-store': 'sqlite' })).toThrow(
+      "--langgraph-store sqlite and --opt store=postgres both set the option 'store': expected it once",
+    );
+    expect(() => caseOptions({ adapter: 'reference', opt: ['synchronous=FULL', 'synchronous=NORMAL'] })).toThrow(
+      '--opt synchronous given twice (synchronous=FULL and synchronous=NORMAL): expected each adapter option once',
+    );
     expect(() => caseOptions({ adapter: 'reference', 'langgraph-store': 'postgres' })).toThrow(
       '--langgraph-store is an option of the langgraph adapter; add --adapter langgraph',
+    );
+    // a flag two adapters declare is taken by either, and the message names both
+    expect(caseOptions({ adapter: 'dbos', 'postgres-url': 'postgresql://u@h:5432/d' })).toEqual({ postgresUrl: 'postgresql://u@h:5432/d' });
+    expect(() => caseOptions({ adapter: 'reference', 'postgres-url': 'postgresql://u@h:5432/d' })).toThrow(
+      '--postgres-url is an option of the langgraph and dbos adapters; add --adapter langgraph or --adapter dbos',
     );
     expect(() => caseOptions({ adapter: 'temporal', opt: ['heartbeatMs=90000'] })).toThrow(
       '--opt heartbeatMs=90000: must be below startToCloseMs=60000 to matter',
