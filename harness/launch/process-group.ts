@@ -1,9 +1,10 @@
 import { spawn, fork, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, existsSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import { distRoot } from '../paths.js';
+import { processGroupOf } from './proc-stat.js';
 
 export interface Exit {
   code: number | null;
@@ -70,16 +71,6 @@ function startReaper(): void {
 /** Tells the reaper a group started or ended. */
 function tellReaper(msg: { add: number } | { remove: number }): void {
   if (reaper?.connected) reaper.send(msg, () => undefined);
-}
-
-/** The process group of `pid` from /proc (Linux), or undefined. */
-function processGroupOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The child's environment: the reaper's token for a reaped group, none for one that must outlive the orchestrator. */

@@ -10,19 +10,10 @@
  * reaper also kills the process group of every process whose environment holds it (Linux's /proc).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { processGroupOf as groupOf } from './proc-stat.js';
 
 const [token, orchestratorGroup] = [process.argv[2], Number(process.argv[3])];
 const groups = new Set<number>();
-
-/** The process group of `pid` (field 5 of /proc/PID/stat, after the command name in parentheses), or undefined. */
-function groupOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The processes whose environment holds this orchestrator's token, with their process groups. */
 function tokenHolders(): { pid: number; pgid: number | undefined }[] {
