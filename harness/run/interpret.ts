@@ -95,8 +95,8 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
         ? { status: 'running' as const }
         : await o.adapter.outcome(ctx, handle).catch((): Outcome => ({ status: 'running' }));
       if (out.status !== 'running') {
-        // the run is over: a fault still waiting out its duration heals now, and the case ends once it has
-        nemesis.disarm();
+        // a fault that is firing runs its course before the case ends: a paused replica resumes and may act again after
+        // another finished the run (extra-worker), a late answer still lands (tool-timeout); only the case's end cuts it short
         await nemesis.settled();
         return out;
       }
