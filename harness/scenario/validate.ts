@@ -3,7 +3,7 @@ import { isRecord } from '../json.js';
 import { TOOLS, isEffectTool, type ExpectedEffect, type Scenario, type Turn } from './types.js';
 import { cassetteCalls, isBranch, leafTurns, maxCalls } from './turns.js';
 import { hasTemplate, malformedTemplate, templateResults } from '../world/templates.js';
-import { DEFAULT_BODY_LIMIT } from '../world/server.js';
+import { DEFAULT_BODY_LIMIT } from '../world/protocol.js';
 import { MAX_DELAY_MS } from '../faults/types.js';
 
 /** The longest name one file or folder of a workspace may have, in bytes (most filesystems' limit). */

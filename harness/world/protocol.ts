@@ -86,6 +86,9 @@ export type FromWorld =
   | { kind: 'approval'; id: string; request: { summary: string; payload: unknown; pid: number | null } }
   | { kind: 'error'; message: string };
 
+/** The most bytes the world reads of one request body (it answers 413 above it): a scenario's conversation must fit. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
 /** HTTP headers workers send to the world. */
 export const HEADERS = {
   pid: 'x-ordeal-pid',

@@ -2,9 +2,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { HttpError, errorBody } from './http-error.js';
-import { HEADERS } from './protocol.js';
+import { DEFAULT_BODY_LIMIT, HEADERS } from './protocol.js';
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export { DEFAULT_BODY_LIMIT };
 
 /** One request being handled. */
 export interface Exchange {
