@@ -56,7 +56,8 @@ export async function interpret(o: CaseOptions, c: Case): Promise<Outcome> {
         process: 'world',
         type: 'info',
         f: 'death',
-        value: { pid: world.proc.pid, code: exit.code, signal: exit.signal, expected: false },
+        // killed by the orchestrator's own interrupt (SIGINT/SIGTERM): expected, as the workers' deaths are
+        value: { pid: world.proc.pid, code: exit.code, signal: exit.signal, expected: interrupted() !== 0 },
         pid: world.proc.pid,
       });
     throw new HarnessError(

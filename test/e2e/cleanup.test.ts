@@ -75,6 +75,10 @@ describe('no process outlives the orchestrator', () => {
     const record = readRunFolder(runDir);
     expect(record.complete).toBe(false);
     expect(record.history.some((o) => o.f === 'approval')).toBe(true);
+    // every death the interrupt caused, as far as the history got to record it, is the harness's own, the world's
+    // included: nothing reads as a crash
+    const deaths = record.history.filter((o) => o.f === 'death');
+    expect(deaths.filter((o) => (o.value as { expected?: boolean }).expected !== true)).toEqual([]);
   });
 
   it('SIGTERM mid-run does the same', async () => {
