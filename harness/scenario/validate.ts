@@ -310,6 +310,12 @@ function validateTurn(
       fail(`${f}.args`, `must be the ${tool} call's arguments as an object (got null)${tool === 'noop' ? '; a noop call may leave args out' : ''}`);
     const args = obj(call.args ?? {}, `${f}.args`);
     if (isEffectTool(tool) && call.effect === undefined) fail(`${f}.effect`, `must name the logical effect of this ${tool} call`);
+    // the world's approval inbox takes {summary, payload?} with an object payload (the fields a human may edit)
+    if (tool === 'request_approval') {
+      if (typeof args.summary !== 'string') fail(`${f}.args.summary`, 'must be the text the human is asked to approve (a string)');
+      if (args.payload !== undefined && (args.payload === null || typeof args.payload !== 'object' || Array.isArray(args.payload)))
+        fail(`${f}.args.payload`, 'must be an object (the values the human sees and may edit) when present');
+    }
     checkTemplates(args, `${f}.args`, resultsBefore, fail);
     return { tool, args, ...(call.effect !== undefined ? { effect: str(call.effect, `${f}.effect`) } : {}) };
   });

@@ -39,9 +39,10 @@ export function approvalRoutes(ctx: WorldContext, inbox: ApprovalInbox): Route[]
     const body = objectBody(await ex.json(), '{id, summary, payload?}');
     const id = reqString(body, 'id', { nonEmpty: true });
     const summary = reqString(body, 'summary');
+    const payload = optObject(body, 'payload');
     const existing = inbox.items.get(id);
     if (existing) return sendJson(ex, 200, inbox.view(existing));
-    const a: Approval = { id, summary, payload: body.payload ?? null, status: 'pending', requestedAt: now(), pid: ex.pid };
+    const a: Approval = { id, summary, payload: payload ?? null, status: 'pending', requestedAt: now(), pid: ex.pid };
     inbox.items.set(id, a);
     const n = ctx.faults.count('approval');
     ctx.ops.emit('info', 'approval', { event: 'requested', id }, { pid: ex.pid });

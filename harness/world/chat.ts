@@ -3,7 +3,7 @@ import type { WorldContext } from './context.js';
 import { endWithFault, isEnding } from './context.js';
 import { badField } from './http-error.js';
 import { objectBody } from './fields.js';
-import { CassettePlayer, validateMessages } from './model.js';
+import { CassettePlayer, validateMessages, validateTools } from './model.js';
 import { forwardingHandler } from './model-forward.js';
 import { delivered, sendJson, type Exchange, type Route } from './server.js';
 import { answerChunks, wantsUsage } from './sse.js';
@@ -22,6 +22,7 @@ export function chatRoutes(ctx: WorldContext): Route[] {
       throw badField('stream', 'must be a boolean when present', body.stream);
     if (body.model !== undefined && typeof body.model !== 'string') throw badField('model', 'must be a string when present', body.model);
     const messages = validateMessages(body.messages);
+    validateTools(body.tools);
     if (
       body.stream_options !== undefined &&
       body.stream_options !== null &&

@@ -12,13 +12,16 @@ export interface ChatMessage {
   [k: string]: unknown;
 }
 
+/** The message roles OpenAI's chat completion API takes ('function' is its deprecated answer to a function call). */
+const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
+
 /** Checks `messages` of a chat completion request (400 naming the field otherwise). */
 export function validateMessages(v: unknown): ChatMessage[] {
   if (!Array.isArray(v) || v.length === 0) throw badField('messages', 'must be a non-empty array of {role, content} objects', v);
   v.forEach((m, i) => {
     if (!isRecord(m)) throw badField(`messages[${i}]`, 'must be an object {role, content}', m);
-    if (typeof m.role !== 'string' || m.role === '')
-      throw badField(`messages[${i}].role`, "must be a string such as 'system', 'user', 'assistant' or 'tool'", m.role);
+    if (typeof m.role !== 'string' || !ROLES.includes(m.role))
+      throw badField(`messages[${i}].role`, `must be one of ${ROLES.map((r) => `'${r}'`).join(', ')}`, m.role);
     const c = m.content;
     if (c !== undefined && c !== null && typeof c !== 'string' && !Array.isArray(c))
       throw badField(`messages[${i}].content`, 'must be a string, an array of content parts, or null', c);
@@ -27,6 +30,19 @@ export function validateMessages(v: unknown): ChatMessage[] {
   });
   checkToolAnswers(v as ChatMessage[]);
   return v as ChatMessage[];
+}
+
+/** Checks `tools` of a chat completion request when present: an array of tool objects, each function tool with a name. */
+export function validateTools(v: unknown): void {
+  if (v === undefined || v === null) return;
+  if (!Array.isArray(v)) throw badField('tools', 'must be an array of {type: "function", function: {name, parameters?}} objects when present', v);
+  v.forEach((t, i) => {
+    if (!isRecord(t) || typeof t.type !== 'string')
+      throw badField(`tools[${i}]`, 'must be an object {type: "function", function: {name, parameters?}}', t);
+    if (t.type !== 'function') return;
+    if (!isRecord(t.function) || typeof t.function.name !== 'string' || t.function.name === '')
+      throw badField(`tools[${i}].function`, 'must be an object with a non-empty string name: {name, description?, parameters?}', t.function);
+  });
 }
 
 /**

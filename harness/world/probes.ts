@@ -14,8 +14,9 @@ export function probeRoutes(ctx: WorldContext): Route[] {
     const body = objectBody(await ex.json(), '{point, step?, attempt?, replayed?, detail?}');
     const point = reqString(body, 'point', { nonEmpty: true });
     const step = body.step;
-    if (step !== undefined && step !== null && typeof step !== 'string' && typeof step !== 'number')
-      throw badField('step', 'must be a number or a string when present', step);
+    if (step !== undefined && step !== null && typeof step !== 'string' && !(typeof step === 'number' && Number.isInteger(step)))
+      // a framework's own step number may be negative (LangGraph numbers the input's superstep -1)
+      throw badField('step', 'must be a whole number or a string when present', step);
     const attempt = optInteger(body, 'attempt', 0);
     const replayed = optBoolean(body, 'replayed');
     const detail = optObject(body, 'detail');

@@ -90,9 +90,18 @@ export function delivered(ex: Exchange): Promise<boolean> {
   });
 }
 
-function parsePid(v: string | undefined): number | null {
-  if (v === undefined || !/^\d{1,10}$/.test(v.trim())) return null;
-  return Number(v.trim());
+/** `X-Ordeal-Pid`: absent is null (an engine exporting spans sends none); anything but a pid is refused (400). */
+function parsePid(v: string | string[] | undefined): number | null {
+  if (v === undefined) return null;
+  const text = Array.isArray(v) ? v.join(', ') : v.trim();
+  const pid = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(pid > 0 && pid <= 2 ** 31 - 1))
+    throw new HttpError(
+      400,
+      'bad-header',
+      `header '${HEADERS.pid}' must be the sending process's pid, a whole number from 1 (got ${JSON.stringify(text)}); leave it out rather than send another value`,
+    );
+  return pid;
 }
 
 /**
@@ -151,13 +160,20 @@ export function createWorldServer(opts: ServerOptions): Server {
     const method = (req.method ?? 'GET').toUpperCase();
     if (opts.log) res.on('close', () => opts.log?.(`${method} ${url} ${res.headersSent ? res.statusCode : 'dropped'} ${Date.now() - started}ms`));
     let cached: Buffer | undefined;
+    let pid: number | null = null;
+    let refused: HttpError | undefined;
+    try {
+      pid = parsePid(req.headers[HEADERS.pid]);
+    } catch (e) {
+      refused = e as HttpError;
+    }
     const ex: Exchange = {
       req,
       res,
       method,
       path,
       params: {},
-      pid: parsePid(req.headers[HEADERS.pid] as string | undefined),
+      pid,
       header: (name) => {
         const v = req.headers[name.toLowerCase()];
         return Array.isArray(v) ? v[0] : v;
@@ -174,7 +190,7 @@ export function createWorldServer(opts: ServerOptions): Server {
         }
       },
     };
-    void dispatch(routes, ex).catch((e: unknown) => {
+    void (refused ? Promise.reject(refused) : dispatch(routes, ex)).catch((e: unknown) => {
       if (e instanceof HttpError) return sendError(ex, e);
       opts.log?.(`internal error on ${method} ${path}: ${(e as Error)?.stack ?? String(e)}`);
       if (res.headersSent) return destroyConnection(ex, false);

@@ -70,6 +70,19 @@ describe('scenario validation: refusals', () => {
     expect(noop.cassette[0]).toMatchObject({ calls: [{ tool: 'read_resource' }, { tool: 'noop', args: {} }] });
   });
 
+  it('1b. refuses a request_approval call without a text summary or with a payload that is not an object', () => {
+    const ask = (args: Json) => edited((s) => s.cassette.splice(1, 0, { calls: [{ tool: 'request_approval', args }] }));
+    expect(validateScenario(ask({ summary: 'Refund?', payload: { order: '1' } }), 'my.json').cassette).toHaveLength(4);
+    expect(validateScenario(ask({ summary: 'Refund?' }), 'my.json').cassette).toHaveLength(4);
+    expect(refusal(ask({ payload: { order: '1' } }))).toContain(
+      "field 'cassette[1].calls[0].args.summary' must be the text the human is asked to approve (a string)",
+    );
+    for (const payload of ['all', 3, null, [1]])
+      expect(refusal(ask({ summary: 'Refund?', payload }))).toContain(
+        "field 'cassette[1].calls[0].args.payload' must be an object (the values the human sees and may edit) when present",
+      );
+  });
+
   it('2. refuses a turn with both final and calls', () => {
     expect(refusal(edited((s) => (s.cassette[1].final = 'done')))).toContain(
       'field \'cassette[1]\' has both "final" and "calls": expected one of them',

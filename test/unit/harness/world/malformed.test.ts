@@ -89,6 +89,41 @@ describe('world: malformed requests', () => {
     expect(r4.body.error.message).toMatch(/JSON object/);
   });
 
+  it('refuses values a real model API or the world cannot mean, and records nothing for them', async () => {
+    const ops = w.channel.ops().length;
+    const ask = (extra: Record<string, unknown>) => w.post('/v1/chat/completions', { messages: [{ role: 'user', content: 'hi' }], ...extra });
+    const role = await w.post('/v1/chat/completions', { messages: [{ role: 'wizard', content: 'hi' }] });
+    expect(role.status).toBe(400);
+    expect(role.body.error.message).toContain(
+      "field 'messages[0].role' must be one of 'system', 'developer', 'user', 'assistant', 'tool', 'function' (got",
+    );
+    const tools = await ask({ tools: 'x' });
+    expect(tools.status).toBe(400);
+    expect(tools.body.error.message).toContain("field 'tools' must be an array");
+    const nameless = await ask({ tools: [{ type: 'function', function: { parameters: {} } }] });
+    expect(nameless.status).toBe(400);
+    expect(nameless.body.error.message).toContain("field 'tools[0].function' must be an object with a non-empty string name");
+    const step = await w.post('/probe', { point: 'step:journaled', step: 1.5 });
+    expect(step.status).toBe(400);
+    expect(step.body.error.message).toContain("field 'step' must be a whole number or a string when present (got number 1.5)");
+    const payload = await w.post('/approvals', { id: 'a-1', summary: 'ok?', payload: 'all of it' });
+    expect(payload.status).toBe(400);
+    expect(payload.body.error.message).toContain("field 'payload' must be a JSON object when present");
+    for (const pid of ['abc', '0', '-3', '12.5']) {
+      const res = await fetch(w.url + '/probe', { method: 'POST', headers: { 'x-ordeal-pid': pid }, body: JSON.stringify({ point: 'x' }) });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('bad-header');
+      expect(body.error.message).toContain(`header 'x-ordeal-pid' must be the sending process's pid, a whole number from 1 (got "${pid}")`);
+    }
+    expect(w.channel.ops()).toHaveLength(ops);
+    // what the workers send is still taken
+    expect((await ask({ tools: [{ type: 'function', function: { name: 'noop', parameters: { type: 'object' } } }] })).status).toBe(200);
+    const ok = await fetch(w.url + '/probe', { method: 'POST', headers: { 'x-ordeal-pid': '4242' }, body: JSON.stringify({ point: 'x', step: -1 }) });
+    expect(ok.status).toBe(200);
+    expect(w.channel.ops().at(-1)).toMatchObject({ f: 'probe', pid: 4242, value: { point: 'x', step: -1 } });
+  });
+
   it('answers bad JSON, unknown routes, wrong methods and oversized bodies with 4xx', async () => {
     const bad = await w.post('/probe', '{"point": ');
     expect(bad.status).toBe(400);
