@@ -18,7 +18,8 @@ import { caseFlagSchema, checkFlags, outProblem, type FlagSchema } from './flags
 
 /**
  * `--model-url`: the base URL of an OpenAI-compatible API, without credentials: the URL is written into the recording's
- * files (model.jsonl, history.jsonl, verdict.json), so a `user:password@` in it is refused (the key goes in --model-key-env).
+ * files (model.jsonl, history.jsonl, verdict.json), so a `user:password@` or a query parameter named like a credential
+ * (`?key=`, `?access_token=`) in it is refused (the key goes in --model-key-env); another query (`?api-version=`) is sent.
  */
 export function modelUrl(v: string): string {
   let url: URL | undefined;
@@ -39,8 +40,20 @@ export function modelUrl(v: string): string {
       'ORD-152',
     );
   }
+  const secret = [...url.searchParams.keys()].find((k) => CREDENTIAL_PARAM.test(k));
+  if (secret !== undefined) {
+    const hidden = `${url.protocol}//${url.host}${url.pathname}?${secret}=***`;
+    throw new UsageError(
+      `--model-url '${hidden}': its query parameter '${secret}' looks like a credential, which would be written into the recording's run folder (model.jsonl, history.jsonl, verdict.json); expected the URL without it (a query such as ?api-version= is kept): export the API key in a variable and pass --model-key-env VAR`,
+      'ORD-152',
+    );
+  }
+  if (url.hash) throw new UsageError(`--model-url '${v}': a #fragment is never sent to the server; expected the base URL without it`, 'ORD-152');
   return v;
 }
+
+/** Query parameters that carry a secret (`key`, `api_key`, `api-key`, `access_token`, `sig`, …). */
+const CREDENTIAL_PARAM = /(^|[-_.])(key|apikey|token|secret|password|passwd|sig|signature|auth|authorization|credentials?)$/i;
 
 /** `ordeal record`'s flags (checked before anything starts, --out and --runs included: the agent runs only after). */
 const recordFlagSchema = {

@@ -45,9 +45,17 @@ const usageOf = (u: unknown): RecordedAnswer['usage'] =>
     ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens }
     : undefined;
 
+/** `<base>/chat/completions`, the base's query (e.g. Azure's `?api-version=`) kept after the path. */
+export function chatEndpoint(base: string): string {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  url.hash = '';
+  return url.toString();
+}
+
 export function forwardingHandler(ctx: WorldContext, upstream: ModelUpstream): (ex: Exchange, body: Json, messages: ChatMessage[]) => Promise<void> {
   const file = new JsonlWriter(join(ctx.config.runDir, MODEL_FILE));
-  const endpoint = `${upstream.url.replace(/\/+$/, '')}/chat/completions`;
+  const endpoint = chatEndpoint(upstream.url);
 
   const record = (turn: number, stream: boolean, m: AssembledMessage): RecordedAnswer => {
     const usage = usageOf(m.usage);
