@@ -313,8 +313,14 @@ function validateTurn(
     // the world's approval inbox takes {summary, payload?} with an object payload (the fields a human may edit)
     if (tool === 'request_approval') {
       if (typeof args.summary !== 'string') fail(`${f}.args.summary`, 'must be the text the human is asked to approve (a string)');
-      if (args.payload !== undefined && (args.payload === null || typeof args.payload !== 'object' || Array.isArray(args.payload)))
-        fail(`${f}.args.payload`, 'must be an object (the values the human sees and may edit) when present');
+      const payload = args.payload;
+      // a template ({{result:N.path}}) gives it from a result as the run goes; the world refuses a non-object then
+      const given = typeof payload === 'string' && hasTemplate(payload);
+      if (payload !== undefined && !given && (payload === null || typeof payload !== 'object' || Array.isArray(payload)))
+        fail(
+          `${f}.args.payload`,
+          'must be an object (the values the human sees and may edit), or a {{result:N.path}} template giving one, when present',
+        );
     }
     checkTemplates(args, `${f}.args`, resultsBefore, fail);
     return { tool, args, ...(call.effect !== undefined ? { effect: str(call.effect, `${f}.effect`) } : {}) };

@@ -74,12 +74,13 @@ describe('scenario validation: refusals', () => {
     const ask = (args: Json) => edited((s) => s.cassette.splice(1, 0, { calls: [{ tool: 'request_approval', args }] }));
     expect(validateScenario(ask({ summary: 'Refund?', payload: { order: '1' } }), 'my.json').cassette).toHaveLength(4);
     expect(validateScenario(ask({ summary: 'Refund?' }), 'my.json').cassette).toHaveLength(4);
+    expect(validateScenario(ask({ summary: 'Refund?', payload: '{{result:0.value}}' }), 'my.json').cassette).toHaveLength(4);
     expect(refusal(ask({ payload: { order: '1' } }))).toContain(
       "field 'cassette[1].calls[0].args.summary' must be the text the human is asked to approve (a string)",
     );
     for (const payload of ['all', 3, null, [1]])
       expect(refusal(ask({ summary: 'Refund?', payload }))).toContain(
-        "field 'cassette[1].calls[0].args.payload' must be an object (the values the human sees and may edit) when present",
+        "field 'cassette[1].calls[0].args.payload' must be an object (the values the human sees and may edit), or a {{result:N.path}} template giving one, when present",
       );
   });
 
