@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,18 @@ class World:
         assert self.proc.stdin is not None
         self.proc.stdin.write(json.dumps(msg) + "\n")
         self.proc.stdin.flush()
+
+    def arm(self, faults: list[dict[str, Any]], timeout_s: float = 10) -> None:
+        """Arms faults and returns once the world has them: the message goes down a pipe, and an HTTP request sent
+        right after it may otherwise reach the world first."""
+        self.send({"kind": "arm", "faults": faults})
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"{self.url}/state", timeout=5) as res:
+                if len(json.load(res)["faults"]["armed"]) >= len(faults):
+                    return
+            time.sleep(0.01)
+        raise AssertionError(f"the world did not arm {faults} within {timeout_s} s")
 
     def jsonl(self, name: str) -> list[dict[str, Any]]:
         f = self.run_dir / name

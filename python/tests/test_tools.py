@@ -26,7 +26,7 @@ def test_shell_with_check_fails_the_call_on_a_non_zero_exit(world: World, worksp
 
 
 def test_partial_shell_stops_after_k_sub_operations(world: World, workspace: Path) -> None:
-    world.send({"kind": "arm", "faults": [{"index": 0, "trigger": {"kind": "shell", "n": 1}}]})
+    world.arm([{"index": 0, "trigger": {"kind": "shell", "n": 1}}])
     import threading
 
     def release() -> None:
