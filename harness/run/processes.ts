@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HarnessError, InputError } from '../errors.js';
-import { launchEngineProcess, spawnGroup, type ManagedProcess } from '../launch/index.js';
+import { interrupted, launchEngineProcess, spawnGroup, type ManagedProcess } from '../launch/index.js';
 import { FILES, now, type HistoryWriter } from '../store/index.js';
 import type { Adapter, AdapterContext, EngineHandle, EngineSpec } from './adapter.js';
 import { engineOf, type EngineLink } from './engine-link.js';
@@ -305,7 +305,8 @@ export class CaseProcesses {
       pid: proc.pid,
     });
     void proc.exited.then((exit) => {
-      const expected = role.expected.has(proc.pid);
+      // the orchestrator's own interrupt (SIGINT/SIGTERM) SIGKILLs every group: that death is the harness's doing too
+      const expected = role.expected.has(proc.pid) || interrupted() !== 0;
       this.history.append({
         time: now(),
         process: name,
