@@ -137,10 +137,16 @@ export class ExecutionContext implements WorkflowContext {
         throw ABANDONED;
       }
       this.journal(() => this.d.steps.startAttempt(w));
-      if (this.d.hooks.onStepStart) await this.hook('onStepStart', this.event(w)); // no event, no await when unhooked
       let value: T;
       try {
-        value = await this.attempt(fn, { key, seq, attempt, instanceId: this.d.instanceId, name }, options?.timeoutMs);
+        // Counted from here until its outcome is known: a write queued meanwhile by another step waits for this one's (group commit).
+        this.d.steps.running++;
+        try {
+          if (this.d.hooks.onStepStart) await this.hook('onStepStart', this.event(w)); // no event, no await when unhooked (never throws)
+          value = await this.attempt(fn, { key, seq, attempt, instanceId: this.d.instanceId, name }, options?.timeoutMs);
+        } finally {
+          this.d.steps.running--;
+        }
       } catch (error) {
         if (error === ABANDONED) throw error;
         if (error instanceof TerminalError || attempt >= policy.maxAttempts) return this.fail(w, error);
@@ -221,24 +227,39 @@ export class ExecutionContext implements WorkflowContext {
     throw ABANDONED;
   }
 
-  private async attempt<T>(fn: (info: StepInfo) => T | Promise<T>, base: Omit<StepInfo, 'signal'>, timeoutMs?: number): Promise<T> {
-    if (timeoutMs === undefined) return fn({ ...base, signal: UNABORTED });
-    const controller = new AbortController();
-    const run = Promise.resolve().then(() => fn({ ...base, signal: controller.signal }));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new StepTimeoutError(`step '${base.name}' attempt ${base.attempt} timed out after ${timeoutMs} ms`);
-        controller.abort(error);
-        reject(error);
+  private attempt<T>(fn: (info: StepInfo) => T | Promise<T>, base: Omit<StepInfo, 'signal'>, timeoutMs?: number): Promise<T> {
+    if (timeoutMs === undefined) return this.untimed(fn, base);
+    return new Promise<T>((resolve, reject) => {
+      // The AbortController is made only when the step function reads info.signal (most never do): making one per
+      // attempt was a measurable part of a fast step. A signal first read after the timeout fired is already aborted.
+      let controller: AbortController | undefined;
+      let timedOut: StepTimeoutError | undefined;
+      const info: StepInfo = {
+        ...base,
+        get signal(): AbortSignal {
+          if (controller === undefined) {
+            controller = new AbortController();
+            if (timedOut !== undefined) controller.abort(timedOut);
+          }
+          return controller.signal;
+        },
+      };
+      const timer = setTimeout(() => {
+        timedOut = new StepTimeoutError(`step '${base.name}' attempt ${base.attempt} timed out after ${timeoutMs} ms`);
+        controller?.abort(timedOut);
+        reject(timedOut); // the abandoned attempt may settle later; nobody listens any more
       }, timeoutMs);
+      const run = Promise.resolve().then(() => fn(info));
+      run.then(
+        () => clearTimeout(timer),
+        () => clearTimeout(timer),
+      );
+      run.then(resolve, reject);
     });
-    run.catch(() => undefined); // the abandoned attempt may reject later; nobody listens any more
-    try {
-      return await Promise.race([run, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  }
+
+  private async untimed<T>(fn: (info: StepInfo) => T | Promise<T>, base: Omit<StepInfo, 'signal'>): Promise<T> {
+    return fn({ ...base, signal: UNABORTED });
   }
 
   /** Waits for wall-clock `wakeAt`: in memory when short, otherwise by giving the instance back until then. */

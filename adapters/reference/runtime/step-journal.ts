@@ -54,6 +54,12 @@ export class StepJournal {
   /** Durable writes waiting for the next group commit (one transaction, one fdatasync for all of them). */
   private queue: Pending[] = [];
   private scheduled = false;
+  /**
+   * Live steps of this runtime (any instance) whose outcome is not known yet (ExecutionContext counts them). A write
+   * queued while none is left has no other step's write to wait for, so it commits once the current microtasks are
+   * done instead of at the next setImmediate, which first runs every other I/O callback of the loop turn.
+   */
+  running = 0;
   readonly attempts: AttemptLog;
 
   constructor(
@@ -164,16 +170,19 @@ export class StepJournal {
 
   /**
    * Group commit: a durable write joins the queue, and the queue is committed at the next setImmediate, after the
-   * I/O callbacks and microtasks of this loop turn (no timer: a lone write waits for nothing but its own commit).
-   * Every write that arrived meanwhile (several steps of one instance, or of several) shares one transaction and one
-   * fdatasync. Each promise settles only after that fdatasync: no caller sees a result that is not on disk.
+   * I/O callbacks and microtasks of this loop turn (no timer). Every write that arrived meanwhile (several steps of one
+   * instance, or of several) shares one transaction and one fdatasync. A write queued while no other live step of the
+   * runtime is still running has nothing to wait for: it commits once the current microtasks are done (a lone step
+   * waits for nothing but its own commit, not for unrelated I/O callbacks). Either way each promise settles only after
+   * that fdatasync: no caller sees a result that is not on disk.
    */
   private enqueue<T>(w: StepWrite, single: boolean, body: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ w, body, single, resolve: resolve as (value: unknown) => void, reject });
       if (this.scheduled) return;
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      if (this.running === 0) queueMicrotask(() => this.flush());
+      else setImmediate(() => this.flush());
     });
   }
 

@@ -48,6 +48,30 @@ describe('reference runtime group commit', () => {
   });
 });
 
+describe('reference runtime group commit of a lone step', () => {
+  let box: Sandbox;
+  beforeEach(() => void (box = sandbox()));
+  afterEach(() => box.cleanup());
+
+  it('commits a step that no other running step could join once the microtasks are done, before the next setImmediate', async () => {
+    const order: string[] = [];
+    const rt = box.open({ hooks: { onStepJournaled: (e) => void order.push(`journaled ${e.name}`) } });
+    rt.register('lone', async (ctx) => {
+      await ctx.step('one', () => {
+        setImmediate(() => order.push('immediate'));
+        return 1;
+      });
+      return order.slice();
+    });
+    rt.start('l1', 'lone', null);
+    box.worker(rt);
+    const state = await rt.wait('l1');
+    expect(state.status).toBe('completed');
+    expect(state.result).toEqual(['journaled one']); // on disk before the step's own setImmediate ran
+    expect(rt.journal('l1')).toMatchObject([{ seq: 0, name: 'one', state: 'done', attempt: 1, value: 1 }]);
+  });
+});
+
 describe('reference runtime group commit under SIGKILL', () => {
   it('never re-executes concurrent steps once their group commit is on disk; replay returns the same values in order', async () => {
     const db = join(dir, 'journal.db');

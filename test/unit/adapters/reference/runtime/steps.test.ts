@@ -91,6 +91,29 @@ describe('reference runtime steps', () => {
     expect(rt.journal('i1')[1]).toMatchObject({ state: 'failed', attempt: 2, error: { name: 'StepTimeoutError' } });
   });
 
+  it('gives an attempt that reads info.signal only after its timeout a signal already aborted', async () => {
+    const rt = sb.open();
+    const late: boolean[] = [];
+    rt.register('wf', async (ctx) =>
+      ctx.step(
+        'late-reader',
+        async (info) => {
+          if (info.attempt === 1) {
+            await new Promise((resolve) => setTimeout(resolve, 60));
+            late.push(info.signal.aborted && info.signal.reason instanceof StepTimeoutError);
+          }
+          return `attempt ${info.attempt}`;
+        },
+        { timeoutMs: 20, retry: { initialMs: 1, maxMs: 2 } },
+      ),
+    );
+    sb.worker(rt);
+    rt.start('i1', 'wf', null);
+    expect(await rt.wait('i1')).toMatchObject({ status: 'completed', result: 'attempt 2' });
+    await eventually(() => late.length > 0);
+    expect(late).toEqual([true]);
+  });
+
   it('does not retry a TerminalError and replays it from the journal without running the step', async () => {
     const replays: StepJournaledEvent[] = [];
     const rt = sb.open({ hooks: { onReplay: (e) => void replays.push(e) } });
