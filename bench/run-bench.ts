@@ -11,7 +11,7 @@ import { findAdapter } from '../adapters/index.js';
 import { measureHarness, type HarnessCost } from './harness-cost.js';
 import { measureRuntimeSteps } from './runtime-steps.js';
 import { measureRuntimeWaits } from './runtime-waits.js';
-import { measureWarmReference } from './warm-reference.js';
+import { measureWarmReference, medianWarmReference, type WarmReference } from './warm-reference.js';
 import { round } from './stats.js';
 
 export interface BenchOptions {
@@ -69,6 +69,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   // on a shared machine one measurement can land in a busy moment, and every adapter is compared with the same floor.
   const n = Math.max(...o.steps);
   const measured: Floor[] = [];
+  // The reference runtime in one warm process is measured beside every floor measurement, as the warm loop is: the row
+  // is the median over them, not one measurement that may land in a busy moment of the run.
+  const warmReference = o.adapters.includes('reference');
+  const warm: WarmReference[] = [];
   const measureFloor = async (before: string) => {
     log(
       `floor (before ${before}): fdatasync 4 KiB, SQLite insert (WAL, synchronous=FULL), loopback HTTP round trips to a world process (model call, tool call, ${n} concurrent tool calls)`,
@@ -76,6 +80,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const disk = await measureDisk(work, o.quick);
     const loopback = await measureLoopback(work, n, o.quick);
     measured.push({ ...disk, loopback, ...shapeFloors(disk, loopback) });
+    if (warmReference) {
+      log(`reference: chains of ${n} turns in one long-lived process beside one long-lived world (beside the floor before ${before})`);
+      warm.push(await measureWarmReference(work, n, o.quick));
+    }
   };
   // the loop any framework is weighed against: the same world, client and loop, a file and fdatasync, no framework
   await measureFloor('the bare loop');
@@ -90,7 +98,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const results: Record<string, AdapterResult> = {};
   let inProcess: Awaited<ReturnType<typeof measureRuntimeSteps>> | undefined;
   let waits: Awaited<ReturnType<typeof measureRuntimeWaits>> | undefined;
-  let warmProcess: Awaited<ReturnType<typeof measureWarmReference>> | undefined;
   for (const name of o.adapters) {
     await measureFloor(name);
     const r = await benchAdapter(name, { steps: o.steps, reps, concurrency: o.quick ? 2 : 8, outDir: work, log });
@@ -99,8 +106,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       inProcess = await measureRuntimeSteps(work, o.steps, o.quick ? 5 : 30);
       log('reference: how late its timers and hinted retries end, in-process');
       waits = await measureRuntimeWaits(work, o.quick ? 3 : 10);
-      log(`reference: chains of ${n} turns in one long-lived process beside one long-lived world`);
-      warmProcess = await measureWarmReference(work, n, o.quick);
     }
     results[name] = r;
   }
@@ -119,8 +124,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const ref = results.reference;
   if (inProcess && waits && ref && !('missing' in ref))
     ref.inProcess = { perStepMs: inProcess.perStepMs, ratioToFloor: round(inProcess.perStepMs.p50 / floor.fdatasyncMs.p50), waits };
-  if (warmProcess && ref && !('missing' in ref))
+  if (warm.length > 0 && ref && !('missing' in ref)) {
+    const warmProcess = medianWarmReference(warm);
     ref.warmProcess = { ...warmProcess, ratioToFloor: round(warmProcess.perTurnMs.p50 / floor.chain.perStepMs) };
+  }
   const jobs = o.jobs ?? 1;
   log(`harness: ordeal run cases per minute on the reference runtime, ${jobs} at a time, and where a case's time goes`);
   const harness = await measureHarness(work, o.quick, jobs);

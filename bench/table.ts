@@ -148,7 +148,7 @@ export function benchNotes(r: BenchResult): string[] {
       'missing' in a || !a.warmProcess
         ? []
         : [
-            `${name} (one warm process): its agent loop on the runtime, chain after chain of ${a.warmProcess.turns} turns in the bench's own process beside one long-lived world, as a production worker serves run after run; a turn (model call to the next model call, on the world's clock) p50 over ${a.warmProcess.measuredTurns} turns after ${a.warmProcess.warmUpTurns} unmeasured ones; × floor against the chain's floor`,
+            `${name} (one warm process): its agent loop on the runtime, chain after chain of ${a.warmProcess.turns} turns in the bench's own process beside one long-lived world, as a production worker serves run after run; a turn (model call to the next model call, on the world's clock) p50 over ${a.warmProcess.measuredTurns} turns after ${a.warmProcess.warmUpTurns} unmeasured ones${(a.warmProcess.measurements ?? 1) > 1 ? `, the median of ${a.warmProcess.measurements} such measurements, one beside each floor measurement` : ''}; × floor against the chain's floor`,
           ],
     ),
   ];

@@ -12,7 +12,7 @@ import { agentWorkflow } from '../adapters/reference/agent-loop.js';
 import { agentTask, WorldClient } from '../harness/agent/index.js';
 import { startWorld } from '../harness/run/world-process.js';
 import { benchScenario } from './scenarios.js';
-import { quantiles, type Quantiles } from './stats.js';
+import { median, quantiles, round, type Quantiles } from './stats.js';
 
 export interface WarmReference {
   /** One turn of a chain (model call to the next model call, on the world's clock), p50/p99 over `measuredTurns` turns. */
@@ -22,6 +22,23 @@ export interface WarmReference {
   /** Turns run before the measured ones, unmeasured: the cost of a turn falls for a few thousand turns (JIT tiering). */
   warmUpTurns: number;
   measuredTurns: number;
+  /**
+   * How many measurements the figures are the median of: one beside each of the run's floor measurements (as the warm
+   * loop is measured), so that one busy moment of a shared machine does not make the row. Absent: one (an older ordeal).
+   */
+  measurements?: number;
+}
+
+/** p50 and p99 each the median over the measurements (nearest rank), as the floor's parts are. */
+export function medianWarmReference(all: WarmReference[]): WarmReference {
+  const first = all[0]!;
+  return {
+    perTurnMs: { p50: round(median(all.map((w) => w.perTurnMs.p50))), p99: round(median(all.map((w) => w.perTurnMs.p99))) },
+    turns: first.turns,
+    warmUpTurns: first.warmUpTurns,
+    measuredTurns: first.measuredTurns,
+    measurements: all.length,
+  };
 }
 
 export async function measureWarmReference(dir: string, turns: number, quick: boolean): Promise<WarmReference> {

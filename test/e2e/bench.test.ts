@@ -56,8 +56,9 @@ describe('ordeal bench', () => {
       expect(positive(v), JSON.stringify(ref)).toBe(true);
     expect(positive(ref.inProcess.perStepMs.p50)).toBe(true);
     expect(ref.inProcess.ratioToFloor).toBeCloseTo(ref.inProcess.perStepMs.p50 / floor.fdatasyncMs.p50, 3);
-    // the agent loop on the runtime in one long-lived process: chains of the largest N after an unmeasured warm-up
-    expect(ref.warmProcess).toMatchObject({ turns: 5, warmUpTurns: 1000, measuredTurns: 200 });
+    // the agent loop on the runtime in one long-lived process: chains of the largest N after an unmeasured warm-up, measured
+    // beside each of the floor's three measurements
+    expect(ref.warmProcess).toMatchObject({ turns: 5, warmUpTurns: 1000, measuredTurns: 200, measurements: 3 });
     for (const q of ['p50', 'p99']) expect(positive(ref.warmProcess.perTurnMs[q]), `warmProcess.${q}`).toBe(true);
     expect(ref.warmProcess.ratioToFloor).toBeCloseTo(ref.warmProcess.perTurnMs.p50 / floor.chain.perStepMs, 3);
     // how late a 50 ms durable timer and a 50 ms hinted retry end (a timer may fire a ms early: finite, not positive)
