@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Starts (installing if needed) a PostgreSQL cluster for the LangGraph PostgresSaver tests, on
-# 127.0.0.1:${ORDEAL_POSTGRES_PORT:-55432}, under .engines/postgres; idempotent. Prints the URL. `stop` stops it.
+# 127.0.0.1:${ORDEAL_POSTGRES_PORT:-55432}, under .engines/postgres (or $ORDEAL_ENGINES_DIR/postgres, as every engine);
+# idempotent. Prints the URL. `stop` stops it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 port="${ORDEAL_POSTGRES_PORT:-55432}"
-base="$root/.engines/postgres"
+base="${ORDEAL_ENGINES_DIR:-$root/.engines}/postgres"
 data="$base/data"
 sock="$base/run"
 log="$base/postgres.log"
