@@ -10,6 +10,11 @@ import { history, refundEntries, runOne, verdict, type HistoryOp, failures, type
 
 const { installed, skipReason } = await postgresAnswers();
 
+/**
+ * Version 1 is held where it cannot move when the deploy lands: waiting for a human who answers 1.5 s after the request.
+ * DBOS.shutdown() does not stop a running workflow ("Shutting down while 1 workflows are still running"), so with a human
+ * who answers at once version 1 could reach the refund during its worker's graceful stop, now and then.
+ */
 const deploy = (change: string, ...opts: string[]) =>
   runOne<Judged>([
     '--adapter',
@@ -18,6 +23,8 @@ const deploy = (change: string, ...opts: string[]) =>
     'refund-agent',
     '--fault',
     `deploy@step:3,change=${change}`,
+    '--fault',
+    'human-late@approval:waiting,ms=1500',
     ...opts.flatMap((o) => ['--opt', o]),
   ]);
 const outcomeOf = (dir: string) => history(dir).find((o) => o.f === 'outcome')!.value as { status: string; error?: string };
