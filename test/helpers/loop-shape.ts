@@ -1,11 +1,13 @@
 // One loop semantics on every adapter: a turn's tool calls run at once by default, one after another with
 // --opt toolCalls=sequential, and concurrent effects keep their framework keys across a worker kill.
+// The setups are split among test/e2e/loop-shape-part*.test.ts (every `parts`-th setup from `part`), so that two test
+// workers share them instead of one file running them all at the end of the suite.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ordeal, root, tempDir } from '../helpers/cli.js';
-import { engineInstalled, history, ledger, runOne, spans, verdict, type Span } from '../helpers/run-folder.js';
-import { postgresAnswers } from '../helpers/postgres.js';
+import { ordeal, root, tempDir } from './cli.js';
+import { engineInstalled, history, ledger, runOne, spans, verdict, type Span } from './run-folder.js';
+import { postgresAnswers } from './postgres.js';
 
 /** Turn 1: two shell calls that each wait (up to 2.5 s) for the other to start; turn 2: two effects. */
 const scenario = join(root, 'test/fixtures/parallel-tools.json');
@@ -19,7 +21,7 @@ const withApproval = join(root, 'test/fixtures/parallel-approval.json');
  * approvals are asked for before any of its calls runs. `timeout`: a test's limit when a setup's cases take longer than
  * the default 120 s (a JVM engine on a loaded machine).
  */
-const setups: {
+interface Setup {
   name: string;
   engine?: string;
   postgres?: boolean;
@@ -27,7 +29,9 @@ const setups: {
   killRace?: string;
   shape?: { sequentialAtOnce: string; approvalsFirst: string };
   timeout?: number;
-}[] = [
+}
+
+const setups: Setup[] = [
   { name: 'reference', args: ['--adapter', 'reference'] },
   { name: 'langgraph (StateGraph)', args: ['--adapter', 'langgraph'] },
   { name: 'langgraph (functional API)', args: ['--adapter', 'langgraph', '--opt', 'api=functional'] },
@@ -75,10 +79,15 @@ const overlap = (calls: { start: bigint; end: bigint }[]) => calls.every((a) => 
 /** Each call started only after the one before it had finished. */
 const oneAfterAnother = (calls: { start: bigint; end: bigint }[]) => calls.every((c, i) => i === 0 || calls[i - 1]!.end <= c.start);
 
-const calm = join(tempDir(), 'calm.json');
-writeFileSync(calm, '[]');
+/** The tests of the setups `part`, `part + parts`, …; part 0 also holds the option's refusal. */
+export function describeLoopShapes(part: number, parts: number): void {
+  const calm = join(tempDir(), 'calm.json');
+  writeFileSync(calm, '[]');
+  for (const setup of setups.filter((_, i) => i % parts === part)) describeSetup(setup, calm);
+  if (part === 0) describeRefusal(calm);
+}
 
-for (const setup of setups) {
+function describeSetup(setup: Setup, calm: string): void {
   const engine = setup.engine ? engineInstalled(setup.engine) : setup.postgres ? postgres : { installed: true, skipReason: '' };
   describe.skipIf(!engine.installed)(`loop shape on ${setup.name}${engine.installed ? '' : ` — skipped: ${engine.skipReason}`}`, () => {
     const run = (args: string[]) => runOne([...setup.args, '--scenario', scenario, ...args]);
@@ -171,22 +180,24 @@ for (const setup of setups) {
   });
 }
 
-describe('--opt toolCalls', () => {
-  it('refuses a value other than concurrent or sequential, naming the option (exit 2)', async () => {
-    const r = await ordeal([
-      'run',
-      '--adapter',
-      'reference',
-      '--scenario',
-      scenario,
-      '--schedule',
-      calm,
-      '--opt',
-      'toolCalls=parallel',
-      '--out',
-      tempDir(),
-    ]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--opt toolCalls=parallel: expected concurrent or sequential');
+function describeRefusal(calm: string): void {
+  describe('--opt toolCalls', () => {
+    it('refuses a value other than concurrent or sequential, naming the option (exit 2)', async () => {
+      const r = await ordeal([
+        'run',
+        '--adapter',
+        'reference',
+        '--scenario',
+        scenario,
+        '--schedule',
+        calm,
+        '--opt',
+        'toolCalls=parallel',
+        '--out',
+        tempDir(),
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--opt toolCalls=parallel: expected concurrent or sequential');
+    });
   });
-});
+}
