@@ -23,11 +23,12 @@ export interface Loopback {
   /** Wall time of a burst of `n` concurrent tool calls, p50, beside a burst of one. */
   burst: { n: number; p50Ms: number; oneP50Ms: number };
   /**
-   * A chain step done by hand in this warm process, each part after the other: the model call (the conversation of
+   * A chain step done by hand in a warm process of its own (bench/warm-process.ts): the model call (the conversation of
    * turn `turns`), its reply written to a preallocated file in place and fdatasynced, the tool call, its result written
-   * and fdatasynced; `steps` steps measured after 2,000 unmeasured ones (200 with --quick). The floor's parts, in the
-   * order a chain needs them, by a process that has already made thousands of these calls: what a long-lived worker
-   * beside a long-lived world could reach. Absent from a bench.json of an older ordeal.
+   * and fdatasynced; `steps` steps measured after WARM_UP_STEPS unmeasured ones (1,000 with --quick). The floor's parts,
+   * in the order a chain needs them, by a process that has already made thousands of these calls: what a long-lived
+   * worker beside a long-lived world could reach. Measured by measureWarmLoop, not measureLoopback. Absent from a
+   * bench.json of an older ordeal.
    */
   warmChain?: Quantiles & { turns: number; steps: number };
 }
@@ -49,8 +50,8 @@ function midChain(turns: number, result: unknown): ChatMessage[] {
 
 /** The warm loop's journal: preallocated, rewritten in place from its start when full. */
 const WARM_JOURNAL_BYTES = 1 << 20;
-/** Unmeasured warm-loop steps first (the floor's thousands of calls already warmed the client and the world). */
-const WARM_UP_STEPS = 2000;
+/** Unmeasured warm-loop steps first, as many as the reference row's warm-up turns (bench/warm-reference.ts). */
+export const WARM_UP_STEPS = 5000;
 
 export async function measureLoopback(dir: string, n: number, quick: boolean): Promise<Loopback> {
   const tmp = mkdtempSync(join(dir, 'loopback-'));
@@ -82,6 +83,30 @@ export async function measureLoopback(dir: string, n: number, quick: boolean): P
       await settle();
       one.push(await burst(1));
     }
+    return {
+      modelCallMs: { ...(model as Quantiles), turns },
+      toolCallMs: tool as Quantiles,
+      burst: { n, p50Ms: round(median(many)), oneP50Ms: round(median(one)) },
+    };
+  } finally {
+    await world.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The warm loop: a chain step done by hand, `steps` of them after WARM_UP_STEPS unmeasured ones, beside a world started
+ * for it (bench/warm-process.ts runs it in a process of its own).
+ */
+export async function measureWarmLoop(dir: string, n: number, quick: boolean): Promise<NonNullable<Loopback['warmChain']>> {
+  const tmp = mkdtempSync(join(dir, 'warm-loop-'));
+  const scenario = benchScenario('chain', n);
+  const world = await startWorld({ runId: 'bench-warm-loop', runDir: tmp, scenario, host: '127.0.0.1', port: 0 }, join(tmp, 'world.log'));
+  const client = new WorldClient(world.url);
+  const turns = Math.floor(n / 2);
+  const messages = [...openingMessages(scenario), ...midChain(turns, await client.readResource(BENCH_RESOURCE))];
+  const warmUp = quick ? 1000 : WARM_UP_STEPS;
+  try {
     const steps = quick ? 100 : 500;
     const journal = openSync(join(tmp, 'warm-chain.jsonl'), 'w+');
     // rewritten in place in a preallocated file, as the floor's fdatasync is measured and as a WAL that does not grow
@@ -98,21 +123,16 @@ export async function measureLoopback(dir: string, n: number, quick: boolean): P
     const warm: number[] = [];
     try {
       // a process beside its world reaches its steady cost only after a few thousand of these steps (docs/bench.md)
-      for (let i = 0; i < (quick ? 200 : WARM_UP_STEPS) + steps; i++) {
+      for (let i = 0; i < warmUp + steps; i++) {
         const t0 = performance.now();
         durable(await client.chat(messages, toolSchemas));
         durable(await client.readResource(BENCH_RESOURCE));
-        if (i >= (quick ? 200 : WARM_UP_STEPS)) warm.push(performance.now() - t0);
+        if (i >= warmUp) warm.push(performance.now() - t0);
       }
     } finally {
       closeSync(journal);
     }
-    return {
-      modelCallMs: { ...(model as Quantiles), turns },
-      toolCallMs: tool as Quantiles,
-      burst: { n, p50Ms: round(median(many)), oneP50Ms: round(median(one)) },
-      warmChain: { ...quantiles(warm), turns, steps },
-    };
+    return { ...quantiles(warm), turns, steps };
   } finally {
     await world.stop();
     rmSync(tmp, { recursive: true, force: true });

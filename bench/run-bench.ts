@@ -11,7 +11,8 @@ import { findAdapter } from '../adapters/index.js';
 import { measureHarness, type HarnessCost } from './harness-cost.js';
 import { measureRuntimeSteps } from './runtime-steps.js';
 import { measureRuntimeWaits } from './runtime-waits.js';
-import { measureWarmReference, medianWarmReference, type WarmReference } from './warm-reference.js';
+import { medianWarmReference, type WarmReference } from './warm-reference.js';
+import { measureWarmRows } from './warm-process.js';
 import { round } from './stats.js';
 
 export interface BenchOptions {
@@ -79,10 +80,18 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     );
     const disk = await measureDisk(work, o.quick);
     const loopback = await measureLoopback(work, n, o.quick);
-    measured.push({ ...disk, loopback, ...shapeFloors(disk, loopback) });
-    if (warmReference) {
-      log(`reference: chains of ${n} turns in one long-lived process beside one long-lived world (beside the floor before ${before})`);
-      warm.push(await measureWarmReference(work, n, o.quick));
+    log(
+      `warm rows (beside the floor before ${before}), in a fresh process: the loop by hand${warmReference ? `, then the reference runtime's agent loop in chains of ${n} turns,` : ''} beside one long-lived world`,
+    );
+    const rows = await measureWarmRows({ dir: work, n, quick: o.quick, reference: warmReference });
+    const floor = { ...disk, loopback: { ...loopback, warmChain: rows.warmChain }, ...shapeFloors(disk, loopback) };
+    measured.push(floor);
+    if (rows.reference) {
+      warm.push(rows.reference);
+      const chain = floor.chain.perStepMs;
+      log(
+        `reference: one warm process: a turn p50 ${rows.reference.perTurnMs.p50} ms, ${round(rows.reference.perTurnMs.p50 / chain)} × the chain floor measured beside it (${chain} ms)`,
+      );
     }
   };
   // the loop any framework is weighed against: the same world, client and loop, a file and fdatasync, no framework

@@ -141,14 +141,14 @@ export function benchNotes(r: BenchResult): string[] {
       : []),
     ...(lo.warmChain
       ? [
-          `warm loop: a chain step done by hand in the bench's own process after thousands of calls to the same world: the model call (turn ${lo.warmChain.turns}'s conversation), the reply written to a preallocated file in place and fdatasynced, the tool call, its result written and fdatasynced; p50 of ${lo.warmChain.steps} steps after an unmeasured warm-up. The floor's parts in a chain's order by warm code: what a long-lived worker beside a long-lived world could reach, where every case's worker and world are fresh processes`,
+          `warm loop: a chain step done by hand in a fresh process of its own (one per floor measurement) after thousands of calls to the same world: the model call (turn ${lo.warmChain.turns}'s conversation), the reply written to a preallocated file in place and fdatasynced, the tool call, its result written and fdatasynced; p50 of ${lo.warmChain.steps} steps after an unmeasured warm-up, the median over the floor's measurements. The floor's parts in a chain's order by warm code: what a long-lived worker beside a long-lived world could reach, where every case's worker and world are fresh processes`,
         ]
       : []),
     ...Object.entries(r.adapters).flatMap(([name, a]) =>
       'missing' in a || !a.warmProcess
         ? []
         : [
-            `${name} (one warm process): its agent loop on the runtime, chain after chain of ${a.warmProcess.turns} turns in the bench's own process beside one long-lived world, as a production worker serves run after run; a turn (model call to the next model call, on the world's clock) p50 over ${a.warmProcess.measuredTurns} turns after ${a.warmProcess.warmUpTurns} unmeasured ones${(a.warmProcess.measurements ?? 1) > 1 ? `, the median of ${a.warmProcess.measurements} such measurements, one beside each floor measurement` : ''}; × floor against the chain's floor`,
+            `${name} (one warm process): its agent loop on the runtime, chain after chain of ${a.warmProcess.turns} turns in a fresh process of its own beside one long-lived world (after the warm loop, in the same process), as a production worker serves run after run; a turn (model call to the next model call, on the world's clock) p50 over ${a.warmProcess.measuredTurns} turns after ${a.warmProcess.warmUpTurns} unmeasured ones${(a.warmProcess.measurements ?? 1) > 1 ? `, the median of ${a.warmProcess.measurements} such measurements, one beside each floor measurement` : ''}; × floor against the chain's floor`,
           ],
     ),
   ];

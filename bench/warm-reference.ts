@@ -1,6 +1,6 @@
 /**
- * The reference runtime in one long-lived process: the agent loop on the runtime, run chain after chain in the bench's
- * own process beside one long-lived world, the way a production worker serves run after run. Every bench case gets a
+ * The reference runtime in one long-lived process: the agent loop on the runtime, run chain after chain beside one
+ * long-lived world, the way a production worker serves run after run (in the warm rows' own process, bench/warm-process.ts). Every bench case gets a
  * fresh worker and a fresh world (a kill must be a real restart), so no case shows what a step costs once the code is
  * warm; this does, beside the warm loop (the same parts by hand), in the same run.
  */
